@@ -1,0 +1,10 @@
+package dev.kongjava.pluginserver.internal.event;
+
+/** Where the answer to one Kong request goes: exactly one of the two methods is called, once. */
+public interface Reply {
+    /** Sends {@code [1, msgid, nil, value]}. */
+    void result(Object value);
+
+    /** Sends {@code [1, msgid, message, nil]}. */
+    void error(String message);
+}

@@ -1,0 +1,195 @@
+package dev.kongjava.pluginserver.internal.event;
+
+import dev.kongjava.pluginserver.internal.instance.PluginInstance;
+import dev.kongjava.pluginserver.internal.rpc.Protocol;
+import dev.kongjava.pluginserver.pdk.Bridge;
+import dev.kongjava.pluginserver.pdk.Kong;
+import dev.kongjava.pluginserver.pdk.PdkException;
+import dev.kongjava.pluginserver.plugin.Phase;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code HandleEvent}: the plugin's phase handler runs on its own virtual thread and each PDK
+ * call is a hand-off with Kong. The plugin thread writes the callback straight into the reply of
+ * the Kong request that is waiting (HandleEvent or the last Step, on whatever connection it came),
+ * then parks until the next Step delivers Kong's result. Kong never sends a Step before it has our
+ * answer, so at most one reply is ever pending.
+ */
+final class RunningEvent implements Bridge {
+    private static final Logger LOG = LoggerFactory.getLogger(RunningEvent.class);
+    private static final Object ABANDONED = new Object();
+
+    enum State { RUNNING_PLUGIN, WAITING_FOR_KONG, ENDED }
+
+    private record Delivery(Object data, String error) {}
+
+    final int id;
+    private final PluginInstance instance;
+    private final Phase phase;
+    private final EventRegistry registry;
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING_PLUGIN);
+    private final AtomicReference<Reply> pendingReply;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final LinkedTransferQueue<Object> inbox = new LinkedTransferQueue<>();
+    private volatile long sinceNanos = System.nanoTime();
+    private volatile String endReason;
+    private volatile Thread thread;
+
+    RunningEvent(int id, PluginInstance instance, Phase phase, EventRegistry registry, Reply firstReply) {
+        this.id = id;
+        this.instance = instance;
+        this.phase = phase;
+        this.registry = registry;
+        this.pendingReply = new AtomicReference<>(firstReply);
+    }
+
+    /** Body of the event's virtual thread. */
+    void run() {
+        thread = Thread.currentThread();
+        try {
+            phase.invoke(instance.handler(), Kong.over(this));
+            finish(Protocol.RET);
+        } catch (Throwable t) {
+            if (state.get() != State.ENDED) {
+                LOG.error("unhandled exception in {}.{} on instance #{}", instance.definition().name(),
+                        phase.wireName(), instance.id(), t);
+            }
+            finish(failClosed());
+        }
+    }
+
+    /**
+     * In access and rewrite Kong would go on and proxy the request; an auth plugin that crashed must
+     * not let it through, so the request ends with Kong's own 500 instead.
+     */
+    private Object failClosed() {
+        return phase == Phase.ACCESS || phase == Phase.REWRITE
+                ? callback("kong.response.error", new Object[] {500})
+                : Protocol.RET;
+    }
+
+    @Override
+    public Object call(String method, Object... args) {
+        Object[] wireArgs = checkArgs(method, args);
+        Reply reply = pendingReply.getAndSet(null);
+        if (reply == null) {
+            throw new PdkException(method, endReason == null ? "the event is over" : endReason);
+        }
+        if (Protocol.TERMINAL_METHODS.contains(method)) {
+            // Kong abandons the handler after these: nothing will answer, so the event ends now.
+            release("the event already ended with " + method);
+            reply.result(eventData(callback(method, wireArgs)));
+            return null;
+        }
+        sinceNanos = System.nanoTime();
+        state.set(State.WAITING_FOR_KONG);
+        reply.result(eventData(callback(method, wireArgs)));
+        Object next;
+        try {
+            next = inbox.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PdkException(method, "interrupted while waiting for Kong");
+        }
+        if (next == ABANDONED) {
+            throw new PdkException(method, endReason);
+        }
+        Delivery delivery = (Delivery) next;
+        if (delivery.error() != null) {
+            throw new PdkException(method, delivery.error());
+        }
+        return delivery.data();
+    }
+
+    /** A Step from Kong; false when the event is not waiting for one (then Kong gets an error). */
+    boolean deliver(Object data, String error, Reply reply) {
+        if (!state.compareAndSet(State.WAITING_FOR_KONG, State.RUNNING_PLUGIN)) {
+            return false;
+        }
+        sinceNanos = System.nanoTime();
+        pendingReply.set(reply);
+        inbox.offer(new Delivery(data, error));
+        return true;
+    }
+
+    /** Ends the event if it made no progress for {@code timeoutNanos}, whichever side is stuck. */
+    void expireIfStale(long now, long timeoutNanos) {
+        if (now - sinceNanos < timeoutNanos) {
+            return;
+        }
+        String who = instance.definition().name() + "." + phase.wireName() + " on instance #" + instance.id();
+        if (state.compareAndSet(State.WAITING_FOR_KONG, State.ENDED)) {
+            release("Kong sent no result for event " + id + " within " + timeoutNanos / 1_000_000 + " ms");
+            inbox.offer(ABANDONED);
+            LOG.warn("event {} of {} abandoned: Kong sent no Step within {} ms", id, who, timeoutNanos / 1_000_000);
+        } else if (state.get() == State.RUNNING_PLUGIN) {
+            Reply reply = pendingReply.getAndSet(null);
+            if (reply != null) {
+                release("the plugin did not answer Kong within " + timeoutNanos / 1_000_000 + " ms");
+                LOG.warn("event {} of {} timed out: the plugin did not answer within {} ms", id, who,
+                        timeoutNanos / 1_000_000);
+                reply.result(eventData(failClosed()));
+                Thread t = thread;
+                if (t != null) {
+                    t.interrupt();
+                }
+            }
+        }
+    }
+
+    State state() {
+        return state.get();
+    }
+
+    private void finish(Object data) {
+        Reply reply = pendingReply.getAndSet(null);
+        release("the event is over");
+        if (reply != null) {
+            reply.result(eventData(data));
+        }
+    }
+
+    /** Marks the event ended and frees it, exactly once. */
+    private void release(String reason) {
+        if (endReason == null) {
+            endReason = reason;
+        }
+        state.set(State.ENDED);
+        if (released.compareAndSet(false, true)) {
+            registry.remove(this);
+            instance.endEvent();
+        }
+    }
+
+    private Map<String, Object> eventData(Object data) {
+        return Map.of(Protocol.KEY_EVENT_ID, id, Protocol.KEY_DATA, data);
+    }
+
+    private static Map<String, Object> callback(String method, Object[] args) {
+        return Map.of(Protocol.KEY_METHOD, method, Protocol.KEY_ARGS, args);
+    }
+
+    /**
+     * Kong calls {@code method(unpack(Args))}: a nil in the middle may cut off every later argument
+     * (protocol reference §4.4), so refuse it here; trailing nils are simply dropped.
+     */
+    static Object[] checkArgs(String method, Object[] args) {
+        int length = args.length;
+        while (length > 0 && args[length - 1] == null) {
+            length--;
+        }
+        for (int i = 0; i < length; i++) {
+            if (args[i] == null) {
+                throw new IllegalArgumentException(method + ": argument " + (i + 1)
+                        + " is null but later arguments are not; Kong would drop them");
+            }
+        }
+        return length == args.length ? args : Arrays.copyOf(args, length);
+    }
+}

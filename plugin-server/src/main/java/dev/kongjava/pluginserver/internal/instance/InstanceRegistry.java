@@ -1,0 +1,120 @@
+package dev.kongjava.pluginserver.internal.instance;
+
+import dev.kongjava.pluginserver.plugin.InstanceContext;
+import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.schema.ConfigValues;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The live plugin instances by id: start, look up, close, expire when idle. */
+public final class InstanceRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceRegistry.class);
+
+    private final Map<Integer, PluginInstance> instances = new ConcurrentHashMap<>();
+    private final InstanceIds ids;
+    private final Map<String, String> flags;
+
+    public InstanceRegistry(Map<String, String> flags) {
+        this(flags, new InstanceIds());
+    }
+
+    InstanceRegistry(Map<String, String> flags, InstanceIds ids) {
+        this.flags = Map.copyOf(flags);
+        this.ids = ids;
+    }
+
+    /**
+     * Parses {@code configJson}, creates the handler and registers the instance.
+     *
+     * @throws dev.kongjava.pluginserver.schema.ConfigException for an invalid config
+     * @throws Exception whatever the plugin's factory throws
+     */
+    public PluginInstance start(PluginDefinition definition, String configJson) throws Exception {
+        ConfigValues config = definition.schema().parse(definition.name(), configJson);
+        List<String> unknown = definition.schema().unknownKeys(definition.name(), configJson);
+        if (!unknown.isEmpty()) {
+            LOG.warn("config of {} has unknown keys {}; they are ignored", definition.name(), unknown);
+        }
+        int id = ids.next();
+        Object handler = definition.factory().create(new Context(id, definition.name(), config, flags));
+        PluginInstance instance = new PluginInstance(id, definition, config, handler);
+        instances.put(id, instance);
+        LOG.info("instance #{} of {} started with config {}", id, definition.name(), config);
+        return instance;
+    }
+
+    /** The instance, or null if unknown (never started, closed or expired). */
+    public PluginInstance get(int id) {
+        return instances.get(id);
+    }
+
+    /** Removes and closes an instance; null if unknown. */
+    public PluginInstance close(int id) {
+        PluginInstance instance = instances.remove(id);
+        if (instance != null) {
+            instance.close(false);
+        }
+        return instance;
+    }
+
+    /** Closes instances unused for {@code idle} and running no event; returns how many. */
+    public int expireIdle(Duration idle) {
+        long now = System.nanoTime();
+        int expired = 0;
+        for (PluginInstance instance : instances.values()) {
+            if (instance.activeEvents() == 0 && now - instance.lastUsedNanos() > idle.toNanos()
+                    && instances.remove(instance.id(), instance)) {
+                LOG.info("instance #{} of {} expired after {} s idle",
+                        instance.id(), instance.definition().name(), idle.toSeconds());
+                instance.close(false);
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    /**
+     * Removes every instance and refuses new events on them; idle handlers close now, busy ones
+     * when their last event ends. Returns them for {@link #awaitClosed}.
+     */
+    public List<PluginInstance> closeAll() {
+        List<PluginInstance> all = new ArrayList<>(instances.values());
+        instances.clear();
+        all.forEach(i -> i.close(false));
+        return all;
+    }
+
+    /** Closes what is still open (events stuck past the shutdown timeout) and waits for the closes. */
+    public void awaitClosed(List<PluginInstance> closing, Duration timeout) throws InterruptedException {
+        closing.forEach(i -> i.close(true));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (PluginInstance instance : closing) {
+            instance.awaitClosed(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+    }
+
+    public int size() {
+        return instances.size();
+    }
+
+    /** Instances per plugin name, for {@code GetStatus}. */
+    public Map<String, Integer> countByPlugin() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        instances.values().forEach(i -> counts.merge(i.definition().name(), 1, Integer::sum));
+        return counts;
+    }
+
+    private record Context(int instanceId, String pluginName, ConfigValues config, Map<String, String> flags)
+            implements InstanceContext {
+        @Override
+        public Optional<String> flag(String name) {
+            return Optional.ofNullable(flags.get(name));
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.kongjava.pluginserver.internal.rpc;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Unix socket Kong connects to: replaces a stale socket file, binds with a large backlog,
+ * restricts the file's mode, checks each peer's uid and serves every connection on its own
+ * virtual thread.
+ *
+ * <p>It uses the JDK's own Unix-domain channels: their blocking reads park a virtual thread on the
+ * JDK's epoll poller. junixsocket 2.11.1 was tried first; its virtual-thread support polls each
+ * descriptor with a one-second native poll on a two-thread pool, and with a few idle pooled Kong
+ * connections a request waited forever.
+ *
+ * <p>Between bind and chmod the file briefly has the umask's mode; the peer check closes that gap:
+ * without an explicit allowlist it admits exactly the uids the file mode admits (owner and root for
+ * 0600; the owning group too for 0660; anyone when world-writable).
+ */
+public final class UnixSocketListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UnixSocketListener.class);
+    /** Kong opens up to lua_socket_pool_size (256) connections per worker in bursts. */
+    private static final int BACKLOG = 4096;
+
+    private final Path path;
+    private final Set<Integer> allowedUids;
+    private final Set<UserPrincipal> allowedUsers = new HashSet<>();
+    private final Set<PosixFilePermission> mode;
+    private final MsgpackCodec codec;
+    private final RpcDispatcher dispatcher;
+    private final Set<String> refusedUidsLogged = ConcurrentHashMap.newKeySet();
+    private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private ServerSocketChannel server;
+    private Object inode;
+    private UserPrincipal owner;
+    private UserPrincipal root;
+    private Object ownerGroup;
+    private volatile boolean closed;
+    private Thread acceptor;
+
+    /**
+     * @param mode file mode of the socket, e.g. {@code rw-------}
+     * @param allowedUids peer uids to accept; empty means "whoever the file mode admits"
+     */
+    public UnixSocketListener(Path path, Set<PosixFilePermission> mode, Set<Integer> allowedUids,
+            MsgpackCodec codec, RpcDispatcher dispatcher) {
+        this.path = path;
+        this.mode = Set.copyOf(mode);
+        this.allowedUids = Set.copyOf(allowedUids);
+        this.codec = codec;
+        this.dispatcher = dispatcher;
+    }
+
+    /** Binds and starts accepting; fails if the path holds something that is not a socket. */
+    public void start() throws IOException {
+        removeStaleSocket();
+        UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
+        root = users.lookupPrincipalByName("0");
+        for (int uid : allowedUids) {
+            allowedUsers.add(users.lookupPrincipalByName(Integer.toString(uid))); // equal by uid
+        }
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(path), BACKLOG);
+        Files.setPosixFilePermissions(path, mode);
+        inode = Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+        owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS);
+        ownerGroup = Files.getAttribute(path, "posix:group", LinkOption.NOFOLLOW_LINKS);
+        LOG.info("listening on {} (mode {})", path, PosixFilePermissions.toString(mode));
+        acceptor = Thread.ofVirtual().name("accept").start(this::acceptLoop);
+    }
+
+    private void removeStaleSocket() throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            Path dir = path.toAbsolutePath().getParent();
+            if (!Files.isDirectory(dir)) {
+                throw new IOException("cannot create socket " + path + ": directory " + dir
+                        + " does not exist (is --kong-prefix or --socket right?)");
+            }
+            return;
+        }
+        Object type = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if (((Integer) type & 0170000) != 0140000) {
+            throw new IOException("refusing to replace " + path + ": it exists and is not a socket");
+        }
+        // Also on kong reload: the old server may still run, and Kong wants the new one bound.
+        Files.delete(path);
+        LOG.info("removed stale socket {}", path);
+    }
+
+    private void acceptLoop() {
+        long pid = ProcessHandle.current().pid();
+        while (!closed) {
+            SocketChannel socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.error("accept failed: {}", e.toString());
+                }
+                continue;
+            }
+            accepted.incrementAndGet();
+            Thread.ofVirtual().name("conn-" + accepted.get()).start(() -> serve(socket, pid));
+        }
+    }
+
+    private void serve(SocketChannel socket, long pid) {
+        RpcConnection connection = null;
+        try {
+            if (!peerAllowed(socket)) {
+                socket.close();
+                return;
+            }
+            connection = new RpcConnection(socket, codec, dispatcher);
+            connections.add(connection);
+            connection.notifyServerPid(pid);
+            connection.run();
+        } catch (IOException e) {
+            LOG.debug("connection setup failed: {}", e.toString());
+            closeQuietly(socket);
+        } finally {
+            if (connection != null) {
+                connections.remove(connection);
+            }
+        }
+    }
+
+    private boolean peerAllowed(SocketChannel socket) throws IOException {
+        UnixDomainPrincipal peer = socket.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        boolean ok = allowedUsers.isEmpty() ? modeAdmits(peer) : allowedUsers.contains(peer.user());
+        if (!ok && refusedUidsLogged.add(peer.user().getName())) {
+            LOG.warn("refused a connection from user {}; further refusals of this user are not logged",
+                    peer.user().getName());
+        }
+        return ok;
+    }
+
+    private boolean modeAdmits(UnixDomainPrincipal peer) {
+        if (peer.user().equals(owner) || peer.user().equals(root)
+                || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            return true;
+        }
+        return peer.group().equals(ownerGroup) && mode.contains(PosixFilePermission.GROUP_WRITE);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Connections currently open. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Stops accepting and removes the socket file if it is still the one we bound. */
+    public void stopAccepting() {
+        closed = true;
+        try {
+            server.close();
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                    && inode.equals(Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS))) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            LOG.warn("removing {} failed: {}", path, e.toString());
+        }
+        if (acceptor != null) {
+            acceptor.interrupt();
+        }
+    }
+
+    /** Stops accepting and closes every open connection. */
+    @Override
+    public void close() {
+        stopAccepting();
+        connections.forEach(RpcConnection::close);
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("close failed: {}", e.toString());
+        }
+    }
+}

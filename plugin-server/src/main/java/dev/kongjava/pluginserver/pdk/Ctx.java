@@ -1,0 +1,20 @@
+package dev.kongjava.pluginserver.pdk;
+
+/** {@code kong.ctx.shared.*}: values shared by all plugins (and phases) of one request. */
+public final class Ctx {
+    private final Bridge bridge;
+
+    Ctx(Bridge bridge) {
+        this.bridge = bridge;
+    }
+
+    /** {@code kong.ctx.shared.get}: the value stored under {@code key}, or null. */
+    public Object get(String key) {
+        return bridge.call("kong.ctx.shared.get", key);
+    }
+
+    /** {@code kong.ctx.shared.set}: stores a MessagePack-encodable value. */
+    public void set(String key, Object value) {
+        bridge.call("kong.ctx.shared.set", key, value);
+    }
+}

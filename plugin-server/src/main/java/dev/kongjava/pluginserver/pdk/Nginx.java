@@ -1,0 +1,47 @@
+package dev.kongjava.pluginserver.pdk;
+
+import java.util.Map;
+
+/** {@code kong.nginx.*}: nginx variables and request context. */
+public final class Nginx {
+    private final Bridge bridge;
+
+    Nginx(Bridge bridge) {
+        this.bridge = bridge;
+    }
+
+    /** {@code kong.nginx.get_var}: an nginx variable ({@code ngx.var[name]}), or null. */
+    public String getVar(String name) {
+        return Values.text(bridge.call("kong.nginx.get_var", name));
+    }
+
+    /** {@code kong.nginx.get_tls1_version_str}: e.g. "TLSv1.3", or null without TLS. */
+    public String getTls1VersionStr() {
+        return Values.text(bridge.call("kong.nginx.get_tls1_version_str"));
+    }
+
+    /** {@code kong.nginx.get_ctx}: a value of {@code ngx.ctx}. */
+    public Object getCtx(String key) {
+        return bridge.call("kong.nginx.get_ctx", key);
+    }
+
+    /** {@code kong.nginx.set_ctx}: sets a value of {@code ngx.ctx}. */
+    public void setCtx(String key, Object value) {
+        bridge.call("kong.nginx.set_ctx", key, value);
+    }
+
+    /** {@code kong.nginx.req_start_time}: epoch seconds with fraction. */
+    public Double reqStartTime() {
+        return Values.number(bridge.call("kong.nginx.req_start_time"));
+    }
+
+    /** {@code kong.nginx.get_subsystem}: "http" or "stream". */
+    public String getSubsystem() {
+        return Values.text(bridge.call("kong.nginx.get_subsystem"));
+    }
+
+    /** {@code kong.nginx.get_statistics}: connection counters. */
+    public Map<String, Object> getStatistics() {
+        return Values.map(bridge.call("kong.nginx.get_statistics"));
+    }
+}

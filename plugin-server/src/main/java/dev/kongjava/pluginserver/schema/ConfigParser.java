@@ -1,0 +1,184 @@
+package dev.kongjava.pluginserver.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Turns Kong's {@code Config} JSON into {@link ConfigValues}, leniently where Kong's encoder is
+ * loose (cjson writes {@code {}} for an empty array, {@code 10000.0}-style integers, {@code null} for
+ * unset fields) and strictly on everything the schema states.
+ */
+final class ConfigParser {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final int SHOWN_VALUE_MAX = 120;
+
+    private final String plugin;
+
+    ConfigParser(String plugin) {
+        this.plugin = plugin;
+    }
+
+    ConfigValues record(List<Field> fields, JsonNode object, String prefix) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Field field : fields) {
+            values.put(field.name, value(field, object.get(field.name), prefix + field.name));
+        }
+        return new ConfigValues(fields, values);
+    }
+
+    Object value(Field field, JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return missing(field, path);
+        }
+        return switch (field.type) {
+            case STRING -> string(field, node, path);
+            case INTEGER -> integer(field, node, path);
+            case NUMBER -> number(field, node, path);
+            case BOOLEAN -> {
+                expect(node.isBoolean(), field, node, path, "expected a boolean");
+                yield node.booleanValue();
+            }
+            case ARRAY, SET -> collection(field, node, path);
+            case MAP -> map(field, node, path);
+            case RECORD -> {
+                expect(node.isObject(), field, node, path, "expected a record");
+                yield record(field.fields, node, path + ".");
+            }
+        };
+    }
+
+    private Object missing(Field field, String path) {
+        if (field.defaultValue != null) {
+            return value(field, JSON.valueToTree(field.defaultValue), path);
+        }
+        if (field.type == FieldType.RECORD && field.required) {
+            // Kong expands a missing required record from its sub-field defaults; so do we.
+            return record(field.fields, JsonNodeFactory.instance.objectNode(), path + ".");
+        }
+        if (field.required) {
+            throw new ConfigException(plugin, path, "null", "required field missing");
+        }
+        return null;
+    }
+
+    private String string(Field field, JsonNode node, String path) {
+        expect(node.isTextual(), field, node, path, "expected a string");
+        String value = node.textValue();
+        oneOf(field, node, path, value);
+        length(field, node, path, value.codePointCount(0, value.length()));
+        expect(!field.uuid || UUID.matcher(value).matches(), field, node, path, "expected a valid UUID");
+        return value;
+    }
+
+    private Long integer(Field field, JsonNode node, String path) {
+        boolean integral = node.isIntegralNumber() && node.canConvertToLong()
+                || node.isFloatingPointNumber() && node.doubleValue() == Math.rint(node.doubleValue())
+                        && Math.abs(node.doubleValue()) < 0x1p53;
+        expect(integral, field, node, path, "expected an integer");
+        long value = node.asLong();
+        oneOf(field, node, path, value);
+        range(field, node, path, value);
+        return value;
+    }
+
+    private Double number(Field field, JsonNode node, String path) {
+        expect(node.isNumber(), field, node, path, "expected a number");
+        double value = node.doubleValue();
+        oneOf(field, node, path, value);
+        range(field, node, path, value);
+        return value;
+    }
+
+    private List<Object> collection(Field field, JsonNode node, String path) {
+        // cjson encodes an empty Lua table as {}: accept it as the empty list.
+        boolean emptyObject = node.isObject() && node.isEmpty();
+        expect(node.isArray() || emptyObject, field, node, path,
+                "expected " + (field.type == FieldType.SET ? "a set" : "an array"));
+        List<Object> items = new ArrayList<>(node.size());
+        int i = 0;
+        for (JsonNode element : node) {
+            items.add(value(field.elements, element, path + "[" + (++i) + "]"));
+        }
+        if (field.type == FieldType.SET) {
+            items = new ArrayList<>(new LinkedHashSet<>(items));
+        }
+        length(field, node, path, items.size());
+        return List.copyOf(items);
+    }
+
+    private Map<String, Object> map(Field field, JsonNode node, String path) {
+        boolean emptyArray = node.isArray() && node.isEmpty();
+        expect(node.isObject() || emptyArray, field, node, path, "expected a map");
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String key = (String) value(field.keys, JsonNodeFactory.instance.textNode(entry.getKey()), path);
+            map.put(key, value(field.values, entry.getValue(), path + "." + entry.getKey()));
+        }
+        length(field, node, path, map.size());
+        return map;
+    }
+
+    private void oneOf(Field field, JsonNode node, String path, Object value) {
+        if (field.oneOf == null) {
+            return;
+        }
+        for (Object allowed : field.oneOf) {
+            if (allowed.equals(value) || allowed instanceof Number n && value instanceof Number v
+                    && n.doubleValue() == v.doubleValue()) {
+                return;
+            }
+        }
+        fail(field, node, path, "expected one of: " + join(field.oneOf));
+    }
+
+    private void range(Field field, JsonNode node, String path, double value) {
+        if (field.betweenMin != null && (value < field.betweenMin.doubleValue() || value > field.betweenMax.doubleValue())) {
+            fail(field, node, path, "value should be between " + field.betweenMin + " and " + field.betweenMax);
+        }
+        if (field.gt != null && !(value > field.gt.doubleValue())) {
+            fail(field, node, path, "value must be greater than " + field.gt);
+        }
+    }
+
+    private void length(Field field, JsonNode node, String path, int length) {
+        if (field.lenMin != null && length < field.lenMin) {
+            fail(field, node, path, "length must be at least " + field.lenMin);
+        }
+        if (field.lenMax != null && length > field.lenMax) {
+            fail(field, node, path, "length must be at most " + field.lenMax);
+        }
+    }
+
+    private void expect(boolean ok, Field field, JsonNode node, String path, String rule) {
+        if (!ok) {
+            fail(field, node, path, rule);
+        }
+    }
+
+    private void fail(Field field, JsonNode node, String path, String rule) {
+        throw new ConfigException(plugin, path, show(field, node), rule);
+    }
+
+    static String show(Field field, JsonNode node) {
+        if (field.secret) {
+            return ConfigValues.MASK;
+        }
+        String text = node.toString();
+        return text.length() > SHOWN_VALUE_MAX ? text.substring(0, SHOWN_VALUE_MAX) + "…" : text;
+    }
+
+    static String join(List<?> values) {
+        return String.join(", ", values.stream().map(String::valueOf).toList());
+    }
+}

@@ -1,0 +1,184 @@
+package dev.kongjava.pluginserver.schema;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A plugin's config, declared once as an ordered list of {@link Field}s plus cross-field
+ * {@link ConfigRule}s. From it come the Kong sub-schema in the dump ({@link #toKongSchema}),
+ * parsing and validation of {@code StartInstance} config ({@link #parse}) and the README settings
+ * table ({@link #markdownTable()}).
+ */
+public final class ConfigSchema {
+    /** A plugin without config fields. */
+    public static final ConfigSchema EMPTY = builder().build();
+
+    /** Keys Kong adds to every config (protocol reference §2.3); never warned about. */
+    public static final Set<String> KONG_INJECTED_KEYS = Set.of(
+            "route_id", "service_id", "consumer_id", "plugin_instance_name");
+
+    private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+
+    private final List<Field> fields;
+    private final List<ConfigRule> rules;
+
+    private ConfigSchema(List<Field> fields, List<ConfigRule> rules) {
+        this.fields = List.copyOf(fields);
+        this.rules = List.copyOf(rules);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public List<Field> fields() {
+        return fields;
+    }
+
+    public List<ConfigRule> rules() {
+        return rules;
+    }
+
+    /**
+     * Parses and validates the {@code Config} JSON Kong sends in {@code StartInstance}: unknown keys
+     * are ignored, defaults applied, every field and rule checked.
+     *
+     * @throws ConfigException naming plugin, field, value and rule
+     */
+    public ConfigValues parse(String plugin, String json) {
+        ConfigValues values = new ConfigParser(plugin).record(fields, readObject(plugin, json), "");
+        for (ConfigRule rule : rules) {
+            rule.check(values).ifPresent(v -> {
+                throw v.field() == null
+                        ? new ConfigException(plugin, v.rule())
+                        : new ConfigException(plugin, v.field(), shown(values, v.field()), v.rule());
+            });
+        }
+        return values;
+    }
+
+    /** Top-level keys of {@code json} that are neither fields nor keys Kong injects. */
+    public List<String> unknownKeys(String plugin, String json) {
+        Set<String> known = new HashSet<>();
+        fields.forEach(f -> known.add(f.name));
+        List<String> unknown = new ArrayList<>();
+        for (Iterator<String> it = readObject(plugin, json).fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key) && !key.startsWith("__") && !KONG_INJECTED_KEYS.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        return unknown;
+    }
+
+    /** The {@code Schema} object of the dump: {@code {"name":…,"fields":[{"config":{"type":"record",…}}]}}. */
+    public Map<String, Object> toKongSchema(String plugin, List<String> protocols) {
+        return KongSchemaWriter.subSchema(plugin, protocols, fields);
+    }
+
+    /** The settings table (Markdown) with one row per field, nested fields as dotted paths. */
+    public String markdownTable() {
+        return SchemaDocs.table(fields, rules);
+    }
+
+    private static JsonNode readObject(String plugin, String json) {
+        JsonNode root;
+        try {
+            root = ConfigParser.JSON.readTree(json == null ? "" : json);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(plugin, "Config is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(plugin, "Config must be a JSON object");
+        }
+        return root;
+    }
+
+    private String shown(ConfigValues values, String path) {
+        Field field = find(path);
+        Object value = values.get(path);
+        if (field != null && field.secret && value != null) {
+            return ConfigValues.MASK;
+        }
+        return String.valueOf(ConfigParser.JSON.valueToTree(value instanceof ConfigValues r ? r.toMap(true) : value));
+    }
+
+    private Field find(String path) {
+        List<Field> level = fields;
+        Field found = null;
+        for (String part : path.split("\\.")) {
+            found = level.stream().filter(f -> f.name.equals(part)).findFirst().orElse(null);
+            if (found == null) {
+                return null;
+            }
+            level = found.fields;
+        }
+        return found;
+    }
+
+    /** Collects fields and rules; {@link #build()} checks names and that every default is valid. */
+    public static final class Builder {
+        private final List<Field.Builder> fields = new ArrayList<>();
+        private final List<ConfigRule> rules = new ArrayList<>();
+
+        public Builder add(Field.Builder field) {
+            fields.add(field);
+            return this;
+        }
+
+        public Builder rule(ConfigRule rule) {
+            rules.add(rule);
+            return this;
+        }
+
+        /** @throws IllegalStateException listing every problem found in the declaration */
+        public ConfigSchema build() {
+            List<Field> built = fields.stream().map(Field.Builder::build).toList();
+            List<String> problems = new ArrayList<>();
+            check(built, "", problems);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("invalid config schema: " + String.join("; ", problems));
+            }
+            return new ConfigSchema(built, rules);
+        }
+
+        private static void check(List<Field> fields, String prefix, List<String> problems) {
+            Set<String> seen = new HashSet<>();
+            for (Field f : fields) {
+                String path = prefix + f.name;
+                if (f.name == null || !NAME.matcher(f.name).matches()) {
+                    problems.add("field name '" + path + "' must match " + NAME);
+                }
+                if (!seen.add(f.name)) {
+                    problems.add("duplicate field " + path);
+                }
+                checkDefault(f, path, problems);
+                if (f.type == FieldType.RECORD) {
+                    check(f.fields, path + ".", problems);
+                }
+            }
+        }
+
+        private static void checkDefault(Field f, String path, List<String> problems) {
+            if (f.defaultValue == null) {
+                return;
+            }
+            if (f.type == FieldType.RECORD) {
+                problems.add("record " + path + " cannot have a default; give its fields defaults");
+                return;
+            }
+            try {
+                new ConfigParser("(schema)").value(f, ConfigParser.JSON.valueToTree(f.defaultValue), path);
+            } catch (ConfigException e) {
+                problems.add("default of " + path + " is invalid: " + e.getMessage());
+            }
+        }
+    }
+}

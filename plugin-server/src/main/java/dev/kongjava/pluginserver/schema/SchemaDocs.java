@@ -1,0 +1,102 @@
+package dev.kongjava.pluginserver.schema;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Renders a {@link ConfigSchema} as the Markdown settings table the README embeds. */
+final class SchemaDocs {
+    private SchemaDocs() {}
+
+    static String table(List<Field> fields, List<ConfigRule> rules) {
+        boolean mapped = hasMapping(fields);
+        StringBuilder out = new StringBuilder();
+        out.append("| Field | Type | Default | Rule | Description |").append(mapped ? " Maps to |" : "").append('\n');
+        out.append("|---|---|---|---|---|").append(mapped ? "---|" : "").append('\n');
+        rows(fields, "", mapped, out);
+        if (!rules.isEmpty()) {
+            out.append("\nChecks across fields, enforced when Kong starts an instance:\n\n");
+            for (ConfigRule rule : rules) {
+                out.append("- ").append(rule.description()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean hasMapping(List<Field> fields) {
+        for (Field f : fields) {
+            if (f.mapsTo != null || hasMapping(f.fields) || f.elements != null && hasMapping(f.elements.fields)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void rows(List<Field> fields, String prefix, boolean mapped, StringBuilder out) {
+        for (Field f : fields) {
+            String path = prefix + f.name;
+            out.append("| `").append(path).append("` | ").append(typeName(f)).append(" | ")
+                    .append(defaultText(f)).append(" | ").append(cell(rule(f))).append(" | ")
+                    .append(cell(f.doc == null ? "" : f.doc)).append(" |");
+            if (mapped) {
+                out.append(' ').append(cell(f.mapsTo == null ? "" : f.mapsTo)).append(" |");
+            }
+            out.append('\n');
+            if (f.type == FieldType.RECORD) {
+                rows(f.fields, path + ".", mapped, out);
+            } else if (f.elements != null && f.elements.type == FieldType.RECORD) {
+                rows(f.elements.fields, path + "[].", mapped, out);
+            }
+        }
+    }
+
+    private static String typeName(Field f) {
+        return switch (f.type) {
+            case ARRAY, SET -> f.type.kongName() + " of " + typeName(f.elements);
+            case MAP -> "map of " + typeName(f.keys) + " to " + typeName(f.values);
+            default -> f.type.kongName();
+        };
+    }
+
+    private static String defaultText(Field f) {
+        if (f.defaultValue == null) {
+            return "";
+        }
+        return "`" + ConfigParser.JSON.valueToTree(f.defaultValue) + "`";
+    }
+
+    private static String rule(Field f) {
+        List<String> parts = new ArrayList<>();
+        if (f.required) {
+            parts.add("required");
+        }
+        if (f.oneOf != null) {
+            parts.add("one of " + ConfigParser.join(f.oneOf));
+        }
+        if (f.betweenMin != null) {
+            parts.add(f.betweenMin + " to " + f.betweenMax);
+        }
+        if (f.gt != null) {
+            parts.add("> " + f.gt);
+        }
+        if (f.lenMin != null) {
+            parts.add("length ≥ " + f.lenMin);
+        }
+        if (f.lenMax != null) {
+            parts.add("length ≤ " + f.lenMax);
+        }
+        if (f.uuid) {
+            parts.add("UUID");
+        }
+        if (f.referenceable) {
+            parts.add("vault reference allowed");
+        }
+        if (f.secret) {
+            parts.add("secret, never logged");
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+}

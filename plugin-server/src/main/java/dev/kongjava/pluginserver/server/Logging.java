@@ -1,0 +1,35 @@
+package dev.kongjava.pluginserver.server;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plain single-line logs on stderr without colours: Kong captures the server's output and prefixes
+ * each line with {@code [name:pid]}. A {@code -D} on the command line wins over these defaults.
+ */
+final class Logging {
+    private static final String PREFIX = "org.slf4j.simpleLogger.";
+
+    private Logging() {}
+
+    static void configure(boolean verbose) {
+        setIfAbsent("logFile", "System.err");
+        setIfAbsent("defaultLogLevel", verbose ? "debug" : "info");
+        setIfAbsent("showDateTime", "true");
+        setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        setIfAbsent("showThreadName", "false");
+        setIfAbsent("showShortLogName", "true");
+        // kafka-clients logs every producer's full config at INFO; keep Kong's log readable.
+        setIfAbsent("log.org.apache.kafka", "warn");
+    }
+
+    static Logger log() {
+        return LoggerFactory.getLogger(Main.class);
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(PREFIX + key) == null) {
+            System.setProperty(PREFIX + key, value);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.kongjava.pluginserver.server;
+
+import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.plugin.ServerFlag;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a plugin server: a plugin's {@code main} is one line,
+ * {@code System.exit(Main.run(args, MyPlugin.DEFINITION))}. Kong runs it as {@code query_cmd}
+ * (with {@code -dump}) and as {@code start_cmd}; the process then runs until SIGTERM, SIGINT or
+ * (with {@code --exit-with-parent}) the end of the Kong worker that started it, and exits 0.
+ */
+public final class Main {
+    private Main() {}
+
+    /** Runs the server for {@code plugins}; returns the process exit code. */
+    public static int run(String[] args, PluginDefinition... plugins) {
+        return run(args, System.out, System.err, plugins);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, PluginDefinition... plugins) {
+        List<ServerFlag> pluginFlags = new ArrayList<>();
+        for (PluginDefinition p : plugins) {
+            pluginFlags.addAll(p.flags());
+        }
+        CommandLine cli;
+        try {
+            cli = CommandLine.parse(args, pluginFlags);
+        } catch (CommandLine.UsageException e) {
+            err.println(plugins[0].name() + ": " + e.getMessage());
+            err.print(usage(plugins[0].name(), pluginFlags));
+            return 2;
+        }
+        if (cli.help) {
+            out.print(usage(plugins[0].name(), pluginFlags));
+            return 0;
+        }
+        if (cli.version) {
+            out.println(plugins[0].name() + " " + plugins[0].version());
+            return 0;
+        }
+        if (cli.dump) {
+            // Kong parses stdout of query_cmd as JSON: the dump and nothing else goes there.
+            out.print(PluginInfoDump.json(List.of(plugins)));
+            out.flush();
+            return 0;
+        }
+        Logging.configure(cli.verbose);
+        return serve(cli, plugins);
+    }
+
+    private static int serve(CommandLine cli, PluginDefinition... plugins) {
+        Path socket = cli.socket != null ? cli.socket : Path.of(cli.kongPrefix, plugins[0].name() + ".socket");
+        ServerOptions options = ServerOptions.defaults(socket)
+                .withSocketMode(cli.socketMode)
+                .withAllowedUids(cli.allowedUids)
+                .withInstanceIdleTimeout(cli.instanceIdleTimeout)
+                .withEventTimeout(cli.eventTimeout)
+                .withShutdownTimeout(cli.shutdownTimeout)
+                .withMaxMessageBytes(cli.maxMessageBytes)
+                .withExitWithParent(cli.exitWithParent)
+                .withFlags(cli.flags);
+        PluginServer server;
+        try {
+            server = PluginServer.start(options, plugins);
+        } catch (IOException | RuntimeException e) {
+            Logging.log().error("cannot start: {}", e.getMessage());
+            return 1;
+        }
+        Signals.onTermination(() -> Thread.ofPlatform().name("shutdown").start(server::close));
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The {@code --help} text; the README shows it verbatim. */
+    static String usage(String name, List<ServerFlag> pluginFlags) {
+        StringBuilder u = new StringBuilder();
+        u.append("Usage: ").append(name).append(" [options]\n\n");
+        u.append("Kong external plugin server (MessagePack-RPC over a Unix socket).\n\n");
+        line(u, "--dump, -dump", "print the plugin info JSON for Kong's query_cmd and exit");
+        line(u, "--kong-prefix, -kong-prefix <dir>", "Kong prefix (default " + ServerOptions.DEFAULT_KONG_PREFIX + ")");
+        line(u, "--socket <path>", "socket path (default <kong-prefix>/" + name + ".socket)");
+        line(u, "--socket-mode <octal>", "socket file mode (default 600)");
+        line(u, "--allow-uid <uid>[,<uid>...]", "accept only these peer uids (default: whom the mode admits)");
+        line(u, "--instance-idle-timeout <d>", "close instances idle this long (default 60s)");
+        line(u, "--event-timeout <d>", "end an event when Kong or the plugin is silent this long (default 30s)");
+        line(u, "--max-message-size <n>", "largest RPC message, e.g. a request body (default 64m)");
+        line(u, "--shutdown-timeout <d>", "on SIGTERM, wait this long for events, then for flushes (default 10s)");
+        line(u, "--exit-with-parent", "exit when the process that started the server exits");
+        line(u, "-v, --verbose", "log every RPC (debug)");
+        line(u, "--version", "print the plugin version and exit");
+        line(u, "-h, --help", "print this help and exit");
+        if (!pluginFlags.isEmpty()) {
+            u.append("\nPlugin options:\n");
+            for (ServerFlag f : pluginFlags) {
+                line(u, "--" + f.name() + " <" + f.valueName() + ">", f.description());
+            }
+        }
+        u.append("\nDurations: 500ms, 30s, 2m, 1h. Sizes: 1048576, 512k, 64m, 1g.\n");
+        return u.toString();
+    }
+
+    private static void line(StringBuilder u, String option, String text) {
+        u.append("  ").append(String.format("%-36s", option)).append(' ').append(text).append('\n');
+    }
+}
