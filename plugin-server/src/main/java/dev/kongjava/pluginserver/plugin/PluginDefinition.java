@@ -153,7 +153,7 @@ public final class PluginDefinition {
             }
             for (String protocol : protocols) {
                 if (!PROTOCOLS.contains(protocol)) {
-                    problems.add("unknown protocol '" + protocol + "', Kong knows " + PROTOCOLS);
+                    problems.add("unknown protocol '" + protocol + "', Kong knows " + new java.util.TreeSet<>(PROTOCOLS));
                 }
             }
             if (handlerType == null) {

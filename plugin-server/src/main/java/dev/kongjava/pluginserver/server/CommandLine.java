@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 final class CommandLine {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
+    private static final Set<String> VALUE_OPTIONS = Set.of("kong-prefix", "p", "socket", "socket-mode",
+            "allow-uid", "instance-idle-timeout", "event-timeout", "shutdown-timeout", "max-message-size");
 
     /** Thrown for unusable input; the message is shown above the usage text. */
     static final class UsageException extends Exception {
@@ -68,20 +70,23 @@ final class CommandLine {
                 case "v", "verbose" -> c.verbose = true;
                 case "exit-with-parent" -> c.exitWithParent = true;
                 default -> {
+                    if (!VALUE_OPTIONS.contains(name) && !known.contains(name)) {
+                        throw new UsageException("unknown option: " + arg);
+                    }
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new UsageException("missing value for " + arg);
                         }
                         value = args[++i];
                     }
-                    c.option(name, arg, value, known);
+                    c.option(name, arg, value);
                 }
             }
         }
         return c;
     }
 
-    private void option(String name, String arg, String value, Set<String> pluginFlags) throws UsageException {
+    private void option(String name, String arg, String value) throws UsageException {
         switch (name) {
             case "kong-prefix", "p" -> kongPrefix = value;
             case "socket" -> socket = Path.of(value);
@@ -91,12 +96,7 @@ final class CommandLine {
             case "event-timeout" -> eventTimeout = duration(arg, value);
             case "shutdown-timeout" -> shutdownTimeout = duration(arg, value);
             case "max-message-size" -> maxMessageBytes = size(arg, value);
-            default -> {
-                if (!pluginFlags.contains(name)) {
-                    throw new UsageException("unknown option: " + arg);
-                }
-                flags.put(name, value);
-            }
+            default -> flags.put(name, value); // a plugin flag: parse() checked the name
         }
     }
 

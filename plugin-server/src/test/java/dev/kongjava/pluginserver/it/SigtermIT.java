@@ -1,0 +1,59 @@
+package dev.kongjava.pluginserver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kongjava.pluginserver.ProbeServerMain;
+import dev.kongjava.testkit.CannedRequest;
+import dev.kongjava.testkit.Exchange;
+import dev.kongjava.testkit.FakeKong;
+import dev.kongjava.testkit.JavaProcess;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The server as Kong runs it: a separate process that Kong stops with SIGTERM. */
+class SigtermIT {
+    @Test
+    void sigtermLetsTheRunningEventFinishRemovesTheSocketAndExitsZero() throws Exception {
+        Path dir = Files.createTempDirectory("kps");
+        Path socket = dir.resolve("probe.socket");
+        Process server = new ProcessBuilder(JavaProcess.command(ProbeServerMain.class, "--socket", socket.toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        try {
+            waitForSocket(socket, server);
+            try (FakeKong kong = FakeKong.connect(socket)) {
+                FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"sleep\",\"sleep_ms\":700}");
+                CompletableFuture<Exchange> running = CompletableFuture.supplyAsync(() -> plugin.access(CannedRequest.get("/")));
+                Thread.sleep(300); // the event is now sleeping inside the plugin
+                server.destroy(); // SIGTERM
+                Exchange ex = running.get(10, TimeUnit.SECONDS);
+                assertTrue(ex.returned(), "the running event finished normally: " + ex);
+            }
+            assertTrue(server.waitFor(15, TimeUnit.SECONDS), "exited");
+            assertEquals(0, server.exitValue(), Files.readString(dir.resolve("server.log")));
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "socket removed");
+            String log = Files.readString(dir.resolve("server.log"));
+            assertTrue(log.contains("shutting down: 1 events running, 1 instances"), log);
+            assertTrue(log.contains("stopped"), log);
+        } finally {
+            server.destroyForcibly();
+            Files.deleteIfExists(dir.resolve("server.log"));
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    static void waitForSocket(Path socket, Process server) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("server did not create " + socket);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
