@@ -9,18 +9,18 @@ package dev.kongjava.testkit.kafka;
  */
 public record DelegationToken(String tokenId, String hmacBase64) {
 
-  /**
-   * The {@code sasl.jaas.config} value for logging in with this token.
-   *
-   * @return a {@code ScramLoginModule} configuration with {@code tokenauth="true"}
-   */
-  public String scramJaasConfig() {
-    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + tokenId
-        + "\" password=\"" + hmacBase64 + "\" tokenauth=\"true\";";
-  }
+    /**
+     * The {@code sasl.jaas.config} value for logging in with this token.
+     *
+     * @return a {@code ScramLoginModule} configuration with {@code tokenauth="true"}
+     */
+    public String scramJaasConfig() {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + tokenId
+                + "\" password=\"" + hmacBase64 + "\" tokenauth=\"true\";";
+    }
 
-  @Override
-  public String toString() {
-    return "DelegationToken[tokenId=" + tokenId + ", hmacBase64=****]";
-  }
+    @Override
+    public String toString() {
+        return "DelegationToken[tokenId=" + tokenId + ", hmacBase64=****]";
+    }
 }

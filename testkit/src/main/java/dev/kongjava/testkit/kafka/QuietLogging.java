@@ -13,61 +13,61 @@ import java.util.Properties;
  * already made, as system properties or in {@code simplelogger.properties}, win.
  */
 final class QuietLogging {
-  private static final String SIMPLE_PREFIX = "org.slf4j.simpleLogger.log.";
-  private static final String[] NOISY_LOGGERS = {"kafka", "org.apache.kafka", "state.change.logger"};
-  // Loggers that warn about what fault tests do on purpose: every controller activation (one long
-  // line per start), and followers failing to fetch from a stopped leader (a stack trace per try).
-  private static final String[] EXPECTED_TROUBLE = {
-      "org.apache.kafka.controller.QuorumController", "kafka.server.ReplicaFetcherThread"};
-  private static final String LOG4J_CONFIG_KEY = "log4j2.configurationFile";
-  private static final String LOG4J_CONFIG_RESOURCE = "log4j2-kafka.xml";
+    private static final String SIMPLE_PREFIX = "org.slf4j.simpleLogger.log.";
+    private static final String[] NOISY_LOGGERS = {"kafka", "org.apache.kafka", "state.change.logger"};
+    // Loggers that warn about what fault tests do on purpose: every controller activation (one long
+    // line per start), and followers failing to fetch from a stopped leader (a stack trace per try).
+    private static final String[] EXPECTED_TROUBLE = {
+            "org.apache.kafka.controller.QuorumController", "kafka.server.ReplicaFetcherThread"};
+    private static final String LOG4J_CONFIG_KEY = "log4j2.configurationFile";
+    private static final String LOG4J_CONFIG_RESOURCE = "log4j2-kafka.xml";
 
-  private static boolean applied;
+    private static boolean applied;
 
-  private QuietLogging() {}
+    private QuietLogging() {}
 
-  /** Sets the quiet defaults once per JVM; later calls do nothing. */
-  static synchronized void apply() {
-    if (applied) {
-      return;
+    /** Sets the quiet defaults once per JVM; later calls do nothing. */
+    static synchronized void apply() {
+        if (applied) {
+            return;
+        }
+        applied = true;
+        Properties userFile = simpleLoggerFile();
+        for (String logger : NOISY_LOGGERS) {
+            setUnlessConfigured(logger, "warn", userFile);
+        }
+        // A user who turned Kafka's logging up wants to see these too.
+        if ("warn".equals(System.getProperty(SIMPLE_PREFIX + "org.apache.kafka"))
+                && "warn".equals(System.getProperty(SIMPLE_PREFIX + "kafka"))) {
+            for (String logger : EXPECTED_TROUBLE) {
+                setUnlessConfigured(logger, "error", userFile);
+            }
+        }
+        URL log4jConfig = QuietLogging.class.getResource(LOG4J_CONFIG_RESOURCE);
+        if (System.getProperty(LOG4J_CONFIG_KEY) == null && log4jConfig != null) {
+            System.setProperty(LOG4J_CONFIG_KEY, log4jConfig.toString());
+        }
     }
-    applied = true;
-    Properties userFile = simpleLoggerFile();
-    for (String logger : NOISY_LOGGERS) {
-      setUnlessConfigured(logger, "warn", userFile);
-    }
-    // A user who turned Kafka's logging up wants to see these too.
-    if ("warn".equals(System.getProperty(SIMPLE_PREFIX + "org.apache.kafka"))
-        && "warn".equals(System.getProperty(SIMPLE_PREFIX + "kafka"))) {
-      for (String logger : EXPECTED_TROUBLE) {
-        setUnlessConfigured(logger, "error", userFile);
-      }
-    }
-    URL log4jConfig = QuietLogging.class.getResource(LOG4J_CONFIG_RESOURCE);
-    if (System.getProperty(LOG4J_CONFIG_KEY) == null && log4jConfig != null) {
-      System.setProperty(LOG4J_CONFIG_KEY, log4jConfig.toString());
-    }
-  }
 
-  private static void setUnlessConfigured(String logger, String level, Properties userFile) {
-    String key = SIMPLE_PREFIX + logger;
-    if (System.getProperty(key) == null && !userFile.containsKey(key)) {
-      System.setProperty(key, level);
+    private static void setUnlessConfigured(String logger, String level, Properties userFile) {
+        String key = SIMPLE_PREFIX + logger;
+        if (System.getProperty(key) == null && !userFile.containsKey(key)) {
+            System.setProperty(key, level);
+        }
     }
-  }
 
-  private static Properties simpleLoggerFile() {
-    Properties properties = new Properties();
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    String file = "simplelogger.properties";
-    try (InputStream in = loader == null ? null : loader.getResourceAsStream(file)) {
-      if (in != null) {
-        properties.load(in);
-      }
-    } catch (IOException e) {
-      // An unreadable user file means no user settings to respect; the quiet defaults apply.
-      return new Properties();
+    private static Properties simpleLoggerFile() {
+        Properties properties = new Properties();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        String file = "simplelogger.properties";
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(file)) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            // An unreadable user file means no user settings to respect; the quiet defaults apply.
+            return new Properties();
+        }
+        return properties;
     }
-    return properties;
-  }
 }

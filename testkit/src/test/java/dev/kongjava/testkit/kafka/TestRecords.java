@@ -6,9 +6,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Record values as text, for exact assertions. */
 final class TestRecords {
-  private TestRecords() {}
+    private TestRecords() {}
 
-  static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
-    return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
-  }
+    static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+    }
 }
