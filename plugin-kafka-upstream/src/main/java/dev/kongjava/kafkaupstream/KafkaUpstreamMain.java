@@ -1,0 +1,12 @@
+package dev.kongjava.kafkaupstream;
+
+import dev.kongjava.pluginserver.server.Main;
+
+/** {@code java -jar kafka-upstream.jar [options]}: Kong's start_cmd and (with --dump) query_cmd. */
+public final class KafkaUpstreamMain {
+    private KafkaUpstreamMain() {}
+
+    public static void main(String[] args) {
+        System.exit(Main.run(args, KafkaUpstreamPlugin.definition()));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.kongjava.kafkaupstream;
+
+import dev.kongjava.pluginserver.schema.ConfigRule;
+import dev.kongjava.pluginserver.schema.ConfigSchema;
+import dev.kongjava.pluginserver.schema.Field;
+import java.util.Optional;
+
+/**
+ * Every config field of kafka-upstream, declared once: the seed's fields with the seed's names,
+ * types and defaults, then what users of the original asked for (names from later Kong versions
+ * where they exist). The Kong schema, validation and the README settings table all come from here.
+ */
+final class KafkaUpstreamSchema {
+    private KafkaUpstreamSchema() {}
+
+    static final long INT_MAX = Integer.MAX_VALUE;
+
+    static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .add(Field.set("bootstrap_servers", Field.record("server",
+                            Field.string("host").required().lenMin(1).doc("Broker host name or address."),
+                            Field.integer("port").required().between(0, 65535).doc("Broker port.")))
+                    .required().lenMin(1)
+                    .doc("Brokers to bootstrap from, as {host, port} records.")
+                    .mapsTo("`bootstrap.servers`"))
+            .add(Field.string("topic").required().lenMin(1)
+                    .doc("Topic every message is written to.")
+                    .mapsTo("`ProducerRecord` topic"))
+            .add(Field.integer("timeout").defaultValue(10000).between(1, INT_MAX)
+                    .doc("Socket timeout in milliseconds: connecting to a broker.")
+                    .mapsTo("`socket.connection.setup.timeout.ms` and `.max.ms`"))
+            .add(Field.integer("keepalive").defaultValue(60000).between(1, INT_MAX)
+                    .doc("Idle broker connections are closed after this many milliseconds.")
+                    .mapsTo("`connections.max.idle.ms`"))
+            .add(Field.record("authentication",
+                            Field.string("strategy").oneOf("sasl")
+                                    .doc("Authentication strategy; the only one is `sasl`."),
+                            Field.string("mechanism").oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+                                    .doc("SASL mechanism.").mapsTo("`sasl.mechanism`"),
+                            Field.bool("tokenauth").defaultValue(false)
+                                    .doc("Delegation-token login: token id in `user`, token HMAC in `password`.")
+                                    .mapsTo("`tokenauth=\"true\"` in `sasl.jaas.config`"),
+                            Field.string("user").doc("SASL user name (or delegation token id).")
+                                    .mapsTo("`sasl.jaas.config` username"),
+                            Field.string("password").secret().referenceable()
+                                    .doc("SASL password (or delegation token HMAC).")
+                                    .mapsTo("`sasl.jaas.config` password"))
+                    .required())
+            .add(Field.record("security",
+                            Field.bool("ssl").defaultValue(false)
+                                    .doc("TLS to the brokers; the broker certificate is verified.")
+                                    .mapsTo("`security.protocol` SSL / SASL_SSL"),
+                            Field.string("certificate_id").uuid()
+                                    .doc("Kong Certificate entity used as the client certificate (mTLS); needs `ssl`.")
+                                    .mapsTo("`ssl.keystore.type=PEM`, `ssl.keystore.certificate.chain`, `ssl.keystore.key`"))
+                    .required())
+            .add(Field.bool("forward_method").defaultValue(false).doc("Include the request method as `method`."))
+            .add(Field.bool("forward_uri").defaultValue(false)
+                    .doc("Include the path with query as `uri` and the parsed query as `uri_args`."))
+            .add(Field.bool("forward_headers").defaultValue(false).doc("Include the request headers as `headers`."))
+            .add(Field.bool("forward_body").defaultValue(true)
+                    .doc("Include the body as `body`, the parsed body as `body_args`, and `body_base64`."))
+            .add(Field.integer("producer_request_acks").defaultValue(1).oneOf(-1, 0, 1)
+                    .doc("Acknowledgements the leader must gather: 0 none, 1 the leader, -1 all in-sync replicas.")
+                    .mapsTo("`acks`; -1 also enables `enable.idempotence`"))
+            .add(Field.integer("producer_request_timeout").defaultValue(2000).between(1, INT_MAX)
+                    .doc("Milliseconds to wait for a Produce response (and for topic metadata).")
+                    .mapsTo("`request.timeout.ms`, `max.block.ms`"))
+            .add(Field.integer("producer_request_limits_messages_per_request").defaultValue(200).between(1, INT_MAX)
+                    .doc("Messages per Produce request; Java batches by bytes, so this sizes the batch.")
+                    .mapsTo("`batch.size` = this × 1 KiB, at most the bytes limit"))
+            .add(Field.integer("producer_request_limits_bytes_per_request").defaultValue(1048576).between(1024, INT_MAX)
+                    .doc("Largest Produce request in bytes, and so the largest message.")
+                    .mapsTo("`max.request.size`"))
+            .add(Field.integer("producer_request_retries_max_attempts").defaultValue(10).between(1, INT_MAX)
+                    .doc("Attempts per message, the first one included.")
+                    .mapsTo("`retries` = this − 1; `delivery.timeout.ms` = attempts × (timeout + backoff)"))
+            .add(Field.integer("producer_request_retries_backoff_timeout").defaultValue(100).between(0, INT_MAX)
+                    .doc("Milliseconds between attempts (fixed, as in the original).")
+                    .mapsTo("`retry.backoff.ms` and `retry.backoff.max.ms`"))
+            .add(Field.bool("producer_async").defaultValue(true)
+                    .doc("Answer once the producer accepted the message (true) or once the broker acknowledged it (false)."))
+            .add(Field.integer("producer_async_flush_timeout").defaultValue(1000).between(0, INT_MAX)
+                    .doc("Async mode: longest time a message waits in the buffer before it is sent.")
+                    .mapsTo("`linger.ms` (0 in sync mode)"))
+            .add(Field.integer("producer_async_buffering_limits_messages_in_memory").defaultValue(50000).between(1, INT_MAX)
+                    .doc("Async mode: messages accepted but not yet acknowledged, per producer; beyond it requests get 503.")
+                    .mapsTo("in-flight limit in front of `buffer.memory`"))
+            .rule(ConfigRule.atLeastOneTrue("forward_method", "forward_uri", "forward_headers", "forward_body"))
+            .rule(ConfigRule.requiredWhen("authentication.mechanism", "authentication.strategy", "sasl"))
+            .rule(ConfigRule.requiredWhen("authentication.user", "authentication.strategy", "sasl"))
+            .rule(ConfigRule.requiredWhen("authentication.password", "authentication.strategy", "sasl"))
+            .rule(ConfigRule.requiresTrue("security.certificate_id", "security.ssl"))
+            .rule(tokenAuthNeedsScram())
+            .build();
+
+    /** Delegation tokens authenticate over SCRAM; with PLAIN the broker would refuse them. */
+    private static ConfigRule tokenAuthNeedsScram() {
+        String rule = "requires authentication.strategy sasl with a SCRAM mechanism";
+        return ConfigRule.of("authentication.tokenauth " + rule, c -> {
+            boolean scram = String.valueOf(c.get("authentication.mechanism")).startsWith("SCRAM-");
+            boolean ok = !c.bool("authentication.tokenauth") || "sasl".equals(c.get("authentication.strategy")) && scram;
+            return ok ? Optional.empty() : Optional.of(new ConfigRule.Violation("authentication.tokenauth", rule));
+        });
+    }
+}

@@ -1,0 +1,95 @@
+package dev.kongjava.kafkaupstream;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One producer per distinct producer settings, shared by reference count: Kong starts an instance
+ * per worker per plugin config (and a new one on every config change), which must not mean a
+ * producer each. The producer closes, flushing what it accepted, when its last instance goes.
+ */
+final class ProducerPool {
+    private static final Logger LOG = LoggerFactory.getLogger(ProducerPool.class);
+
+    /** What makes two instances share a producer. */
+    record Key(ProducerSettings settings, int maxInFlight) {}
+
+    private final class Entry {
+        final SharedProducer producer;
+        int references;
+
+        Entry(SharedProducer producer) {
+            this.producer = producer;
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Key, Entry> entries = new HashMap<>();
+    private final AtomicInteger created = new AtomicInteger();
+    private final Function<Map<String, Object>, Producer<byte[], byte[]>> factory;
+
+    ProducerPool() {
+        this(KafkaProducer::new);
+    }
+
+    /** @param factory makes a producer from settings (tests pass a MockProducer) */
+    ProducerPool(Function<Map<String, Object>, Producer<byte[], byte[]>> factory) {
+        this.factory = factory;
+    }
+
+    /** The shared producer for {@code key}, created on first use; pair with {@link #release}. */
+    SharedProducer acquire(Key key) {
+        lock.lock();
+        try {
+            Entry entry = entries.get(key);
+            if (entry == null) {
+                String clientId = "kong-kafka-upstream-" + created.incrementAndGet();
+                Producer<byte[], byte[]> producer = factory.apply(key.settings().toMap(clientId));
+                entry = new Entry(new SharedProducer(producer, key.maxInFlight(),
+                        ((Number) key.settings().get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(),
+                        ((Number) key.settings().get(ProducerConfig.MAX_BLOCK_MS_CONFIG)).longValue()));
+                entries.put(key, entry);
+                LOG.info("producer {} created with {}", clientId, key.settings());
+            }
+            entry.references++;
+            return entry.producer;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops one reference; the last one closes the producer, waiting up to {@code flushTimeout}. */
+    void release(Key key, Duration flushTimeout) {
+        Entry entry;
+        lock.lock();
+        try {
+            entry = entries.get(key);
+            if (entry == null || --entry.references > 0) {
+                return;
+            }
+            entries.remove(key);
+        } finally {
+            lock.unlock();
+        }
+        entry.producer.close(flushTimeout); // outside the lock: a flush may take a while
+    }
+
+    /** Producers currently open. */
+    int size() {
+        lock.lock();
+        try {
+            return entries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.kongjava.kafkaupstream;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The kafka-clients settings of one instance's producer, derived from its config (the mapping the
+ * README's settings table documents). Equal settings share one producer. {@link #toString()} masks
+ * every secret.
+ */
+final class ProducerSettings {
+    /** Keys whose values are never shown. */
+    private static final java.util.Set<String> SECRET_KEYS = java.util.Set.of(
+            SaslConfigs.SASL_JAAS_CONFIG, SslConfigs.SSL_KEYSTORE_KEY_CONFIG, SslConfigs.SSL_KEY_PASSWORD_CONFIG,
+            SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG);
+
+    private final Map<String, Object> values;
+
+    private ProducerSettings(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    /**
+     * @param caBundlePem trusted CA certificates (PEM) for TLS, or null for the JVM's trust store
+     * @param clientCert the client certificate for mTLS, or null
+     */
+    static ProducerSettings of(KafkaUpstreamConfig c, String caBundlePem, ClientCertificate clientCert) {
+        Map<String, Object> p = new TreeMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", c.bootstrapServers()));
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, String.valueOf(c.acks() == -1 ? "all" : c.acks()));
+        // Java silently turns idempotence off for acks 0/1 unless told; say it explicitly either way.
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, c.acks() == -1);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, c.requestTimeout());
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) c.requestTimeout());
+        p.put(ProducerConfig.RETRIES_CONFIG, c.maxAttempts() - 1);
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, (long) c.backoff());
+        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, (long) Math.max(c.backoff(), 1));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeout(c));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, c.async() ? c.flushTimeout() : 0);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, c.bytesPerRequest());
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, (int) Math.min((long) c.messagesPerRequest() * 1024, c.bytesPerRequest()));
+        p.put(CommonClientConfigs.CONNECTIONS_MAX_IDLE_MS_CONFIG, (long) c.keepalive());
+        p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, (long) c.timeout());
+        p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, (long) c.timeout());
+        security(p, c, caBundlePem, clientCert);
+        return new ProducerSettings(p);
+    }
+
+    /**
+     * The original tried {@code attempts} times, each bounded by the request timeout, with the
+     * backoff between: the same total bound for Java, and at least what Java requires.
+     */
+    static int deliveryTimeout(KafkaUpstreamConfig c) {
+        long linger = c.async() ? c.flushTimeout() : 0;
+        long total = (long) c.maxAttempts() * (c.requestTimeout() + c.backoff()) + linger;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(total, linger + c.requestTimeout()));
+    }
+
+    private static void security(Map<String, Object> p, KafkaUpstreamConfig c, String caBundlePem,
+            ClientCertificate cert) {
+        boolean sasl = c.sasl() != null;
+        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+                (sasl ? "SASL_" : "") + (c.ssl() ? "SSL" : "PLAINTEXT"));
+        if (sasl) {
+            p.put(SaslConfigs.SASL_MECHANISM, c.sasl().mechanism());
+            p.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(c.sasl()));
+        }
+        if (c.ssl()) {
+            p.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "https");
+            if (caBundlePem != null) {
+                p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+                p.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, caBundlePem);
+            }
+            if (cert != null) {
+                p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
+                p.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, cert.chainPem());
+                p.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, cert.pkcs8KeyPem());
+            }
+        }
+    }
+
+    static String jaas(KafkaUpstreamConfig.Sasl sasl) {
+        String module = sasl.mechanism().equals("PLAIN")
+                ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                : "org.apache.kafka.common.security.scram.ScramLoginModule";
+        return module + " required username=\"" + quote(sasl.user()) + "\" password=\"" + quote(sasl.password()) + "\""
+                + (sasl.tokenAuth() ? " tokenauth=\"true\"" : "") + ";";
+    }
+
+    /** JAAS values are double-quoted; a quote or backslash inside must be escaped. */
+    private static String quote(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /** The settings for {@code new KafkaProducer(...)}, with a client id added. */
+    Map<String, Object> toMap(String clientId) {
+        Map<String, Object> copy = new TreeMap<>(values);
+        copy.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        return copy;
+    }
+
+    Object get(String key) {
+        return values.get(key);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ProducerSettings other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        Map<String, Object> shown = new TreeMap<>(values);
+        shown.replaceAll((k, v) -> SECRET_KEYS.contains(k) ? "[hidden]" : v);
+        return shown.toString();
+    }
+}

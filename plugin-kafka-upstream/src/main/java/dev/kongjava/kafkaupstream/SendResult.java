@@ -1,0 +1,56 @@
+package dev.kongjava.kafkaupstream;
+
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * How a send ended, as the HTTP status and error text the client gets. Failures are classified by
+ * exception type, never by message text; the text is ours and carries no secret. {@code detail}
+ * is Kafka's own message, for the log (and for the client only when the operator opts in).
+ */
+record SendResult(int status, String error, String detail) {
+    static final SendResult SENT = new SendResult(200, null, null);
+
+    boolean ok() {
+        return status == 200;
+    }
+
+    static SendResult bufferFull(int limit) {
+        return new SendResult(503, "the async buffer of " + limit + " messages is full; try again later", null);
+    }
+
+    /** Classifies a Kafka client failure for {@code topic}. */
+    static SendResult failure(Throwable e, String topic) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        String detail = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return switch (cause) {
+            case RecordTooLargeException x -> new SendResult(413,
+                    "the message is larger than the producer or the broker accepts", detail);
+            case SslAuthenticationException x -> new SendResult(502,
+                    "TLS handshake with the Kafka brokers failed", detail);
+            case AuthenticationException x -> new SendResult(502,
+                    "authentication with the Kafka brokers failed", detail);
+            case AuthorizationException x -> new SendResult(502,
+                    "not authorized to write to topic " + topic, detail);
+            case InvalidTopicException x -> new SendResult(502, "topic " + topic + " is not a valid topic", detail);
+            case UnknownTopicOrPartitionException x -> new SendResult(502, "topic " + topic + " does not exist", detail);
+            case NotEnoughReplicasException x -> new SendResult(502,
+                    "not enough in-sync replicas for topic " + topic, detail);
+            case NotEnoughReplicasAfterAppendException x -> new SendResult(502,
+                    "not enough in-sync replicas acknowledged for topic " + topic, detail);
+            case TimeoutException x -> new SendResult(502, "the Kafka brokers did not acknowledge the message on topic "
+                    + topic + " in time (unreachable brokers or a missing topic)", detail);
+            case InterruptException x -> new SendResult(503, "interrupted while sending", detail);
+            default -> new SendResult(502, "could not send the message to topic " + topic
+                    + " (" + cause.getClass().getSimpleName() + ")", detail);
+        };
+    }
+}

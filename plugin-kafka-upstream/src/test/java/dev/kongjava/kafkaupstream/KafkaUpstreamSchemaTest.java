@@ -1,0 +1,93 @@
+package dev.kongjava.kafkaupstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.kongjava.pluginserver.schema.ConfigException;
+import dev.kongjava.pluginserver.schema.ConfigValues;
+import dev.kongjava.testkit.KongMetaschema;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The seed's names, types, defaults and rules (spec A1), and what Kong will say about the schema. */
+class KafkaUpstreamSchemaTest {
+    static final String MINIMAL = "{\"bootstrap_servers\":[{\"host\":\"localhost\",\"port\":9092}],\"topic\":\"t\"";
+
+    private static ConfigValues parse(String json) {
+        return KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", json);
+    }
+
+    private static String error(String json) {
+        return assertThrows(ConfigException.class, () -> parse(json)).getMessage();
+    }
+
+    @Test
+    void everySeedFieldHasTheSeedsDefault() {
+        ConfigValues c = parse(MINIMAL + "}");
+        assertEquals(10000, c.integer("timeout"));
+        assertEquals(60000, c.integer("keepalive"));
+        assertEquals(null, c.string("authentication.strategy"));
+        assertEquals(null, c.string("authentication.mechanism"));
+        assertEquals(false, c.bool("authentication.tokenauth"));
+        assertEquals(false, c.bool("security.ssl"));
+        assertEquals(null, c.string("security.certificate_id"));
+        assertEquals(List.of(false, false, false, true), List.of(c.bool("forward_method"), c.bool("forward_uri"),
+                c.bool("forward_headers"), c.bool("forward_body")));
+        assertEquals(1, c.integer("producer_request_acks"));
+        assertEquals(2000, c.integer("producer_request_timeout"));
+        assertEquals(200, c.integer("producer_request_limits_messages_per_request"));
+        assertEquals(1048576, c.integer("producer_request_limits_bytes_per_request"));
+        assertEquals(10, c.integer("producer_request_retries_max_attempts"));
+        assertEquals(100, c.integer("producer_request_retries_backoff_timeout"));
+        assertEquals(true, c.bool("producer_async"));
+        assertEquals(1000, c.integer("producer_async_flush_timeout"));
+        assertEquals(50000, c.integer("producer_async_buffering_limits_messages_in_memory"));
+    }
+
+    @Test
+    void invalidConfigsNameFieldValueAndRule() {
+        assertEquals("Invalid configuration of plugin kafka-upstream: at least one of these attributes must be true: "
+                + "forward_method, forward_uri, forward_headers, forward_body", error(MINIMAL + ",\"forward_body\":false}"));
+        assertEquals("Invalid value null for configuration authentication.user of plugin kafka-upstream: required when "
+                + "authentication.strategy is sasl", error(MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
+                + "\"mechanism\":\"PLAIN\",\"password\":\"x\"}}"));
+        assertEquals("Invalid value [hidden] for configuration authentication.password of plugin kafka-upstream: expected "
+                + "a string", error(MINIMAL + ",\"authentication\":{\"password\":5}}"));
+        assertEquals("Invalid value \"GSSAPI\" for configuration authentication.mechanism of plugin kafka-upstream: expected "
+                + "one of: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512", error(MINIMAL + ",\"authentication\":{\"mechanism\":\"GSSAPI\"}}"));
+        assertEquals("Invalid value \"6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e\" for configuration security.certificate_id of "
+                + "plugin kafka-upstream: requires security.ssl to be true",
+                error(MINIMAL + ",\"security\":{\"certificate_id\":\"6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e\"}}"));
+        assertEquals("Invalid value true for configuration authentication.tokenauth of plugin kafka-upstream: requires "
+                + "authentication.strategy sasl with a SCRAM mechanism", error(MINIMAL + ",\"authentication\":{\"strategy\":"
+                + "\"sasl\",\"mechanism\":\"PLAIN\",\"tokenauth\":true,\"user\":\"u\",\"password\":\"p\"}}"));
+        assertEquals("Invalid value 2 for configuration producer_request_acks of plugin kafka-upstream: expected one of: "
+                + "-1, 0, 1", error(MINIMAL + ",\"producer_request_acks\":2}"));
+        assertEquals("Invalid value 70000 for configuration bootstrap_servers[1].port of plugin kafka-upstream: value "
+                + "should be between 0 and 65535",
+                error("{\"bootstrap_servers\":[{\"host\":\"h\",\"port\":70000}],\"topic\":\"t\"}"));
+        assertEquals("Invalid value null for configuration topic of plugin kafka-upstream: required field missing",
+                error("{\"bootstrap_servers\":[{\"host\":\"h\",\"port\":1}]}"));
+    }
+
+    @Test
+    void theDumpedSchemaPassesKongsMetaschemaRules() {
+        assertEquals(List.of(), KongMetaschema.checkSubSchema(KafkaUpstreamSchema.SCHEMA.toKongSchema("kafka-upstream", List.of())));
+    }
+
+    @Test
+    void theSeedsAdminApiExampleIsAccepted() {
+        // the config of the seed's "Enable on a service-less route" example, as Kong stores it
+        ConfigValues c = parse("{\"bootstrap_servers\":[{\"host\":\"localhost\",\"port\":9092}],\"topic\":\"kong-upstream\","
+                + "\"timeout\":10000,\"keepalive\":60000,\"forward_method\":false,\"forward_uri\":false,"
+                + "\"forward_headers\":false,\"forward_body\":true,\"producer_request_acks\":1,"
+                + "\"producer_request_timeout\":2000,\"producer_request_limits_messages_per_request\":200,"
+                + "\"producer_request_limits_bytes_per_request\":1048576,\"producer_request_retries_max_attempts\":10,"
+                + "\"producer_request_retries_backoff_timeout\":100,\"producer_async\":true,"
+                + "\"producer_async_flush_timeout\":1000,\"producer_async_buffering_limits_messages_in_memory\":50000,"
+                + "\"authentication\":{\"strategy\":null,\"mechanism\":null,\"tokenauth\":false,\"user\":null,\"password\":null},"
+                + "\"security\":{\"ssl\":false,\"certificate_id\":null},\"route_id\":\"r\",\"__seq__\":3}");
+        assertEquals(Map.of("host", "localhost", "port", 9092L), c.records("bootstrap_servers").get(0).toMap(false));
+    }
+}

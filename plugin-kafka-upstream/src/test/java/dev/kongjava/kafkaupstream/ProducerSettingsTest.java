@@ -1,0 +1,98 @@
+package dev.kongjava.kafkaupstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The seed's config → kafka-clients mapping, pinned (spec B4.2). */
+class ProducerSettingsTest {
+    static KafkaUpstreamConfig config(String json) {
+        return KafkaUpstreamConfig.from(KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", json));
+    }
+
+    static final String MINIMAL = "{\"bootstrap_servers\":[{\"host\":\"k1\",\"port\":9092},{\"host\":\"::1\",\"port\":9093}],"
+            + "\"topic\":\"t\"";
+
+    @Test
+    void theSeedDefaultsMapToTheseKafkaSettings() {
+        Map<String, Object> expected = new TreeMap<>();
+        expected.put("acks", "1");
+        expected.put("batch.size", 204800);
+        expected.put("bootstrap.servers", "k1:9092,[::1]:9093");
+        expected.put("client.id", "c");
+        expected.put("connections.max.idle.ms", 60000L);
+        expected.put("delivery.timeout.ms", 22000);
+        expected.put("enable.idempotence", false);
+        expected.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        expected.put("linger.ms", 1000);
+        expected.put("max.block.ms", 2000L);
+        expected.put("max.request.size", 1048576);
+        expected.put("request.timeout.ms", 2000);
+        expected.put("retries", 9);
+        expected.put("retry.backoff.max.ms", 100L);
+        expected.put("retry.backoff.ms", 100L);
+        expected.put("security.protocol", "PLAINTEXT");
+        expected.put("socket.connection.setup.timeout.max.ms", 10000L);
+        expected.put("socket.connection.setup.timeout.ms", 10000L);
+        expected.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        assertEquals(expected, ProducerSettings.of(config(MINIMAL + "}"), null, null).toMap("c"));
+    }
+
+    @Test
+    void syncModeDoesNotLingerAndAcksAllIsIdempotent() {
+        ProducerSettings s = ProducerSettings.of(config(MINIMAL + ",\"producer_async\":false,\"producer_request_acks\":-1}"), null, null);
+        assertEquals(0, s.get("linger.ms"));
+        assertEquals("all", s.get("acks"));
+        assertEquals(true, s.get("enable.idempotence"));
+        assertEquals(21000, s.get("delivery.timeout.ms"), "10 attempts x (2000 + 100)");
+    }
+
+    @Test
+    void saslGoesIntoTheJaasConfigWithQuotesEscapedAndIsNeverShown() {
+        ProducerSettings s = ProducerSettings.of(config(MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
+                + "\"mechanism\":\"SCRAM-SHA-512\",\"user\":\"alice\",\"password\":\"p\\\"w\\\\d\"},\"security\":{\"ssl\":true}}"),
+                "-----BEGIN CERTIFICATE-----", null);
+        assertEquals("SASL_SSL", s.get("security.protocol"));
+        assertEquals("SCRAM-SHA-512", s.get("sasl.mechanism"));
+        assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alice\" "
+                + "password=\"p\\\"w\\\\d\";", s.get("sasl.jaas.config"));
+        assertEquals("https", s.get("ssl.endpoint.identification.algorithm"));
+        assertEquals("PEM", s.get("ssl.truststore.type"));
+        assertFalse(s.toString().contains("p\\\"w"), s.toString());
+        assertTrue(s.toString().contains("sasl.jaas.config=[hidden]"), s.toString());
+    }
+
+    @Test
+    void delegationTokensUseScramWithTokenauth() {
+        ProducerSettings s = ProducerSettings.of(config(MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
+                + "\"mechanism\":\"SCRAM-SHA-256\",\"tokenauth\":true,\"user\":\"tokenid\",\"password\":\"hmac\"}}"), null, null);
+        assertEquals("SASL_PLAINTEXT", s.get("security.protocol"));
+        assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"tokenid\" "
+                + "password=\"hmac\" tokenauth=\"true\";", s.get("sasl.jaas.config"));
+    }
+
+    @Test
+    void aClientCertificateBecomesAPemKeyStoreWhoseKeyIsNeverShown() {
+        ProducerSettings s = ProducerSettings.of(config(MINIMAL + ",\"security\":{\"ssl\":true,"
+                + "\"certificate_id\":\"6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e\"}}"), null,
+                new ClientCertificate("id", "CHAIN", "-----BEGIN PRIVATE KEY-----secret"));
+        assertEquals("SSL", s.get("security.protocol"));
+        assertEquals("PEM", s.get("ssl.keystore.type"));
+        assertEquals("CHAIN", s.get("ssl.keystore.certificate.chain"));
+        assertFalse(s.toString().contains("secret"), s.toString());
+    }
+
+    @Test
+    void equalConfigsShareSettingsAndDifferentOnesDoNot() {
+        assertEquals(ProducerSettings.of(config(MINIMAL + "}"), null, null),
+                ProducerSettings.of(config(MINIMAL + ",\"forward_method\":true}"), null, null),
+                "forward flags do not change the producer");
+        assertNotEquals(ProducerSettings.of(config(MINIMAL + "}"), null, null),
+                ProducerSettings.of(config(MINIMAL + ",\"producer_request_acks\":0}"), null, null));
+    }
+}
