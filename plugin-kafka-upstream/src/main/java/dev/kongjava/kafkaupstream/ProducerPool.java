@@ -83,6 +83,26 @@ final class ProducerPool {
         entry.producer.close(flushTimeout); // outside the lock: a flush may take a while
     }
 
+    /** Totals over the open producers: what they delivered, what failed, what is in flight. */
+    record Totals(int producers, long delivered, long failed, long inFlight) {}
+
+    Totals totals() {
+        lock.lock();
+        try {
+            long delivered = 0;
+            long failed = 0;
+            long inFlight = 0;
+            for (Entry e : entries.values()) {
+                delivered += e.producer.delivered();
+                failed += e.producer.failed();
+                inFlight += e.producer.inFlight();
+            }
+            return new Totals(entries.size(), delivered, failed, inFlight);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Producers currently open. */
     int size() {
         lock.lock();

@@ -1,4 +1,4 @@
-package dev.kongjava.kafkaupstream.it;
+package dev.kongjava.kafkaupstream;
 
 import java.util.concurrent.atomic.AtomicInteger;
 

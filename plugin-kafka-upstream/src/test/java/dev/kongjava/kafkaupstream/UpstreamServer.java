@@ -1,6 +1,5 @@
-package dev.kongjava.kafkaupstream.it;
+package dev.kongjava.kafkaupstream;
 
-import dev.kongjava.kafkaupstream.KafkaUpstreamPlugin;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.server.PluginServer;
 import dev.kongjava.pluginserver.server.ServerOptions;

@@ -1,4 +1,4 @@
-package dev.kongjava.kafkaupstream.it;
+package dev.kongjava.kafkaupstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
