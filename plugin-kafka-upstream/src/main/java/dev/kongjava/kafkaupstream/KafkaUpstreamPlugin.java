@@ -29,6 +29,7 @@ public final class KafkaUpstreamPlugin {
     private volatile KongCertificates certificates;
     private volatile String caBundle;
     private volatile boolean flagsRead;
+    private final java.util.concurrent.locks.ReentrantLock flagsLock = new java.util.concurrent.locks.ReentrantLock();
 
     KafkaUpstreamPlugin(ProducerPool pool) {
         this.pool = pool;
@@ -57,15 +58,21 @@ public final class KafkaUpstreamPlugin {
         return new KafkaUpstreamHandler(config, this);
     }
 
-    private synchronized void readFlags(InstanceContext context) {
-        if (flagsRead) {
-            return;
+    /** Flags are the same for every instance of a server: read them (and their files) once. */
+    private void readFlags(InstanceContext context) {
+        flagsLock.lock();
+        try {
+            if (flagsRead) {
+                return;
+            }
+            URI admin = URI.create(context.flag(ADMIN_URL.name()).orElse("http://127.0.0.1:8001"));
+            Optional<String> token = context.flag(ADMIN_TOKEN_FILE.name()).map(p -> read(p).strip());
+            certificates = new KongCertificates(admin, token.orElse(null));
+            caBundle = context.flag(CA_BUNDLE.name()).map(KafkaUpstreamPlugin::read).orElse(null);
+            flagsRead = true;
+        } finally {
+            flagsLock.unlock();
         }
-        URI admin = URI.create(context.flag(ADMIN_URL.name()).orElse("http://127.0.0.1:8001"));
-        Optional<String> token = context.flag(ADMIN_TOKEN_FILE.name()).map(p -> read(p).strip());
-        certificates = new KongCertificates(admin, token.orElse(null));
-        caBundle = context.flag(CA_BUNDLE.name()).map(KafkaUpstreamPlugin::read).orElse(null);
-        flagsRead = true;
     }
 
     private static String read(String path) {
