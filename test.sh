@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The project's test command: unit tests, socket and real-broker integration tests, and (where
+# nginx with the Lua module is installed) end-to-end tests through the Kong-side Lua peer.
+set -euo pipefail
+cd "$(dirname "$0")"
+JAVA_HOME=$(scripts/java-home.sh)
+export JAVA_HOME
+exec mvn -B -ntp verify "$@"
