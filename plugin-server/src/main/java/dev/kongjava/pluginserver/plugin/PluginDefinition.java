@@ -35,6 +35,7 @@ public final class PluginDefinition {
     private final Class<?> handlerType;
     private final InstanceFactory<?> factory;
     private final List<Phase> phases;
+    private final ServerHook serverHook;
 
     private PluginDefinition(Builder b) {
         this.name = b.name;
@@ -46,6 +47,7 @@ public final class PluginDefinition {
         this.handlerType = b.handlerType;
         this.factory = b.factory;
         this.phases = Phase.implementedBy(b.handlerType);
+        this.serverHook = b.serverHook;
     }
 
     public static Builder builder(String name) {
@@ -94,6 +96,11 @@ public final class PluginDefinition {
         return factory;
     }
 
+    /** What the plugin does once at server start, or null. */
+    public ServerHook serverHook() {
+        return serverHook;
+    }
+
     /** Collects the parts; {@link #build()} checks all of them and reports every problem at once. */
     public static final class Builder {
         private final String name;
@@ -104,6 +111,7 @@ public final class PluginDefinition {
         private final List<ServerFlag> flags = new ArrayList<>();
         private Class<?> handlerType;
         private InstanceFactory<?> factory;
+        private ServerHook serverHook;
 
         private Builder(String name) {
             this.name = name;
@@ -139,6 +147,12 @@ public final class PluginDefinition {
         public <H> Builder handler(Class<H> type, InstanceFactory<? extends H> factory) {
             this.handlerType = Objects.requireNonNull(type, "type");
             this.factory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /** Runs {@code hook} once when the server starts, before it binds the socket. */
+        public Builder onServerStart(ServerHook hook) {
+            this.serverHook = Objects.requireNonNull(hook, "hook");
             return this;
         }
 

@@ -49,12 +49,13 @@ public final class ConfigRule {
                 : Optional.empty());
     }
 
-    /** {@code path} may only be set or true when {@code requiredPath} is true. */
+    /** {@code path} may only be set (non-null, not false, not empty) when {@code requiredPath} is true. */
     public static ConfigRule requiresTrue(String path, String requiredPath) {
         String text = "requires " + requiredPath + " to be true";
         return of(path + " " + text, config -> {
             Object value = config.get(path);
-            boolean set = value != null && !Boolean.FALSE.equals(value);
+            boolean set = value != null && !Boolean.FALSE.equals(value)
+                    && !(value instanceof java.util.Collection<?> c && c.isEmpty());
             return set && !config.bool(requiredPath) ? Optional.of(new Violation(path, text)) : Optional.empty();
         });
     }

@@ -133,6 +133,12 @@ public final class ConfigSchema {
             return this;
         }
 
+        /** Adds fields in order, e.g. a group declared in another class. */
+        public Builder addAll(java.util.Collection<Field.Builder> more) {
+            fields.addAll(more);
+            return this;
+        }
+
         public Builder rule(ConfigRule rule) {
             rules.add(rule);
             return this;

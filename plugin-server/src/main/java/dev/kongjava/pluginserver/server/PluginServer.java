@@ -39,6 +39,7 @@ public final class PluginServer implements AutoCloseable {
     private final EventRegistry events;
     private final RpcDispatcher dispatcher;
     private final UnixSocketListener listener;
+    private final List<AutoCloseable> pluginResources = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private Thread housekeeper;
@@ -58,13 +59,47 @@ public final class PluginServer implements AutoCloseable {
                 new MsgpackCodec(options.maxMessageBytes()), dispatcher);
     }
 
-    /** Validates the plugins, binds the socket and starts serving. */
+    /** Validates the plugins, runs their start hooks, binds the socket and starts serving. */
     public static PluginServer start(ServerOptions options, PluginDefinition... plugins) throws IOException {
         PluginServer server = new PluginServer(options, List.of(plugins));
-        server.listener.start();
+        server.startPlugins();
+        try {
+            server.listener.start();
+        } catch (IOException | RuntimeException e) {
+            server.closePluginResources();
+            throw e;
+        }
         server.housekeeper = Thread.ofVirtual().name("housekeeper").start(server::housekeep);
         LOG.info("serving {} (pid {})", server.plugins.keySet(), ProcessHandle.current().pid());
         return server;
+    }
+
+    /** Start hooks run before the socket exists, so a plugin that cannot work refuses to start. */
+    private void startPlugins() {
+        for (PluginDefinition d : plugins.values()) {
+            if (d.serverHook() == null) {
+                continue;
+            }
+            try {
+                pluginResources.add(d.serverHook().start(options.flags()));
+            } catch (Exception e) {
+                closePluginResources();
+                throw new IllegalStateException("plugin " + d.name() + " cannot start: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void closePluginResources() {
+        for (AutoCloseable resource : pluginResources) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                LOG.warn("closing a plugin resource failed: {}", e.toString());
+            }
+        }
+        pluginResources.clear();
     }
 
     private static Map<String, PluginDefinition> index(List<PluginDefinition> definitions) {
@@ -153,6 +188,7 @@ public final class PluginServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            closePluginResources();
             listener.close();
             if (housekeeper != null) {
                 housekeeper.interrupt();
