@@ -13,18 +13,17 @@ record KafkaUpstreamConfig(
         int timeout,
         int keepalive,
         Sasl sasl,
-        boolean ssl,
-        String certificateId,
+        Tls tls,
         Forward forward,
-        int acks,
-        int requestTimeout,
-        int messagesPerRequest,
-        int bytesPerRequest,
-        int maxAttempts,
-        int backoff,
-        boolean async,
-        int flushTimeout,
-        int messagesInMemory) {
+        Producer producer,
+        String clusterName,
+        String keyQueryArg,
+        String topicsQueryArg,
+        List<String> allowedTopics,
+        MessageFormat messageFormat,
+        HeaderRules headerRules,
+        boolean returnErrorMessage,
+        Health health) {
 
     /** SASL settings; null when authentication.strategy is not sasl. */
     record Sasl(String mechanism, String user, String password, boolean tokenAuth) {
@@ -35,6 +34,16 @@ record KafkaUpstreamConfig(
         }
     }
 
+    /** The security record: TLS on, the client certificate, verification and trusted CAs. */
+    record Tls(boolean enabled, String certificateId, boolean verify, List<String> caCertificateIds) {}
+
+    /** The producer_* fields and compression. */
+    record Producer(int acks, int requestTimeout, int messagesPerRequest, int bytesPerRequest, int maxAttempts,
+            int backoff, boolean async, int flushTimeout, int messagesInMemory, String compression) {}
+
+    /** producer_async_health_*: fail fast with 503 while async deliveries keep failing. */
+    record Health(boolean gating, int failureThreshold, int probeIntervalMs, int recoveryThreshold) {}
+
     static KafkaUpstreamConfig from(ConfigValues c) {
         List<String> servers = c.records("bootstrap_servers").stream()
                 .map(s -> hostPort(s.string("host"), s.integer("port")))
@@ -43,25 +52,24 @@ record KafkaUpstreamConfig(
                 ? new Sasl(c.string("authentication.mechanism"), c.string("authentication.user"),
                         c.string("authentication.password"), c.bool("authentication.tokenauth"))
                 : null;
-        return new KafkaUpstreamConfig(
-                servers,
-                c.string("topic"),
-                c.integer("timeout"),
-                c.integer("keepalive"),
-                sasl,
-                c.bool("security.ssl"),
-                c.string("security.certificate_id"),
+        return new KafkaUpstreamConfig(servers, c.string("topic"), c.integer("timeout"), c.integer("keepalive"), sasl,
+                new Tls(c.bool("security.ssl"), c.string("security.certificate_id"), c.bool("security.ssl_verify"),
+                        c.strings("security.ca_certificates")),
                 new Forward(c.bool("forward_method"), c.bool("forward_uri"), c.bool("forward_headers"),
                         c.bool("forward_body")),
-                c.integer("producer_request_acks"),
-                c.integer("producer_request_timeout"),
-                c.integer("producer_request_limits_messages_per_request"),
-                c.integer("producer_request_limits_bytes_per_request"),
-                c.integer("producer_request_retries_max_attempts"),
-                c.integer("producer_request_retries_backoff_timeout"),
-                c.bool("producer_async"),
-                c.integer("producer_async_flush_timeout"),
-                c.integer("producer_async_buffering_limits_messages_in_memory"));
+                new Producer(c.integer("producer_request_acks"), c.integer("producer_request_timeout"),
+                        c.integer("producer_request_limits_messages_per_request"),
+                        c.integer("producer_request_limits_bytes_per_request"),
+                        c.integer("producer_request_retries_max_attempts"),
+                        c.integer("producer_request_retries_backoff_timeout"), c.bool("producer_async"),
+                        c.integer("producer_async_flush_timeout"),
+                        c.integer("producer_async_buffering_limits_messages_in_memory"), c.string("compression_type")),
+                c.string("cluster_name"), c.string("key_query_arg"), c.string("topics_query_arg"),
+                c.strings("allowed_topics"), MessageFormat.of(c.string("message_format")), HeaderRules.from(c),
+                c.bool("error_handling.return_error_message"),
+                new Health(c.bool("producer_async_health_gating"), c.integer("producer_async_health_failure_threshold"),
+                        c.integer("producer_async_health_probe_interval"),
+                        c.integer("producer_async_health_recovery_threshold")));
     }
 
     /** IPv6 literals need brackets in bootstrap.servers. */

@@ -3,39 +3,50 @@ package dev.kongjava.kafkaupstream;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The access phase of one kafka-upstream instance: read the request, build the message, produce
- * it, end the request with {@code kong.response.exit}. The upstream service is never called.
+ * The access phase of one kafka-upstream instance: read what the config needs from Kong, build
+ * the records, produce them, end the request with {@code kong.response.exit}. The upstream service
+ * is never called.
  */
 final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstreamHandler.class);
 
     private final KafkaUpstreamConfig config;
+    private final RequestReader reader;
     private final KafkaUpstreamPlugin plugin;
     private final ReentrantLock producerLock = new ReentrantLock();
-    private volatile ProducerPool.Key key;
+    private volatile PoolKey key;
     private volatile SharedProducer producer;
     private volatile boolean closed;
 
     KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin) {
         this.config = config;
+        this.reader = RequestReader.of(config);
         this.plugin = plugin;
     }
 
     @Override
     public void access(Kong kong) {
-        CapturedRequest request = RequestReader.read(kong, config.forward());
-        byte[] message;
+        long start = System.nanoTime();
+        int status = handle(kong);
+        plugin.pool().metrics().request(config.topic(), status, System.nanoTime() - start);
+    }
+
+    /** Answers the request; returns the status it answered with. */
+    private int handle(Kong kong) {
+        CapturedRequest request = reader.read(kong);
+        List<ProducerRecord<byte[], byte[]>> records;
         try {
-            message = Envelope.build(request, config.forward());
+            records = Records.build(request, config);
         } catch (BadRequestBody e) {
             Replies.error(kong, 400, e.getMessage());
-            return;
+            return 400;
         }
         SharedProducer shared;
         try {
@@ -43,21 +54,21 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
         } catch (KongCertificates.Unavailable e) {
             LOG.error("{}", e.getMessage());
             Replies.error(kong, 500, e.getMessage());
-            return;
+            return 500;
         }
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(config.topic(), null, message);
-        SendResult result = config.async() ? shared.sendAsync(record) : shared.sendSync(record);
+        SendResult result = config.producer().async() ? shared.sendAsync(records) : shared.sendSync(records);
         if (result.ok()) {
             Replies.sent(kong);
         } else {
-            LOG.warn("request not sent to topic {}: {} ({})", config.topic(), result.error(), result.detail());
-            Replies.error(kong, result.status(), result.error());
+            LOG.warn("request not sent to topic {}: {} ({})", records.get(0).topic(), result.error(), result.detail());
+            Replies.error(kong, result.status(), result.error(config.returnErrorMessage()));
         }
+        return result.status();
     }
 
     /**
-     * The instance's producer, acquired on first use: resolving an mTLS certificate asks Kong's
-     * Admin API, which should not run while Kong waits for StartInstance.
+     * The instance's producer, acquired on first use: resolving certificates asks Kong's Admin API,
+     * which should not happen while Kong waits for StartInstance.
      */
     private SharedProducer producer() throws KongCertificates.Unavailable {
         SharedProducer current = producer;
@@ -86,7 +97,7 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
         try {
             closed = true;
             if (producer != null) {
-                plugin.pool().release(key, Duration.ofMillis(ProducerSettings.deliveryTimeout(config)));
+                plugin.pool().release(key, Duration.ofMillis(ProducerSettings.deliveryTimeout(config.producer())));
                 producer = null;
             }
         } finally {

@@ -1,35 +1,35 @@
 package dev.kongjava.kafkaupstream;
 
-import dev.kongjava.pluginserver.plugin.InstanceContext;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.plugin.ServerFlag;
+import dev.kongjava.pluginserver.schema.ConfigValues;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The kafka-upstream plugin: its definition (name, priority 751 and access phase as the
  * original), its server flags, and what its instances share in one server process: the producer
- * pool and the certificate resolver.
+ * pool, the certificate resolver, the metrics.
  */
 public final class KafkaUpstreamPlugin {
     static final ServerFlag ADMIN_URL = new ServerFlag("kong-admin-url", "url",
-            "Kong Admin API for security.certificate_id (default http://127.0.0.1:8001)");
+            "Kong Admin API for security.certificate_id/ca_certificates (default http://127.0.0.1:8001)");
     static final ServerFlag ADMIN_TOKEN_FILE = new ServerFlag("kong-admin-token-file", "path",
             "file holding a Kong-Admin-Token (a file, so the token is not visible in ps)");
     static final ServerFlag CA_BUNDLE = new ServerFlag("kafka-ca-bundle", "path",
             "PEM file of CAs trusted for broker certificates (default: the JVM's trust store)");
+    static final ServerFlag METRICS_PORT = new ServerFlag("metrics-port", "port",
+            "serve Prometheus metrics on http://127.0.0.1:<port>/metrics (default: off)");
 
     private final ProducerPool pool;
     private volatile KongCertificates certificates;
     private volatile String caBundle;
-    private volatile boolean flagsRead;
-    private final java.util.concurrent.locks.ReentrantLock flagsLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile MetricsServer metricsServer;
 
     KafkaUpstreamPlugin(ProducerPool pool) {
         this.pool = pool;
@@ -45,51 +45,78 @@ public final class KafkaUpstreamPlugin {
                 .version("0.2.0")
                 .priority(751)
                 .schema(KafkaUpstreamSchema.SCHEMA)
-                .flag(ADMIN_URL).flag(ADMIN_TOKEN_FILE).flag(CA_BUNDLE)
-                .handler(KafkaUpstreamHandler.class, this::newInstance)
+                .flag(ADMIN_URL).flag(ADMIN_TOKEN_FILE).flag(CA_BUNDLE).flag(METRICS_PORT)
+                .onServerStart(this::start)
+                .handler(KafkaUpstreamHandler.class, context -> newInstance(context.config()))
                 .build();
     }
 
-    private KafkaUpstreamHandler newInstance(InstanceContext context) {
-        readFlags(context);
-        KafkaUpstreamConfig config = KafkaUpstreamConfig.from(context.config());
+    /** Reads the flags once, before the socket exists, so a missing file stops the server at once. */
+    private AutoCloseable start(Map<String, String> flags) throws IOException {
+        URI admin = URI.create(flags.getOrDefault(ADMIN_URL.name(), "http://127.0.0.1:8001"));
+        String token = flags.containsKey(ADMIN_TOKEN_FILE.name()) ? read(flags, ADMIN_TOKEN_FILE).strip() : null;
+        certificates = new KongCertificates(admin, token);
+        caBundle = flags.containsKey(CA_BUNDLE.name()) ? read(flags, CA_BUNDLE) : null;
+        if (flags.containsKey(METRICS_PORT.name())) {
+            metricsServer = MetricsServer.start(port(flags.get(METRICS_PORT.name())), pool.metrics());
+        }
+        return () -> {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+        };
+    }
+
+    private static String read(Map<String, String> flags, ServerFlag flag) throws IOException {
+        Path path = Path.of(flags.get(flag.name()));
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("--" + flag.name() + " " + path + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--" + METRICS_PORT.name() + " needs a port number, got '" + value + "'");
+    }
+
+    private KafkaUpstreamHandler newInstance(ConfigValues values) {
+        KafkaUpstreamConfig config = KafkaUpstreamConfig.from(values);
         // A Kafka setting Java refuses fails StartInstance now, with Kafka's own message.
         new ProducerConfig(ProducerSettings.of(config, caBundle, null).toMap("validation"));
         return new KafkaUpstreamHandler(config, this);
-    }
-
-    /** Flags are the same for every instance of a server: read them (and their files) once. */
-    private void readFlags(InstanceContext context) {
-        flagsLock.lock();
-        try {
-            if (flagsRead) {
-                return;
-            }
-            URI admin = URI.create(context.flag(ADMIN_URL.name()).orElse("http://127.0.0.1:8001"));
-            Optional<String> token = context.flag(ADMIN_TOKEN_FILE.name()).map(p -> read(p).strip());
-            certificates = new KongCertificates(admin, token.orElse(null));
-            caBundle = context.flag(CA_BUNDLE.name()).map(KafkaUpstreamPlugin::read).orElse(null);
-            flagsRead = true;
-        } finally {
-            flagsLock.unlock();
-        }
-    }
-
-    private static String read(String path) {
-        try {
-            return Files.readString(Path.of(path), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path, e);
-        }
     }
 
     ProducerPool pool() {
         return pool;
     }
 
-    /** The sharing key of an instance's producer, resolving its client certificate if it has one. */
-    ProducerPool.Key producerKey(KafkaUpstreamConfig config) throws KongCertificates.Unavailable {
-        ClientCertificate cert = config.certificateId() == null ? null : certificates.get(config.certificateId());
-        return new ProducerPool.Key(ProducerSettings.of(config, caBundle, cert), config.messagesInMemory());
+    /** The port the metrics endpoint listens on, or -1 (tests pass port 0 and ask). */
+    int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
+    /** The sharing key of an instance's producer, resolving its certificates through Kong if it has any. */
+    PoolKey producerKey(KafkaUpstreamConfig config) throws KongCertificates.Unavailable {
+        KafkaUpstreamConfig.Tls tls = config.tls();
+        ClientCertificate cert = tls.certificateId() == null ? null : certificates.clientCertificate(tls.certificateId());
+        String trusted = caBundle;
+        if (!tls.caCertificateIds().isEmpty()) {
+            StringBuilder pems = new StringBuilder();
+            for (String id : tls.caCertificateIds()) {
+                pems.append(certificates.caCertificate(id).strip()).append('\n');
+            }
+            trusted = pems.toString();
+        }
+        return new PoolKey(ProducerSettings.of(config, trusted, cert), config.producer().messagesInMemory(),
+                config.health(), config.clusterName());
     }
 }

@@ -51,7 +51,13 @@ final class KafkaUpstreamSchema {
                                     .mapsTo("`security.protocol` SSL / SASL_SSL"),
                             Field.string("certificate_id").uuid()
                                     .doc("Kong Certificate entity used as the client certificate (mTLS); needs `ssl`.")
-                                    .mapsTo("`ssl.keystore.type=PEM`, `ssl.keystore.certificate.chain`, `ssl.keystore.key`"))
+                                    .mapsTo("`ssl.keystore.type=PEM`, `ssl.keystore.certificate.chain`, `ssl.keystore.key`"),
+                            Field.bool("ssl_verify").defaultValue(true)
+                                    .doc("Verify the broker certificate and host name; false trusts any certificate.")
+                                    .mapsTo("`ssl.endpoint.identification.algorithm=https` and a verifying trust manager"),
+                            Field.array("ca_certificates", Field.string("id").uuid()).defaultValue(java.util.List.of())
+                                    .doc("Kong CA Certificate entities trusted for the brokers, instead of the server's CA bundle.")
+                                    .mapsTo("`ssl.truststore.type=PEM`, `ssl.truststore.certificates`"))
                     .required())
             .add(Field.bool("forward_method").defaultValue(false).doc("Include the request method as `method`."))
             .add(Field.bool("forward_uri").defaultValue(false)
@@ -85,12 +91,16 @@ final class KafkaUpstreamSchema {
             .add(Field.integer("producer_async_buffering_limits_messages_in_memory").defaultValue(50000).between(1, INT_MAX)
                     .doc("Async mode: messages accepted but not yet acknowledged, per producer; beyond it requests get 503.")
                     .mapsTo("in-flight limit in front of `buffer.memory`"))
+            .addAll(ExtraFields.FIELDS)
             .rule(ConfigRule.atLeastOneTrue("forward_method", "forward_uri", "forward_headers", "forward_body"))
             .rule(ConfigRule.requiredWhen("authentication.mechanism", "authentication.strategy", "sasl"))
             .rule(ConfigRule.requiredWhen("authentication.user", "authentication.strategy", "sasl"))
             .rule(ConfigRule.requiredWhen("authentication.password", "authentication.strategy", "sasl"))
             .rule(ConfigRule.requiresTrue("security.certificate_id", "security.ssl"))
             .rule(tokenAuthNeedsScram())
+            .rule(ConfigRule.requiresTrue("security.ca_certificates", "security.ssl"))
+            .rule(ExtraFields.ALLOWED_TOPICS_NEED_THE_ARG)
+            .rule(ExtraFields.GATING_NEEDS_ASYNC)
             .build();
 
     /** Delegation tokens authenticate over SCRAM; with PLAIN the broker would refuse them. */

@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Resolves a Kong Certificate entity ({@code security.certificate_id}) through Kong's Admin API,
- * {@code GET /certificates/{id}}, into a client certificate for mTLS. Answers are cached, so many
+ * Resolves Kong Certificate entities ({@code security.certificate_id}, {@code GET /certificates/{id}})
+ * into client certificates for mTLS, and CA Certificate entities ({@code security.ca_certificates},
+ * {@code GET /ca_certificates/{id}}) into trusted CAs, through Kong's Admin API. Answers are cached, so many
  * Kong workers starting instances do not each ask; failures are cached briefly so a broken Admin
  * API is not hammered by every request.
  */
@@ -32,7 +33,7 @@ final class KongCertificates {
         }
     }
 
-    private record Entry(ClientCertificate certificate, String failure, long expiresNanos) {}
+    private record Entry(JsonNode entity, String failure, long expiresNanos) {}
 
     private final URI adminUrl;
     private final String token;
@@ -46,30 +47,55 @@ final class KongCertificates {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    ClientCertificate get(String id) throws Unavailable {
-        Entry entry = cache.get(id);
+    /** The client certificate of a Certificate entity, its key converted to PKCS#8. */
+    ClientCertificate clientCertificate(String id) throws Unavailable {
+        JsonNode entity = entity("certificates", id, "certificate");
+        String cert = entity.path("cert").asText(null);
+        String key = entity.path("key").asText(null);
+        if (cert == null || key == null) {
+            throw new Unavailable("could not load certificate " + id + ": the Certificate has no cert or key");
+        }
+        try {
+            return new ClientCertificate(id, cert, PemKeys.toPkcs8Pem(key));
+        } catch (GeneralSecurityException e) {
+            throw new Unavailable("could not load certificate " + id + ": " + e.getMessage());
+        }
+    }
+
+    /** The PEM of a CA Certificate entity. */
+    String caCertificate(String id) throws Unavailable {
+        String cert = entity("ca_certificates", id, "CA certificate").path("cert").asText(null);
+        if (cert == null) {
+            throw new Unavailable("could not load CA certificate " + id + ": the CA Certificate has no cert");
+        }
+        return cert;
+    }
+
+    private JsonNode entity(String collection, String id, String what) throws Unavailable {
+        String path = collection + "/" + id;
+        Entry entry = cache.get(path);
         if (entry == null || System.nanoTime() - entry.expiresNanos() > 0) {
-            entry = fetch(id);
-            cache.put(id, entry);
+            entry = fetch(path, "could not load " + what + " " + id + ": ");
+            cache.put(path, entry);
         }
         if (entry.failure() != null) {
             throw new Unavailable(entry.failure());
         }
-        return entry.certificate();
+        return entry.entity();
     }
 
-    private Entry fetch(String id) {
-        String prefix = "could not load certificate " + id + ": ";
+    private Entry fetch(String path, String prefix) {
         try {
-            ClientCertificate certificate = parse(id, request(id));
-            return new Entry(certificate, null, System.nanoTime() + TTL.toNanos());
+            return new Entry(JSON.readTree(request(path)), null, System.nanoTime() + TTL.toNanos());
         } catch (Unavailable e) {
             return new Entry(null, prefix + e.getMessage(), System.nanoTime() + FAILURE_TTL.toNanos());
+        } catch (IOException e) {
+            return new Entry(null, prefix + "the Kong Admin API answer is not JSON", System.nanoTime() + FAILURE_TTL.toNanos());
         }
     }
 
-    private String request(String id) throws Unavailable {
-        URI uri = adminUrl.resolve(adminUrl.getPath().endsWith("/") ? "certificates/" + id : "/certificates/" + id);
+    private String request(String path) throws Unavailable {
+        URI uri = adminUrl.resolve(adminUrl.getPath().endsWith("/") ? path : adminUrl.getPath() + "/" + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
                 .header("Accept", "application/json");
         if (token != null) {
@@ -85,7 +111,7 @@ final class KongCertificates {
             throw new Unavailable("interrupted while asking the Kong Admin API");
         }
         if (response.statusCode() == 404) {
-            throw new Unavailable("no such Certificate in Kong (Admin API " + adminUrl + ")");
+            throw new Unavailable("not found in Kong (Admin API " + adminUrl + ")");
         }
         if (response.statusCode() != 200) {
             throw new Unavailable("Kong Admin API answered HTTP " + response.statusCode());
@@ -93,19 +119,4 @@ final class KongCertificates {
         return response.body();
     }
 
-    private static ClientCertificate parse(String id, String body) throws Unavailable {
-        try {
-            JsonNode node = JSON.readTree(body);
-            String cert = node.path("cert").asText(null);
-            String key = node.path("key").asText(null);
-            if (cert == null || key == null) {
-                throw new Unavailable("the Certificate has no cert or key");
-            }
-            return new ClientCertificate(id, cert, PemKeys.toPkcs8Pem(key));
-        } catch (IOException e) {
-            throw new Unavailable("the Kong Admin API answer is not JSON");
-        } catch (GeneralSecurityException e) {
-            throw new Unavailable(e.getMessage());
-        }
-    }
 }

@@ -20,22 +20,22 @@ import org.slf4j.LoggerFactory;
 final class ProducerPool {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerPool.class);
 
-    /** What makes two instances share a producer. */
-    record Key(ProducerSettings settings, int maxInFlight) {}
-
-    private final class Entry {
+    private static final class Entry {
+        final PoolKey key;
         final SharedProducer producer;
         int references;
 
-        Entry(SharedProducer producer) {
+        Entry(PoolKey key, SharedProducer producer) {
+            this.key = key;
             this.producer = producer;
         }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<Key, Entry> entries = new HashMap<>();
+    private final Map<PoolKey, Entry> entries = new HashMap<>();
     private final AtomicInteger created = new AtomicInteger();
     private final Function<Map<String, Object>, Producer<byte[], byte[]>> factory;
+    private final Metrics metrics = new Metrics();
 
     ProducerPool() {
         this(KafkaProducer::new);
@@ -44,21 +44,39 @@ final class ProducerPool {
     /** @param factory makes a producer from settings (tests pass a MockProducer) */
     ProducerPool(Function<Map<String, Object>, Producer<byte[], byte[]>> factory) {
         this.factory = factory;
+        metrics.producers(this::states);
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    private java.util.List<Metrics.ProducerState> states() {
+        lock.lock();
+        try {
+            return entries.values().stream().map(e -> e.producer.state()).toList();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The shared producer for {@code key}, created on first use; pair with {@link #release}. */
-    SharedProducer acquire(Key key) {
+    SharedProducer acquire(PoolKey key) {
         lock.lock();
         try {
             Entry entry = entries.get(key);
             if (entry == null) {
-                String clientId = "kong-kafka-upstream-" + created.incrementAndGet();
-                Producer<byte[], byte[]> producer = factory.apply(key.settings().toMap(clientId));
-                entry = new Entry(new SharedProducer(producer, key.maxInFlight(),
-                        ((Number) key.settings().get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(),
-                        ((Number) key.settings().get(ProducerConfig.MAX_BLOCK_MS_CONFIG)).longValue()));
+                String clientId = "kong-kafka-upstream-" + created.incrementAndGet()
+                        + (key.clusterName == null ? "" : "-" + key.clusterName);
+                Producer<byte[], byte[]> producer = factory.apply(key.settings.toMap(clientId));
+                entry = new Entry(key, new SharedProducer(clientId, producer, key.maxInFlight,
+                        ((Number) key.settings.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(),
+                        ((Number) key.settings.get(ProducerConfig.MAX_BLOCK_MS_CONFIG)).longValue(),
+                        new AsyncHealth(key.health), metrics));
                 entries.put(key, entry);
-                LOG.info("producer {} created with {}", clientId, key.settings());
+                LOG.info("producer {} created with {}", clientId, key.settings);
+            } else if (entry.key.differsFrom(key)) {
+                LOG.warn("{} is shared by configs with different producer settings; the first one's are used", key);
             }
             entry.references++;
             return entry.producer;
@@ -68,7 +86,7 @@ final class ProducerPool {
     }
 
     /** Drops one reference; the last one closes the producer, waiting up to {@code flushTimeout}. */
-    void release(Key key, Duration flushTimeout) {
+    void release(PoolKey key, Duration flushTimeout) {
         Entry entry;
         lock.lock();
         try {

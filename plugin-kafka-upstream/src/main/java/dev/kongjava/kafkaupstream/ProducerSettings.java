@@ -34,18 +34,20 @@ final class ProducerSettings {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", c.bootstrapServers()));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, String.valueOf(c.acks() == -1 ? "all" : c.acks()));
+        KafkaUpstreamConfig.Producer pc = c.producer();
+        p.put(ProducerConfig.ACKS_CONFIG, pc.acks() == -1 ? "all" : String.valueOf(pc.acks()));
         // Java silently turns idempotence off for acks 0/1 unless told; say it explicitly either way.
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, c.acks() == -1);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, c.requestTimeout());
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) c.requestTimeout());
-        p.put(ProducerConfig.RETRIES_CONFIG, c.maxAttempts() - 1);
-        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, (long) c.backoff());
-        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, (long) Math.max(c.backoff(), 1));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeout(c));
-        p.put(ProducerConfig.LINGER_MS_CONFIG, c.async() ? c.flushTimeout() : 0);
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, c.bytesPerRequest());
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, (int) Math.min((long) c.messagesPerRequest() * 1024, c.bytesPerRequest()));
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, pc.acks() == -1);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, pc.requestTimeout());
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) pc.requestTimeout());
+        p.put(ProducerConfig.RETRIES_CONFIG, pc.maxAttempts() - 1);
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, (long) pc.backoff());
+        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, (long) Math.max(pc.backoff(), 1));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeout(pc));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, pc.async() ? pc.flushTimeout() : 0);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, pc.bytesPerRequest());
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, (int) Math.min((long) pc.messagesPerRequest() * 1024, pc.bytesPerRequest()));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, pc.compression());
         p.put(CommonClientConfigs.CONNECTIONS_MAX_IDLE_MS_CONFIG, (long) c.keepalive());
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, (long) c.timeout());
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, (long) c.timeout());
@@ -57,7 +59,7 @@ final class ProducerSettings {
      * The original tried {@code attempts} times, each bounded by the request timeout, with the
      * backoff between: the same total bound for Java, and at least what Java requires.
      */
-    static int deliveryTimeout(KafkaUpstreamConfig c) {
+    static int deliveryTimeout(KafkaUpstreamConfig.Producer c) {
         long linger = c.async() ? c.flushTimeout() : 0;
         long total = (long) c.maxAttempts() * (c.requestTimeout() + c.backoff()) + linger;
         return (int) Math.min(Integer.MAX_VALUE, Math.max(total, linger + c.requestTimeout()));
@@ -66,15 +68,18 @@ final class ProducerSettings {
     private static void security(Map<String, Object> p, KafkaUpstreamConfig c, String caBundlePem,
             ClientCertificate cert) {
         boolean sasl = c.sasl() != null;
-        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
-                (sasl ? "SASL_" : "") + (c.ssl() ? "SSL" : "PLAINTEXT"));
+        boolean ssl = c.tls().enabled();
+        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, (sasl ? "SASL_" : "") + (ssl ? "SSL" : "PLAINTEXT"));
         if (sasl) {
             p.put(SaslConfigs.SASL_MECHANISM, c.sasl().mechanism());
             p.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(c.sasl()));
         }
-        if (c.ssl()) {
-            p.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "https");
-            if (caBundlePem != null) {
+        if (ssl) {
+            p.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, c.tls().verify() ? "https" : "");
+            if (!c.tls().verify()) {
+                // kafka-clients has no "trust anything": a small engine factory of ours does it
+                p.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, TrustAllSslEngineFactory.class.getName());
+            } else if (caBundlePem != null) {
                 p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
                 p.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, caBundlePem);
             }

@@ -4,26 +4,49 @@ import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.MultiMap;
 
 /**
- * Reads from Kong only what the forward flags need, one PDK round trip per item; queries and
- * bodies are parsed here in Java, not by further calls. Default config (forward_body only): the
- * content type and the raw body, then the exit: three round trips.
+ * Reads from Kong only what an instance's config needs, one PDK round trip per item; queries and
+ * bodies are parsed here in Java, never by further calls. Which items a config needs is decided
+ * once, when the instance starts.
+ *
+ * @param method forward_method
+ * @param pathWithQuery forward_uri
+ * @param query a query argument picks the key or topics, and forward_uri does not already bring the query
+ * @param headers forward_headers, or record headers to copy
+ * @param body forward_body, or message_format body
  */
-final class RequestReader {
+record RequestReader(boolean method, boolean pathWithQuery, boolean query, boolean headers, boolean body) {
     /** Kong's own cap for get_headers; the default of 100 would silently drop headers. */
     static final int MAX_HEADERS = 1000;
 
-    private RequestReader() {}
+    static RequestReader of(KafkaUpstreamConfig c) {
+        boolean envelope = c.messageFormat() == MessageFormat.ENVELOPE;
+        Forward f = c.forward();
+        boolean uri = envelope && f.uri();
+        boolean needsQuery = c.keyQueryArg() != null || c.topicsQueryArg() != null;
+        return new RequestReader(envelope && f.method(), uri, needsQuery && !uri,
+                envelope && f.headers() || c.headerRules().active(), !envelope || f.body());
+    }
 
-    static CapturedRequest read(Kong kong, Forward forward) {
-        String method = forward.method() ? kong.request().getMethod() : null;
-        String pathWithQuery = forward.uri() ? kong.request().getPathWithQuery() : null;
-        MultiMap headers = forward.headers() ? kong.request().getHeaders(MAX_HEADERS) : null;
-        String contentType = null;
-        byte[] body = null;
-        if (forward.body()) {
-            contentType = headers != null ? headers.first("content-type") : kong.request().getHeader("content-type");
-            body = kong.request().getRawBody();
+    /** PDK round trips per request: one per item read, plus one for HandleEvent (exit needs none). */
+    int roundTrips() {
+        int calls = (method ? 1 : 0) + (pathWithQuery ? 1 : 0) + (query ? 1 : 0) + (headers ? 1 : 0);
+        if (body) {
+            calls += headers ? 1 : 2; // the content type comes with the headers, or costs a call
         }
-        return new CapturedRequest(method, pathWithQuery, headers, contentType, body);
+        return 1 + calls;
+    }
+
+    CapturedRequest read(Kong kong) {
+        String m = method ? kong.request().getMethod() : null;
+        String path = pathWithQuery ? kong.request().getPathWithQuery() : null;
+        String raw = query ? kong.request().getRawQuery() : CapturedRequest.queryOf(path);
+        MultiMap all = headers ? kong.request().getHeaders(MAX_HEADERS) : null;
+        String contentType = null;
+        byte[] bytes = null;
+        if (body) {
+            contentType = all != null ? all.first("content-type") : kong.request().getHeader("content-type");
+            bytes = kong.request().getRawBody();
+        }
+        return new CapturedRequest(m, path, raw, all, contentType, bytes);
     }
 }

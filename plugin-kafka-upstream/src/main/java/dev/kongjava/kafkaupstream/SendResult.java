@@ -27,6 +27,16 @@ record SendResult(int status, String error, String detail) {
         return new SendResult(503, "the async buffer of " + limit + " messages is full; try again later", null);
     }
 
+    static SendResult gated(int failures) {
+        return new SendResult(503, "the Kafka producer is failing (" + failures + " deliveries failed in a row); "
+                + "not accepting messages until a probe succeeds", null);
+    }
+
+    /** The client's error text, with Kafka's own message when the operator opted in. */
+    String error(boolean withDetail) {
+        return withDetail && detail != null ? error + ": " + detail : error;
+    }
+
     /** Classifies a Kafka client failure for {@code topic}. */
     static SendResult failure(Throwable e, String topic) {
         Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;

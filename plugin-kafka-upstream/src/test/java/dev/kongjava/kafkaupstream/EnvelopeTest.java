@@ -21,7 +21,7 @@ class EnvelopeTest {
     private static JsonNode build(Forward forward, String contentType, byte[] body) throws Exception {
         MultiMap headers = MultiMap.fromKong(contentType == null ? Map.of("host", List.of("h"))
                 : Map.of("host", List.of("h"), "content-type", List.of(contentType)), true);
-        CapturedRequest r = new CapturedRequest("POST", "/p?a=1", headers, contentType, body);
+        CapturedRequest r = new CapturedRequest("POST", "/p?a=1", "a=1", headers, contentType, body);
         return JSON.readTree(Envelope.build(r, forward));
     }
 
@@ -116,7 +116,8 @@ class EnvelopeTest {
     void allFlagsGiveMethodUriArgsAndHeadersWithRepeatsAsArrays() throws Exception {
         MultiMap headers = MultiMap.fromKong(Map.of("host", List.of("h"), "x-multi", List.of("1", "2"),
                 "content-type", List.of("application/json")), true);
-        CapturedRequest r = new CapturedRequest("POST", "/path?key1=value1&k=1&k=2&flag&e=", headers,
+        CapturedRequest r = new CapturedRequest("POST", "/path?key1=value1&k=1&k=2&flag&e=",
+                "key1=value1&k=1&k=2&flag&e=", headers,
                 "application/json", "{\"foo\":\"bar\"}".getBytes(StandardCharsets.UTF_8));
         assertEquals(json("{\"method\":\"POST\",\"uri\":\"/path?key1=value1&k=1&k=2&flag&e=\","
                 + "\"uri_args\":{\"key1\":\"value1\",\"k\":[\"1\",\"2\"],\"flag\":true,\"e\":\"\"},"
@@ -127,7 +128,7 @@ class EnvelopeTest {
 
     @Test
     void onlyTheForwardedPartsAppear() throws Exception {
-        CapturedRequest r = new CapturedRequest("GET", "/kafka", null, null, null);
+        CapturedRequest r = new CapturedRequest("GET", "/kafka", "", null, null, null);
         assertEquals(json("{\"method\":\"GET\"}"), JSON.readTree(Envelope.build(r, new Forward(true, false, false, false))));
         assertEquals(json("{\"uri\":\"/kafka\",\"uri_args\":{}}"),
                 JSON.readTree(Envelope.build(r, new Forward(false, true, false, false))));

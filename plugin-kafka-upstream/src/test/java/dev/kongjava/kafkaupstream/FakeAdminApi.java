@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A stand-in for Kong's Admin API serving {@code GET /certificates/{id}} from a map. */
+/** A stand-in for Kong's Admin API serving {@code GET /certificates/{id}} and {@code /ca_certificates/{id}}. */
 final class FakeAdminApi implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Map<String, String>> certificates = new ConcurrentHashMap<>();
@@ -19,11 +19,10 @@ final class FakeAdminApi implements AutoCloseable {
 
     FakeAdminApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/certificates/", exchange -> {
+        server.createContext("/", exchange -> {
             requests.incrementAndGet();
             lastToken = exchange.getRequestHeaders().getFirst("Kong-Admin-Token");
-            String id = exchange.getRequestURI().getPath().substring("/certificates/".length());
-            Map<String, String> cert = certificates.get(id);
+            Map<String, String> cert = certificates.get(exchange.getRequestURI().getPath());
             byte[] body = cert == null ? "{\"message\":\"Not found\"}".getBytes(StandardCharsets.UTF_8)
                     : new ObjectMapper().writeValueAsBytes(cert);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -35,7 +34,11 @@ final class FakeAdminApi implements AutoCloseable {
     }
 
     void put(String id, String certPem, String keyPem) {
-        certificates.put(id, Map.of("id", id, "cert", certPem, "key", keyPem));
+        certificates.put("/certificates/" + id, Map.of("id", id, "cert", certPem, "key", keyPem));
+    }
+
+    void putCa(String id, String certPem) {
+        certificates.put("/ca_certificates/" + id, Map.of("id", id, "cert", certPem));
     }
 
     URI url() {

@@ -90,4 +90,39 @@ class KafkaUpstreamSchemaTest {
                 + "\"security\":{\"ssl\":false,\"certificate_id\":null},\"route_id\":\"r\",\"__seq__\":3}");
         assertEquals(Map.of("host", "localhost", "port", 9092L), c.records("bootstrap_servers").get(0).toMap(false));
     }
+
+    @Test
+    void invalidCombinationsOfTheNewFieldsAreNamed() {
+        assertEquals("Invalid value [\"a\"] for configuration allowed_topics of plugin kafka-upstream: requires "
+                + "topics_query_arg to be set", error(MINIMAL + ",\"allowed_topics\":[\"a\"]}"));
+        assertEquals("Invalid value true for configuration producer_async_health_gating of plugin kafka-upstream: "
+                + "requires producer_async to be true (sync requests already see every failure)",
+                error(MINIMAL + ",\"producer_async\":false,\"producer_async_health_gating\":true}"));
+        assertEquals("Invalid value [\"8e2c6a10-3b7d-4f55-9a1e-5c4d3b2a1f00\"] for configuration security.ca_certificates "
+                + "of plugin kafka-upstream: requires security.ssl to be true",
+                error(MINIMAL + ",\"security\":{\"ca_certificates\":[\"8e2c6a10-3b7d-4f55-9a1e-5c4d3b2a1f00\"]}}"));
+        assertEquals("Invalid value \"brotli\" for configuration compression_type of plugin kafka-upstream: expected one of: "
+                + "none, gzip, snappy, lz4, zstd", error(MINIMAL + ",\"compression_type\":\"brotli\"}"));
+        assertEquals("Invalid value \"sometimes\" for configuration headers.repeated_headers_behavior of plugin "
+                + "kafka-upstream: expected one of: retain_duplicates, take_first, concatenate_by_comma",
+                error(MINIMAL + ",\"headers\":{\"repeated_headers_behavior\":\"sometimes\"}}"));
+        assertEquals("Invalid value 0 for configuration producer_async_health_failure_threshold of plugin kafka-upstream: "
+                + "value should be between 1 and 100", error(MINIMAL + ",\"producer_async_health_failure_threshold\":0}"));
+    }
+
+    @Test
+    void roundTripsPerRequestFollowTheConfigAndTheDefaultNeedsThree() {
+        java.util.function.Function<String, Integer> trips = extra -> RequestReader.of(
+                KafkaUpstreamConfig.from(parse(MINIMAL + extra + "}"))).roundTrips();
+        assertEquals(3, trips.apply(""));
+        assertEquals(4, trips.apply(",\"forward_method\":true"));
+        assertEquals(4, trips.apply(",\"forward_uri\":true"));
+        assertEquals(3, trips.apply(",\"forward_headers\":true"));
+        assertEquals(5, trips.apply(",\"forward_method\":true,\"forward_uri\":true,\"forward_headers\":true"));
+        assertEquals(2, trips.apply(",\"forward_body\":false,\"forward_method\":true"));
+        assertEquals(4, trips.apply(",\"key_query_arg\":\"k\""));
+        assertEquals(4, trips.apply(",\"forward_uri\":true,\"key_query_arg\":\"k\""));
+        assertEquals(3, trips.apply(",\"message_format\":\"body\""));
+        assertEquals(3, trips.apply(",\"headers\":{\"include_headers\":[\"x-id\"]}"));
+    }
 }

@@ -25,6 +25,7 @@ class ProducerSettingsTest {
         expected.put("batch.size", 204800);
         expected.put("bootstrap.servers", "k1:9092,[::1]:9093");
         expected.put("client.id", "c");
+        expected.put("compression.type", "none");
         expected.put("connections.max.idle.ms", 60000L);
         expected.put("delivery.timeout.ms", 22000);
         expected.put("enable.idempotence", false);

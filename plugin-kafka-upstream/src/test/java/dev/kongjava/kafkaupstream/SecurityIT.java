@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 /** SASL, delegation tokens, TLS verification and mTLS via a Kong Certificate, on one secured broker. */
 class SecurityIT {
     private static final String CERT_ID = "6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e";
+    private static final String CA_ID = "8e2c6a10-3b7d-4f55-9a1e-5c4d3b2a1f00";
     private static KafkaBroker broker;
     private static FakeAdminApi admin;
     private static Path dir;
@@ -32,6 +33,7 @@ class SecurityIT {
         TlsMaterial tls = TlsMaterial.get();
         admin = new FakeAdminApi();
         admin.put(CERT_ID, tls.clientCertificateChainPem(), tls.clientPrivateKeyPem());
+        admin.putCa(CA_ID, tls.caCertificatePem());
         dir = Files.createTempDirectory("sec");
         Files.writeString(dir.resolve("ca.pem"), tls.caCertificatePem());
         Files.writeString(dir.resolve("token"), "s3cret-admin-token\n");
@@ -139,7 +141,7 @@ class SecurityIT {
         Exchange ex = send(server, Listener.MTLS, Configs.topic("sec"), "\"security\":{\"ssl\":true,\"certificate_id\":\"" + id + "\"}");
         assertEquals(500, ex.exitStatus());
         assertEquals("{\"message\":\"Internal Server Error\",\"error\":\"could not load certificate " + id
-                + ": no such Certificate in Kong (Admin API " + admin.url() + ")\"}", ex.exitBodyText());
+                + ": not found in Kong (Admin API " + admin.url() + ")\"}", ex.exitBodyText());
     }
 
     @Test
@@ -150,6 +152,39 @@ class SecurityIT {
             assertEquals(500, ex.exitStatus());
             assertEquals("{\"message\":\"Internal Server Error\",\"error\":\"could not load certificate " + CERT_ID
                     + ": Kong Admin API at http://127.0.0.1:9 is unreachable (ConnectException)\"}", ex.exitBodyText());
+        }
+    }
+
+    @Test
+    void withoutAnyTrustedCaTheBrokerCertificateIsRefusedBecauseVerificationIsOnByDefault() throws Exception {
+        try (UpstreamServer plain = UpstreamServer.start(Map.of())) {
+            Exchange ex = send(plain, Listener.SSL, Configs.topic("sec"), "\"security\":{\"ssl\":true}");
+            assertEquals(502, ex.exitStatus());
+            assertEquals("{\"message\":\"Bad Gateway\",\"error\":\"TLS handshake with the Kafka brokers failed\"}",
+                    ex.exitBodyText());
+        }
+    }
+
+    @Test
+    void sslVerifyFalseTrustsTheBrokerWithoutAnyCaAndStillDoesMtls() throws Exception {
+        try (UpstreamServer plain = UpstreamServer.start(Map.of("kong-admin-url", admin.url().toString()))) {
+            String topic = Configs.topic("sec");
+            broker.createTopic(topic, 1);
+            assertEquals(200, send(plain, Listener.SSL, topic, "\"security\":{\"ssl\":true,\"ssl_verify\":false}").exitStatus());
+            assertEquals(200, send(plain, Listener.MTLS, topic, "\"security\":{\"ssl\":true,\"ssl_verify\":false,"
+                    + "\"certificate_id\":\"" + CERT_ID + "\"}").exitStatus());
+            assertEquals(2, broker.readRecords(topic, 2, Duration.ofSeconds(10)).size());
+        }
+    }
+
+    @Test
+    void caCertificatesFromKongAreTrustedPerPlugin() throws Exception {
+        try (UpstreamServer plain = UpstreamServer.start(Map.of("kong-admin-url", admin.url().toString()))) {
+            String topic = Configs.topic("sec");
+            broker.createTopic(topic, 1);
+            Exchange ex = send(plain, Listener.SSL, topic, "\"security\":{\"ssl\":true,\"ca_certificates\":[\"" + CA_ID + "\"]}");
+            assertEquals(200, ex.exitStatus(), ex.exitBodyText());
+            assertEquals(1, broker.readRecords(topic, 1, Duration.ofSeconds(10)).size());
         }
     }
 }
