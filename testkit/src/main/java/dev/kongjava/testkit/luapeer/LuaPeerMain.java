@@ -29,7 +29,7 @@ public final class LuaPeerMain {
             System.err.println(LuaPeer.unavailableReason());
             System.exit(2);
         }
-        LuaPeer.Builder b = LuaPeer.builder();
+        LuaPeerBuilder b = LuaPeer.builder();
         List<String> query = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];

@@ -68,7 +68,7 @@ class LuaPeerTest {
                 ]}""".formatted(ROUTE_ID, PLUGIN_ID, pluginConfig);
     }
 
-    private LuaPeer.Builder peer(String declarative) {
+    private LuaPeerBuilder peer(String declarative) {
         return LuaPeer.builder()
                 .socketPath(socket)
                 .queryCommand("cat", dump.toString())
