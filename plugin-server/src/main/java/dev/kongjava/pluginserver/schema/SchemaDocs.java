@@ -73,7 +73,8 @@ final class SchemaDocs {
             parts.add("one of " + ConfigParser.join(f.oneOf));
         }
         if (f.betweenMin != null) {
-            parts.add(f.betweenMin + " to " + f.betweenMax);
+            // an upper bound of Integer.MAX_VALUE only says "fits an int": not worth a reader's time
+            parts.add(f.betweenMax.longValue() == Integer.MAX_VALUE ? "≥ " + f.betweenMin : f.betweenMin + " to " + f.betweenMax);
         }
         if (f.gt != null) {
             parts.add("> " + f.gt);

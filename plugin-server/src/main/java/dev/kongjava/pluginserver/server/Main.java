@@ -36,7 +36,7 @@ public final class Main {
             return 2;
         }
         if (cli.help) {
-            out.print(usage(plugins[0].name(), pluginFlags));
+            out.print(usage(plugins));
             return 0;
         }
         if (cli.version) {
@@ -81,7 +81,15 @@ public final class Main {
         return 0;
     }
 
-    /** The {@code --help} text; the README shows it verbatim. */
+    /** The {@code --help} text of a server for {@code plugins}, as {@code --help} prints it. */
+    public static String usage(PluginDefinition... plugins) {
+        List<ServerFlag> pluginFlags = new ArrayList<>();
+        for (PluginDefinition p : plugins) {
+            pluginFlags.addAll(p.flags());
+        }
+        return usage(plugins[0].name(), pluginFlags);
+    }
+
     static String usage(String name, List<ServerFlag> pluginFlags) {
         StringBuilder u = new StringBuilder();
         u.append("Usage: ").append(name).append(" [options]\n\n");
