@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,7 +103,7 @@ public final class FakeKong implements AutoCloseable {
 
     /** Runs one event without any retry (see {@link PluginConfig} for Kong's retry). */
     public Exchange event(int instanceId, String phase, CannedRequest request) {
-        return new EventLoop(this, new PdkAnswers(request, kongMajor)).run(instanceId, phase, 0);
+        return new KongEventLoop(this, new PdkAnswers(request, kongMajor)).run(instanceId, phase);
     }
 
     /** A plugin configured on a route, instantiated lazily like a Kong worker does. */
@@ -226,7 +224,7 @@ public final class FakeKong implements AutoCloseable {
             int rpcs = 0;
             for (int attempt = 0; ; attempt++) {
                 rpcs += ensureInstance();
-                Exchange ex = new EventLoop(kong, new PdkAnswers(request, kong.kongMajor())).run(instanceId, phase, attempt);
+                Exchange ex = new KongEventLoop(kong, new PdkAnswers(request, kong.kongMajor())).run(instanceId, phase);
                 boolean gone = ex.rpcError() != null
                         && ex.rpcError().toLowerCase(Locale.ROOT).contains("no plugin instance");
                 if (!gone || attempt > 0) {
@@ -271,64 +269,6 @@ public final class FakeKong implements AutoCloseable {
                 return 2;
             }
             return 1;
-        }
-    }
-
-    /** The HandleEvent/Step loop of Kong's bridge for one event. */
-    private static final class EventLoop {
-        private final FakeKong kong;
-        private final PdkAnswers answers;
-        private final List<Exchange.Call> calls = new ArrayList<>();
-        private int rpcs;
-
-        EventLoop(FakeKong kong, PdkAnswers answers) {
-            this.kong = kong;
-            this.answers = answers;
-        }
-
-        Exchange run(int instanceId, String phase, int restarts) {
-            KongConnection.Reply reply = rpc("plugin.HandleEvent", Map.of("InstanceId", instanceId, "EventName", phase));
-            if (!reply.ok()) {
-                return end(null, String.valueOf(reply.error()), false);
-            }
-            Map<?, ?> result = (Map<?, ?>) reply.result();
-            Object eventId = result.get("EventId");
-            Object data = result.get("Data");
-            while (!"ret".equals(data)) {
-                Map<?, ?> callback = (Map<?, ?>) data;
-                String method = String.valueOf(callback.get("Method"));
-                List<Object> args = callback.get("Args") instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
-                calls.add(new Exchange.Call(method, args));
-                PdkAnswers.Answer answer = answers.answer(method, args);
-                if (answer instanceof PdkAnswers.Terminal t) {
-                    return end(t, null, false);
-                }
-                if (answer instanceof PdkAnswers.Raise) {
-                    return end(null, null, true);
-                }
-                PdkAnswers.Step step = (PdkAnswers.Step) answer;
-                Map<String, Object> params = new HashMap<>();
-                params.put("EventId", eventId);
-                if (step.hasData()) {
-                    params.put("Data", step.data());
-                }
-                reply = rpc(step.stepMethod(), params);
-                if (!reply.ok()) {
-                    return end(null, String.valueOf(reply.error()), false);
-                }
-                data = ((Map<?, ?>) reply.result()).get("Data");
-            }
-            return end(null, null, false);
-        }
-
-        private KongConnection.Reply rpc(String method, Map<String, Object> params) {
-            rpcs++;
-            return kong.call(method, params);
-        }
-
-        private Exchange end(PdkAnswers.Terminal t, String error, boolean aborted) {
-            return new Exchange(List.copyOf(calls), t == null ? null : t.method(), t == null ? null : t.status(),
-                    t == null ? null : t.body(), t == null ? Map.of() : t.headers(), error, aborted, rpcs, 0);
         }
     }
 }
