@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,12 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
             LOG.error("{}", e.getMessage());
             Replies.error(kong, 500, e.getMessage());
             return 500;
+        } catch (KafkaException e) {
+            // e.g. no bootstrap host resolves: the original's "could not create a Kafka Producer"
+            String error = "could not create a Kafka producer from the configuration: " + rootMessage(e);
+            LOG.error("{}", error);
+            Replies.error(kong, 500, error);
+            return 500;
         }
         SendResult result = config.producer().async() ? shared.sendAsync(records) : shared.sendSync(records);
         if (result.ok()) {
@@ -64,6 +71,14 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
             Replies.error(kong, result.status(), result.error(config.returnErrorMessage()));
         }
         return result.status();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     /**

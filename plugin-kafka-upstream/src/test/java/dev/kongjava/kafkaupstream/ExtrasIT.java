@@ -189,4 +189,16 @@ class ExtrasIT {
         assertEquals("{\"message\":\"Bad Gateway\",\"error\":\"" + base
                 + ": TimeoutException: Topic t not present in metadata after 300 ms.\"}", detailed.exitBodyText());
     }
+
+    @Test
+    void aBootstrapHostThatDoesNotResolveIsAClear500AndTheNextRequestTriesAgain() {
+        String config = "{\"bootstrap_servers\":[{\"host\":\"no-such-host.invalid\",\"port\":9092}],\"topic\":\"t\"}";
+        FakeKong.PluginConfig p = server.kong.plugin("kafka-upstream", config);
+        for (int i = 0; i < 2; i++) {
+            Exchange ex = p.access(CannedRequest.post("/").body("x"));
+            assertEquals(500, ex.exitStatus());
+            assertEquals("{\"message\":\"Internal Server Error\",\"error\":\"could not create a Kafka producer from the "
+                    + "configuration: No resolvable bootstrap urls given in bootstrap.servers\"}", ex.exitBodyText());
+        }
+    }
 }
