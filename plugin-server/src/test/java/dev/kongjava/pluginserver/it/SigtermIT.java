@@ -47,6 +47,31 @@ class SigtermIT {
         }
     }
 
+    @Test
+    void withExitWithParentTheServerStopsCleanlyWhenTheProcessThatStartedItIsGone() throws Exception {
+        Path dir = Files.createTempDirectory("kps");
+        Path socket = dir.resolve("probe.socket");
+        Path log = dir.resolve("server.log");
+        // sh starts the server in the background and exits after a moment, as a dying Kong worker would
+        String java = String.join(" ", JavaProcess.command(ProbeServerMain.class, "--socket", socket.toString(),
+                "--exit-with-parent").stream().map(a -> "'" + a + "'").toList());
+        Process parent = new ProcessBuilder("sh", "-c", java + " >" + log + " 2>&1 & echo $!; sleep 3").start();
+        long serverPid = Long.parseLong(new String(parent.getInputStream().readNBytes(16)).trim().split("\\s+")[0]);
+        ProcessHandle server = ProcessHandle.of(serverPid).orElseThrow();
+        try {
+            waitForSocket(socket, parent);
+            assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
+            assertTrue(server.onExit().get(15, TimeUnit.SECONDS).pid() == serverPid, "server exited after its parent");
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "socket removed");
+            String text = Files.readString(log);
+            assertTrue(text.contains("parent process " + parent.pid() + " is gone; shutting down"), text);
+        } finally {
+            server.destroyForcibly();
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(dir);
+        }
+    }
+
     static void waitForSocket(Path socket, Process server) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
