@@ -11,8 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The README parts that are generated from the code, so they cannot drift: the settings table
- * (from the schema), the {@code --help} text, and the example plugin's source.
+ * The README parts that are generated from the code and the shipped files, so they cannot drift:
+ * the settings table (from the schema), the {@code --help} text, the example plugin's source, and
+ * the kong.conf lines, kong.yml, Admin API calls and compose commands the packaging tests check.
  * {@code scripts/update-readme.sh} runs {@link #main} to rewrite them; {@code ReadmeTest} fails
  * when they are stale.
  */
@@ -32,7 +33,40 @@ public final class ReadmeSections {
         sections.put("help", "```\n" + Main.usage(KafkaUpstreamPlugin.definition()) + "```\n");
         Path example = ROOT.resolve("plugin-server/src/test/java/dev/kongjava/pluginserver/examples/HelloPlugin.java");
         sections.put("hello", "```java\n" + Files.readString(example, StandardCharsets.UTF_8) + "```\n");
+        sections.put("kong-conf", "```ini\n" + kongConfLines() + "```\n");
+        String yml = read("kong-config/kong.yml");
+        sections.put("kong-yml", "```yaml\n" + yml.substring(yml.indexOf("_format_version")) + "```\n");
+        sections.put("admin-api", "```sh\nADMIN=http://localhost:8001\n" + adminApiPlaintext() + "```\n");
+        String compose = read("docker/README.md");
+        int start = compose.indexOf("```sh\n");
+        sections.put("compose", compose.substring(start, compose.indexOf("```\n", start + 6) + 4));
         return sections;
+    }
+
+    private static String read(String path) throws IOException {
+        return Files.readString(ROOT.resolve(path), StandardCharsets.UTF_8);
+    }
+
+    /** The settings of kong-config/kong.conf without its comments. */
+    private static String kongConfLines() throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (String line : read("kong-config/kong.conf").split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** The calls of admin-api.sh's plaintext example, dedented. */
+    private static String adminApiPlaintext() throws IOException {
+        String script = read("kong-config/admin-api.sh");
+        int start = script.indexOf("plaintext() {\n") + "plaintext() {\n".length();
+        StringBuilder out = new StringBuilder();
+        for (String line : script.substring(start, script.indexOf("\n}\n", start)).split("\n")) {
+            out.append(line.startsWith("    ") ? line.substring(4) : line).append('\n');
+        }
+        return out.toString();
     }
 
     /** The README's current content of each generated section. */
