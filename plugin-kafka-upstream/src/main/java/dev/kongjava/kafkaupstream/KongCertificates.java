@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class KongCertificates {
     static final Duration TTL = Duration.ofMinutes(5);
     static final Duration FAILURE_TTL = Duration.ofSeconds(5);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** A certificate could not be had; the message is safe to show to a client. */
     static final class Unavailable extends Exception {

@@ -14,7 +14,7 @@ import java.util.Map;
 final class Replies {
     static final String SENT_BODY = "{\"message\":\"message sent\"}";
     private static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", "application/json; charset=utf-8");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private Replies() {}
 
