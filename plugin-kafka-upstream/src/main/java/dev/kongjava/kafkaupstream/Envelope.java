@@ -1,11 +1,11 @@
 package dev.kongjava.kafkaupstream;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.kongjava.pluginserver.pdk.MultiMap;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -22,12 +22,10 @@ import java.util.Set;
 /**
  * Builds the seed-compatible message: a JSON object with {@code method}, {@code uri},
  * {@code uri_args}, {@code headers}, {@code body}, {@code body_args} and {@code body_base64}, each
- * present only when its forward flag is on. A pure function of the captured request.
+ * present only when its forward flag is on. A pure function of the captured request, written
+ * straight into the output (a JSON body is copied token by token, never built as a tree).
  */
 final class Envelope {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Parsed into body_args, raw body kept in body. */
     private static final Set<String> PARSED = Set.of(
             "application/x-www-form-urlencoded", "multipart/form-data", "application/json");
@@ -39,110 +37,142 @@ final class Envelope {
 
     /** The message bytes (UTF-8 JSON). */
     static byte[] build(CapturedRequest request, Forward forward) throws BadRequestBody {
-        ObjectNode message = NODES.objectNode();
-        if (forward.method()) {
-            message.put("method", request.method());
-        }
-        if (forward.uri()) {
-            message.put("uri", request.pathWithQuery());
-            message.set("uri_args", args(FormCodec.decode(request.rawQuery())));
-        }
-        if (forward.headers()) {
-            message.set("headers", headers(request));
-        }
-        if (forward.body()) {
-            body(message, MediaType.parse(request.contentType()), request.body());
-        }
-        try {
-            return JSON.writeValueAsBytes(message);
-        } catch (JsonProcessingException e) {
+        int bodySize = request.body() == null ? 0 : request.body().length;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + bodySize * 2);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            if (forward.method()) {
+                g.writeStringField("method", request.method());
+            }
+            if (forward.uri()) {
+                g.writeStringField("uri", request.pathWithQuery());
+                g.writeFieldName("uri_args");
+                writeArgs(g, FormCodec.decode(request.rawQuery()));
+            }
+            if (forward.headers()) {
+                g.writeFieldName("headers");
+                writeHeaders(g, request.headers());
+            }
+            if (forward.body()) {
+                body(g, MediaType.parse(request.contentType()), request.body());
+            }
+            g.writeEndObject();
+        } catch (BadRequestBody e) {
+            throw e;
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
     }
 
-    private static void body(ObjectNode message, MediaType type, byte[] body) throws BadRequestBody {
+    private static void body(JsonGenerator g, MediaType type, byte[] body) throws IOException, BadRequestBody {
         if (type.type() == null && body.length == 0) {
             // what the original sent for a request without body and content type: keep it
-            message.put("body", "");
-            message.set("body_args", NODES.objectNode());
-            message.put("body_base64", true);
+            g.writeStringField("body", "");
+            g.writeFieldName("body_args");
+            g.writeStartObject();
+            g.writeEndObject();
+            g.writeBooleanField("body_base64", true);
             return;
         }
         if (type.type() != null && PARSED.contains(type.type())) {
-            JsonNode args = body.length == 0 ? NODES.objectNode() : parse(type, body, message);
-            text(message, body, StandardCharsets.UTF_8);
-            message.set("body_args", args);
+            g.writeFieldName("body_args");
+            if (body.length == 0) {
+                g.writeStartObject();
+                g.writeEndObject();
+            } else {
+                parsed(g, type, body);
+            }
+            text(g, body, StandardCharsets.UTF_8);
             return;
         }
         if (type.type() != null && TEXT.contains(type.type())) {
-            Charset charset = type.charset() == null ? StandardCharsets.UTF_8 : type.knownCharset();
-            text(message, body, charset);
+            text(g, body, type.charset() == null ? StandardCharsets.UTF_8 : type.knownCharset());
         } else {
-            base64(message, body);
+            base64(g, body);
         }
-        message.set("body_args", NODES.objectNode());
+        g.writeFieldName("body_args");
+        g.writeStartObject();
+        g.writeEndObject();
     }
 
     /** The body as a JSON string when it decodes cleanly, else base64 with body_base64 (nothing is lost). */
-    private static void text(ObjectNode message, byte[] body, Charset charset) {
+    private static void text(JsonGenerator g, byte[] body, Charset charset) throws IOException {
         String decoded = charset == null ? null : decode(body, charset);
         if (decoded == null) {
-            base64(message, body);
+            base64(g, body);
         } else {
-            message.put("body", decoded);
+            g.writeStringField("body", decoded);
         }
     }
 
-    private static void base64(ObjectNode message, byte[] body) {
-        message.put("body", Base64.getEncoder().encodeToString(body));
-        message.put("body_base64", true);
+    private static void base64(JsonGenerator g, byte[] body) throws IOException {
+        g.writeStringField("body", Base64.getEncoder().encodeToString(body));
+        g.writeBooleanField("body_base64", true);
     }
 
-    private static JsonNode parse(MediaType type, byte[] body, ObjectNode message) throws BadRequestBody {
+    /** Writes body_args' value; a body that does not parse as its type is a {@link BadRequestBody}. */
+    private static void parsed(JsonGenerator g, MediaType type, byte[] body) throws IOException, BadRequestBody {
         switch (type.type()) {
-            case "application/json" -> {
-                try {
-                    JsonNode value = JSON.readTree(body);
-                    if (value == null || value.isMissingNode()) {
-                        throw new BadRequestBody("could not parse the application/json body: no JSON value");
-                    }
-                    return value;
-                } catch (JsonProcessingException e) {
-                    throw new BadRequestBody("could not parse the application/json body: " + e.getOriginalMessage());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
+            case "application/json" -> copyJson(g, body);
             case "application/x-www-form-urlencoded" -> {
                 String text = decode(body, StandardCharsets.UTF_8);
                 if (text == null) {
                     throw new BadRequestBody("could not parse the application/x-www-form-urlencoded body: not UTF-8");
                 }
-                return args(FormCodec.decode(text));
+                writeArgs(g, FormCodec.decode(text));
             }
-            default -> {
-                return multipart(Multipart.parse(body, type.boundary()), message);
-            }
+            default -> multipart(g, Multipart.parse(body, type.boundary()));
         }
     }
 
-    private static ObjectNode multipart(Map<String, Object> fields, ObjectNode message) {
-        ObjectNode args = NODES.objectNode();
-        Set<String> binary = new LinkedHashSet<>();
-        fields.forEach((name, value) -> {
-            if (value instanceof List<?> list) {
-                ArrayNode values = args.putArray(name);
-                list.forEach(v -> values.add(partValue(name, (byte[]) v, binary)));
-            } else {
-                args.put(name, partValue(name, (byte[]) value, binary));
+    /**
+     * JSON is UTF-8 (RFC 8259): decode strictly first, so Jackson never guesses UTF-16/32 from NUL
+     * bytes, and every failure to parse is the client's 400.
+     */
+    private static void copyJson(JsonGenerator g, byte[] body) throws IOException, BadRequestBody {
+        String text = decode(body, StandardCharsets.UTF_8);
+        if (text == null) {
+            throw new BadRequestBody("could not parse the application/json body: not UTF-8");
+        }
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(text)) {
+            if (parser.nextToken() == null) {
+                throw new BadRequestBody("could not parse the application/json body: no JSON value");
             }
-        });
+            g.copyCurrentStructure(parser);
+            JsonToken trailing = parser.nextToken();
+            if (trailing != null) {
+                throw new BadRequestBody("could not parse the application/json body: trailing content after the JSON value");
+            }
+        } catch (JsonProcessingException e) {
+            throw new BadRequestBody("could not parse the application/json body: " + e.getOriginalMessage());
+        }
+    }
+
+    private static void multipart(JsonGenerator g, Map<String, Object> fields) throws IOException {
+        Set<String> binary = new LinkedHashSet<>();
+        g.writeStartObject();
+        for (Map.Entry<String, Object> field : fields.entrySet()) {
+            g.writeFieldName(field.getKey());
+            if (field.getValue() instanceof List<?> list) {
+                g.writeStartArray();
+                for (Object v : list) {
+                    g.writeString(partValue(field.getKey(), (byte[]) v, binary));
+                }
+                g.writeEndArray();
+            } else {
+                g.writeString(partValue(field.getKey(), (byte[]) field.getValue(), binary));
+            }
+        }
+        g.writeEndObject();
         if (!binary.isEmpty()) {
             // JSON cannot carry raw bytes: such parts are base64 and named here so nothing is ambiguous
-            ArrayNode names = message.putArray("body_args_base64");
-            binary.forEach(names::add);
+            g.writeArrayFieldStart("body_args_base64");
+            for (String name : binary) {
+                g.writeString(name);
+            }
+            g.writeEndArray();
         }
-        return args;
     }
 
     private static String partValue(String name, byte[] content, Set<String> binary) {
@@ -154,23 +184,48 @@ final class Envelope {
         return Base64.getEncoder().encodeToString(content);
     }
 
-    private static ObjectNode args(Map<String, Object> decoded) {
-        ObjectNode node = NODES.objectNode();
-        decoded.forEach((name, value) -> node.set(name, JSON.valueToTree(value)));
-        return node;
+    /** Query or form arguments: a string, true for a bare flag, or an array of those. */
+    private static void writeArgs(JsonGenerator g, Map<String, Object> args) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, Object> arg : args.entrySet()) {
+            g.writeFieldName(arg.getKey());
+            if (arg.getValue() instanceof List<?> list) {
+                g.writeStartArray();
+                for (Object v : list) {
+                    writeArg(g, v);
+                }
+                g.writeEndArray();
+            } else {
+                writeArg(g, arg.getValue());
+            }
+        }
+        g.writeEndObject();
     }
 
-    private static ObjectNode headers(CapturedRequest request) {
-        ObjectNode node = NODES.objectNode();
-        request.headers().asMap().forEach((name, values) -> {
+    private static void writeArg(JsonGenerator g, Object value) throws IOException {
+        if (value instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else {
+            g.writeString((String) value);
+        }
+    }
+
+    /** Lower-case names; one value as a string, repeated ones as an array. */
+    private static void writeHeaders(JsonGenerator g, MultiMap headers) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, List<String>> header : headers.asMap().entrySet()) {
+            List<String> values = header.getValue();
             if (values.size() == 1) {
-                node.put(name, values.get(0));
+                g.writeStringField(header.getKey(), values.get(0));
             } else {
-                ArrayNode array = node.putArray(name);
-                values.forEach(array::add);
+                g.writeArrayFieldStart(header.getKey());
+                for (String v : values) {
+                    g.writeString(v);
+                }
+                g.writeEndArray();
             }
-        });
-        return node;
+        }
+        g.writeEndObject();
     }
 
     /** Strict decoding: null when the bytes are not valid in {@code charset}. */

@@ -7,6 +7,7 @@ public final class KafkaUpstreamMain {
     private KafkaUpstreamMain() {}
 
     public static void main(String[] args) {
-        System.exit(Main.run(args, KafkaUpstreamPlugin.definition()));
+        // a supplier: building the definition creates loggers, which must see -v first
+        System.exit(Main.run(args, KafkaUpstreamPlugin::definition));
     }
 }

@@ -14,7 +14,7 @@ record MediaType(String type, String charset, String boundary) {
         if (header == null || header.isBlank()) {
             return NONE;
         }
-        String[] parts = header.split(";");
+        String[] parts = header.split(";", -1); // -1: ";" alone is two empty parts, not none
         String type = parts[0].trim().toLowerCase(Locale.ROOT);
         String charset = null;
         String boundary = null;

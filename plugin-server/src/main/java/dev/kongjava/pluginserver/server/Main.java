@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The command line of a plugin server: a plugin's {@code main} is one line,
@@ -20,6 +21,15 @@ public final class Main {
     /** Runs the server for {@code plugins}; returns the process exit code. */
     public static int run(String[] args, PluginDefinition... plugins) {
         return run(args, System.out, System.err, plugins);
+    }
+
+    /**
+     * Runs the server for one plugin whose definition is built only after logging is configured:
+     * use this when building the definition creates loggers (they would miss {@code -v} otherwise).
+     */
+    public static int run(String[] args, Supplier<PluginDefinition> plugin) {
+        Logging.configure(List.of(args).contains("-v") || List.of(args).contains("--verbose"));
+        return run(args, System.out, System.err, plugin.get());
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, PluginDefinition... plugins) {

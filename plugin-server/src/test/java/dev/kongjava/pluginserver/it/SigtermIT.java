@@ -29,7 +29,7 @@ class SigtermIT {
             try (FakeKong kong = FakeKong.connect(socket)) {
                 FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"sleep\",\"sleep_ms\":700}");
                 CompletableFuture<Exchange> running = CompletableFuture.supplyAsync(() -> plugin.access(CannedRequest.get("/")));
-                Thread.sleep(300); // the event is now sleeping inside the plugin
+                awaitRunningEvent(kong); // the event is now sleeping inside the plugin
                 server.destroy(); // SIGTERM
                 Exchange ex = running.get(10, TimeUnit.SECONDS);
                 assertTrue(ex.returned(), "the running event finished normally: " + ex);
@@ -69,6 +69,17 @@ class SigtermIT {
             server.destroyForcibly();
             Files.deleteIfExists(log);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Asks the server (GetStatus) until one event runs. */
+    private static void awaitRunningEvent(FakeKong kong) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Long.valueOf(1).equals(((java.util.Map<?, ?>) kong.call("plugin.GetStatus").result()).get("Events"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no event started");
+            }
+            Thread.sleep(10);
         }
     }
 
