@@ -41,7 +41,8 @@ public final class MultiMap {
             String name = ignoreCase ? e.getKey().toString().toLowerCase(Locale.ROOT) : e.getKey().toString();
             List<String> values = out.computeIfAbsent(name, k -> new ArrayList<>(1));
             if (e.getValue() instanceof List<?> list) {
-                list.forEach(v -> values.add(Values.text(v)));
+                // a nil inside the array (cjson.null, ngx.null) is no value, as a hole in a Lua sequence
+                list.stream().filter(v -> v != null).forEach(v -> values.add(Values.text(v)));
             } else if (e.getValue() != null && !Boolean.TRUE.equals(e.getValue())) {
                 values.add(Values.text(e.getValue()));
             }

@@ -84,15 +84,24 @@ final class RpcConnection implements Runnable {
             return;
         }
         int size = unpacker.unpackArrayHeader();
-        Object[] parts = new Object[size];
+        long used = unpacker.getTotalReadBytes() - start;
+        if (used + size > codec.maxMessageBytes()) { // each element takes at least one byte
+            throw new MessageTooLargeException(used + size, codec.maxMessageBytes());
+        }
+        // Only the four envelope parts are kept: a declared size must not decide what is allocated.
+        Object[] parts = new Object[4];
         for (int i = 0; i < size; i++) {
+            Object part;
             try {
-                parts[i] = codec.read(unpacker, start);
+                part = codec.read(unpacker, start);
             } catch (MessageTooLargeException e) {
                 if (i > 1 && parts[1] instanceof Long id) {
                     reply(id, e.getMessage(), null); // tell Kong why before the stream is given up
                 }
                 throw e;
+            }
+            if (i < parts.length) {
+                parts[i] = part;
             }
         }
         long msgid = size > 1 && parts[1] instanceof Long id ? id : 0;
