@@ -41,7 +41,7 @@ class CrashRecoveryProcessIT {
     @Test
     void requestsDuringTheGapFailOpenWith503AndTheRestartedServerRecoversTheRoutesConfig() throws Exception {
         assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
-        try (KafkaBroker broker = KafkaBroker.builder().start(); ServerProcess server = ServerProcess.start()) {
+        try (KafkaBroker broker = KafkaBroker.builder().start(); UpstreamProcess server = UpstreamProcess.start()) {
             String topic = Configs.topic("crash");
             broker.createTopic(topic, 1);
             String route = "{\"routes\":[{\"name\":\"kafka\",\"paths\":[\"/kafka\"],\"plugins\":[{\"id\":\"" + PLUGIN_ID

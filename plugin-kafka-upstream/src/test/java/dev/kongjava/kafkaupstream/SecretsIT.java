@@ -14,11 +14,11 @@ import dev.kongjava.testkit.kafka.Listener;
 import dev.kongjava.testkit.kafka.TlsMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class SecretsIT {
             Path token = Files.writeString(files.resolve("admin-token"), ADMIN_TOKEN + "\n");
             DelegationToken delegation = broker.createDelegationToken("bob", SASL_PASSWORD);
             List<String> replies = new ArrayList<>();
-            try (ServerProcess server = ServerProcess.startLogging("debug", "-v", "--kafka-ca-bundle", ca.toString(),
+            try (UpstreamProcess server = UpstreamProcess.startLogging("debug", "-v", "--kafka-ca-bundle", ca.toString(),
                     "--kong-admin-url", admin.url().toString(), "--kong-admin-token-file", token.toString());
                     FakeKong kong = FakeKong.connect(server.socket)) {
                 Map<String, Integer> statuses = new LinkedHashMap<>();
@@ -81,8 +81,7 @@ class SecretsIT {
                         "mtls", 200), statuses, "replies " + replies);
                 assertEquals(ADMIN_TOKEN, admin.lastToken, "the Admin API got the token");
 
-                server.sigterm();
-                assertTrue(server.process().waitFor(20, TimeUnit.SECONDS), "exited");
+                assertTrue(server.sigterm(Duration.ofSeconds(20)) >= 0, "exited");
                 String log = server.log();
                 assertTrue(log.contains("DEBUG") && log.contains("started with config"), "a debug log was written:\n" + log);
                 Map<String, String> secrets = secrets(tls, delegation);

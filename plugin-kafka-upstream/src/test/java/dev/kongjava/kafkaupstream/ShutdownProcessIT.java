@@ -23,7 +23,7 @@ class ShutdownProcessIT {
     @Test
     void sigtermUnderAsyncLoadFlushesEveryAcceptedRecordAndExitsZero() throws Exception {
         try (KafkaBroker broker = KafkaBroker.builder().start();
-                ServerProcess server = ServerProcess.start("--shutdown-timeout", SHUTDOWN_TIMEOUT.toSeconds() + "s")) {
+                UpstreamProcess server = UpstreamProcess.start("--shutdown-timeout", SHUTDOWN_TIMEOUT.toSeconds() + "s")) {
             String topic = Configs.topic("sigterm");
             broker.createTopic(topic, 3);
             // linger 2 s: at SIGTERM most accepted records are still in the producer's buffer
@@ -33,13 +33,12 @@ class ShutdownProcessIT {
                 RequestLoad load = RequestLoad.start(kong, config, 8, Duration.ofMillis(1));
                 BrokerOutageFaultIT.awaitMore(() -> load.idsWithStatus(200).size(), 500, "accepted requests");
                 long signalled = System.nanoTime();
-                server.sigterm();
-                assertTrue(server.process().waitFor(SHUTDOWN_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS),
-                        "exited within the shutdown timeout; log:\n" + server.log());
+                int exit = server.sigterm(SHUTDOWN_TIMEOUT.plusSeconds(5));
+                assertTrue(exit >= 0, "exited within the shutdown timeout; log:\n" + server.log());
                 long exitMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
                 load.stop();
 
-                assertEquals(0, server.process().exitValue(), server.log());
+                assertEquals(0, exit, server.log());
                 Set<String> accepted = load.idsWithStatus(200);
                 List<String> inTopic = RequestLoad.ids(broker.readRecords(topic, accepted.size(), Duration.ofSeconds(30)));
                 assertEquals(accepted, new HashSet<>(inTopic), "the topic holds exactly the accepted requests");

@@ -68,9 +68,9 @@ public final class Demo {
         own(TopicTail.start(bootstrap, options.topic(), out)); // stopped after the server has flushed
 
         PluginServerProcess server = own(PluginServerProcess.start(options, prefix));
-        server.process().onExit().thenAccept(p -> {
+        server.onExit().thenAccept(code -> {
             if (!stopping()) {
-                out.println("plugin server exited (" + p.exitValue() + "); its log:\n" + server.logText());
+                out.println("plugin server exited (" + code + "); its log:\n" + server.logText());
             }
         });
         out.println("  plugin server   pid " + server.pid() + ", socket " + server.socket() + ", log " + server.log());

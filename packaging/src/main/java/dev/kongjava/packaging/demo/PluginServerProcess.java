@@ -1,13 +1,12 @@
 package dev.kongjava.packaging.demo;
 
+import dev.kongjava.testkit.ServerProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The plugin server as Kong runs it: the launcher ({@code kong-config/kafka-upstream}, which adds
@@ -15,31 +14,22 @@ import java.util.concurrent.TimeUnit;
  * a file next to the socket.
  */
 final class PluginServerProcess implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
-
-    private final Process process;
-    private final Path socket;
+    private final ServerProcess server;
     private final Path log;
 
-    private PluginServerProcess(Process process, Path socket, Path log) {
-        this.process = process;
-        this.socket = socket;
+    private PluginServerProcess(ServerProcess server, Path log) {
+        this.server = server;
         this.log = log;
     }
 
-    /** Starts the server and waits until its socket exists. */
+    /** Starts the server and waits until its socket accepts connections. */
     static PluginServerProcess start(DemoOptions options, Path prefix) throws IOException, InterruptedException {
         Path socket = prefix.resolve("kafka-upstream.socket");
         Path log = prefix.resolve("kafka-upstream.log");
-        ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", options.launcher().toString(),
-                "--socket", socket.toString()));
-        builder.environment().putAll(launcherEnvironment(options));
-        builder.environment().put("KAFKA_UPSTREAM_HEAP", "-Xms32m -Xmx256m");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        PluginServerProcess server = new PluginServerProcess(builder.start(), socket, log);
-        server.awaitSocket();
-        return server;
+        Map<String, String> env = new HashMap<>(launcherEnvironment(options));
+        env.put("KAFKA_UPSTREAM_HEAP", "-Xms32m -Xmx256m");
+        List<String> command = List.of("/bin/sh", options.launcher().toString(), "--socket", socket.toString());
+        return new PluginServerProcess(ServerProcess.start(command, env, socket, log), log);
     }
 
     /** What the launcher needs to find this JVM's Java and the checkout's jar. */
@@ -61,52 +51,30 @@ final class PluginServerProcess implements AutoCloseable {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    private void awaitSocket() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!Files.exists(socket)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                close();
-                throw new IOException("the plugin server did not open " + socket + "; its log:\n" + logText());
-            }
-            Thread.sleep(50);
-        }
-    }
-
     long pid() {
-        return process.pid();
+        return server.pid();
     }
 
     Path socket() {
-        return socket;
+        return server.socket();
     }
 
     Path log() {
         return log;
     }
 
-    Process process() {
-        return process;
+    /** Completes with the exit code when the server ends. */
+    CompletableFuture<Integer> onExit() {
+        return server.onExit();
     }
 
     String logText() {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return server.log();
     }
 
-    /** SIGTERM, as Kong sends on stop: the server flushes accepted messages and exits. */
+    /** SIGTERM, as Kong sends on stop: the server flushes accepted messages and exits (SIGKILL after a bound). */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.kongjava.pluginserver.it;
 
 import dev.kongjava.pluginserver.ProbeServerMain;
 import dev.kongjava.testkit.JavaProcess;
+import dev.kongjava.testkit.ServerProcess;
 import dev.kongjava.testkit.luapeer.LuaPeer;
 import dev.kongjava.testkit.luapeer.LuaPeerBuilder;
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class LuaPeerHarness implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
     private final Path dir;
-    private final List<LuaPeerServerProcess> servers = new ArrayList<>();
+    private final List<ServerProcess> servers = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade headers in what the plugin sees
             .connectTimeout(Duration.ofSeconds(5))
@@ -56,15 +57,15 @@ final class LuaPeerHarness implements AutoCloseable {
     }
 
     /** Starts {@code ProbeServerMain --socket <probeSocket> ...} as a new process. */
-    LuaPeerServerProcess startProbeServer(String... extraArgs) throws IOException, InterruptedException {
+    ServerProcess startProbeServer(String... extraArgs) throws IOException, InterruptedException {
         return startServer(ProbeServerMain.class, probeSocket(), extraArgs);
     }
 
     /** Starts a further server process (another main class) on {@code socket}. */
-    LuaPeerServerProcess startServer(Class<?> mainClass, Path socket, String... extraArgs)
+    ServerProcess startServer(Class<?> mainClass, Path socket, String... extraArgs)
             throws IOException, InterruptedException {
         Path log = dir.resolve("server-" + servers.size() + ".log");
-        LuaPeerServerProcess server = LuaPeerServerProcess.start(mainClass, socket, log, extraArgs);
+        ServerProcess server = ServerProcess.startJava(mainClass, socket, log, extraArgs);
         servers.add(server);
         return server;
     }
@@ -190,7 +191,7 @@ final class LuaPeerHarness implements AutoCloseable {
                 peer.close();
             }
         } finally {
-            servers.forEach(LuaPeerServerProcess::close);
+            servers.forEach(ServerProcess::close);
             http.close();
             deleteTree(dir);
         }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kongjava.testkit.ServerProcess;
 import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class LuaPeerLifecycleIT {
 
     @Test
     void aNewPluginConfigStartsANewInstanceAndClosesTheOldOne() throws Exception {
-        LuaPeerServerProcess server = rig.startProbeServer();
+        ServerProcess server = rig.startProbeServer();
         LuaPeer peer = rig.startPeer(rig.peerFor(config(route("/p", ECHO_ID, "probe", "{\"mode\":\"echo\"}"))));
         assertEquals("GET /p ", text(rig.get("/p", "X-Probe", "h")));
         Map<?, ?> before = onlyInstance(peer);
@@ -73,7 +74,7 @@ class LuaPeerLifecycleIT {
      */
     @Test
     void aKilledServerRestartedOnTheSameSocketRecoversThroughNoPluginInstance() throws Exception {
-        LuaPeerServerProcess first = rig.startProbeServer();
+        ServerProcess first = rig.startProbeServer();
         LuaPeer peer = rig.startPeer(rig.peerFor(config(
                 route("/echo", ECHO_ID, "probe", "{\"mode\":\"echo\"}"),
                 route("/header", HEADER_ID, "probe", "{\"mode\":\"header\"}"))));
@@ -124,7 +125,7 @@ class LuaPeerLifecycleIT {
      */
     @Test
     void anExpiredInstanceRecoversAndMakesKongRestartTheBusyRoutesInstanceToo() throws Exception {
-        LuaPeerServerProcess server = rig.startProbeServer("--instance-idle-timeout", "2s");
+        ServerProcess server = rig.startProbeServer("--instance-idle-timeout", "2s");
         LuaPeer peer = rig.startPeer(rig.peerFor(config(
                 route("/idle", ECHO_ID, "probe", "{\"mode\":\"echo\"}"),
                 route("/busy", HEADER_ID, "probe", "{\"mode\":\"header\"}"))));
@@ -153,7 +154,7 @@ class LuaPeerLifecycleIT {
 
     @Test
     void sigtermWhileThePeerIsIdleExitsZeroAndRemovesTheSocket() throws Exception {
-        LuaPeerServerProcess server = rig.startProbeServer();
+        ServerProcess server = rig.startProbeServer();
         rig.startPeer(rig.peerFor(config(route("/echo", ECHO_ID, "probe", "{\"mode\":\"echo\"}"))));
         for (int i = 0; i < 3; i++) {
             assertEquals(200, rig.post("/echo", "x".getBytes()).statusCode());
@@ -161,7 +162,7 @@ class LuaPeerLifecycleIT {
         rig.awaitQuiet(); // only idle pooled connections remain
 
         long start = System.nanoTime();
-        int exit = server.terminate(15);
+        int exit = server.terminate(java.time.Duration.ofSeconds(15));
         long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertEquals(0, exit, server.log());

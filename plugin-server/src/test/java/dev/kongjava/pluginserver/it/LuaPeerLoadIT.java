@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kongjava.testkit.ServerProcess;
 import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class LuaPeerLoadIT {
     private static final int CLIENTS = 64;
 
     private static LuaPeerHarness rig;
-    private static LuaPeerServerProcess server;
+    private static ServerProcess server;
 
     @BeforeAll
     static void startServerAndTwoWorkerPeer() throws Exception {
