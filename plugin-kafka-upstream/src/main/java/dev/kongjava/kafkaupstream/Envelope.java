@@ -76,14 +76,15 @@ final class Envelope {
             return;
         }
         if (type.type() != null && PARSED.contains(type.type())) {
+            String utf8 = decode(body, StandardCharsets.UTF_8); // once: the parsers and the body field share it
             g.writeFieldName("body_args");
             if (body.length == 0) {
                 g.writeStartObject();
                 g.writeEndObject();
             } else {
-                parsed(g, type, body);
+                parsed(g, type, body, utf8);
             }
-            text(g, body, StandardCharsets.UTF_8);
+            writeBody(g, body, utf8);
             return;
         }
         if (type.type() != null && TEXT.contains(type.type())) {
@@ -98,7 +99,11 @@ final class Envelope {
 
     /** The body as a JSON string when it decodes cleanly, else base64 with body_base64 (nothing is lost). */
     private static void text(JsonGenerator g, byte[] body, Charset charset) throws IOException {
-        String decoded = charset == null ? null : decode(body, charset);
+        writeBody(g, body, charset == null ? null : decode(body, charset));
+    }
+
+    /** {@code decoded} is the body as text, or null when it did not decode: then it goes as base64. */
+    private static void writeBody(JsonGenerator g, byte[] body, String decoded) throws IOException {
         if (decoded == null) {
             base64(g, body);
         } else {
@@ -111,16 +116,19 @@ final class Envelope {
         g.writeBooleanField("body_base64", true);
     }
 
-    /** Writes body_args' value; a body that does not parse as its type is a {@link BadRequestBody}. */
-    private static void parsed(JsonGenerator g, MediaType type, byte[] body) throws IOException, BadRequestBody {
+    /**
+     * Writes body_args' value; a body that does not parse as its type is a {@link BadRequestBody}.
+     * {@code utf8} is the body decoded as strict UTF-8, or null when it is not.
+     */
+    private static void parsed(JsonGenerator g, MediaType type, byte[] body, String utf8)
+            throws IOException, BadRequestBody {
         switch (type.type()) {
-            case "application/json" -> copyJson(g, body);
+            case "application/json" -> copyJson(g, utf8);
             case "application/x-www-form-urlencoded" -> {
-                String text = decode(body, StandardCharsets.UTF_8);
-                if (text == null) {
+                if (utf8 == null) {
                     throw new BadRequestBody("could not parse the application/x-www-form-urlencoded body: not UTF-8");
                 }
-                writeArgs(g, FormCodec.decode(text));
+                writeArgs(g, FormCodec.decode(utf8));
             }
             default -> multipart(g, Multipart.parse(body, type.boundary()));
         }
@@ -130,8 +138,7 @@ final class Envelope {
      * JSON is UTF-8 (RFC 8259): decode strictly first, so Jackson never guesses UTF-16/32 from NUL
      * bytes, and every failure to parse is the client's 400.
      */
-    private static void copyJson(JsonGenerator g, byte[] body) throws IOException, BadRequestBody {
-        String text = decode(body, StandardCharsets.UTF_8);
+    private static void copyJson(JsonGenerator g, String text) throws IOException, BadRequestBody {
         if (text == null) {
             throw new BadRequestBody("could not parse the application/json body: not UTF-8");
         }
