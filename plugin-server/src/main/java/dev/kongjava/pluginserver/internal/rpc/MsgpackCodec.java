@@ -51,10 +51,6 @@ public final class MsgpackCodec {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    public long maxMessageBytes() {
-        return maxMessageBytes;
-    }
-
     /**
      * Reads one value. {@code frameStart} is {@link MessageUnpacker#getTotalReadBytes()} at the start
      * of the enclosing message, so the size limit covers the whole message, not each part.
@@ -132,7 +128,8 @@ public final class MsgpackCodec {
         return in.readPayload(length);
     }
 
-    private void checkSize(MessageUnpacker in, long declared, long frameStart) throws IOException {
+    /** Refuses a declared length (bytes or elements) that would take the message past the limit. */
+    void checkSize(MessageUnpacker in, long declared, long frameStart) throws IOException {
         long used = in.getTotalReadBytes() - frameStart;
         if (declared < 0 || used + declared > maxMessageBytes) {
             throw new MessageTooLargeException(used + Math.max(declared, 0), maxMessageBytes);

@@ -84,10 +84,7 @@ final class RpcConnection implements Runnable {
             return;
         }
         int size = unpacker.unpackArrayHeader();
-        long used = unpacker.getTotalReadBytes() - start;
-        if (used + size > codec.maxMessageBytes()) { // each element takes at least one byte
-            throw new MessageTooLargeException(used + size, codec.maxMessageBytes());
-        }
+        codec.checkSize(unpacker, size, start); // each element takes at least one byte
         // Only the four envelope parts are kept: a declared size must not decide what is allocated.
         Object[] parts = new Object[4];
         for (int i = 0; i < size; i++) {
