@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PluginServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginServer.class);
+    /** How long shutdown waits for replies still being written; events have ended by then. */
+    private static final Duration REPLY_GRACE = Duration.ofSeconds(2);
 
     private final Map<String, PluginDefinition> plugins;
     private final ServerOptions options;
@@ -189,12 +191,22 @@ public final class PluginServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             closePluginResources();
-            listener.close();
+            closeConnections();
             if (housekeeper != null) {
                 housekeeper.interrupt();
             }
             LOG.info("stopped");
             terminated.countDown();
+        }
+    }
+
+    /** Replies already owed to Kong (an event that just ended) still go out before the close. */
+    private void closeConnections() {
+        try {
+            listener.close(REPLY_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            listener.close();
         }
     }
 

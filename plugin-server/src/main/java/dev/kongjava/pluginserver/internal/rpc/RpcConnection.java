@@ -30,6 +30,10 @@ final class RpcConnection implements Runnable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final MessagePacker packer;
     private final MessageUnpacker unpacker;
+    /** Requests handed to the dispatcher and not yet answered; guarded by {@link #writeLock}. */
+    private int unanswered;
+    /** Set by {@link #closeWhenAnswered()}; guarded by {@link #writeLock}. */
+    private boolean closeWhenAnswered;
 
     RpcConnection(SocketChannel socket, MsgpackCodec codec, RpcDispatcher dispatcher) {
         this.socket = socket;
@@ -112,6 +116,12 @@ final class RpcConnection implements Runnable {
             return;
         }
         LOG.debug("rpc {} {}", msgid, method);
+        writeLock.lock();
+        try {
+            unanswered++;
+        } finally {
+            writeLock.unlock();
+        }
         dispatcher.dispatch(method, params, new ConnectionReply(msgid));
     }
 
@@ -127,6 +137,23 @@ final class RpcConnection implements Runnable {
         } catch (IOException e) {
             LOG.debug("reply {} not delivered: {}", msgid, e.toString());
             close();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Graceful close: at once if every request read so far has its reply, else right after the last
+     * one is written. An event that ends frees itself before its thread writes the final reply, so
+     * closing at once on shutdown could cut off an answer Kong is already owed.
+     */
+    void closeWhenAnswered() {
+        writeLock.lock();
+        try {
+            closeWhenAnswered = true;
+            if (unanswered == 0) {
+                close();
+            }
         } finally {
             writeLock.unlock();
         }
@@ -168,7 +195,11 @@ final class RpcConnection implements Runnable {
                     return;
                 }
                 sent = true;
+                unanswered--;
                 reply(msgid, error, value);
+                if (closeWhenAnswered && unanswered == 0) {
+                    close();
+                }
             } finally {
                 writeLock.unlock();
             }

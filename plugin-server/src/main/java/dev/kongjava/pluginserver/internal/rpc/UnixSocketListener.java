@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -196,7 +197,21 @@ public final class UnixSocketListener implements AutoCloseable {
         }
     }
 
-    /** Stops accepting and closes every open connection. */
+    /**
+     * Stops accepting and closes every connection once the requests it already carries are
+     * answered, waiting at most {@code grace}; whatever is still open after that is closed anyway.
+     */
+    public void close(Duration grace) throws InterruptedException {
+        stopAccepting();
+        connections.forEach(RpcConnection::closeWhenAnswered);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        close();
+    }
+
+    /** Stops accepting and closes every open connection at once. */
     @Override
     public void close() {
         stopAccepting();
