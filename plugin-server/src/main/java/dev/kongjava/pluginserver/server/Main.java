@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -74,6 +75,10 @@ public final class Main {
                 .withMaxMessageBytes(cli.maxMessageBytes)
                 .withExitWithParent(cli.exitWithParent)
                 .withFlags(cli.flags);
+        // Handlers go in before the socket exists: Kong may stop us at any moment (a reload right
+        // after start), and the JVM's default would exit 143 and leave the socket file behind.
+        CompletableFuture<PluginServer> started = new CompletableFuture<>();
+        Signals.onTermination(() -> started.thenAccept(s -> Thread.ofPlatform().name("shutdown").start(s::close)));
         PluginServer server;
         try {
             server = PluginServer.start(options, plugins);
@@ -81,7 +86,7 @@ public final class Main {
             Logging.log().error("cannot start: {}", e.getMessage());
             return 1;
         }
-        Signals.onTermination(() -> Thread.ofPlatform().name("shutdown").start(server::close));
+        started.complete(server);
         try {
             server.awaitTermination();
         } catch (InterruptedException e) {

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kongjava.pluginserver.ProbePlugin;
 import dev.kongjava.pluginserver.ProbeServerMain;
+import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.server.Main;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
 import dev.kongjava.testkit.JavaProcess;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -41,9 +45,51 @@ class SigtermIT {
             assertTrue(log.contains("shutting down: 1 events running, 1 instances"), log);
             assertTrue(log.contains("stopped"), log);
         } finally {
-            server.destroyForcibly();
-            Files.deleteIfExists(dir.resolve("server.log"));
-            Files.deleteIfExists(dir);
+            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            deleteDirectory(dir);
+        }
+    }
+
+    @Test
+    void aSigtermWhileTheServerIsStillStartingStopsItCleanlyOnceItIsUp() throws Exception {
+        Path dir = Files.createTempDirectory("kps");
+        Path socket = dir.resolve("slow.socket");
+        Path log = dir.resolve("server.log");
+        Process server = new ProcessBuilder(JavaProcess.command(SlowStartServerMain.class, "--socket", socket.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.readString(log).contains(SlowStartServerMain.STARTING)) {
+                assertTrue(server.isAlive() && System.nanoTime() < deadline, "the start hook never ran");
+                Thread.sleep(10);
+            }
+            server.destroy(); // SIGTERM during the start hook, before the socket exists
+            assertTrue(server.waitFor(15, TimeUnit.SECONDS), "exited");
+            String text = Files.readString(log);
+            assertEquals(0, server.exitValue(), text);
+            assertTrue(text.contains("shutting down: 0 events running, 0 instances"), text);
+            assertTrue(text.contains("stopped"), text);
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "socket removed");
+        } finally {
+            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            deleteDirectory(dir);
+        }
+    }
+
+    /** A server whose plugin's start hook takes a second, like a plugin that connects somewhere first. */
+    public static final class SlowStartServerMain {
+        static final String STARTING = "slow start hook running";
+
+        public static void main(String[] args) {
+            PluginDefinition slow = PluginDefinition.builder("slow").priority(1)
+                    .onServerStart(flags -> {
+                        System.out.println(STARTING);
+                        System.out.flush();
+                        Thread.sleep(1000);
+                        return null;
+                    })
+                    .handler(ProbePlugin.class, ctx -> null).build();
+            System.exit(Main.run(args, slow));
         }
     }
 
@@ -67,8 +113,7 @@ class SigtermIT {
             assertTrue(text.contains("parent process " + parent.pid() + " is gone; shutting down"), text);
         } finally {
             server.destroyForcibly();
-            Files.deleteIfExists(log);
-            Files.deleteIfExists(dir);
+            deleteDirectory(dir);
         }
     }
 
@@ -81,6 +126,15 @@ class SigtermIT {
             }
             Thread.sleep(10);
         }
+    }
+
+    private static void deleteDirectory(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 
     static void waitForSocket(Path socket, Process server) throws InterruptedException {
