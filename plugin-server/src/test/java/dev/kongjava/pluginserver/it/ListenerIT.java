@@ -12,6 +12,8 @@ import dev.kongjava.pluginserver.server.PluginServer;
 import dev.kongjava.pluginserver.server.ServerOptions;
 import dev.kongjava.testkit.KongConnection;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -20,7 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The socket file, its permissions, peer checks and many concurrent connections. */
@@ -38,6 +42,41 @@ class ListenerIT {
                 ProbePlugin.DEFINITION)) {
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.socket())));
         }
+    }
+
+    /**
+     * Kong (and an operator's `test -S`) may connect the moment the path exists: it must already
+     * listen and have its final mode. A watcher spins on the path while the server starts.
+     */
+    @Test
+    void theSocketPathAppearsOnlyOnceItListensAndWithItsFinalMode() throws Exception {
+        Path dir = Files.createTempDirectory("kps");
+        Path socket = dir.resolve("probe.socket");
+        for (int round = 0; round < 40; round++) {
+            AtomicReference<String> seen = new AtomicReference<>("the path never appeared");
+            Thread watcher = Thread.ofPlatform().start(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                try {
+                    String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(socket, LinkOption.NOFOLLOW_LINKS));
+                    try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                        seen.set(mode + ", connected");
+                    }
+                } catch (IOException e) {
+                    seen.set(e.toString());
+                }
+            });
+            PluginServer server = PluginServer.start(ServerOptions.defaults(socket), ProbePlugin.DEFINITION);
+            watcher.join(TimeUnit.SECONDS.toMillis(15));
+            server.close();
+            assertEquals("rw-------, connected", seen.get(), "round " + round);
+        }
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "no temporary or socket file left behind");
+        }
+        Files.delete(dir);
     }
 
     @Test

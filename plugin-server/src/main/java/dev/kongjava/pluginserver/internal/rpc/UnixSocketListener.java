@@ -5,10 +5,12 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -37,9 +39,13 @@ import org.slf4j.LoggerFactory;
  * virtual-thread support polls each descriptor with a one-second native poll on a two-thread pool,
  * and with a few idle pooled Kong connections a request waited forever.
  *
- * <p>Between bind and chmod the file briefly has the umask's mode; the peer check closes that gap:
- * without an explicit allowlist it admits exactly the uids the file mode admits (owner and root for
- * 0600; the owning group too for 0660; anyone when world-writable).
+ * <p>The socket is bound under a temporary name, given its mode, and only then renamed onto the
+ * configured path (rename is atomic and replaces a stale socket). So the path never exists with the
+ * umask's mode or before the socket listens, and on {@code kong reload} it never goes missing:
+ * whoever sees the file can connect. When the temporary name would not fit the 107 bytes of a
+ * socket address, the socket is bound in place (stale file removed first) and the peer check still
+ * guards the moment before chmod: without an explicit allowlist it admits exactly the uids the file
+ * mode admits (owner and root for 0600; the owning group too for 0660; anyone when world-writable).
  */
 public final class UnixSocketListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UnixSocketListener.class);
@@ -47,6 +53,8 @@ public final class UnixSocketListener implements AutoCloseable {
     private static final int BACKLOG = 4096;
     /** Decoding and dispatch need little stack; the plugin never runs on these threads. */
     private static final long READER_STACK_BYTES = 256 * 1024;
+    /** sun_path holds 108 bytes on Linux, including the terminating NUL. */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private final Path path;
     private final Set<Integer> allowedUids;
@@ -80,15 +88,27 @@ public final class UnixSocketListener implements AutoCloseable {
 
     /** Binds and starts accepting; fails if the path holds something that is not a socket. */
     public void start() throws IOException {
-        removeStaleSocket();
+        boolean stale = checkExistingFile();
         UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
         root = users.lookupPrincipalByName("0");
         for (int uid : allowedUids) {
             allowedUsers.add(users.lookupPrincipalByName(Integer.toString(uid))); // equal by uid
         }
+        Path bindPath = temporaryPath();
+        if (bindPath.equals(path) && stale) {
+            Files.delete(path);
+        } else {
+            Files.deleteIfExists(bindPath); // left by a crashed server with our pid
+        }
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path), BACKLOG);
-        Files.setPosixFilePermissions(path, mode);
+        server.bind(UnixDomainSocketAddress.of(bindPath), BACKLOG);
+        Files.setPosixFilePermissions(bindPath, mode);
+        if (!bindPath.equals(path)) {
+            Files.move(bindPath, path, StandardCopyOption.ATOMIC_MOVE); // replaces a stale socket
+        }
+        if (stale) {
+            LOG.info("replaced stale socket {}", path);
+        }
         inode = Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
         owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS);
         ownerGroup = Files.getAttribute(path, "posix:group", LinkOption.NOFOLLOW_LINKS);
@@ -96,22 +116,28 @@ public final class UnixSocketListener implements AutoCloseable {
         acceptor = Thread.ofPlatform().daemon().name("accept").start(this::acceptLoop);
     }
 
-    private void removeStaleSocket() throws IOException {
+    /** True when a stale socket is there to replace; fails on anything that is not a socket. */
+    private boolean checkExistingFile() throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             Path dir = path.toAbsolutePath().getParent();
             if (!Files.isDirectory(dir)) {
                 throw new IOException("cannot create socket " + path + ": directory " + dir
                         + " does not exist (is --kong-prefix or --socket right?)");
             }
-            return;
+            return false;
         }
         Object type = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if (((Integer) type & 0170000) != 0140000) {
             throw new IOException("refusing to replace " + path + ": it exists and is not a socket");
         }
         // Also on kong reload: the old server may still run, and Kong wants the new one bound.
-        Files.delete(path);
-        LOG.info("removed stale socket {}", path);
+        return true;
+    }
+
+    /** A sibling name for binding before the rename, or the path itself when that would not fit. */
+    private Path temporaryPath() {
+        Path temporary = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid());
+        return temporary.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH_BYTES ? temporary : path;
     }
 
     private void acceptLoop() {
