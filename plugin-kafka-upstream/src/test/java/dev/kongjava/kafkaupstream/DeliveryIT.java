@@ -58,7 +58,11 @@ class DeliveryIT {
                     Exchange ex = p.access(request(i));
                     assertEquals(200, ex.exitStatus(), "async=" + async + " acks=" + acks + ": " + ex.exitBodyText());
                 }
-                assertEquals(20, broker.readRecords(topic, 20, Duration.ofSeconds(15)).size(), "async=" + async + " acks=" + acks);
+                try {
+                    assertEquals(20, broker.readRecords(topic, 20, Duration.ofSeconds(15)).size());
+                } catch (AssertionError e) {
+                    throw new AssertionError("async=" + async + " acks=" + acks + ": " + e.getMessage(), e);
+                }
             }
         }
     }

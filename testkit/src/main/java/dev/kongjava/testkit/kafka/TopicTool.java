@@ -42,13 +42,23 @@ final class TopicTool implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
-    /** Creates a topic and waits until every partition has a leader and a full ISR. */
+    /**
+     * Creates a topic and waits until every partition has a leader and a full ISR, and until each
+     * leader serves its partition. Metadata names the leader a moment before that broker has taken
+     * the partition over; a produce with acks=0 in that moment is dropped without any error. Only
+     * the serving leader answers ListOffsets (the admin client retries until it does).
+     */
     void createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, partitions, (short) replicationFactor).configs(configs);
         await(admin().createTopics(List.of(topic)).all(), "creating topic " + name);
         awaitTopic(name, "every partition of topic " + name + " to have a leader and " + replicationFactor
                 + " in-sync replicas", d -> d.partitions().stream().allMatch(
                         p -> p.leader() != null && !p.leader().isEmpty() && p.isr().size() == replicationFactor));
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(name, p), OffsetSpec.latest());
+        }
+        await(admin().listOffsets(latest).all(), "waiting for the leaders of topic " + name + " to serve it");
     }
 
     /**

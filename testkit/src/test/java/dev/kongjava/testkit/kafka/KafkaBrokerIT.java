@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -25,6 +27,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +79,29 @@ class KafkaBrokerIT {
 
         assertEquals(Set.of("one", "two", "three"), values(records));
         assertEquals(3, broker.countRecords(topic));
+    }
+
+    /**
+     * A broker's metadata names a partition's leader a moment before that broker serves it; a
+     * produce with acks=0 in that moment is dropped without any error. createTopic waits it out.
+     */
+    @Test
+    void aNewTopicTakesEveryRecordSentWithAcksZeroAsSoonAsCreateTopicReturns() throws Exception {
+        Map<String, Object> settings = new HashMap<>(broker.clientProperties(Listener.PLAINTEXT));
+        settings.put("acks", "0");
+        settings.put("key.serializer", StringSerializer.class.getName());
+        settings.put("value.serializer", StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(settings)) {
+            for (int round = 0; round < 10; round++) {
+                String name = topic + "-" + round;
+                broker.createTopic(name, 3);
+                for (int i = 0; i < 30; i++) {
+                    producer.send(new ProducerRecord<>(name, "r" + i)).get();
+                }
+                producer.flush();
+                assertEquals(30, broker.readRecords(name, 30, Duration.ofSeconds(15)).size(), "round " + round);
+            }
+        }
     }
 
     @Test
