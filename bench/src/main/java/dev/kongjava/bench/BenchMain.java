@@ -2,6 +2,7 @@ package dev.kongjava.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kongjava.testkit.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class BenchMain {
                 : results.toAbsolutePath(), node == null ? repo.resolve("bench/.work/node") : node.toAbsolutePath());
         int code = run(env, parts, command);
         if (!keep && code == 0) {
-            deleteTree(env.work());
+            TempDirs.deleteQuietly(env.work());
         } else {
             Log.info("logs kept in %s", env.logs());
         }
@@ -169,11 +170,5 @@ public final class BenchMain {
         Files.writeString(dir.resolve("RESULTS.md"), Report.markdown(r));
         Files.writeString(dir.resolve("chart.svg"), Chart.svg(r));
         Log.info("rendered %s and chart.svg from %s", dir.resolve("RESULTS.md"), json);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kongjava.packaging.demo;
 
+import dev.kongjava.testkit.TempDirs;
 import dev.kongjava.testkit.kafka.KafkaBroker;
 import dev.kongjava.testkit.kafka.Listener;
 import dev.kongjava.testkit.luapeer.LuaPeer;
@@ -11,9 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.stream.Stream;
 
 /**
  * {@code ./demo.sh}: a Kafka broker in this JVM, the real plugin server in its own process (started
@@ -58,7 +57,7 @@ public final class Demo {
 
     private void start() throws Exception {
         Path prefix = Files.createTempDirectory("kafka-upstream-demo-");
-        own((AutoCloseable) () -> deleteTree(prefix));
+        own((AutoCloseable) () -> TempDirs.deleteRecursively(prefix));
         out.println("kafka-upstream demo (prefix " + prefix + ")");
 
         KafkaBroker broker = own(KafkaBroker.builder().dataDir(prefix.resolve("kafka")).start());
@@ -171,16 +170,5 @@ public final class Demo {
         }
         out.println("stopped.");
         out.flush();
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.kongjava.pluginserver.it;
 import dev.kongjava.pluginserver.ProbeServerMain;
 import dev.kongjava.testkit.JavaProcess;
 import dev.kongjava.testkit.ServerProcess;
+import dev.kongjava.testkit.TempDirs;
 import dev.kongjava.testkit.luapeer.LuaPeer;
 import dev.kongjava.testkit.luapeer.LuaPeerBuilder;
 import java.io.IOException;
@@ -15,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The end-to-end rig: plugin server processes on Unix sockets in a temp directory, one Lua peer
@@ -193,16 +192,7 @@ final class LuaPeerHarness implements AutoCloseable {
         } finally {
             servers.forEach(ServerProcess::close);
             http.close();
-            deleteTree(dir);
-        }
-    }
-
-    /** Best effort: a leftover log file must not hide the test's own failure. */
-    private static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("could not delete " + root + ": " + e);
+            TempDirs.deleteQuietly(dir);
         }
     }
 }

@@ -12,7 +12,7 @@ import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
 import dev.kongjava.testkit.JavaProcess;
-import java.io.IOException;
+import dev.kongjava.testkit.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class SigtermIT {
             assertTrue(log.contains("stopped"), log);
         } finally {
             server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            deleteDirectory(dir);
+            TempDirs.deleteRecursively(dir);
         }
     }
 
@@ -72,7 +72,7 @@ class SigtermIT {
             assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "socket removed");
         } finally {
             server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            deleteDirectory(dir);
+            TempDirs.deleteRecursively(dir);
         }
     }
 
@@ -113,7 +113,7 @@ class SigtermIT {
             assertTrue(text.contains("parent process " + parent.pid() + " is gone; shutting down"), text);
         } finally {
             server.destroyForcibly();
-            deleteDirectory(dir);
+            TempDirs.deleteRecursively(dir);
         }
     }
 
@@ -126,15 +126,6 @@ class SigtermIT {
             }
             Thread.sleep(10);
         }
-    }
-
-    private static void deleteDirectory(Path dir) throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-        Files.deleteIfExists(dir);
     }
 
     static void waitForSocket(Path socket, Process server) throws InterruptedException {

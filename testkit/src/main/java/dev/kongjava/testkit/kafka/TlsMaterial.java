@@ -1,5 +1,6 @@
 package dev.kongjava.testkit.kafka;
 
+import dev.kongjava.testkit.TempDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

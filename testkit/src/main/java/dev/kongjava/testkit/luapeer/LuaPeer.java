@@ -1,5 +1,6 @@
 package dev.kongjava.testkit.luapeer;
 
+import dev.kongjava.testkit.TempDirs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -158,7 +159,7 @@ public final class LuaPeer implements AutoCloseable {
             nginx.stop(settings.stopTimeout());
         } finally {
             if (!settings.keepPrefix()) {
-                PeerFiles.deleteTree(prefix);
+                TempDirs.deleteQuietly(prefix);
             }
         }
     }

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Best-effort file helpers for logs and prefixes: diagnostics must never hide the real failure. */
 final class PeerFiles {
@@ -30,23 +28,5 @@ final class PeerFiles {
     static String tail(String s, int lines) {
         List<String> all = s.lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    }
-
-    /** Deletes {@code root} and everything below it, skipping what cannot be deleted. */
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temp file must not fail a test's cleanup
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort, as above
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kongjava.testkit.luapeer;
 
+import dev.kongjava.testkit.TempDirs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -94,7 +95,7 @@ final class PeerLauncher {
 
     private static void discard(PeerSettings s, Path prefix) {
         if (!s.keepPrefix()) {
-            PeerFiles.deleteTree(prefix);
+            TempDirs.deleteQuietly(prefix);
         }
     }
 
