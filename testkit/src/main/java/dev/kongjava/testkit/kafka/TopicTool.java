@@ -54,11 +54,11 @@ final class TopicTool implements AutoCloseable {
         awaitTopic(name, "every partition of topic " + name + " to have a leader and " + replicationFactor
                 + " in-sync replicas", d -> d.partitions().stream().allMatch(
                         p -> p.leader() != null && !p.leader().isEmpty() && p.isr().size() == replicationFactor));
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        List<TopicPartition> created = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition(name, p), OffsetSpec.latest());
+            created.add(new TopicPartition(name, p));
         }
-        await(admin().listOffsets(latest).all(), "waiting for the leaders of topic " + name + " to serve it");
+        offsets(created, OffsetSpec.latest(), "waiting for the leaders of topic " + name + " to serve it");
     }
 
     /**
@@ -120,15 +120,10 @@ final class TopicTool implements AutoCloseable {
 
     /** Sum over the topic's partitions of end offset minus start offset. */
     long countRecords(String topic) {
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (TopicPartition partition : partitionsOf(topic)) {
-            earliest.put(partition, OffsetSpec.earliest());
-            latest.put(partition, OffsetSpec.latest());
-        }
+        List<TopicPartition> partitions = partitionsOf(topic);
         String what = "listing offsets of topic " + topic;
-        Map<TopicPartition, ListOffsetsResultInfo> starts = await(admin().listOffsets(earliest).all(), what);
-        Map<TopicPartition, ListOffsetsResultInfo> ends = await(admin().listOffsets(latest).all(), what);
+        Map<TopicPartition, ListOffsetsResultInfo> starts = offsets(partitions, OffsetSpec.earliest(), what);
+        Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(partitions, OffsetSpec.latest(), what);
         return ends.entrySet().stream()
                 .mapToLong(end -> end.getValue().offset() - starts.get(end.getKey()).offset())
                 .sum();
@@ -168,6 +163,14 @@ final class TopicTool implements AutoCloseable {
     @Override
     public void close() {
         reset();
+    }
+
+    /** ListOffsets for every partition, answered by each partition's leader. */
+    private Map<TopicPartition, ListOffsetsResultInfo> offsets(List<TopicPartition> partitions, OffsetSpec spec,
+            String what) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(p -> request.put(p, spec));
+        return await(admin().listOffsets(request).all(), what);
     }
 
     private List<TopicPartition> partitionsOf(String topic) {

@@ -95,11 +95,8 @@ public final class UnixSocketListener implements AutoCloseable {
             allowedUsers.add(users.lookupPrincipalByName(Integer.toString(uid))); // equal by uid
         }
         Path bindPath = temporaryPath();
-        if (bindPath.equals(path) && stale) {
-            Files.delete(path);
-        } else {
-            Files.deleteIfExists(bindPath); // left by a crashed server with our pid
-        }
+        // the stale socket when binding in place, else a temporary one a crashed server with our pid left
+        Files.deleteIfExists(bindPath);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(bindPath), BACKLOG);
         Files.setPosixFilePermissions(bindPath, mode);
