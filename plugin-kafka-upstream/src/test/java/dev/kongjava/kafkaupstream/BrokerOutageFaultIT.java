@@ -60,10 +60,8 @@ class BrokerOutageFaultIT {
             Set<String> acknowledged = load.idsWithStatus(200);
             List<String> inTopic = RequestLoad.ids(broker.readRecords(topic, (int) broker.countRecords(topic),
                     Duration.ofSeconds(30)));
-            Set<String> missing = new HashSet<>(acknowledged);
-            missing.removeAll(inTopic);
-            assertEquals(Set.of(), missing, "answered 200 but not in the topic");
-            assertEquals(inTopic.size(), new HashSet<>(inTopic).size(), "duplicates in the topic (idempotent producer)");
+            RequestLoad.assertAllInTopicOnce(acknowledged, inTopic, "answered 200 but not in the topic",
+                    "duplicates in the topic (idempotent producer)");
             Map<String, Integer> outcomes = load.outcomes();
             assertEquals(Set.of(SENT, notAcknowledged(topic)), outcomes.keySet(), "outcomes " + outcomes);
             System.out.printf("sync outage: %s, %d records in the topic%n", outcomes.values(), inTopic.size());

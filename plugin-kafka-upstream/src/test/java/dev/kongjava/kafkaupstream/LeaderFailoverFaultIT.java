@@ -1,12 +1,10 @@
 package dev.kongjava.kafkaupstream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.testkit.kafka.KafkaCluster;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,10 +37,8 @@ class LeaderFailoverFaultIT {
                 Set<String> acknowledged = load.idsWithStatus(200);
                 List<String> inTopic = RequestLoad.ids(cluster.readRecords(topic, (int) cluster.countRecords(topic),
                         Duration.ofSeconds(30)));
-                Set<String> missing = new HashSet<>(acknowledged);
-                missing.removeAll(inTopic);
-                assertEquals(Set.of(), missing, "acknowledged with acks=all but not in the topic");
-                assertEquals(inTopic.size(), new HashSet<>(inTopic).size(), "duplicates in the topic");
+                RequestLoad.assertAllInTopicOnce(acknowledged, inTopic, "acknowledged with acks=all but not in the topic",
+                        "duplicates in the topic");
                 Map<String, Integer> outcomes = load.outcomes();
                 assertTrue(outcomes.keySet().stream().allMatch(o -> o.startsWith("200 ") || o.startsWith("502 ")),
                         "outcomes " + outcomes);

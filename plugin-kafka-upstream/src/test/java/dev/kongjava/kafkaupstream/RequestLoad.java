@@ -1,5 +1,7 @@
 package dev.kongjava.kafkaupstream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
@@ -104,6 +106,15 @@ final class RequestLoad {
             }
         }
         return ids;
+    }
+
+    /** Fails unless every acknowledged id is among {@code inTopic} and no id is there twice. */
+    static void assertAllInTopicOnce(Set<String> acknowledged, List<String> inTopic, String missingMessage,
+            String duplicatesMessage) {
+        Set<String> missing = new HashSet<>(acknowledged);
+        missing.removeAll(inTopic);
+        assertEquals(Set.of(), missing, missingMessage);
+        assertEquals(inTopic.size(), new HashSet<>(inTopic).size(), duplicatesMessage);
     }
 
     private static void sleep(Duration pause) {
