@@ -57,8 +57,6 @@ final class Envelope {
                 body(g, MediaType.parse(request.contentType()), request.body());
             }
             g.writeEndObject();
-        } catch (BadRequestBody e) {
-            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,19 +67,16 @@ final class Envelope {
         if (type.type() == null && body.length == 0) {
             // what the original sent for a request without body and content type: keep it
             g.writeStringField("body", "");
-            g.writeFieldName("body_args");
-            g.writeStartObject();
-            g.writeEndObject();
+            emptyBodyArgs(g);
             g.writeBooleanField("body_base64", true);
             return;
         }
         if (type.type() != null && PARSED.contains(type.type())) {
             String utf8 = decode(body, StandardCharsets.UTF_8); // once: the parsers and the body field share it
-            g.writeFieldName("body_args");
             if (body.length == 0) {
-                g.writeStartObject();
-                g.writeEndObject();
+                emptyBodyArgs(g);
             } else {
+                g.writeFieldName("body_args");
                 parsed(g, type, body, utf8);
             }
             writeBody(g, body, utf8);
@@ -92,6 +87,11 @@ final class Envelope {
         } else {
             base64(g, body);
         }
+        emptyBodyArgs(g);
+    }
+
+    /** {@code "body_args": {}}, as the original sent when there was nothing to parse. */
+    private static void emptyBodyArgs(JsonGenerator g) throws IOException {
         g.writeFieldName("body_args");
         g.writeStartObject();
         g.writeEndObject();
