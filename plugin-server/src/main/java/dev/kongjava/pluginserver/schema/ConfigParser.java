@@ -3,6 +3,7 @@ package dev.kongjava.pluginserver.schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -71,12 +72,18 @@ final class ConfigParser {
         return null;
     }
 
+    // Validators run in Kong's order (validators_order in kong/db/schema/init.lua, 3.0 to 3.9), so the
+    // first failure reported is the one Kong reports.
+
     private String string(Field field, JsonNode node, String path) {
         expect(node.isTextual(), field, node, path, "expected a string");
         String value = node.textValue();
         oneOf(field, node, path, value);
-        length(field, node, path, value.codePointCount(0, value.length()));
-        expect(!field.uuid || UUID.matcher(value).matches(), field, node, path, "expected a valid UUID");
+        check(!field.uuid || UUID.matcher(value).matches(), field, node, path, "expected a valid UUID");
+        // Kong's len_min/len_max count a string's bytes (Lua's #), not its characters
+        length(field, node, path, value.getBytes(StandardCharsets.UTF_8).length);
+        check(field.match == null || field.match.matches(value), field, node, path,
+                "invalid value: " + (field.secret ? ConfigValues.MASK : value));
         return value;
     }
 
@@ -129,40 +136,49 @@ final class ConfigParser {
         return map;
     }
 
+    /** Kong's not_one_of, then one_of. */
     private void oneOf(Field field, JsonNode node, String path, Object value) {
-        if (field.oneOf == null) {
-            return;
-        }
-        for (Object allowed : field.oneOf) {
-            if (allowed.equals(value) || allowed instanceof Number n && value instanceof Number v
-                    && n.doubleValue() == v.doubleValue()) {
-                return;
-            }
-        }
-        fail(field, node, path, "expected one of: " + join(field.oneOf));
+        check(field.notOneOf == null || !contains(field.notOneOf, value), field, node, path,
+                "must not be one of: " + (field.notOneOf == null ? "" : join(field.notOneOf)));
+        check(field.oneOf == null || contains(field.oneOf, value), field, node, path,
+                "expected one of: " + (field.oneOf == null ? "" : join(field.oneOf)));
     }
 
+    private static boolean contains(List<Object> values, Object value) {
+        for (Object allowed : values) {
+            if (allowed.equals(value) || allowed instanceof Number n && value instanceof Number v
+                    && n.doubleValue() == v.doubleValue()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Kong's gt, then between. */
     private void range(Field field, JsonNode node, String path, double value) {
-        if (field.betweenMin != null && (value < field.betweenMin.doubleValue() || value > field.betweenMax.doubleValue())) {
-            fail(field, node, path, "value should be between " + field.betweenMin + " and " + field.betweenMax);
-        }
-        if (field.gt != null && !(value > field.gt.doubleValue())) {
-            fail(field, node, path, "value must be greater than " + field.gt);
-        }
+        check(field.gt == null || value > field.gt.doubleValue(), field, node, path,
+                "value must be greater than " + field.gt);
+        check(field.betweenMin == null
+                || value >= field.betweenMin.doubleValue() && value <= field.betweenMax.doubleValue(),
+                field, node, path, "value should be between " + field.betweenMin + " and " + field.betweenMax);
     }
 
     private void length(Field field, JsonNode node, String path, int length) {
-        if (field.lenMin != null && length < field.lenMin) {
-            fail(field, node, path, "length must be at least " + field.lenMin);
-        }
-        if (field.lenMax != null && length > field.lenMax) {
-            fail(field, node, path, "length must be at most " + field.lenMax);
-        }
+        check(field.lenMin == null || length >= field.lenMin, field, node, path, "length must be at least " + field.lenMin);
+        check(field.lenMax == null || length <= field.lenMax, field, node, path, "length must be at most " + field.lenMax);
     }
 
+    /** A failed type check: Kong's own text, whatever {@code err} says. */
     private void expect(boolean ok, Field field, JsonNode node, String path, String rule) {
         if (!ok) {
             fail(field, node, path, rule);
+        }
+    }
+
+    /** A failed validator: the field's {@code err} replaces the validator's text, as in Kong. */
+    private void check(boolean ok, Field field, JsonNode node, String path, String rule) {
+        if (!ok) {
+            fail(field, node, path, field.err != null ? field.err : rule);
         }
     }
 

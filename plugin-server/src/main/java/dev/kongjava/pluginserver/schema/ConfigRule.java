@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A check across several fields (Kong calls these entity checks), run after every field parsed.
- * Rules live in the server: Kong cannot express all of them in a JSON schema, so they are enforced
- * at {@code StartInstance} and listed in the settings table.
+ * A check across fields that Kong's entity checks cannot express from JSON (Kong's bundled plugins
+ * use a Lua {@code custom_entity_check} for these): enforced only at {@code StartInstance}, so Kong
+ * accepts such a config when it is written. Prefer an {@link EntityCheck} wherever one fits.
  */
 public final class ConfigRule {
     private final String description;
@@ -32,32 +32,16 @@ public final class ConfigRule {
         return new ConfigRule(Objects.requireNonNull(description), Objects.requireNonNull(check));
     }
 
-    /** At least one of the boolean fields must be true. */
+    /**
+     * At least one of the boolean fields must be true. Not an entity check: Kong's presence checks
+     * count {@code false} as set, and its conditional checks relate two fields only.
+     */
     public static ConfigRule atLeastOneTrue(String... paths) {
         List<String> names = Arrays.asList(paths);
         String text = "at least one of these attributes must be true: " + String.join(", ", names);
         return of(text, config -> names.stream().anyMatch(config::bool)
                 ? Optional.empty()
                 : Optional.of(new Violation(null, text)));
-    }
-
-    /** {@code path} must be set (not null) when {@code whenPath} equals {@code value}. */
-    public static ConfigRule requiredWhen(String path, String whenPath, Object value) {
-        String text = "required when " + whenPath + " is " + value;
-        return of(path + " is " + text, config -> Objects.equals(config.get(whenPath), value) && config.get(path) == null
-                ? Optional.of(new Violation(path, text))
-                : Optional.empty());
-    }
-
-    /** {@code path} may only be set (non-null, not false, not empty) when {@code requiredPath} is true. */
-    public static ConfigRule requiresTrue(String path, String requiredPath) {
-        String text = "requires " + requiredPath + " to be true";
-        return of(path + " " + text, config -> {
-            Object value = config.get(path);
-            boolean set = value != null && !Boolean.FALSE.equals(value)
-                    && !(value instanceof java.util.Collection<?> c && c.isEmpty());
-            return set && !config.bool(requiredPath) ? Optional.of(new Violation(path, text)) : Optional.empty();
-        });
     }
 
     /** One line for the settings table. */

@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A plugin's config, declared once as an ordered list of {@link Field}s plus cross-field
- * {@link ConfigRule}s. From it come the Kong sub-schema in the dump ({@link #toKongSchema}),
- * parsing and validation of {@code StartInstance} config ({@link #parse}) and the README settings
- * table ({@link #markdownTable()}).
+ * A plugin's config, declared once as an ordered list of {@link Field}s plus checks across fields:
+ * {@link EntityCheck}s, which Kong enforces too, and the few {@link ConfigRule}s it cannot express.
+ * From it come the Kong sub-schema in the dump ({@link #toKongSchema}), parsing and validation of
+ * {@code StartInstance} config ({@link #parse}) and the README settings table ({@link #markdownTable()}).
  */
 public final class ConfigSchema {
     /** A plugin without config fields. */
@@ -27,10 +27,12 @@ public final class ConfigSchema {
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private final List<Field> fields;
+    private final List<EntityCheck> checks;
     private final List<ConfigRule> rules;
 
-    private ConfigSchema(List<Field> fields, List<ConfigRule> rules) {
+    private ConfigSchema(List<Field> fields, List<EntityCheck> checks, List<ConfigRule> rules) {
         this.fields = List.copyOf(fields);
+        this.checks = List.copyOf(checks);
         this.rules = List.copyOf(rules);
     }
 
@@ -42,26 +44,37 @@ public final class ConfigSchema {
         return fields;
     }
 
+    /** Checks across fields that Kong enforces as well (the dump's {@code entity_checks}). */
+    public List<EntityCheck> checks() {
+        return checks;
+    }
+
+    /** Checks across fields that only StartInstance enforces. */
     public List<ConfigRule> rules() {
         return rules;
     }
 
     /**
      * Parses and validates the {@code Config} JSON Kong sends in {@code StartInstance}: unknown keys
-     * are ignored, defaults applied, every field and rule checked.
+     * are ignored, defaults applied, every field, entity check and rule checked.
      *
      * @throws ConfigException naming plugin, field, value and rule
      */
     public ConfigValues parse(String plugin, String json) {
         ConfigValues values = new ConfigParser(plugin).record(fields, readObject(plugin, json), "");
+        for (EntityCheck check : checks) {
+            check.check(values).ifPresent(v -> fail(plugin, values, v));
+        }
         for (ConfigRule rule : rules) {
-            rule.check(values).ifPresent(v -> {
-                throw v.field() == null
-                        ? new ConfigException(plugin, v.rule())
-                        : new ConfigException(plugin, v.field(), shown(values, v.field()), v.rule());
-            });
+            rule.check(values).ifPresent(v -> fail(plugin, values, v));
         }
         return values;
+    }
+
+    private void fail(String plugin, ConfigValues values, ConfigRule.Violation v) {
+        throw v.field() == null
+                ? new ConfigException(plugin, v.rule())
+                : new ConfigException(plugin, v.field(), shown(values, v.field()), v.rule());
     }
 
     /** Top-level keys of {@code json} that are neither fields nor keys Kong injects. */
@@ -80,12 +93,12 @@ public final class ConfigSchema {
 
     /** The {@code Schema} object of the dump: {@code {"name":…,"fields":[{"config":{"type":"record",…}}]}}. */
     public Map<String, Object> toKongSchema(String plugin, List<String> protocols) {
-        return KongSchemaWriter.subSchema(plugin, protocols, fields);
+        return KongSchemaWriter.subSchema(plugin, protocols, fields, checks);
     }
 
     /** The settings table (Markdown) with one row per field, nested fields as dotted paths. */
     public String markdownTable() {
-        return SchemaDocs.table(fields, rules);
+        return SchemaDocs.table(fields, checks, rules);
     }
 
     private static JsonNode readObject(String plugin, String json) {
@@ -123,9 +136,13 @@ public final class ConfigSchema {
         return found;
     }
 
-    /** Collects fields and rules; {@link #build()} checks names and that every default is valid. */
+    /**
+     * Collects fields and checks; {@link #build()} checks names, that every default is valid and
+     * that every entity check names existing fields.
+     */
     public static final class Builder {
         private final List<Field.Builder> fields = new ArrayList<>();
+        private final List<EntityCheck> checks = new ArrayList<>();
         private final List<ConfigRule> rules = new ArrayList<>();
 
         public Builder add(Field.Builder field) {
@@ -139,6 +156,13 @@ public final class ConfigSchema {
             return this;
         }
 
+        /** A check across fields that goes into the dump, so Kong enforces it when a config is written. */
+        public Builder check(EntityCheck check) {
+            checks.add(check);
+            return this;
+        }
+
+        /** A check only StartInstance enforces; use {@link #check} when Kong's vocabulary can express it. */
         public Builder rule(ConfigRule rule) {
             rules.add(rule);
             return this;
@@ -149,10 +173,11 @@ public final class ConfigSchema {
             List<Field> built = fields.stream().map(Field.Builder::build).toList();
             List<String> problems = new ArrayList<>();
             check(built, "", problems);
+            checks.forEach(c -> c.checkDeclaration(built, problems));
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("invalid config schema: " + String.join("; ", problems));
             }
-            return new ConfigSchema(built, rules);
+            return new ConfigSchema(built, checks, rules);
         }
 
         private static void check(List<Field> fields, String prefix, List<String> problems) {

@@ -17,6 +17,9 @@ public final class Field {
     final boolean required;
     final Object defaultValue;
     final List<Object> oneOf;
+    final List<Object> notOneOf;
+    final LuaPattern match;
+    final String err;
     final Number betweenMin;
     final Number betweenMax;
     final Number gt;
@@ -38,6 +41,9 @@ public final class Field {
         this.required = b.required;
         this.defaultValue = b.defaultValue;
         this.oneOf = b.oneOf == null ? null : List.copyOf(b.oneOf);
+        this.notOneOf = b.notOneOf == null ? null : List.copyOf(b.notOneOf);
+        this.match = b.match;
+        this.err = b.err;
         this.betweenMin = b.betweenMin;
         this.betweenMax = b.betweenMax;
         this.gt = b.gt;
@@ -150,6 +156,9 @@ public final class Field {
         private boolean required;
         private Object defaultValue;
         private List<Object> oneOf;
+        private List<Object> notOneOf;
+        private LuaPattern match;
+        private String err;
         private Number betweenMin;
         private Number betweenMax;
         private Number gt;
@@ -185,6 +194,34 @@ public final class Field {
         public Builder oneOf(Object... allowed) {
             allow(type == FieldType.STRING || type.isNumeric(), "one_of");
             this.oneOf = Arrays.asList(allowed);
+            return this;
+        }
+
+        /** Kong {@code not_one_of}: values the field may not take. */
+        public Builder notOneOf(Object... refused) {
+            allow(type == FieldType.STRING || type.isNumeric(), "not_one_of");
+            this.notOneOf = Arrays.asList(refused);
+            return this;
+        }
+
+        /**
+         * Kong {@code match}: the string must match this <em>Lua</em> pattern (e.g. {@code ^[%w._-]+$}),
+         * checked the same way at StartInstance.
+         *
+         * @throws IllegalArgumentException for Lua pattern items outside the supported subset (see class doc)
+         */
+        public Builder match(String luaPattern) {
+            allow(type == FieldType.STRING, "match");
+            this.match = LuaPattern.compile(luaPattern);
+            return this;
+        }
+
+        /**
+         * Kong {@code err}: the message Kong (and StartInstance) gives when any of this field's
+         * validators fails, instead of the validator's own; type and required errors keep theirs.
+         */
+        public Builder err(String message) {
+            this.err = Objects.requireNonNull(message, "message");
             return this;
         }
 

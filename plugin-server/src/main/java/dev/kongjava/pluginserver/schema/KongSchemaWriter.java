@@ -12,7 +12,8 @@ import java.util.Map;
 final class KongSchemaWriter {
     private KongSchemaWriter() {}
 
-    static Map<String, Object> subSchema(String plugin, List<String> protocols, List<Field> fields) {
+    static Map<String, Object> subSchema(String plugin, List<String> protocols, List<Field> fields,
+            List<EntityCheck> checks) {
         List<Object> top = new ArrayList<>();
         if (!protocols.isEmpty()) {
             Map<String, Object> elements = new LinkedHashMap<>();
@@ -32,6 +33,9 @@ final class KongSchemaWriter {
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("name", plugin);
         schema.put("fields", top);
+        if (!checks.isEmpty()) {
+            schema.put("entity_checks", checks.stream().map(EntityCheck::toKong).toList());
+        }
         return schema;
     }
 
@@ -55,6 +59,9 @@ final class KongSchemaWriter {
         if (field.oneOf != null) {
             a.put("one_of", field.oneOf);
         }
+        if (field.notOneOf != null) {
+            a.put("not_one_of", field.notOneOf);
+        }
         if (field.betweenMin != null) {
             a.put("between", List.of(field.betweenMin, field.betweenMax));
         }
@@ -67,8 +74,14 @@ final class KongSchemaWriter {
         if (field.lenMax != null) {
             a.put("len_max", field.lenMax);
         }
+        if (field.match != null) {
+            a.put("match", field.match.source());
+        }
         if (field.uuid) {
             a.put("uuid", true);
+        }
+        if (field.err != null) {
+            a.put("err", field.err);
         }
         if (field.referenceable) {
             a.put("referenceable", true);

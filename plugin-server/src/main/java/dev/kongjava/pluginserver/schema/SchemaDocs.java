@@ -7,17 +7,21 @@ import java.util.List;
 final class SchemaDocs {
     private SchemaDocs() {}
 
-    static String table(List<Field> fields, List<ConfigRule> rules) {
+    static String table(List<Field> fields, List<EntityCheck> checks, List<ConfigRule> rules) {
         boolean mapped = hasMapping(fields);
         StringBuilder out = new StringBuilder();
         out.append("| Field | Type | Default | Rule | Description |").append(mapped ? " Maps to |" : "").append('\n');
         out.append("|---|---|---|---|---|").append(mapped ? "---|" : "").append('\n');
         rows(fields, "", mapped, out);
+        if (!checks.isEmpty()) {
+            out.append("\nChecks across fields, in the schema Kong loads: Kong refuses a config that fails one when it is "
+                    + "written (Admin API, decK, `kong.yml`), and the server checks them again when an instance starts:\n\n");
+            checks.forEach(c -> out.append("- ").append(c.description()).append('\n'));
+        }
         if (!rules.isEmpty()) {
-            out.append("\nChecks across fields, enforced when Kong starts an instance:\n\n");
-            for (ConfigRule rule : rules) {
-                out.append("- ").append(rule.description()).append('\n');
-            }
+            out.append("\nChecks Kong's schema language cannot express, so only the server enforces them, when an "
+                    + "instance starts (every request then gets Kong's 500):\n\n");
+            rules.forEach(r -> out.append("- ").append(r.description()).append('\n'));
         }
         return out.toString();
     }
@@ -72,6 +76,9 @@ final class SchemaDocs {
         if (f.oneOf != null) {
             parts.add("one of " + ConfigParser.join(f.oneOf));
         }
+        if (f.notOneOf != null) {
+            parts.add("not " + String.join(" or ", f.notOneOf.stream().map(v -> "`" + v + "`").toList()));
+        }
         if (f.betweenMin != null) {
             // an upper bound of Integer.MAX_VALUE only says "fits an int": not worth a reader's time
             parts.add(f.betweenMax.longValue() == Integer.MAX_VALUE ? "≥ " + f.betweenMin : f.betweenMin + " to " + f.betweenMax);
@@ -84,6 +91,9 @@ final class SchemaDocs {
         }
         if (f.lenMax != null) {
             parts.add("length ≤ " + f.lenMax);
+        }
+        if (f.match != null) {
+            parts.add("matches the Lua pattern `" + f.match.source() + "`");
         }
         if (f.uuid) {
             parts.add("UUID");

@@ -29,7 +29,7 @@ class ConfigSchemaTest {
                     Field.string("user"),
                     Field.string("password").secret().referenceable(),
                     Field.string("certificate_id").uuid()).required())
-            .rule(ConfigRule.requiredWhen("auth.password", "auth.user", "alice"))
+            .check(EntityCheck.conditional("auth.user", Match.eq("alice"), "auth.password", Match.required()))
             .build();
 
     static final String MINIMAL = "{\"topic\":\"t\",\"servers\":[{\"host\":\"h\",\"port\":9092}]}";
@@ -132,7 +132,8 @@ class ConfigSchemaTest {
 
     @Test
     void crossFieldRulesNameTheFieldAndTheCondition() {
-        assertEquals("Invalid value null for configuration auth.password of plugin probe: required when auth.user is alice",
+        assertEquals("Invalid value null for configuration auth.password of plugin probe: required field missing "
+                + "(failed conditional validation given value of field 'config.auth.user')",
                 error(with("\"auth\":{\"user\":\"alice\"}")));
     }
 
@@ -163,7 +164,9 @@ class ConfigSchemaTest {
                 + "{\"auth\":{\"type\":\"record\",\"required\":true,\"fields\":["
                 + "{\"user\":{\"type\":\"string\"}},"
                 + "{\"password\":{\"type\":\"string\",\"referenceable\":true}},"
-                + "{\"certificate_id\":{\"type\":\"string\",\"uuid\":true}}]}}]}}]}", json);
+                + "{\"certificate_id\":{\"type\":\"string\",\"uuid\":true}}]}}]}}],"
+                + "\"entity_checks\":[{\"conditional\":{\"if_field\":\"config.auth.user\",\"if_match\":{\"eq\":\"alice\"},"
+                + "\"then_field\":\"config.auth.password\",\"then_match\":{\"required\":true}}}]}", json);
     }
 
     @Test
@@ -180,7 +183,7 @@ class ConfigSchemaTest {
         assertTrue(table.contains("| `servers[].port` | integer |  | required; 0 to 65535 |  |  |\n"), table);
         assertTrue(table.contains("| `auth.password` | string |  | vault reference allowed; secret, never logged |  |  |\n"), table);
         assertTrue(table.contains("| `labels` | map of string to string |"), table);
-        assertTrue(table.endsWith("- auth.password is required when auth.user is alice\n"), table);
+        assertTrue(table.endsWith("- auth.password must be set when auth.user is alice\n"), table);
     }
 
     @Test
