@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a plugin dump the way Kong does before it loads an external plugin (protocol reference
- * §2: plugin_loader, MetaSubSchema, plugins DAO), written from that description. An unknown type or
- * attribute here means {@code kong start} would fail with "error loading plugin schemas".
+ * §2: plugin_loader, MetaSubSchema, plugins DAO), written from that description. An unknown type,
+ * attribute or entity check kind here means {@code kong start} would fail with "error loading plugin
+ * schemas"; an entity check path that names no field would fail every write ({@link KongEntityChecks}).
  */
 public final class KongMetaschema {
     private static final Set<String> TYPES = Set.of(
@@ -37,6 +38,9 @@ public final class KongMetaschema {
             "map", List.of("keys", "values"), "record", List.of("fields"), "json", List.of("json_schema"));
     private static final Set<String> PLUGIN_ENTITY_FIELDS = Set.of("id", "name", "instance_name", "created_at",
             "updated_at", "route", "service", "consumer", "config", "protocols", "enabled", "tags");
+    /** Keys of Kong's MetaSubSchema that a JSON dump can carry ({@code check} would need a Lua function). */
+    private static final Set<String> SUBSCHEMA_KEYS = Set.of(
+            "name", "fields", "entity_checks", "shorthand_fields", "transformations");
     private static final Set<String> PHASES = Set.of("certificate", "rewrite", "access", "response", "preread", "log");
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,2}");
 
@@ -78,6 +82,14 @@ public final class KongMetaschema {
         List<String> problems = new ArrayList<>();
         if (!(schema.get("name") instanceof String)) {
             problems.add("schema: name must be a string");
+        }
+        for (String key : schema.keySet()) {
+            if (!SUBSCHEMA_KEYS.contains(key)) {
+                problems.add(key + ": unknown field of a plugin schema");
+            }
+        }
+        if (schema.containsKey("entity_checks")) {
+            KongEntityChecks.check(schema.get("entity_checks"), schema, problems);
         }
         for (Map.Entry<String, Map<String, Object>> f : fields(schema.get("fields"), "schema", problems)) {
             if (!PLUGIN_ENTITY_FIELDS.contains(f.getKey())) {
