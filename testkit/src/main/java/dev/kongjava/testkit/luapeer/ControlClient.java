@@ -64,6 +64,11 @@ final class ControlClient {
         return v instanceof Number n ? n.longValue() : -1;
     }
 
+    /** POST /__peer/schemas/plugins/validate: Kong's answer, whatever its status. */
+    HttpResponse<String> validatePlugin(String pluginJson) {
+        return send("POST", "/__peer/schemas/plugins/validate", pluginJson, -1);
+    }
+
     /** Sends a request; {@code expect} > 0 makes any other status an IllegalStateException. */
     private HttpResponse<String> send(String method, String path, String body, int expect) {
         try {

@@ -2,6 +2,7 @@ package dev.kongjava.testkit.luapeer;
 
 import dev.kongjava.testkit.TempDirs;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -131,6 +132,17 @@ public final class LuaPeer implements AutoCloseable {
      */
     public long reconfigure(String declarativeJson) {
         return control.postConfig(declarativeJson);
+    }
+
+    /**
+     * Validates a plugin entity, {@code {"name":…,"config":{…}}}, as Kong's Admin API does on every
+     * plugin write (and at {@code POST /schemas/plugins/validate}): defaults, field validation and the
+     * schema's entity checks, with Kong's messages. Kong's answer: 200
+     * {@code {"message":"schema validation successful"}}, or 400 with Kong's schema violation body
+     * {@code {"code":2,"name":"schema violation","message":…,"fields":{…}}}.
+     */
+    public HttpResponse<String> validatePlugin(String pluginJson) {
+        return control.validatePlugin(pluginJson);
     }
 
     /** Contents of nginx's error log (kong.log.* lines, RPC errors, ...). */

@@ -21,7 +21,7 @@ final class PrefixWriter {
     private static final String RESOURCE_BASE = "/dev/kongjava/testkit/luapeer/";
     private static final List<String> LUA_MODULES = List.of(
             "init", "mp", "json", "schema", "dump", "declarative", "rpc", "instances",
-            "bridge", "pdk", "stats", "control");
+            "bridge", "pdk", "stats", "control", "entity", "errors");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PrefixWriter() {

@@ -9,11 +9,19 @@
 --                              configs with new __seq__ values (3.6+ shared counter, §6)
 --                              and the next request per worker starts new instances and
 --                              closes the old ones.  400 + message when invalid.
+--   POST   /__peer/schemas/plugins/validate
+--                              {"name": ..., "config": {...}} validated as Kong's Admin API
+--                              POST /schemas/plugins/validate (and every plugin write) does:
+--                              200 {"message":"schema validation successful"} or 400 with Kong's
+--                              schema violation body {"code":2,"name":"schema violation",
+--                              "message":...,"fields":{...}}. Only name and config are checked.
 --   GET    /__peer/plugins     what the dumps offered (name, priority, version, phases, schema)
 --   GET    /__peer/instances   each worker's cached instances (diagnostics)
 
 local cjson = require "cjson.safe"
 local declarative = require "kpeer.declarative"
+local schema = require "kpeer.schema"
+local kong_errors = require "kpeer.errors"
 local stats = require "kpeer.stats"
 
 local ngx = ngx
@@ -48,6 +56,25 @@ local function read_body()
   body = f:read("*a")
   f:close()
   return body
+end
+
+-- Kong's plugins entity picks the plugin's schema by `name` (subschema_key); without one there is
+-- nothing else to check (kong/db/schema/entities/plugins.lua, kong/db/schema/init.lua validate)
+local function validate_plugin(peer, entity)
+  local errors
+  if entity.name == nil or entity.name == cjson.null then
+    errors = { name = "required field missing" }
+  elseif type(entity.name) ~= "string" or not peer.plugins[entity.name] then
+    errors = { name = string.format("plugin '%s' not enabled; add it to the 'plugins' configuration "
+                                    .. "property", tostring(entity.name)) }
+  else
+    local _, config_errors = schema.validate_plugin(peer.plugins[entity.name], entity.config)
+    errors = config_errors
+  end
+  if errors then
+    return reply(400, kong_errors.schema_violation_body(errors))
+  end
+  return reply(200, { message = "schema validation successful" })
 end
 
 function _M.handle(peer)
@@ -99,6 +126,17 @@ function _M.handle(peer)
                           plugins = model.plugin_count })
     end
     return reply(405, { message = "Method not allowed" })
+
+  elseif path == "/__peer/schemas/plugins/validate" then
+    if method ~= "POST" then
+      return reply(405, { message = "Method not allowed" })
+    end
+    local body, err = read_body()
+    local entity = body and cjson.decode(body)
+    if type(entity) ~= "table" then
+      return reply(400, { message = "Cannot parse JSON body: " .. tostring(err or "not an object") })
+    end
+    return validate_plugin(peer, entity)
 
   elseif path == "/__peer/plugins" then
     local out = {}

@@ -20,6 +20,7 @@
 
 local json = require "kpeer.json"
 local schema = require "kpeer.schema"
+local kong_errors = require "kpeer.errors"
 
 local null = json.null
 local type = type
@@ -318,10 +319,9 @@ function _M.build(text, plugins_by_name, opts)
             errs[#errs + 1] = fmt("%s (%s).%s: unknown field", ctx, p.name, tostring(k))
           end
         end
-        local conf, cerrs = schema.build_config(info.config_def, p.config)
+        local conf, cerrs = schema.validate_plugin(info, p.config)
         if not conf then
-          errs[#errs + 1] = fmt("%s (%s): schema violation (%s)", ctx, p.name,
-                                schema.format_errors(cerrs))
+          errs[#errs + 1] = fmt("%s (%s): %s", ctx, p.name, kong_errors.schema_violation(cerrs))
         else
           local route_id = route and route.id or nil
           local service_id = svc and svc.id or nil

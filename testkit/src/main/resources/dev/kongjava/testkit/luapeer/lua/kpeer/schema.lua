@@ -1,4 +1,5 @@
--- kpeer.schema: plugin schema acceptance and config building (defaults + validation).
+-- kpeer.schema: plugin schema acceptance and config building (defaults + validation), with the
+-- entity checks of kpeer.entity.
 --
 -- Follows protocol doc §2.2 "Acceptance rules" and "Defaults":
 --   * field types: array, set, string, number, boolean, integer, foreign, map, record,
@@ -11,9 +12,11 @@
 --     expanded from its sub-field defaults; defaults are deep-copied.
 -- The error texts are the ones Kong's schema library reports (e.g. "required field
 -- missing", "expected an integer", "expected one of: a, b", "value should be between 0
--- and 10", "length must be at least 1", "value must be greater than 0", "unknown field").
+-- and 10", "length must be at least 1", "value must be greater than 0", "unknown field"),
+-- nested as Kong nests them, validators in Kong's order, a field's `err` replacing theirs.
 
 local json = require "kpeer.json"
+local entity = require "kpeer.entity"
 
 local null = json.null
 local type = type
@@ -62,6 +65,11 @@ local ATTRIBUTE_TYPES = {
   uuid = { string = true },
   len_eq = { array = true, set = true, string = true, map = true },
   contains = { array = true, set = true },
+}
+
+-- Keys of Kong's MetaSubSchema that a JSON dump can carry (`check` would be a Lua function)
+local SUBSCHEMA_KEYS = {
+  name = true, fields = true, entity_checks = true, shorthand_fields = true, transformations = true,
 }
 
 -- Top-level fields a plugin sub-schema may declare: they must exist in Kong's `plugins`
@@ -213,6 +221,9 @@ check_field_def = function(def, path, errs)
     else
       check_fields(def.fields, path, errs)
     end
+    if def.entity_checks ~= nil then
+      entity.check_schema(def.entity_checks, def, path .. ".entity_checks", errs)
+    end
   elseif t == "json" then
     if def.json_schema == nil then
       errs[#errs + 1] = path .. ": field of type 'json' must declare 'json_schema'"
@@ -236,10 +247,18 @@ function _M.check_plugin_schema(schema)
   if type(schema.name) ~= "string" then
     errs[#errs + 1] = "name: expected a string"
   end
+  for key in pairs(schema) do
+    if not SUBSCHEMA_KEYS[key] then
+      errs[#errs + 1] = tostring(key) .. ": unknown field"
+    end
+  end
   if schema.fields == nil then
     errs[#errs + 1] = "fields: required field missing"
   else
     check_fields(schema.fields, "fields", errs)
+  end
+  if #errs == 0 and schema.entity_checks ~= nil then
+    entity.check_schema(schema.entity_checks, schema, "entity_checks", errs)
   end
   local config_def
   if #errs == 0 then
@@ -279,18 +298,16 @@ function _M.plugin_protocols(schema)
 end
 
 ----------------------------------------------------------------------------------------
--- config processing: defaults + validation
+-- config processing: defaults (Kong's process_auto_fields on insert), then validation
+-- (Schema:validate_field / Schema:validate), errors nested as Kong nests them:
+--   { topic = "<message>", authentication = { user = "<message>" }, tags = { [2] = "<message>" } }
 ----------------------------------------------------------------------------------------
 
-local process_field
-
-local function add_err(errs, path, msg)
-  errs[#errs + 1] = { path = path, message = msg }
-end
+local REQUIRED = "required field missing"
 
 local function length_of(v)
   if type(v) == "string" then
-    return #v
+    return #v -- bytes, like Kong
   end
   local n = 0
   for _ in pairs(v) do
@@ -307,13 +324,26 @@ end
 local UUID_RE = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 local function is_uuid(s)
+  if #s ~= 36 then
+    return false
+  end
   if re_find then
     return re_find(s, UUID_RE, "joi") ~= nil
   end
   return s:match("^%x%x%x%x%x%x%x%x%-%x%x%x%x%-%x%x%x%x%-%x%x%x%x%-%x%x%x%x%x%x%x%x%x%x%x%x$") ~= nil
 end
 
--- validators run after the type check; first failure wins (like Kong, one message per field)
+local function contains(list, v)
+  for _, o in ipairs(list) do
+    if o == v then
+      return true
+    end
+  end
+  return false
+end
+
+-- Kong's validators in Kong's order (Schema.validators_order); the first failure is returned.
+-- A string without len_min gets len_min 1, as Kong's validate_field gives it.
 local function run_validators(def, v)
   local t = def.type
   if def.eq ~= nil and v ~= def.eq then
@@ -322,22 +352,26 @@ local function run_validators(def, v)
   if def.ne ~= nil and v == def.ne then
     return fmt("value must not be %s", show(def.ne))
   end
-  if def.one_of and (t == "string" or t == "number" or t == "integer") then
-    local found = false
-    for _, o in ipairs(def.one_of) do
-      if o == v then
-        found = true
-        break
-      end
-    end
-    if not found then
-      return "expected one of: " .. join_values(def.one_of)
-    end
+  if def.not_one_of and contains(def.not_one_of, v) then
+    return "must not be one of: " .. join_values(def.not_one_of)
   end
-  if def.not_one_of then
-    for _, o in ipairs(def.not_one_of) do
-      if o == v then
-        return "must not be one of: " .. join_values(def.not_one_of)
+  if def.one_of and not contains(def.one_of, v) then
+    return "expected one of: " .. join_values(def.one_of)
+  end
+  if def.gt ~= nil and type(v) == "number" and not (v > def.gt) then
+    return fmt("value must be greater than %s", show(def.gt))
+  end
+  if def.timestamp and type(v) == "number" and not (v > 0) then
+    return "expected a valid timestamp"
+  end
+  if type(v) == "string" then
+    if def.uuid and not is_uuid(v) then
+      return "expected a valid UUID"
+    end
+    if def.is_regex and re_find then
+      local ok, _, err = pcall(re_find, "any string", v, "jo")
+      if not ok or err then
+        return fmt("not a valid regex: %s", v)
       end
     end
   end
@@ -347,101 +381,55 @@ local function run_validators(def, v)
       return fmt("value should be between %d and %d", lo, hi)
     end
   end
-  if def.gt ~= nil and type(v) == "number" and not (v > def.gt) then
-    return fmt("value must be greater than %s", show(def.gt))
-  end
-  if def.timestamp and type(v) == "number" and v < 0 then
-    return "expected a valid timestamp"
-  end
   if type(v) == "string" or type(v) == "table" then
+    local len_min = def.len_min
+    if len_min == nil and t == "string" then
+      len_min = 1
+    end
     if def.len_eq ~= nil and length_of(v) ~= def.len_eq then
       return fmt("length must be %d", def.len_eq)
     end
-    if def.len_min ~= nil and length_of(v) < def.len_min then
-      return fmt("length must be at least %d", def.len_min)
+    if len_min ~= nil and length_of(v) < len_min then
+      return fmt("length must be at least %d", len_min)
     end
     if def.len_max ~= nil and length_of(v) > def.len_max then
       return fmt("length must be at most %d", def.len_max)
     end
   end
   if type(v) == "string" then
-    if def.match and not lua_pattern_match(v, def.match) then
-      return fmt("invalid value: %s", v)
+    if def.starts_with and v:sub(1, #def.starts_with) ~= def.starts_with then
+      return fmt("should start with: %s", def.starts_with)
     end
     if def.not_match and lua_pattern_match(v, def.not_match) then
       return fmt("invalid value: %s", v)
     end
-    if def.match_all then
-      for _, m in ipairs(def.match_all) do
-        if not lua_pattern_match(v, m.pattern) then
-          return m.err or fmt("invalid value: %s", v)
-        end
+    for _, m in ipairs(def.match_none or {}) do
+      if lua_pattern_match(v, m.pattern) then
+        return m.err or fmt("invalid value: %s", v)
       end
     end
-    if def.match_none then
-      for _, m in ipairs(def.match_none) do
-        if lua_pattern_match(v, m.pattern) then
-          return m.err or fmt("invalid value: %s", v)
-        end
+    if def.match and not lua_pattern_match(v, def.match) then
+      return fmt("invalid value: %s", v)
+    end
+    for _, m in ipairs(def.match_all or {}) do
+      if not lua_pattern_match(v, m.pattern) then
+        return m.err or fmt("invalid value: %s", v)
       end
     end
     if def.match_any then
       local any = false
       for _, p in ipairs(def.match_any.patterns or {}) do
-        if lua_pattern_match(v, p) then
-          any = true
-          break
-        end
+        any = any or lua_pattern_match(v, p)
       end
       if not any then
         return def.match_any.err or fmt("invalid value: %s", v)
       end
     end
-    if def.starts_with and v:sub(1, #def.starts_with) ~= def.starts_with then
-      return fmt("should start with: %s", def.starts_with)
-    end
-    if def.uuid and not is_uuid(v) then
-      return "expected a valid UUID"
-    end
-    if def.is_regex and re_find then
-      local ok, _, err = pcall(re_find, "", v, "jo")
-      if not ok or err then
-        return fmt("not a valid regex: %s", v)
-      end
-    end
   end
-  if def.contains ~= nil and type(v) == "table" then
-    local found = false
-    for _, x in ipairs(v) do
-      if x == def.contains then
-        found = true
-        break
-      end
-    end
-    if not found then
-      return fmt("expected to contain: %s", show(def.contains))
-    end
+  if def.contains ~= nil and type(v) == "table" and not contains(v, def.contains) then
+    return fmt("expected to contain: %s", show(def.contains))
   end
   return nil
-end
-
-local function process_record(fields, input, path, errs)
-  local out = {}
-  local known = {}
-  for name, def in each_field(fields or {}) do
-    known[name] = true
-    local sub = path == "" and name or (path .. "." .. name)
-    local v = process_field(def, input[name], sub, errs)
-    if v ~= nil then
-      out[name] = v
-    end
-  end
-  for k in pairs(input) do
-    if not known[k] then
-      add_err(errs, path == "" and tostring(k) or (path .. "." .. tostring(k)), "unknown field")
-    end
-  end
-  return out
 end
 
 local function check_type(def, v)
@@ -471,106 +459,152 @@ local function check_type(def, v)
   return true -- json, foreign: accepted as given
 end
 
-process_field = function(def, v, path, errs)
+local validate_field
+
+-- Kong's Schema:validate for a record's fields: each given key, the required ones, the record's
+-- own entity checks. Returns the errors table or nil.
+local function validate_record(def, v)
+  local errs, known = {}, {}
+  for name, sub in each_field(def.fields or {}) do
+    known[name] = true
+    local value = v[name]
+    if value == nil or value == null then
+      if sub.required == true then
+        errs[name] = REQUIRED
+      end
+    end
+    if value ~= nil then
+      errs[name] = errs[name] or validate_field(sub, value)
+    end
+  end
+  for k in pairs(v) do
+    if not known[k] then
+      errs[k] = "unknown field"
+    end
+  end
+  entity.run(def.entity_checks, def, v, errs, validate_field)
+  return next(errs) ~= nil and errs or nil
+end
+
+-- an element of an array or set, a key or a value of a map: Kong marks them required
+local function validate_member(def, v)
+  if v == null then
+    return REQUIRED
+  end
+  return validate_field(def, v)
+end
+
+--- Kong's Schema:validate_field(def, v): nil when valid, else a message or a table of errors.
+validate_field = function(def, v)
+  if v == nil or v == null then
+    if def.eq ~= nil and def.eq ~= null then
+      return fmt("value must be %s", show(def.eq))
+    end
+    return def.required == true and REQUIRED or nil
+  end
+  local ok, type_msg = check_type(def, v)
+  if not ok then
+    return type_msg
+  end
+  local t = def.type
+  if t == "record" then
+    local errs = validate_record(def, v)
+    if errs then
+      return errs
+    end
+  elseif t == "array" or t == "set" then
+    local errs
+    for i, e in ipairs(v) do
+      local err = validate_member(def.elements, e)
+      if err then
+        errs = errs or {}
+        errs[i] = err
+      end
+    end
+    if errs then
+      return errs
+    end
+  elseif t == "map" then
+    for k, e in pairs(v) do
+      local err = validate_member(def.keys or {}, k) or validate_member(def.values or {}, e)
+      if err then
+        return err
+      end
+    end
+  elseif t == "string" and def.referenceable and entity.is_reference(v) then
+    return nil -- resolved from the vault later
+  end
+  local err = run_validators(def, v)
+  if err then
+    return def.err or err
+  end
+  return nil
+end
+_M.validate_field = validate_field
+
+-- Kong's process_auto_fields on insert: a missing field gets a deep copy of its default, a
+-- missing optional field null, a missing required record its sub-fields' defaults.
+local function fill_defaults(def, v)
   if v == nil then
     if def.default ~= nil then
       v = deep_copy(def.default)
       if (def.type == "array" or def.type == "set") and type(v) == "table" then
         json.mark_array(v)
       end
+      return v
     elseif def.required ~= true then
-      return null                           -- §2.2: missing non-required → null
-    elseif def.type == "record" then
-      v = {}                                -- §2.2: required record expanded from defaults
-    else
-      add_err(errs, path, "required field missing")
-      return nil
+      return null
+    elseif def.type ~= "record" then
+      return nil -- reported as missing by the validation
     end
+    v = {}
   end
-
-  if v == null then
-    if def.required == true then
-      add_err(errs, path, "required field missing")
-    end
-    return null
-  end
-
-  local ok, type_msg = check_type(def, v)
-  if not ok then
-    add_err(errs, path, type_msg)
+  if v == null or not check_type(def, v) then
     return v
   end
-
-  local t = def.type
-  if t == "record" then
-    v = process_record(def.fields, v, path, errs)
-  elseif t == "array" or t == "set" then
-    local out, seen = {}, {}
-    for i, e in ipairs(v) do
-      local pe = process_field(def.elements, e, path .. "." .. i, errs)
-      if t == "set" then
-        local key = type(pe) .. ":" .. tostring(pe)
-        if type(pe) == "table" or not seen[key] then
-          seen[key] = true
-          out[#out + 1] = pe
-        end
-      else
-        out[#out + 1] = pe
-      end
-    end
-    v = json.mark_array(out)
-  elseif t == "map" then
+  if def.type == "record" then
     local out = {}
-    for k, e in pairs(v) do
-      local kp = path .. "." .. tostring(k)
-      if def.keys then
-        local kok, kmsg = check_type(def.keys, k)
-        if not kok then
-          add_err(errs, kp, kmsg)
-        else
-          local kerr = run_validators(def.keys, k)
-          if kerr then
-            add_err(errs, kp, kerr)
-          end
-        end
-      end
-      out[k] = def.values and process_field(def.values, e, kp, errs) or e
+    for k, x in pairs(v) do
+      out[k] = x -- unknown keys stay, to be reported
     end
-    v = out
-  end
-
-  local verr = run_validators(def, v)
-  if verr then
-    add_err(errs, path, verr)
+    for name, sub in each_field(def.fields or {}) do
+      out[name] = fill_defaults(sub, v[name])
+    end
+    return out
+  elseif def.type == "array" or def.type == "set" then
+    local out, seen = {}, {}
+    for _, e in ipairs(v) do
+      local x = e == null and e or fill_defaults(def.elements, e)
+      local key = type(x) .. ":" .. tostring(x)
+      if def.type == "array" or type(x) == "table" or not seen[key] then
+        seen[key] = true
+        out[#out + 1] = x
+      end
+    end
+    return json.mark_array(out)
   end
   return v
 end
 
---- Build a plugin config from user input and the `config` field definition.
--- Returns config table (with json array markers), or nil + list of {path, message}.
-function _M.build_config(config_def, input)
-  local errs = {}
+--- Validate a plugin's config as Kong does when it is written (Admin API, kong.yml): defaults,
+--- field validation, then the entity checks of the record and of the plugin schema.
+--- Returns the config to send in StartInstance, or nil and Kong's errors table
+--- ({ config = {...}, ["@entity"] = {...} }).
+function _M.validate_plugin(plugin, input)
   if input == nil or input == null then
     input = {}
   end
   if type(input) ~= "table" or (next(input) ~= nil and json.is_sequence(input)) then
-    return nil, { { path = "config", message = "expected a record" } }
+    return nil, { config = "expected a record" }
   end
-  local out = process_record(config_def.fields, input, "config", errs)
-  if #errs > 0 then
-    table.sort(errs, function(a, b) return a.path < b.path end)
-    return nil, errs
+  local config = fill_defaults({ type = "record", required = true, fields = plugin.config_def.fields }, input)
+  local errors = {}
+  errors.config = validate_record(plugin.config_def, config)
+  entity.run(plugin.schema.entity_checks, plugin.schema, { config = config }, errors, validate_field)
+  if next(errors) ~= nil then
+    return nil, errors
   end
-  return out
-end
-
---- "config.a: msg; config.b: msg"
-function _M.format_errors(errs)
-  local parts = {}
-  for i, e in ipairs(errs) do
-    parts[i] = e.path .. ": " .. e.message
-  end
-  return concat(parts, "; ")
+  return config
 end
 
 return _M
