@@ -1,9 +1,9 @@
 package dev.kongjava.kafkaupstream;
 
-import dev.kongjava.pluginserver.schema.ConfigRule;
+import dev.kongjava.pluginserver.schema.EntityCheck;
 import dev.kongjava.pluginserver.schema.Field;
+import dev.kongjava.pluginserver.schema.Match;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The fields beyond the seed, which the original's users asked for; names from later Kong
@@ -27,7 +27,7 @@ final class ExtraFields {
             Field.string("topics_query_arg").lenMin(1)
                     .doc("Query argument with a comma-separated list of topics to send the message to.")
                     .mapsTo("one `ProducerRecord` per topic"),
-            Field.array("allowed_topics", Field.string("topic").lenMin(1)).defaultValue(List.of())
+            Field.array("allowed_topics", KafkaUpstreamSchema.topicName("topic")).defaultValue(List.of())
                     .doc("Topics a request may choose with topics_query_arg, besides `topic`."),
             Field.string("message_format").defaultValue("envelope").oneOf("envelope", "body")
                     .doc("`envelope`: the JSON of the original; `body`: the raw request body, its content type as a record header."),
@@ -61,16 +61,10 @@ final class ExtraFields {
             Field.integer("producer_async_health_recovery_threshold").defaultValue(1).between(1, 100)
                     .doc("Consecutive successful probes that open the gate again."));
 
-    static final ConfigRule ALLOWED_TOPICS_NEED_THE_ARG = ConfigRule.of(
-            "allowed_topics requires topics_query_arg", c -> !c.list("allowed_topics").isEmpty()
-                    && c.get("topics_query_arg") == null
-                    ? Optional.of(new ConfigRule.Violation("allowed_topics", "requires topics_query_arg to be set"))
-                    : Optional.empty());
+    static final EntityCheck ALLOWED_TOPICS_NEED_THE_ARG = EntityCheck.conditional(
+            "allowed_topics", Match.required().and(Match.lenMin(1)), "topics_query_arg", Match.required());
 
-    static final ConfigRule GATING_NEEDS_ASYNC = ConfigRule.of(
-            "producer_async_health_gating requires producer_async", c -> c.bool("producer_async_health_gating")
-                    && !c.bool("producer_async")
-                    ? Optional.of(new ConfigRule.Violation("producer_async_health_gating",
-                            "requires producer_async to be true (sync requests already see every failure)"))
-                    : Optional.empty());
+    /** Sync requests already see every failure: gating is for async mode. */
+    static final EntityCheck GATING_NEEDS_ASYNC = EntityCheck.conditional(
+            "producer_async_health_gating", Match.eq(true), "producer_async", Match.eq(true));
 }

@@ -72,8 +72,12 @@ record KafkaUpstreamConfig(
                         c.integer("producer_async_health_recovery_threshold")));
     }
 
-    /** IPv6 literals need brackets in bootstrap.servers. */
-    private static String hostPort(String host, int port) {
-        return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    /**
+     * IPv6 literals need brackets in bootstrap.servers; a host the user bracketed (even in part) is
+     * left alone, so every host the schema's pattern admits parses as exactly one Kafka address.
+     */
+    static String hostPort(String host, int port) {
+        boolean bracketed = host.indexOf('[') >= 0 || host.indexOf(']') >= 0;
+        return (host.indexOf(':') >= 0 && !bracketed ? "[" + host + "]" : host) + ":" + port;
     }
 }

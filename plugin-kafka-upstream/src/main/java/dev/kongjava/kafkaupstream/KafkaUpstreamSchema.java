@@ -2,8 +2,9 @@ package dev.kongjava.kafkaupstream;
 
 import dev.kongjava.pluginserver.schema.ConfigRule;
 import dev.kongjava.pluginserver.schema.ConfigSchema;
+import dev.kongjava.pluginserver.schema.EntityCheck;
 import dev.kongjava.pluginserver.schema.Field;
-import java.util.Optional;
+import dev.kongjava.pluginserver.schema.Match;
 
 /**
  * Every config field of kafka-upstream, declared once: the seed's fields with the seed's names,
@@ -15,14 +16,28 @@ final class KafkaUpstreamSchema {
 
     static final long INT_MAX = Integer.MAX_VALUE;
 
+    /** Kafka's rule for topic names ({@code org.apache.kafka.common.internals.Topic.validate}). */
+    static final String TOPIC_RULE = "must be a Kafka topic name: 1 to 249 ASCII letters, digits, '.', '_' or '-', "
+            + "and not '.' or '..'";
+
+    /** What Kafka's bootstrap.servers parser reads as one host ({@code Utils.getHost}); a comma would split it. */
+    static final String HOST_RULE = "must be a host name or an IP address: ASCII letters, digits, '.', '-', '_', ':' "
+            + "and '%', an IPv6 address optionally in brackets (a comma would split bootstrap.servers)";
+
+    /** A field holding a topic name Kafka accepts, checked by Kong (Lua pattern) and at StartInstance. */
+    static Field.Builder topicName(String name) {
+        return Field.string(name).lenMin(1).lenMax(249).notOneOf(".", "..").match("^[%w%._%-]+$").err(TOPIC_RULE);
+    }
+
     static final ConfigSchema SCHEMA = ConfigSchema.builder()
             .add(Field.set("bootstrap_servers", Field.record("server",
-                            Field.string("host").required().lenMin(1).doc("Broker host name or address."),
+                            Field.string("host").required().lenMin(1).match("^%[?[%w%.%-_:%%]+%]?$").err(HOST_RULE)
+                                    .doc("Broker host name or address."),
                             Field.integer("port").required().between(0, 65535).doc("Broker port.")))
                     .required().lenMin(1)
                     .doc("Brokers to bootstrap from, as {host, port} records.")
                     .mapsTo("`bootstrap.servers`"))
-            .add(Field.string("topic").required().lenMin(1)
+            .add(topicName("topic").required()
                     .doc("Topic every message is written to.")
                     .mapsTo("`ProducerRecord` topic"))
             .add(Field.integer("timeout").defaultValue(10000).between(1, INT_MAX)
@@ -92,24 +107,24 @@ final class KafkaUpstreamSchema {
                     .doc("Async mode: messages accepted but not yet acknowledged, per producer; beyond it requests get 503.")
                     .mapsTo("in-flight limit in front of `buffer.memory`"))
             .addAll(ExtraFields.FIELDS)
+            // Kong's presence checks count false as set: this one only StartInstance can enforce
             .rule(ConfigRule.atLeastOneTrue("forward_method", "forward_uri", "forward_headers", "forward_body"))
-            .rule(ConfigRule.requiredWhen("authentication.mechanism", "authentication.strategy", "sasl"))
-            .rule(ConfigRule.requiredWhen("authentication.user", "authentication.strategy", "sasl"))
-            .rule(ConfigRule.requiredWhen("authentication.password", "authentication.strategy", "sasl"))
-            .rule(ConfigRule.requiresTrue("security.certificate_id", "security.ssl"))
-            .rule(tokenAuthNeedsScram())
-            .rule(ConfigRule.requiresTrue("security.ca_certificates", "security.ssl"))
-            .rule(ExtraFields.ALLOWED_TOPICS_NEED_THE_ARG)
-            .rule(ExtraFields.GATING_NEEDS_ASYNC)
+            .check(saslNeeds("authentication.mechanism"))
+            .check(saslNeeds("authentication.user"))
+            .check(saslNeeds("authentication.password"))
+            .check(EntityCheck.conditional("security.certificate_id", Match.required(), "security.ssl", Match.eq(true)))
+            // delegation tokens authenticate over SCRAM; with PLAIN the broker would refuse them
+            .check(EntityCheck.conditional("authentication.tokenauth", Match.eq(true),
+                    "authentication.strategy", Match.eq("sasl")))
+            .check(EntityCheck.conditional("authentication.tokenauth", Match.eq(true),
+                    "authentication.mechanism", Match.required().and(Match.oneOf("SCRAM-SHA-256", "SCRAM-SHA-512"))))
+            .check(EntityCheck.conditional("security.ca_certificates", Match.required().and(Match.lenMin(1)),
+                    "security.ssl", Match.eq(true)))
+            .check(ExtraFields.ALLOWED_TOPICS_NEED_THE_ARG)
+            .check(ExtraFields.GATING_NEEDS_ASYNC)
             .build();
 
-    /** Delegation tokens authenticate over SCRAM; with PLAIN the broker would refuse them. */
-    private static ConfigRule tokenAuthNeedsScram() {
-        String rule = "requires authentication.strategy sasl with a SCRAM mechanism";
-        return ConfigRule.of("authentication.tokenauth " + rule, c -> {
-            boolean scram = String.valueOf(c.get("authentication.mechanism")).startsWith("SCRAM-");
-            boolean ok = !c.bool("authentication.tokenauth") || "sasl".equals(c.get("authentication.strategy")) && scram;
-            return ok ? Optional.empty() : Optional.of(new ConfigRule.Violation("authentication.tokenauth", rule));
-        });
+    private static EntityCheck saslNeeds(String field) {
+        return EntityCheck.conditional("authentication.strategy", Match.eq("sasl"), field, Match.required());
     }
 }

@@ -8,6 +8,7 @@ import dev.kongjava.pluginserver.schema.ConfigValues;
 import dev.kongjava.testkit.KongMetaschema;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 /** The seed's names, types, defaults and rules (spec A1), and what Kong will say about the schema. */
@@ -49,18 +50,19 @@ class KafkaUpstreamSchemaTest {
     void invalidConfigsNameFieldValueAndRule() {
         assertEquals("Invalid configuration of plugin kafka-upstream: at least one of these attributes must be true: "
                 + "forward_method, forward_uri, forward_headers, forward_body", error(MINIMAL + ",\"forward_body\":false}"));
-        assertEquals("Invalid value null for configuration authentication.user of plugin kafka-upstream: required when "
-                + "authentication.strategy is sasl", error(MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
+        assertEquals("Invalid value null for configuration authentication.user of plugin kafka-upstream: required field "
+                + "missing (failed conditional validation given value of field 'config.authentication.strategy')", error(MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
                 + "\"mechanism\":\"PLAIN\",\"password\":\"x\"}}"));
         assertEquals("Invalid value [hidden] for configuration authentication.password of plugin kafka-upstream: expected "
                 + "a string", error(MINIMAL + ",\"authentication\":{\"password\":5}}"));
         assertEquals("Invalid value \"GSSAPI\" for configuration authentication.mechanism of plugin kafka-upstream: expected "
                 + "one of: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512", error(MINIMAL + ",\"authentication\":{\"mechanism\":\"GSSAPI\"}}"));
-        assertEquals("Invalid value \"6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e\" for configuration security.certificate_id of "
-                + "plugin kafka-upstream: requires security.ssl to be true",
+        assertEquals("Invalid value false for configuration security.ssl of plugin kafka-upstream: value must be true "
+                + "(failed conditional validation given value of field 'config.security.certificate_id')",
                 error(MINIMAL + ",\"security\":{\"certificate_id\":\"6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e\"}}"));
-        assertEquals("Invalid value true for configuration authentication.tokenauth of plugin kafka-upstream: requires "
-                + "authentication.strategy sasl with a SCRAM mechanism", error(MINIMAL + ",\"authentication\":{\"strategy\":"
+        assertEquals("Invalid value \"PLAIN\" for configuration authentication.mechanism of plugin kafka-upstream: expected "
+                + "one of: SCRAM-SHA-256, SCRAM-SHA-512 (failed conditional validation given value of field "
+                + "'config.authentication.tokenauth')", error(MINIMAL + ",\"authentication\":{\"strategy\":"
                 + "\"sasl\",\"mechanism\":\"PLAIN\",\"tokenauth\":true,\"user\":\"u\",\"password\":\"p\"}}"));
         assertEquals("Invalid value 2 for configuration producer_request_acks of plugin kafka-upstream: expected one of: "
                 + "-1, 0, 1", error(MINIMAL + ",\"producer_request_acks\":2}"));
@@ -93,13 +95,13 @@ class KafkaUpstreamSchemaTest {
 
     @Test
     void invalidCombinationsOfTheNewFieldsAreNamed() {
-        assertEquals("Invalid value [\"a\"] for configuration allowed_topics of plugin kafka-upstream: requires "
-                + "topics_query_arg to be set", error(MINIMAL + ",\"allowed_topics\":[\"a\"]}"));
-        assertEquals("Invalid value true for configuration producer_async_health_gating of plugin kafka-upstream: "
-                + "requires producer_async to be true (sync requests already see every failure)",
+        assertEquals("Invalid value null for configuration topics_query_arg of plugin kafka-upstream: required field "
+                + "missing (failed conditional validation given value of field 'config.allowed_topics')", error(MINIMAL + ",\"allowed_topics\":[\"a\"]}"));
+        assertEquals("Invalid value false for configuration producer_async of plugin kafka-upstream: value must be true "
+                + "(failed conditional validation given value of field 'config.producer_async_health_gating')",
                 error(MINIMAL + ",\"producer_async\":false,\"producer_async_health_gating\":true}"));
-        assertEquals("Invalid value [\"8e2c6a10-3b7d-4f55-9a1e-5c4d3b2a1f00\"] for configuration security.ca_certificates "
-                + "of plugin kafka-upstream: requires security.ssl to be true",
+        assertEquals("Invalid value false for configuration security.ssl of plugin kafka-upstream: value must be true "
+                + "(failed conditional validation given value of field 'config.security.ca_certificates')",
                 error(MINIMAL + ",\"security\":{\"ca_certificates\":[\"8e2c6a10-3b7d-4f55-9a1e-5c4d3b2a1f00\"]}}"));
         assertEquals("Invalid value \"brotli\" for configuration compression_type of plugin kafka-upstream: expected one of: "
                 + "none, gzip, snappy, lz4, zstd", error(MINIMAL + ",\"compression_type\":\"brotli\"}"));
@@ -108,6 +110,42 @@ class KafkaUpstreamSchemaTest {
                 error(MINIMAL + ",\"headers\":{\"repeated_headers_behavior\":\"sometimes\"}}"));
         assertEquals("Invalid value 0 for configuration producer_async_health_failure_threshold of plugin kafka-upstream: "
                 + "value should be between 1 and 100", error(MINIMAL + ",\"producer_async_health_failure_threshold\":0}"));
+    }
+
+    @Test
+    void topicNamesKafkaCannotAcceptAreRefusedWithKafkasRule() {
+        String rule = "must be a Kafka topic name: 1 to 249 ASCII letters, digits, '.', '_' or '-', and not '.' or '..'";
+        String base = "{\"bootstrap_servers\":[{\"host\":\"localhost\",\"port\":9092}]";
+        assertEquals("Invalid value \"a/b\" for configuration topic of plugin kafka-upstream: " + rule,
+                error(base + ",\"topic\":\"a/b\"}"));
+        assertEquals("Invalid value \"..\" for configuration topic of plugin kafka-upstream: " + rule,
+                error(base + ",\"topic\":\"..\"}"));
+        assertEquals("Invalid value \"" + "t".repeat(119) + "… for configuration topic of plugin kafka-upstream: " + rule,
+                error(base + ",\"topic\":\"" + "t".repeat(250) + "\"}"));
+        assertEquals("Invalid value \"a b\" for configuration allowed_topics[2] of plugin kafka-upstream: " + rule,
+                error(MINIMAL + ",\"topics_query_arg\":\"t\",\"allowed_topics\":[\"ok\",\"a b\"]}"));
+        assertEquals("t".repeat(249), parse(base + ",\"topic\":\"" + "t".repeat(249) + "\"}").string("topic"));
+        assertEquals("Orders_2024.v-1", parse(base + ",\"topic\":\"Orders_2024.v-1\"}").string("topic"));
+    }
+
+    @Test
+    void aBrokerHostWithACommaOrSpaceIsRefusedAndEveryAcceptedHostIsOneKafkaAddress() {
+        String rule = "must be a host name or an IP address: ASCII letters, digits, '.', '-', '_', ':' and '%', an IPv6 "
+                + "address optionally in brackets (a comma would split bootstrap.servers)";
+        for (String host : List.of("a,b", "a b", "kafka:1,b", "h/x")) {
+            assertEquals("Invalid value \"" + host + "\" for configuration bootstrap_servers[1].host of plugin "
+                    + "kafka-upstream: " + rule, error("{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":1}],"
+                    + "\"topic\":\"t\"}"));
+        }
+        Map<String, String> addresses = Map.of("kafka-1.internal", "kafka-1.internal:9092", "10.0.0.1", "10.0.0.1:9092",
+                "::1", "[::1]:9092", "[::1]", "[::1]:9092", "fe80::1%eth0", "[fe80::1%eth0]:9092", "a:b]", "a:b]:9092");
+        addresses.forEach((host, address) -> {
+            ConfigValues c = parse("{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":9092}],\"topic\":\"t\"}");
+            assertEquals(List.of(address), KafkaUpstreamConfig.from(c).bootstrapServers());
+            // Kafka's own parser reads it as that one host and port
+            assertEquals(host.replace("[", "").replace("]", ""), Utils.getHost(address));
+            assertEquals(9092, Utils.getPort(address));
+        });
     }
 
     @Test

@@ -1,0 +1,196 @@
+package dev.kongjava.kafkaupstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.pluginserver.schema.ConfigException;
+import dev.kongjava.testkit.luapeer.LuaPeer;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each check of kafka-upstream's schema, written to Kong (the Lua peer's Kong validation with the
+ * schema of the real dump, as the Admin API, decK or kong.yml write a plugin): refused with Kong's
+ * 400 and message when broken, accepted when satisfied. StartInstance agrees both ways, with the
+ * same texts. Without the entity checks in the dump Kong would accept every broken config here and
+ * answer each request on the route with 500.
+ */
+class KongConfigValidationIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SERVERS = "\"bootstrap_servers\":[{\"host\":\"localhost\",\"port\":9092}]";
+    private static final String UUID = "6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e";
+    private static final String SASL = "\"strategy\":\"sasl\",\"mechanism\":\"PLAIN\",\"user\":\"u\",\"password\":\"p\"";
+
+    @TempDir
+    static Path tmp;
+    private static KongWrites kong;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+        kong = KongWrites.start(tmp);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kong != null) {
+            kong.close();
+        }
+    }
+
+    private static String config(String members) {
+        return "{" + SERVERS + ",\"topic\":\"t\"" + (members.isEmpty() ? "" : "," + members) + "}";
+    }
+
+    /** Kong refuses {@code config} with this message and these fields; StartInstance with {@code startInstance}. */
+    private static void refused(String config, String message, String fields, String startInstance) throws Exception {
+        HttpResponse<String> r = kong.write(config);
+        assertEquals(400, r.statusCode(), r.body());
+        assertEquals(JSON.readTree("{\"code\":2,\"name\":\"schema violation\",\"message\":" + JSON.writeValueAsString(message)
+                + ",\"fields\":" + fields + "}"), JSON.readTree(r.body()), r.body());
+        assertEquals(startInstance, assertThrows(ConfigException.class, () -> KongWrites.startInstance(config)).getMessage());
+    }
+
+    private static void accepted(String config) throws Exception {
+        HttpResponse<String> r = kong.write(config);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("{\"message\":\"schema validation successful\"}", r.body());
+        KongWrites.startInstance(config);
+    }
+
+    private static String conditional(String ifField) {
+        return "failed conditional validation given value of field 'config." + ifField + "'";
+    }
+
+    @Test
+    void saslNeedsAMechanismAUserAndAPassword() throws Exception {
+        for (String field : new String[] {"mechanism", "user", "password"}) {
+            String auth = SASL.replaceAll(",?\"" + field + "\":\"[^\"]*\"", "").replaceFirst("^,", "");
+            refused(config("\"authentication\":{" + auth + "}"),
+                    "2 schema violations (" + conditional("authentication.strategy") + "; config.authentication: {\n  "
+                            + field + " = \"required field missing\"\n})",
+                    "{\"@entity\":[\"" + conditional("authentication.strategy") + "\"],\"config\":{\"authentication\":{\""
+                            + field + "\":\"required field missing\"}}}",
+                    "Invalid value null for configuration authentication." + field + " of plugin kafka-upstream: required "
+                            + "field missing (" + conditional("authentication.strategy") + ")");
+        }
+        accepted(config("\"authentication\":{" + SASL + "}"));
+    }
+
+    @Test
+    void aClientCertificateNeedsTls() throws Exception {
+        refused(config("\"security\":{\"certificate_id\":\"" + UUID + "\"}"),
+                "2 schema violations (" + conditional("security.certificate_id") + "; config.security: {\n"
+                        + "  ssl = \"value must be true\"\n})",
+                "{\"@entity\":[\"" + conditional("security.certificate_id") + "\"],\"config\":{\"security\":{\"ssl\":"
+                        + "\"value must be true\"}}}",
+                "Invalid value false for configuration security.ssl of plugin kafka-upstream: value must be true ("
+                        + conditional("security.certificate_id") + ")");
+        accepted(config("\"security\":{\"ssl\":true,\"certificate_id\":\"" + UUID + "\"}"));
+    }
+
+    @Test
+    void trustedCaCertificatesNeedTls() throws Exception {
+        refused(config("\"security\":{\"ca_certificates\":[\"" + UUID + "\"]}"),
+                "2 schema violations (" + conditional("security.ca_certificates") + "; config.security: {\n"
+                        + "  ssl = \"value must be true\"\n})",
+                "{\"@entity\":[\"" + conditional("security.ca_certificates") + "\"],\"config\":{\"security\":{\"ssl\":"
+                        + "\"value must be true\"}}}",
+                "Invalid value false for configuration security.ssl of plugin kafka-upstream: value must be true ("
+                        + conditional("security.ca_certificates") + ")");
+        accepted(config("\"security\":{\"ssl\":true,\"ca_certificates\":[\"" + UUID + "\"]}"));
+        accepted(config("\"security\":{\"ca_certificates\":[]}"));
+    }
+
+    @Test
+    void delegationTokensNeedSaslWithAScramMechanism() throws Exception {
+        refused(config("\"authentication\":{\"tokenauth\":true}"),
+                "3 schema violations (" + conditional("authentication.tokenauth") + "; " + conditional("authentication.tokenauth")
+                        + "; config.authentication: {\n  mechanism = \"required field missing\",\n"
+                        + "  strategy = \"value must be sasl\"\n})",
+                "{\"@entity\":[\"" + conditional("authentication.tokenauth") + "\",\"" + conditional("authentication.tokenauth")
+                        + "\"],\"config\":{\"authentication\":{\"mechanism\":\"required field missing\",\"strategy\":"
+                        + "\"value must be sasl\"}}}",
+                "Invalid value null for configuration authentication.strategy of plugin kafka-upstream: value must be "
+                        + "sasl (" + conditional("authentication.tokenauth") + ")");
+        refused(config("\"authentication\":{" + SASL + ",\"tokenauth\":true}"),
+                "2 schema violations (" + conditional("authentication.tokenauth") + "; config.authentication: {\n"
+                        + "  mechanism = \"expected one of: SCRAM-SHA-256, SCRAM-SHA-512\"\n})",
+                "{\"@entity\":[\"" + conditional("authentication.tokenauth") + "\"],\"config\":{\"authentication\":"
+                        + "{\"mechanism\":\"expected one of: SCRAM-SHA-256, SCRAM-SHA-512\"}}}",
+                "Invalid value \"PLAIN\" for configuration authentication.mechanism of plugin kafka-upstream: expected "
+                        + "one of: SCRAM-SHA-256, SCRAM-SHA-512 (" + conditional("authentication.tokenauth") + ")");
+        accepted(config("\"authentication\":{" + SASL.replace("PLAIN", "SCRAM-SHA-512") + ",\"tokenauth\":true}"));
+    }
+
+    @Test
+    void allowedTopicsNeedTheQueryArgument() throws Exception {
+        refused(config("\"allowed_topics\":[\"audit\"]"),
+                "2 schema violations (" + conditional("allowed_topics") + "; config.topics_query_arg: required field missing)",
+                "{\"@entity\":[\"" + conditional("allowed_topics") + "\"],\"config\":{\"topics_query_arg\":"
+                        + "\"required field missing\"}}",
+                "Invalid value null for configuration topics_query_arg of plugin kafka-upstream: required field missing ("
+                        + conditional("allowed_topics") + ")");
+        accepted(config("\"allowed_topics\":[\"audit\"],\"topics_query_arg\":\"topics\""));
+    }
+
+    @Test
+    void healthGatingNeedsAsyncMode() throws Exception {
+        refused(config("\"producer_async\":false,\"producer_async_health_gating\":true"),
+                "2 schema violations (" + conditional("producer_async_health_gating") + "; config.producer_async: value "
+                        + "must be true)",
+                "{\"@entity\":[\"" + conditional("producer_async_health_gating") + "\"],\"config\":{\"producer_async\":"
+                        + "\"value must be true\"}}",
+                "Invalid value false for configuration producer_async of plugin kafka-upstream: value must be true ("
+                        + conditional("producer_async_health_gating") + ")");
+        accepted(config("\"producer_async_health_gating\":true"));
+    }
+
+    @Test
+    void topicNamesKafkaRefusesAreRefusedWithKafkasRule() throws Exception {
+        String rule = KafkaUpstreamSchema.TOPIC_RULE;
+        for (String topic : new String[] {"a/b", "..", ".", "", "ü", "t".repeat(250)}) {
+            String shown = JSON.writeValueAsString(topic);
+            refused("{" + SERVERS + ",\"topic\":" + shown + "}", "schema violation (config.topic: " + rule + ")",
+                    "{\"config\":{\"topic\":" + JSON.writeValueAsString(rule) + "}}",
+                    "Invalid value " + (shown.length() > 120 ? shown.substring(0, 120) + "…" : shown)
+                            + " for configuration topic of plugin kafka-upstream: " + rule);
+        }
+        refused(config("\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"audit\",\"a b\"]"),
+                "schema violation (config.allowed_topics: {\n  [2] = \"" + rule + "\"\n})",
+                "{\"config\":{\"allowed_topics\":[null," + JSON.writeValueAsString(rule) + "]}}",
+                "Invalid value \"a b\" for configuration allowed_topics[2] of plugin kafka-upstream: " + rule);
+        accepted("{" + SERVERS + ",\"topic\":\"Orders_2024.v-1\"}");
+        accepted("{" + SERVERS + ",\"topic\":\"" + "t".repeat(249) + "\"}");
+    }
+
+    @Test
+    void aBrokerHostThatWouldSplitBootstrapServersIsRefused() throws Exception {
+        String rule = KafkaUpstreamSchema.HOST_RULE;
+        for (String host : new String[] {"a,b", "kafka:9092,evil", "a b", "a/b"}) {
+            refused("{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":9092}],\"topic\":\"t\"}",
+                    "schema violation (config.bootstrap_servers: {\n  {\n    host = \"" + rule + "\"\n  }\n})",
+                    "{\"config\":{\"bootstrap_servers\":[{\"host\":" + JSON.writeValueAsString(rule) + "}]}}",
+                    "Invalid value \"" + host + "\" for configuration bootstrap_servers[1].host of plugin kafka-upstream: "
+                            + rule);
+        }
+        for (String host : new String[] {"kafka-1.internal", "10.0.0.7", "::1", "[::1]", "fe80::1%eth0"}) {
+            accepted("{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":9092}],\"topic\":\"t\"}");
+        }
+    }
+
+    @Test
+    void allForwardFlagsFalseIsTheOneRuleKongCannotExpressSoOnlyStartInstanceRefusesIt() throws Exception {
+        String config = config("\"forward_body\":false");
+        assertEquals(200, kong.write(config).statusCode());
+        assertEquals("Invalid configuration of plugin kafka-upstream: at least one of these attributes must be true: "
+                + "forward_method, forward_uri, forward_headers, forward_body",
+                assertThrows(ConfigException.class, () -> KongWrites.startInstance(config)).getMessage());
+    }
+}
