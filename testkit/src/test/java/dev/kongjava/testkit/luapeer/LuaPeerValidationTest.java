@@ -162,6 +162,16 @@ class LuaPeerValidationTest {
     }
 
     @Test
+    void aDeclarativeConfigWithAPluginFailingAnEntityCheckIsRefusedWithKongsMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> peer.reconfigure(
+                "{\"routes\":[{\"name\":\"r\",\"paths\":[\"/v\"],\"plugins\":[{\"name\":\"v\",\"config\":{\"c\":\"1\"}}]}]}"));
+        assertTrue(e.getMessage().endsWith("(v): schema violation (at least one of these fields must be non-empty: "
+                + "'config.a', 'config.b')"), e.getMessage());
+        peer.reconfigure("{\"routes\":[{\"name\":\"r\",\"paths\":[\"/v\"],\"plugins\":[{\"name\":\"v\",\"config\":{"
+                + VALID + "}}]}]}");
+    }
+
+    @Test
     void aMissingOrUnknownPluginNameIsKongsNameError() throws IOException {
         HttpResponse<String> r = peer.validatePlugin("{\"name\":\"nope\",\"config\":{}}");
         assertEquals(400, r.statusCode());
