@@ -73,6 +73,24 @@ final class SchemaDocs {
         if (f.required) {
             parts.add("required");
         }
+        if (f.err != null) {
+            parts.add(f.err); // the field's own words for all its validators
+        } else {
+            validators(f, parts);
+        }
+        if (f.referenceable) {
+            parts.add("vault reference allowed");
+        }
+        if (f.secret) {
+            parts.add("secret, never logged");
+        }
+        if (f.elements != null && f.elements.type != FieldType.RECORD && !rule(f.elements).isEmpty()) {
+            parts.add("each " + rule(f.elements));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static void validators(Field f, List<String> parts) {
         if (f.oneOf != null) {
             parts.add("one of " + ConfigParser.join(f.oneOf));
         }
@@ -98,13 +116,6 @@ final class SchemaDocs {
         if (f.uuid) {
             parts.add("UUID");
         }
-        if (f.referenceable) {
-            parts.add("vault reference allowed");
-        }
-        if (f.secret) {
-            parts.add("secret, never logged");
-        }
-        return String.join("; ", parts);
     }
 
     private static String cell(String text) {

@@ -154,11 +154,15 @@ class EntityCheckTest {
     @Test
     void theNewFieldRulesAreInTheDumpAndTheTable() throws Exception {
         ConfigSchema schema = ConfigSchema.builder()
-                .add(Field.string("topic").notOneOf(".", "..").match("^[%w._-]+$").err("a topic name")).build();
+                .add(Field.string("topic").notOneOf(".", "..").match("^[%w._-]+$").err("a topic name"))
+                .add(Field.array("names", Field.string("name").notOneOf(".").match("^%w+$")))
+                .build();
         assertEquals("{\"type\":\"string\",\"not_one_of\":[\".\",\"..\"],\"match\":\"^[%w._-]+$\",\"err\":\"a topic name\"}",
                 new ObjectMapper().writeValueAsString(KongSchemaWriter.attributes(schema.fields().get(0))));
+        // err words the rule for readers; without it the table lists the validators
+        assertEquals(true, schema.markdownTable().contains("| `topic` | string |  | a topic name |  |"), schema.markdownTable());
         assertEquals(true, schema.markdownTable().contains(
-                "| `topic` | string |  | not `.` or `..`; matches the Lua pattern `^[%w._-]+$` |  |"), schema.markdownTable());
+                "| `names` | array of string |  | each not `.`; matches the Lua pattern `^%w+$` |  |"), schema.markdownTable());
         assertEquals("Kong does not allow 'match' on integer field n",
                 assertThrows(IllegalArgumentException.class, () -> Field.integer("n").match("^%d$")).getMessage());
     }
