@@ -3,9 +3,13 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import dev.kongjava.pluginserver.schema.ConfigValues;
 import dev.kongjava.testkit.KongMetaschema;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
@@ -71,6 +75,22 @@ class KafkaUpstreamSchemaTest {
                 error("{\"bootstrap_servers\":[{\"host\":\"h\",\"port\":70000}],\"topic\":\"t\"}"));
         assertEquals("Invalid value null for configuration topic of plugin kafka-upstream: required field missing",
                 error("{\"bootstrap_servers\":[{\"host\":\"h\",\"port\":1}]}"));
+    }
+
+    /**
+     * What Kong loads, pinned: a change to a field rule or an entity check shows in the diff of
+     * {@code golden/kafka-upstream-schema.json} (regenerate with {@code -Dgolden.write=true}).
+     */
+    @Test
+    void theSchemaInTheDumpIsTheGoldenFile() throws Exception {
+        PluginDefinition definition = KafkaUpstreamPlugin.definition();
+        String schema = new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(definition.schema().toKongSchema(definition.name(), definition.protocols())) + "\n";
+        Path golden = Path.of("src/test/resources/golden/kafka-upstream-schema.json");
+        if (Boolean.getBoolean("golden.write")) {
+            Files.writeString(golden, schema);
+        }
+        assertEquals(Files.readString(golden), schema);
     }
 
     @Test
