@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.PdkException;
-import dev.kongjava.pluginserver.plugin.InstanceContext;
 import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigValues;
@@ -21,7 +20,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -60,23 +58,6 @@ class AccessFuzzTest {
     private static final PluginDefinition DEFINITION = PLUGIN.define();
     private static final Map<String, Object> HANDLERS = new LinkedHashMap<>();
 
-    private record Context(ConfigValues config) implements InstanceContext {
-        @Override
-        public int instanceId() {
-            return 1;
-        }
-
-        @Override
-        public String pluginName() {
-            return "kafka-upstream";
-        }
-
-        @Override
-        public Optional<String> flag(String name) {
-            return Optional.empty();
-        }
-    }
-
     @FuzzTest(maxDuration = "5m")
     void everyRequestEndsWithOneExitOf200OrANamed400AndAForwardedBodyArrivesByteForByte(FuzzedDataProvider data)
             throws Exception {
@@ -112,7 +93,7 @@ class AccessFuzzTest {
         Object handler = HANDLERS.get(config);
         if (handler == null) {
             ConfigValues values = DEFINITION.schema().parse("kafka-upstream", config);
-            handler = DEFINITION.factory().create(new Context(values));
+            handler = DEFINITION.factory().create(new KongWrites.Context(values));
             HANDLERS.put(config, handler);
         }
         assertEquals(Phase.ACCESS, DEFINITION.phases().get(0));

@@ -58,7 +58,8 @@ final class KongWrites implements AutoCloseable {
         peer.close();
     }
 
-    private record Context(ConfigValues config) implements InstanceContext {
+    /** The context of instance 1 of kafka-upstream, without server flags. */
+    record Context(ConfigValues config) implements InstanceContext {
         @Override
         public int instanceId() {
             return 1;
