@@ -63,7 +63,7 @@ public final class ConfigSchema {
     public ConfigValues parse(String plugin, String json) {
         ConfigValues values = new ConfigParser(plugin).record(fields, readObject(plugin, json), "");
         for (EntityCheck check : checks) {
-            check.check(values).ifPresent(v -> fail(plugin, values, v));
+            check.check(values, path -> find(fields, path)).ifPresent(v -> fail(plugin, values, v));
         }
         for (ConfigRule rule : rules) {
             rule.check(values).ifPresent(v -> fail(plugin, values, v));
@@ -115,7 +115,7 @@ public final class ConfigSchema {
     }
 
     private String shown(ConfigValues values, String path) {
-        Field field = find(path);
+        Field field = find(fields, path);
         Object value = values.get(path);
         if (field != null && field.secret && value != null) {
             return ConfigValues.MASK;
@@ -123,7 +123,8 @@ public final class ConfigSchema {
         return String.valueOf(ConfigParser.JSON.valueToTree(value instanceof ConfigValues r ? r.toMap(true) : value));
     }
 
-    private Field find(String path) {
+    /** The field at a dotted path through records, or null. */
+    static Field find(List<Field> fields, String path) {
         List<Field> level = fields;
         Field found = null;
         for (String part : path.split("\\.")) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A check across fields, declared once in Kong's own vocabulary (the entity checks of
@@ -99,11 +100,6 @@ public final class EntityCheck {
         return kind.readme.formatted(String.join(", ", paths));
     }
 
-    /** The config paths the check reads. */
-    List<String> paths() {
-        return paths;
-    }
-
     /** {@code {"<kind>": <argument>}}, one element of the dump's {@code entity_checks}. */
     Map<String, Object> toKong() {
         if (kind != Kind.CONDITIONAL) {
@@ -117,8 +113,11 @@ public final class EntityCheck {
         return Map.of(kind.kongName, arg);
     }
 
-    /** What Kong would report for {@code config}: the field to blame (null for the whole config) and the text. */
-    Optional<ConfigRule.Violation> check(ConfigValues config) {
+    /**
+     * What Kong would report for {@code config}: the field to blame (null for the whole config) and
+     * the text. {@code fieldAt} finds a path's field: Kong's matches inherit its {@code err}.
+     */
+    Optional<ConfigRule.Violation> check(ConfigValues config, Function<String, Field> fieldAt) {
         if (kind != Kind.CONDITIONAL) {
             long set = paths.stream().filter(p -> nonEmpty(config.get(p))).count();
             return kind.passes.passes(set, paths.size()) ? Optional.empty()
@@ -129,8 +128,9 @@ public final class EntityCheck {
         }
         Object then = config.get(paths.get(1));
         // Kong answers a then_match with required=true and a null value before running its validators
-        Optional<String> error = thenMatch.isRequired() && then == null
-                ? Optional.of("required field missing") : thenMatch.error(then);
+        String err = fieldAt.apply(paths.get(1)).err;
+        Optional<String> error = thenMatch.isRequired() && then == null ? Optional.of("required field missing")
+                : thenMatch.error(then).map(e -> then != null && err != null ? err : e);
         String entity = kind.kongMessage.formatted(CONFIG_PREFIX + paths.get(0));
         return error.map(e -> new ConfigRule.Violation(paths.get(1), e + " (" + entity + ")"));
     }
@@ -159,21 +159,16 @@ public final class EntityCheck {
      * optional record that is null would make Kong answer "field required for entity check".
      */
     private Field resolve(List<Field> fields, String path, List<String> problems) {
-        String[] parts = path.split("\\.", -1);
-        List<Field> level = fields;
-        Field found = null;
-        for (int i = 0; i < parts.length; i++) {
-            String name = parts[i];
-            found = level.stream().filter(f -> f.name.equals(name)).findFirst().orElse(null);
-            if (found == null || i < parts.length - 1 && found.type != FieldType.RECORD) {
-                problems.add(kind.kongName + " names " + path + ", which is not a config field");
-                return null;
+        Field found = ConfigSchema.find(fields, path);
+        if (found == null) {
+            problems.add(kind.kongName + " names " + path + ", which is not a config field");
+            return null;
+        }
+        for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
+            if (!ConfigSchema.find(fields, path.substring(0, dot)).required) {
+                problems.add(kind.kongName + " names " + path + " inside the optional record "
+                        + path.substring(0, dot) + "; entity checks need required records");
             }
-            if (i < parts.length - 1 && !found.required) {
-                problems.add(kind.kongName + " names " + path + " inside the optional record " + name
-                        + "; entity checks need required records");
-            }
-            level = found.fields;
         }
         return found;
     }

@@ -82,6 +82,21 @@ class EntityCheckTest {
     }
 
     @Test
+    void aThenMatchFailureTakesTheThenFieldsErrAsKongsInheritingMatchDoes() {
+        ConfigSchema schema = ConfigSchema.builder()
+                .add(Field.bool("flag").defaultValue(false))
+                .add(Field.string("code").match("^%l%l$").err("two lower-case letters"))
+                .check(EntityCheck.conditional("flag", Match.eq(true), "code", Match.required().and(Match.oneOf("ab", "cd"))))
+                .build();
+        assertEquals("Invalid value \"xy\" for configuration code of plugin p: two lower-case letters "
+                + "(failed conditional validation given value of field 'config.flag')",
+                assertThrows(ConfigException.class, () -> schema.parse("p", "{\"flag\":true,\"code\":\"xy\"}")).getMessage());
+        assertEquals("Invalid value null for configuration code of plugin p: required field missing "
+                + "(failed conditional validation given value of field 'config.flag')",
+                assertThrows(ConfigException.class, () -> schema.parse("p", "{\"flag\":true}")).getMessage());
+    }
+
+    @Test
     void aMatchWithoutRequiredOrEqAcceptsNullLikeKongsValidateField() {
         assertEquals(java.util.Optional.empty(), Match.lenMin(1).error(null));
         assertEquals(java.util.Optional.of("required field missing"), Match.required().and(Match.lenMin(1)).error(null));

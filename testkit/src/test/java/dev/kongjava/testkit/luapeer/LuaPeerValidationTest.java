@@ -51,7 +51,9 @@ class LuaPeerValidationTest {
                                 "then_field":"config.tls.on","then_match":{"eq":true},"then_err":"%s needs tls"}},
                 {"conditional_at_least_one_of":{"if_field":"config.mode","if_match":{"eq":"x"},
                                 "then_at_least_one_of":["config.e"],"else_match":{"eq":"z"},
-                                "else_then_at_least_one_of":["config.f"],"else_then_err":"z needs %s"}}]}}]
+                                "else_then_at_least_one_of":["config.f"],"else_then_err":"z needs %s"}},
+                {"conditional":{"if_field":"config.n","if_match":{"eq":7},
+                                "then_field":"config.name","then_match":{"one_of":["abc"]}}}]}}]
             """;
     private static final String VALID = "\"a\":\"1\",\"c\":\"1\"";
 
@@ -129,6 +131,15 @@ class LuaPeerValidationTest {
                 + "  on = \"value must be true\"\n})",
                 "{\"@entity\":[\"config.flag needs tls\"],\"config\":{\"tls\":{\"on\":\"value must be true\"}}}");
         assertAccepted(VALID + ",\"mode\":\"y\",\"flag\":true,\"tls\":{\"on\":true,\"cert\":\"c\",\"key\":\"k\"}");
+    }
+
+    @Test
+    void aThenMatchInheritsTheThenFieldsAttributesSoItsErrNamesTheFailure() throws IOException {
+        assertRefused(VALID + ",\"n\":7,\"name\":\"abd\"", "2 schema violations (" + "failed conditional validation "
+                + "given value of field 'config.n'; config.name: a short word)",
+                "{\"@entity\":[\"failed conditional validation given value of field 'config.n'\"],"
+                + "\"config\":{\"name\":\"a short word\"}}");
+        assertAccepted(VALID + ",\"n\":7,\"name\":\"abc\"");
     }
 
     @Test
