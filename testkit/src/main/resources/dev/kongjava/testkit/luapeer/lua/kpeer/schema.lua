@@ -582,6 +582,12 @@ local function fill_defaults(def, v)
       end
     end
     return json.mark_array(out)
+  elseif def.type == "map" and def.values then
+    local out = {}
+    for k, e in pairs(v) do
+      out[k] = e == null and e or fill_defaults(def.values, e)
+    end
+    return out
   end
   return v
 end
