@@ -57,7 +57,6 @@ local function field_def(schema, path)
   end
   return def
 end
-_M.field_def = field_def
 
 -- Kong's get_field / set_field ("a.b.c" in nested tables)
 local function get_field(t, path)

@@ -540,7 +540,6 @@ validate_field = function(def, v)
   end
   return nil
 end
-_M.validate_field = validate_field
 
 -- Kong's process_auto_fields on insert: a missing field gets a deep copy of its default, a
 -- missing optional field null, a missing required record its sub-fields' defaults.
