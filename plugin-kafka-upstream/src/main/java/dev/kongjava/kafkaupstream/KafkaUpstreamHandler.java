@@ -1,9 +1,13 @@
 package dev.kongjava.kafkaupstream;
 
 import dev.kongjava.pluginserver.pdk.Kong;
+import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -17,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstreamHandler.class);
+    /** A failure repeats per request (a broker outage, a flood of large bodies): one line per interval. */
+    private static final FailureLog FAILURES = new FailureLog(LOG, Duration.ofSeconds(10));
 
     private final KafkaUpstreamConfig config;
     private final RequestReader reader;
@@ -41,36 +47,62 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
 
     /** Answers the request; returns the status it answered with. */
     private int handle(Kong kong) {
-        CapturedRequest request = reader.read(kong);
-        List<ProducerRecord<byte[], byte[]>> records;
+        SendResult result;
         try {
-            records = Records.build(request, config);
-        } catch (BadRequestBody e) {
-            Replies.error(kong, 400, e.getMessage());
-            return 400;
+            result = send(reader.read(kong)).get();
+        } catch (ServerBusyException e) {
+            // the body did not fit the server's budget for requests in flight: it was never kept
+            result = SendResult.busy(e.getMessage());
         }
-        SharedProducer shared;
-        try {
-            shared = producer();
-        } catch (KongCertificates.Unavailable e) {
-            LOG.error("{}", e.getMessage());
-            Replies.error(kong, 500, e.getMessage());
-            return 500;
-        } catch (KafkaException e) {
-            // e.g. no bootstrap host resolves: the original's "could not create a Kafka Producer"
-            String error = "could not create a Kafka producer from the configuration: " + rootMessage(e);
-            LOG.error("{}", error);
-            Replies.error(kong, 500, error);
-            return 500;
-        }
-        SendResult result = config.producer().async() ? shared.sendAsync(records) : shared.sendSync(records);
         if (result.ok()) {
             Replies.sent(kong);
         } else {
-            LOG.warn("request not sent to topic {}: {} ({})", records.get(0).topic(), result.error(), result.detail());
+            if (result.status() >= 500) {
+                FAILURES.failed("request to topic " + config.topic() + " not sent: " + result.error()
+                        + (result.detail() == null ? "" : " (" + result.detail() + ")"));
+            }
             Replies.error(kong, result.status(), result.error(config.returnErrorMessage()));
         }
         return result.status();
+    }
+
+    /**
+     * Builds the records and hands them to the producer under one of the plugin's build permits,
+     * so the memory of messages being built is bounded whatever the number of requests; what is
+     * returned is the outcome, or (sync) the wait for the broker's acknowledgement, done without
+     * the permit.
+     */
+    private Supplier<SendResult> send(CapturedRequest request) {
+        Semaphore builds = plugin.builds();
+        try {
+            if (!builds.tryAcquire(config.producer().requestTimeout(), TimeUnit.MILLISECONDS)) {
+                return () -> SendResult.busy("no build permit within producer_request_timeout");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return () -> SendResult.busy("interrupted while waiting for a build permit");
+        }
+        try {
+            List<ProducerRecord<byte[], byte[]>> records = Records.build(request, config);
+            SharedProducer shared = producer();
+            if (config.producer().async()) {
+                SendResult result = shared.sendAsync(records);
+                return () -> result;
+            }
+            return shared.startSync(records)::await;
+        } catch (BadRequestBody e) {
+            return () -> new SendResult(400, e.getMessage(), null);
+        } catch (MessageTooLarge e) {
+            return () -> new SendResult(413, e.getMessage(), null);
+        } catch (KongCertificates.Unavailable | ProducerPool.TooManyProducers e) {
+            return () -> new SendResult(500, e.getMessage(), null);
+        } catch (KafkaException e) {
+            // e.g. no bootstrap host resolves: the original's "could not create a Kafka Producer"
+            return () -> new SendResult(500, "could not create a Kafka producer from the configuration: "
+                    + rootMessage(e), null);
+        } finally {
+            builds.release();
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -85,7 +117,7 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
      * The instance's producer, acquired on first use: resolving certificates asks Kong's Admin API,
      * which should not happen while Kong waits for StartInstance.
      */
-    private SharedProducer producer() throws KongCertificates.Unavailable {
+    private SharedProducer producer() throws KongCertificates.Unavailable, ProducerPool.TooManyProducers {
         SharedProducer current = producer;
         if (current != null) {
             return current;

@@ -19,6 +19,12 @@ final class ProducerSettings {
             SaslConfigs.SASL_JAAS_CONFIG, SslConfigs.SSL_KEYSTORE_KEY_CONFIG, SslConfigs.SSL_KEY_PASSWORD_CONFIG,
             SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG);
 
+    /**
+     * Kafka's own default, set explicitly because it bounds what one producer holds: the server
+     * runs at most {@code --max-producers} of them (see KafkaUpstreamPlugin).
+     */
+    static final long BUFFER_MEMORY = 32L * 1024 * 1024;
+
     private final Map<String, Object> values;
 
     private ProducerSettings(Map<String, Object> values) {
@@ -48,6 +54,7 @@ final class ProducerSettings {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, pc.bytesPerRequest());
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, (int) Math.min((long) pc.messagesPerRequest() * 1024, pc.bytesPerRequest()));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, pc.compression());
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_MEMORY);
         p.put(CommonClientConfigs.CONNECTIONS_MAX_IDLE_MS_CONFIG, (long) c.keepalive());
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, (long) c.timeout());
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, (long) c.timeout());

@@ -90,13 +90,20 @@ public final class InstanceRegistry {
         return all;
     }
 
-    /** Closes what is still open (events stuck past the shutdown timeout) and waits for the closes. */
-    public void awaitClosed(List<PluginInstance> closing, Duration timeout) throws InterruptedException {
+    /**
+     * Closes what is still open (events stuck past the shutdown timeout) and waits for the closes;
+     * returns how many had not finished closing when the timeout ended.
+     */
+    public int awaitClosed(List<PluginInstance> closing, Duration timeout) throws InterruptedException {
         closing.forEach(i -> i.close(true));
         long deadline = System.nanoTime() + timeout.toNanos();
+        int unfinished = 0;
         for (PluginInstance instance : closing) {
-            instance.awaitClosed(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (!instance.awaitClosed(Math.max(1, (deadline - System.nanoTime()) / 1_000_000))) {
+                unfinished++;
+            }
         }
+        return unfinished;
     }
 
     public int size() {

@@ -45,6 +45,21 @@ public final class RpcDispatcher {
         refusingInstances = true;
     }
 
+    /**
+     * A request whose data could not be kept while it was read (over a size limit or the in-flight
+     * budget): a Step passes the refusal to its event, so the plugin decides the answer (e.g. 503
+     * for {@code busy}); any other request is answered with the reason.
+     */
+    void refuse(String method, List<?> params, String reason, boolean busy, Reply reply) {
+        Object first = params.isEmpty() ? null : params.get(0);
+        if (Protocol.isStep(method) && first instanceof Map<?, ?> map
+                && map.get(Protocol.KEY_EVENT_ID) instanceof Long eventId) {
+            events.refuse(eventId, reason, busy, reply);
+        } else {
+            reply.error(reason);
+        }
+    }
+
     void dispatch(String method, List<?> params, Reply reply) {
         try {
             Object first = params.isEmpty() ? null : params.get(0);

@@ -85,7 +85,7 @@ class DispatcherFuzzTest {
     void everyRequestGetsExactlyOneAnswerNeverAnInternalErrorAndNoEventOutlivesTheTimeout(FuzzedDataProvider data)
             throws Exception {
         InstanceRegistry instances = new InstanceRegistry(Map.of());
-        EventRegistry events = new EventRegistry(Duration.ZERO); // expires whatever is left when asked
+        EventRegistry events = new EventRegistry(Duration.ZERO, 10_000); // expires whatever is left when asked
         Map<String, PluginDefinition> plugins = new LinkedHashMap<>(); // as PluginServer indexes them
         plugins.put("fuzz", FUZZ);
         RpcDispatcher dispatcher = new RpcDispatcher(plugins, instances, events,

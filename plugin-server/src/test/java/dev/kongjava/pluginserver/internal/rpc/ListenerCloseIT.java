@@ -35,7 +35,7 @@ class ListenerCloseIT {
     @BeforeEach
     void start() throws IOException {
         dir = Files.createTempDirectory("kps");
-        events = new EventRegistry(Duration.ofMinutes(1));
+        events = new EventRegistry(Duration.ofMinutes(1), 10_000);
         RpcDispatcher dispatcher = new RpcDispatcher(Map.of("probe", ProbePlugin.DEFINITION),
                 new InstanceRegistry(Map.of()), events, name -> null, Map::of);
         listener = new UnixSocketListener(dir.resolve("probe.socket"), PosixFilePermissions.fromString("rw-------"),
