@@ -28,7 +28,7 @@ public final class KafkaUpstreamPlugin {
     static final ServerFlag METRICS_PORT = new ServerFlag("metrics-port", "port",
             "serve Prometheus metrics on http://127.0.0.1:<port>/metrics (default: off)");
     static final ServerFlag MAX_PRODUCERS = new ServerFlag("max-producers", "n",
-            "distinct Kafka producers at once, 32 MiB of buffer each (default " + ProducerPool.DEFAULT_MAX_PRODUCERS + ")");
+            "distinct Kafka producers at once, 16 MiB of buffer each (default " + ProducerPool.DEFAULT_MAX_PRODUCERS + ")");
 
     private final ProducerPool pool;
     /**

@@ -46,8 +46,8 @@ final class ProducerPool {
     private final Metrics metrics = new Metrics();
     private volatile int maxProducers = DEFAULT_MAX_PRODUCERS;
 
-    /** Each holds up to {@link ProducerSettings#BUFFER_MEMORY} and a network thread: 8 of them 256 MiB. */
-    static final int DEFAULT_MAX_PRODUCERS = 8;
+    /** Each holds up to {@link ProducerSettings#BUFFER_MEMORY} and a network thread: 16 of them 256 MiB. */
+    static final int DEFAULT_MAX_PRODUCERS = 16;
 
     /** More distinct producers than this cannot be created (configs that would need one fail to start). */
     static final class TooManyProducers extends Exception {
@@ -97,7 +97,8 @@ final class ProducerPool {
                     throw new TooManyProducers(maxProducers);
                 }
                 String clientId = "kong-kafka-upstream-" + created.incrementAndGet()
-                        + (key.clusterName == null ? "" : "-" + key.clusterName);
+                        + (key.clusterName == null ? "" : "-" + key.clusterName.substring(0, Math.min(64,
+                                key.clusterName.length())));
                 Producer<byte[], byte[]> producer = factory.apply(key.settings.toMap(clientId));
                 entry = new Entry(key, new SharedProducer(clientId, producer, key.maxInFlight,
                         ((Number) key.settings.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(),

@@ -1,5 +1,6 @@
 package dev.kongjava.pluginserver.internal.instance;
 
+import dev.kongjava.pluginserver.internal.LogText;
 import dev.kongjava.pluginserver.plugin.InstanceContext;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigValues;
@@ -39,7 +40,7 @@ public final class InstanceRegistry {
         ConfigValues config = definition.schema().parse(definition.name(), configJson);
         List<String> unknown = definition.schema().unknownKeys(definition.name(), configJson);
         if (!unknown.isEmpty()) {
-            LOG.warn("config of {} has unknown keys {}; they are ignored", definition.name(), unknown);
+            LOG.warn("config of {} has unknown keys {}; they are ignored", definition.name(), LogText.cap(unknown));
         }
         int id = ids.next();
         Object handler = definition.factory().create(new Context(id, definition.name(), config, flags));
