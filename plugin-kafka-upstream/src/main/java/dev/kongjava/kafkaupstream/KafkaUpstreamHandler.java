@@ -5,8 +5,6 @@ import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,8 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstreamHandler.class);
-    /** A failure repeats per request (a broker outage, a flood of large bodies): one line per interval. */
-    private static final FailureLog FAILURES = new FailureLog(LOG, Duration.ofSeconds(10));
+    /** A failure repeats per request (a broker outage, a flood of bodies): one line per interval per instance. */
+    private final FailureLog failures = new FailureLog(LOG, Duration.ofSeconds(10));
 
     private final KafkaUpstreamConfig config;
     private final RequestReader reader;
@@ -58,7 +56,7 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
             Replies.sent(kong);
         } else {
             if (result.status() >= 500) {
-                FAILURES.failed("request to topic " + config.topic() + " not sent: " + result.error()
+                failures.failed("request not sent to topic " + config.topic() + ": " + result.error()
                         + (result.detail() == null ? "" : " (" + result.detail() + ")"));
             }
             Replies.error(kong, result.status(), result.error(config.returnErrorMessage()));
@@ -67,20 +65,15 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     }
 
     /**
-     * Builds the records and hands them to the producer under one of the plugin's build permits,
-     * so the memory of messages being built is bounded whatever the number of requests; what is
-     * returned is the outcome, or (sync) the wait for the broker's acknowledgement, done without
-     * the permit.
+     * Builds the records and hands them to the producer within the plugin's {@link BuildBudget}, so
+     * the memory of messages being built is bounded whatever the number of requests; returns the
+     * outcome, or (sync) the wait for the broker's acknowledgement, which needs no budget.
      */
     private Supplier<SendResult> send(CapturedRequest request) {
-        Semaphore builds = plugin.builds();
-        try {
-            if (!builds.tryAcquire(config.producer().requestTimeout(), TimeUnit.MILLISECONDS)) {
-                return () -> SendResult.busy("no build permit within producer_request_timeout");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return () -> SendResult.busy("interrupted while waiting for a build permit");
+        long body = request.body() == null ? 0 : request.body().length;
+        long reserved = BuildBudget.estimate(body, config.producer().bytesPerRequest());
+        if (!plugin.builds().tryReserve(reserved)) {
+            return () -> SendResult.busy(plugin.builds().used() + " bytes of messages are being built");
         }
         try {
             List<ProducerRecord<byte[], byte[]>> records = Records.build(request, config);
@@ -101,7 +94,7 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
             return () -> new SendResult(500, "could not create a Kafka producer from the configuration: "
                     + rootMessage(e), null);
         } finally {
-            builds.release();
+            plugin.builds().release(reserved);
         }
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -31,12 +30,7 @@ public final class KafkaUpstreamPlugin {
             "distinct Kafka producers at once, 16 MiB of buffer each (default " + ProducerPool.DEFAULT_MAX_PRODUCERS + ")");
 
     private final ProducerPool pool;
-    /**
-     * Messages built (and handed to a producer) at once. Building is CPU work, so more than a few
-     * per core gains nothing; the bound makes the memory of messages being built at most this many
-     * times their limit, whatever the number of requests.
-     */
-    private final Semaphore builds = new Semaphore(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    private final BuildBudget builds = new BuildBudget(BuildBudget.DEFAULT_BYTES);
     private volatile KongCertificates certificates;
     private volatile String caBundle;
     private volatile MetricsServer metricsServer;
@@ -120,7 +114,7 @@ public final class KafkaUpstreamPlugin {
         return pool;
     }
 
-    Semaphore builds() {
+    BuildBudget builds() {
         return builds;
     }
 

@@ -22,7 +22,7 @@ final class CommandLine {
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
     private static final Set<String> VALUE_OPTIONS = Set.of("kong-prefix", "p", "socket", "socket-mode",
             "allow-uid", "instance-idle-timeout", "event-timeout", "shutdown-timeout", "max-message-size",
-            "max-bytes-in-flight", "max-events");
+            "max-bytes-in-flight", "max-events", "max-instances");
 
     /** Thrown for unusable input; the message is shown above the usage text. */
     static final class UsageException extends Exception {
@@ -48,6 +48,7 @@ final class CommandLine {
     /** Null until given: then the default grows with --max-message-size (see {@link #maxBytesInFlight()}). */
     Long maxBytesInFlight;
     int maxEvents = ServerOptions.DEFAULT_MAX_EVENTS;
+    int maxInstances = ServerOptions.DEFAULT_MAX_INSTANCES;
     boolean exitWithParent;
     final Map<String, String> flags = new HashMap<>();
 
@@ -102,6 +103,7 @@ final class CommandLine {
             case "max-message-size" -> maxMessageBytes = size(arg, value);
             case "max-bytes-in-flight" -> maxBytesInFlight = size(arg, value);
             case "max-events" -> maxEvents = count(arg, value);
+            case "max-instances" -> maxInstances = count(arg, value);
             default -> flags.put(name, value); // a plugin flag: parse() checked the name
         }
     }

@@ -78,6 +78,7 @@ public final class Main {
                     .withMaxMessageBytes(cli.maxMessageBytes)
                     .withMaxBytesInFlight(cli.maxBytesInFlight())
                     .withMaxEvents(cli.maxEvents)
+                    .withMaxInstances(cli.maxInstances)
                     .withExitWithParent(cli.exitWithParent)
                     .withFlags(cli.flags);
         } catch (IllegalArgumentException e) {
@@ -128,6 +129,7 @@ public final class Main {
         line(u, "--max-message-size <n>", "largest RPC message, e.g. a request body (default 16m)");
         line(u, "--max-bytes-in-flight <n>", "requests held until answered, all connections (default 64m or 4x the above)");
         line(u, "--max-events <n>", "events running at once; more end with Kong's 503 (default 10000)");
+        line(u, "--max-instances <n>", "live plugin instances; more are refused (default 20000)");
         line(u, "--shutdown-timeout <d>", "on SIGTERM, wait this long for events, then for flushes (default 10s)");
         line(u, "--exit-with-parent", "exit when the process that started the server exits");
         line(u, "-v, --verbose", "log every RPC (debug)");

@@ -59,7 +59,7 @@ public final class PluginServer implements AutoCloseable {
     private PluginServer(ServerOptions options, List<PluginDefinition> definitions) {
         this.options = options;
         this.plugins = index(definitions);
-        this.instances = new InstanceRegistry(options.flags());
+        this.instances = new InstanceRegistry(options.flags(), options.maxInstances());
         this.budget = new InFlightBudget(options.maxBytesInFlight());
         this.events = new EventRegistry(options.eventTimeout(), options.maxEvents());
         this.dispatcher = new RpcDispatcher(plugins, instances, events,

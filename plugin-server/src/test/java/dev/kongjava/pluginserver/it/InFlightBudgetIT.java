@@ -132,6 +132,21 @@ class InFlightBudgetIT {
         }
     }
 
+    @Test
+    void instancesBeyondMaxInstancesAreRefusedWithTheLimitNamed() throws Exception {
+        try (TestServer s = TestServer.start(o -> o.withMaxInstances(3), ProbePlugin.DEFINITION);
+                KongConnection kong = new KongConnection(s.socket())) {
+            for (int i = 0; i < 3; i++) {
+                startProbe(kong, "{\"mode\":\"header\"}");
+            }
+            KongConnection.Reply refused = kong.call(9, "plugin.StartInstance",
+                    List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"header\"}")));
+            assertEquals("the plugin server holds 3 instances, its limit (--max-instances); "
+                    + "idle ones close after --instance-idle-timeout", refused.error());
+            assertEquals(3, s.server.status().instances());
+        }
+    }
+
     private static int startProbe(KongConnection kong, String config) throws IOException {
         KongConnection.Reply started = kong.call(1, "plugin.StartInstance", List.of(Map.of("Name", "probe", "Config", config)));
         assertNull(started.error());

@@ -20,13 +20,26 @@ public final class InstanceRegistry {
     private final Map<Integer, PluginInstance> instances = new ConcurrentHashMap<>();
     private final InstanceIds ids;
     private final Map<String, String> flags;
+    private final int maxInstances;
 
-    public InstanceRegistry(Map<String, String> flags) {
-        this(flags, new InstanceIds());
+    /** StartInstance beyond the server's {@code --max-instances}; the message is Kong's error text. */
+    public static final class LimitReached extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LimitReached(int limit) {
+            super("the plugin server holds " + limit + " instances, its limit (--max-instances); "
+                    + "idle ones close after --instance-idle-timeout", null, false, false);
+        }
     }
 
-    InstanceRegistry(Map<String, String> flags, InstanceIds ids) {
+    /** @param maxInstances live instances at most; StartInstance fails beyond it */
+    public InstanceRegistry(Map<String, String> flags, int maxInstances) {
+        this(flags, maxInstances, new InstanceIds());
+    }
+
+    InstanceRegistry(Map<String, String> flags, int maxInstances, InstanceIds ids) {
         this.flags = Map.copyOf(flags);
+        this.maxInstances = maxInstances;
         this.ids = ids;
     }
 
@@ -34,9 +47,13 @@ public final class InstanceRegistry {
      * Parses {@code configJson}, creates the handler and registers the instance.
      *
      * @throws dev.kongjava.pluginserver.schema.ConfigException for an invalid config
+     * @throws LimitReached when {@code --max-instances} are live
      * @throws Exception whatever the plugin's factory throws
      */
     public PluginInstance start(PluginDefinition definition, String configJson) throws Exception {
+        if (instances.size() >= maxInstances) {
+            throw new LimitReached(maxInstances);
+        }
         ConfigValues config = definition.schema().parse(definition.name(), configJson);
         List<String> unknown = definition.schema().unknownKeys(definition.name(), configJson);
         if (!unknown.isEmpty()) {

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RpcDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(RpcDispatcher.class);
+    /** Refusals at a limit repeat per request: one line per interval. */
+    private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
 
     private final Map<String, PluginDefinition> plugins;
     private final InstanceRegistry instances;
@@ -100,8 +102,9 @@ public final class RpcDispatcher {
         PluginInstance instance;
         try {
             instance = instances.start(definition, text(params.get(Protocol.KEY_CONFIG)));
-        } catch (ConfigException e) {
-            LOG.warn("StartInstance refused: {}", e.getMessage());
+        } catch (ConfigException | InstanceRegistry.LimitReached e) {
+            // Kong logs the error it gets too; a peer repeating a bad config grows this log only so fast
+            REFUSED.warn("StartInstance refused: {}", e.getMessage());
             reply.error(e.getMessage());
             return;
         } catch (Exception e) {
