@@ -48,7 +48,7 @@ class LauncherTest {
                 "--socket", "/usr/local/kong/kafka-upstream.socket");
         assertEquals(0, r.exit(), r.stderr());
         assertEquals("FAKE-21.0.4", r.out().lines().findFirst().orElseThrow());
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-Xms64m", "-Xmx768m", "-XX:+ExitOnOutOfMemoryError",
                 "-jar", jar.toString(), "--exit-with-parent", "--socket", "/usr/local/kong/kafka-upstream.socket"),
                 r.javaArgs());
         assertEquals("", r.stderr());

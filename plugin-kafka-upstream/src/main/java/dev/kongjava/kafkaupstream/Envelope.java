@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.kongjava.pluginserver.pdk.MultiMap;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -35,10 +34,10 @@ final class Envelope {
 
     private Envelope() {}
 
-    /** The message bytes (UTF-8 JSON). */
-    static byte[] build(CapturedRequest request, Forward forward) throws BadRequestBody {
+    /** The message bytes (UTF-8 JSON), at most {@code limit} of them. */
+    static byte[] build(CapturedRequest request, Forward forward, int limit) throws BadRequestBody, MessageTooLarge {
         int bodySize = request.body() == null ? 0 : request.body().length;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + bodySize * 2);
+        BoundedOutput out = new BoundedOutput(256 + bodySize / 3 * 4, limit); // base64 is the common worst
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             if (forward.method()) {
@@ -57,10 +56,12 @@ final class Envelope {
                 body(g, MediaType.parse(request.contentType()), request.body());
             }
             g.writeEndObject();
+        } catch (BoundedOutput.Overflow e) {
+            throw MessageTooLarge.message(limit);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return out.bytes();
     }
 
     private static void body(JsonGenerator g, MediaType type, byte[] body) throws IOException, BadRequestBody {

@@ -35,7 +35,7 @@ final class FailureLog {
     void flush() {
         long hidden = suppressed.getAndSet(0);
         if (hidden > 0) {
-            log.warn("{} more async delivery failures since the last report", hidden);
+            log.warn("{} more failures since the last report", hidden);
         }
     }
 }

@@ -1,9 +1,11 @@
 package dev.kongjava.kafkaupstream;
 
 import dev.kongjava.pluginserver.pdk.Kong;
+import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -17,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstreamHandler.class);
+    /** A failure repeats per request (a broker outage, a flood of bodies): one line per interval per instance. */
+    private final FailureLog failures = new FailureLog(LOG, Duration.ofSeconds(10));
 
     private final KafkaUpstreamConfig config;
     private final RequestReader reader;
@@ -41,36 +45,57 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
 
     /** Answers the request; returns the status it answered with. */
     private int handle(Kong kong) {
-        CapturedRequest request = reader.read(kong);
-        List<ProducerRecord<byte[], byte[]>> records;
+        SendResult result;
         try {
-            records = Records.build(request, config);
-        } catch (BadRequestBody e) {
-            Replies.error(kong, 400, e.getMessage());
-            return 400;
+            result = send(reader.read(kong)).get();
+        } catch (ServerBusyException e) {
+            // the body did not fit the server's budget for requests in flight: it was never kept
+            result = SendResult.busy(e.getMessage());
         }
-        SharedProducer shared;
-        try {
-            shared = producer();
-        } catch (KongCertificates.Unavailable e) {
-            LOG.error("{}", e.getMessage());
-            Replies.error(kong, 500, e.getMessage());
-            return 500;
-        } catch (KafkaException e) {
-            // e.g. no bootstrap host resolves: the original's "could not create a Kafka Producer"
-            String error = "could not create a Kafka producer from the configuration: " + rootMessage(e);
-            LOG.error("{}", error);
-            Replies.error(kong, 500, error);
-            return 500;
-        }
-        SendResult result = config.producer().async() ? shared.sendAsync(records) : shared.sendSync(records);
         if (result.ok()) {
             Replies.sent(kong);
         } else {
-            LOG.warn("request not sent to topic {}: {} ({})", records.get(0).topic(), result.error(), result.detail());
+            if (result.status() >= 500) {
+                failures.failed("request not sent to topic " + config.topic() + ": " + result.error()
+                        + (result.detail() == null ? "" : " (" + result.detail() + ")"));
+            }
             Replies.error(kong, result.status(), result.error(config.returnErrorMessage()));
         }
         return result.status();
+    }
+
+    /**
+     * Builds the records and hands them to the producer within the plugin's {@link BuildBudget}, so
+     * the memory of messages being built is bounded whatever the number of requests; returns the
+     * outcome, or (sync) the wait for the broker's acknowledgement, which needs no budget.
+     */
+    private Supplier<SendResult> send(CapturedRequest request) {
+        long body = request.body() == null ? 0 : request.body().length;
+        long reserved = BuildBudget.estimate(body, config.producer().bytesPerRequest());
+        if (!plugin.builds().tryReserve(reserved)) {
+            return () -> SendResult.busy(plugin.builds().used() + " bytes of messages are being built");
+        }
+        try {
+            List<ProducerRecord<byte[], byte[]>> records = Records.build(request, config);
+            SharedProducer shared = producer();
+            if (config.producer().async()) {
+                SendResult result = shared.sendAsync(records);
+                return () -> result;
+            }
+            return shared.startSync(records)::await;
+        } catch (BadRequestBody e) {
+            return () -> new SendResult(400, e.getMessage(), null);
+        } catch (MessageTooLarge e) {
+            return () -> new SendResult(413, e.getMessage(), null);
+        } catch (KongCertificates.Unavailable | ProducerPool.TooManyProducers e) {
+            return () -> new SendResult(500, e.getMessage(), null);
+        } catch (KafkaException e) {
+            // e.g. no bootstrap host resolves: the original's "could not create a Kafka Producer"
+            return () -> new SendResult(500, "could not create a Kafka producer from the configuration: "
+                    + rootMessage(e), null);
+        } finally {
+            plugin.builds().release(reserved);
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -85,7 +110,7 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
      * The instance's producer, acquired on first use: resolving certificates asks Kong's Admin API,
      * which should not happen while Kong waits for StartInstance.
      */
-    private SharedProducer producer() throws KongCertificates.Unavailable {
+    private SharedProducer producer() throws KongCertificates.Unavailable, ProducerPool.TooManyProducers {
         SharedProducer current = producer;
         if (current != null) {
             return current;

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -25,8 +26,11 @@ public final class KafkaUpstreamPlugin {
             "PEM file of CAs trusted for broker certificates (default: the JVM's trust store)");
     static final ServerFlag METRICS_PORT = new ServerFlag("metrics-port", "port",
             "serve Prometheus metrics on http://127.0.0.1:<port>/metrics (default: off)");
+    static final ServerFlag MAX_PRODUCERS = new ServerFlag("max-producers", "n",
+            "distinct Kafka producers at once, 16 MiB of buffer each (default " + ProducerPool.DEFAULT_MAX_PRODUCERS + ")");
 
     private final ProducerPool pool;
+    private final BuildBudget builds = new BuildBudget(BuildBudget.DEFAULT_BYTES);
     private volatile KongCertificates certificates;
     private volatile String caBundle;
     private volatile MetricsServer metricsServer;
@@ -45,7 +49,7 @@ public final class KafkaUpstreamPlugin {
                 .version("0.2.0")
                 .priority(751)
                 .schema(KafkaUpstreamSchema.SCHEMA)
-                .flag(ADMIN_URL).flag(ADMIN_TOKEN_FILE).flag(CA_BUNDLE).flag(METRICS_PORT)
+                .flag(ADMIN_URL).flag(ADMIN_TOKEN_FILE).flag(CA_BUNDLE).flag(METRICS_PORT).flag(MAX_PRODUCERS)
                 .onServerStart(this::start)
                 .handler(KafkaUpstreamHandler.class, context -> newInstance(context.config()))
                 .build();
@@ -57,12 +61,22 @@ public final class KafkaUpstreamPlugin {
         String token = flags.containsKey(ADMIN_TOKEN_FILE.name()) ? read(flags, ADMIN_TOKEN_FILE).strip() : null;
         certificates = new KongCertificates(admin, token);
         caBundle = flags.containsKey(CA_BUNDLE.name()) ? read(flags, CA_BUNDLE) : null;
+        if (flags.containsKey(MAX_PRODUCERS.name())) {
+            pool.maxProducers(number(MAX_PRODUCERS, flags.get(MAX_PRODUCERS.name()), 1, 10_000));
+        }
         if (flags.containsKey(METRICS_PORT.name())) {
-            metricsServer = MetricsServer.start(port(flags.get(METRICS_PORT.name())), pool.metrics());
+            metricsServer = MetricsServer.start(number(METRICS_PORT, flags.get(METRICS_PORT.name()), 0, 65535),
+                    pool.metrics());
         }
         return () -> {
             if (metricsServer != null) {
                 metricsServer.close();
+            }
+            // The server's shutdown timeout is over: what producers still hold fails now, is
+            // counted and logged, and the server exits non-zero when anything accepted was lost.
+            Losses lost = pool.closeAllNow(Duration.ofSeconds(2));
+            if (lost.total() > 0) {
+                throw new IllegalStateException(lost.toString());
             }
         };
     }
@@ -76,16 +90,17 @@ public final class KafkaUpstreamPlugin {
         }
     }
 
-    private static int port(String value) {
+    private static int number(ServerFlag flag, String value, int min, int max) {
         try {
-            int port = Integer.parseInt(value);
-            if (port >= 0 && port <= 65535) {
-                return port;
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("--" + METRICS_PORT.name() + " needs a port number, got '" + value + "'");
+        throw new IllegalArgumentException("--" + flag.name() + " needs a number from " + min + " to " + max
+                + ", got '" + value + "'");
     }
 
     private KafkaUpstreamHandler newInstance(ConfigValues values) {
@@ -97,6 +112,10 @@ public final class KafkaUpstreamPlugin {
 
     ProducerPool pool() {
         return pool;
+    }
+
+    BuildBudget builds() {
+        return builds;
     }
 
     /** The port the metrics endpoint listens on, or -1 (tests pass port 0 and ask). */

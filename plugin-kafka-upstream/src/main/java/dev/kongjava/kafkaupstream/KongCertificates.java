@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,14 +38,24 @@ final class KongCertificates {
 
     private record Entry(JsonNode entity, String failure, long expiresNanos) {}
 
+    /** The Admin API without userinfo: what requests go to, and what messages may show. */
     private final URI adminUrl;
+    /** {@code Basic <base64>} from the URL's userinfo, or null. */
+    private final String basicAuth;
     private final String token;
     private final HttpClient http;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
-    /** @param token the Kong-Admin-Token header value (Kong Enterprise RBAC), or null */
+    /**
+     * @param adminUrl the Admin API; userinfo in it ({@code http://user:password@host:8001}) is sent
+     *     as HTTP basic authentication (e.g. for a proxy in front of the Admin API) and never shown
+     * @param token the Kong-Admin-Token header value (Kong Enterprise RBAC), or null
+     */
     KongCertificates(URI adminUrl, String token) {
-        this.adminUrl = adminUrl;
+        String userInfo = adminUrl.getRawUserInfo();
+        this.basicAuth = userInfo == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        this.adminUrl = withoutUserInfo(adminUrl);
         this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -101,6 +114,9 @@ final class KongCertificates {
         if (token != null) {
             request.header("Kong-Admin-Token", token);
         }
+        if (basicAuth != null) {
+            request.header("Authorization", basicAuth);
+        }
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -119,4 +135,13 @@ final class KongCertificates {
         return response.body();
     }
 
+    /** The URL with its userinfo (credentials) removed, everything else as given. */
+    static URI withoutUserInfo(URI url) {
+        if (url.getRawUserInfo() == null) {
+            return url;
+        }
+        String text = url.toString();
+        int at = text.indexOf(url.getRawUserInfo() + "@");
+        return URI.create(text.substring(0, at) + text.substring(at + url.getRawUserInfo().length() + 1));
+    }
 }

@@ -39,6 +39,6 @@ final class PoolKey {
 
     @Override
     public String toString() {
-        return clusterName != null ? "cluster_name " + clusterName : settings.toString();
+        return clusterName != null ? "cluster_name " + ProducerSettings.capped(clusterName) : settings.toString();
     }
 }

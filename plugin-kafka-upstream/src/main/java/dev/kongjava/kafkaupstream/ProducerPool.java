@@ -1,7 +1,11 @@
 package dev.kongjava.kafkaupstream;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,9 +37,27 @@ final class ProducerPool {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<PoolKey, Entry> entries = new HashMap<>();
+    /** Producers removed from {@link #entries} whose close (a flush) is still running. */
+    private final Set<SharedProducer> closing = ConcurrentHashMap.newKeySet();
+    /** Everything lost by producers while they closed, for the shutdown's verdict. */
+    private final Losses lost = new Losses();
     private final AtomicInteger created = new AtomicInteger();
     private final Function<Map<String, Object>, Producer<byte[], byte[]>> factory;
     private final Metrics metrics = new Metrics();
+    private volatile int maxProducers = DEFAULT_MAX_PRODUCERS;
+
+    /** Each holds up to {@link ProducerSettings#BUFFER_MEMORY} and a network thread: 16 of them 256 MiB. */
+    static final int DEFAULT_MAX_PRODUCERS = 16;
+
+    /** More distinct producers than this cannot be created (configs that would need one fail to start). */
+    static final class TooManyProducers extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        TooManyProducers(int limit) {
+            super("the plugin server already runs " + limit + " Kafka producers, its limit (--max-producers); "
+                    + "a config whose producer settings differ from theirs cannot get one", null, false, false);
+        }
+    }
 
     ProducerPool() {
         this(KafkaProducer::new);
@@ -51,6 +73,11 @@ final class ProducerPool {
         return metrics;
     }
 
+    /** Sets the limit on distinct producers (the server's {@code --max-producers}). */
+    void maxProducers(int limit) {
+        maxProducers = limit;
+    }
+
     private java.util.List<Metrics.ProducerState> states() {
         lock.lock();
         try {
@@ -61,18 +88,22 @@ final class ProducerPool {
     }
 
     /** The shared producer for {@code key}, created on first use; pair with {@link #release}. */
-    SharedProducer acquire(PoolKey key) {
+    SharedProducer acquire(PoolKey key) throws TooManyProducers {
         lock.lock();
         try {
             Entry entry = entries.get(key);
             if (entry == null) {
+                if (entries.size() >= maxProducers) {
+                    throw new TooManyProducers(maxProducers);
+                }
                 String clientId = "kong-kafka-upstream-" + created.incrementAndGet()
-                        + (key.clusterName == null ? "" : "-" + key.clusterName);
+                        + (key.clusterName == null ? "" : "-" + key.clusterName.substring(0, Math.min(64,
+                                key.clusterName.length())));
                 Producer<byte[], byte[]> producer = factory.apply(key.settings.toMap(clientId));
                 entry = new Entry(key, new SharedProducer(clientId, producer, key.maxInFlight,
                         ((Number) key.settings.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(),
                         ((Number) key.settings.get(ProducerConfig.MAX_BLOCK_MS_CONFIG)).longValue(),
-                        new AsyncHealth(key.health), metrics));
+                        new AsyncHealth(key.health), metrics, lost));
                 entries.put(key, entry);
                 LOG.info("producer {} created with {}", clientId, key.settings);
             } else if (entry.key.differsFrom(key)) {
@@ -98,7 +129,32 @@ final class ProducerPool {
         } finally {
             lock.unlock();
         }
-        entry.producer.close(flushTimeout); // outside the lock: a flush may take a while
+        closing.add(entry.producer);
+        try {
+            entry.producer.close(flushTimeout); // outside the lock: a flush may take a while
+        } finally {
+            closing.remove(entry.producer);
+        }
+    }
+
+    /**
+     * The end of a shutdown: every producer still open or still flushing is closed at once, its
+     * undelivered records failing now; returns everything producers lost while closing in this
+     * process (count per topic and the first error), empty when nothing was.
+     */
+    Losses closeAllNow(Duration callbacks) {
+        List<SharedProducer> open = new ArrayList<>(closing);
+        lock.lock();
+        try {
+            entries.values().forEach(e -> open.add(e.producer));
+            entries.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (SharedProducer producer : open) {
+            producer.forceClose(callbacks);
+        }
+        return lost;
     }
 
     /** Totals over the open producers: what they delivered, what failed, what is in flight. */

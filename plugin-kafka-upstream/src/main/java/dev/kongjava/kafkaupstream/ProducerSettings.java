@@ -19,6 +19,12 @@ final class ProducerSettings {
             SaslConfigs.SASL_JAAS_CONFIG, SslConfigs.SSL_KEYSTORE_KEY_CONFIG, SslConfigs.SSL_KEY_PASSWORD_CONFIG,
             SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG);
 
+    /**
+     * What one producer may hold (Kafka's default is 32 MiB); a producer keeps what it once used, so
+     * the server's worst case is this times {@code --max-producers} (see KafkaUpstreamPlugin).
+     */
+    static final long BUFFER_MEMORY = 16L * 1024 * 1024;
+
     private final Map<String, Object> values;
 
     private ProducerSettings(Map<String, Object> values) {
@@ -48,6 +54,7 @@ final class ProducerSettings {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, pc.bytesPerRequest());
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, (int) Math.min((long) pc.messagesPerRequest() * 1024, pc.bytesPerRequest()));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, pc.compression());
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_MEMORY);
         p.put(CommonClientConfigs.CONNECTIONS_MAX_IDLE_MS_CONFIG, (long) c.keepalive());
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, (long) c.timeout());
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, (long) c.timeout());
@@ -99,9 +106,13 @@ final class ProducerSettings {
                 + (sasl.tokenAuth() ? " tokenauth=\"true\"" : "") + ";";
     }
 
-    /** JAAS values are double-quoted; a quote or backslash inside must be escaped. */
-    private static String quote(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    /**
+     * JAAS values are double-quoted strings read by Kafka's tokenizer: a quote or backslash inside
+     * must be escaped, and a line break would end the string (the rest then read as a broken
+     * option), so CR and LF travel as the escapes the tokenizer turns back into them.
+     */
+    static String quote(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r");
     }
 
     /** The settings for {@code new KafkaProducer(...)}, with a client id added. */
@@ -125,10 +136,15 @@ final class ProducerSettings {
         return values.hashCode();
     }
 
+    /** Values come from a config (e.g. many long host names): a log line shows at most 200 characters of one. */
+    static String capped(String value) {
+        return value.length() <= 200 ? value : value.substring(0, 200) + "... (" + value.length() + " characters)";
+    }
+
     @Override
     public String toString() {
         Map<String, Object> shown = new TreeMap<>(values);
-        shown.replaceAll((k, v) -> SECRET_KEYS.contains(k) ? "[hidden]" : v);
+        shown.replaceAll((k, v) -> SECRET_KEYS.contains(k) ? "[hidden]" : capped(String.valueOf(v)));
         return shown.toString();
     }
 }

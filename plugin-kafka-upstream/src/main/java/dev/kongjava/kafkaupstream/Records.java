@@ -13,14 +13,20 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 /**
  * Turns a captured request into the records to produce: the value (envelope or raw body), the key
  * from a query argument, record headers, and one record per target topic. A pure function; a
- * request that asks for a topic it may not use gets a {@link BadRequestBody} and nothing is sent.
+ * request that asks for a topic it may not use gets a {@link BadRequestBody}, one whose body or
+ * message is over the producer's limit a {@link MessageTooLarge}, and nothing is sent.
  */
 final class Records {
     private Records() {}
 
     static List<ProducerRecord<byte[], byte[]>> build(CapturedRequest request, KafkaUpstreamConfig c)
-            throws BadRequestBody {
-        byte[] value = c.messageFormat() == MessageFormat.ENVELOPE ? Envelope.build(request, c.forward()) : request.body();
+            throws BadRequestBody, MessageTooLarge {
+        int limit = c.producer().bytesPerRequest();
+        if (request.body() != null && request.body().length > limit) {
+            throw MessageTooLarge.body(request.body().length, limit); // before anything is built from it
+        }
+        byte[] value = c.messageFormat() == MessageFormat.ENVELOPE
+                ? Envelope.build(request, c.forward(), limit) : request.body();
         List<Header> headers = new ArrayList<>(c.headerRules().select(request.headers()));
         if (c.messageFormat() == MessageFormat.BODY && request.contentType() != null) {
             headers.add(new RecordHeader("content-type", request.contentType().getBytes(StandardCharsets.UTF_8)));

@@ -23,8 +23,14 @@ record SendResult(int status, String error, String detail) {
         return status == 200;
     }
 
-    static SendResult bufferFull(int limit) {
-        return new SendResult(503, "the async buffer of " + limit + " messages is full; try again later", null);
+    /** @param limit the limit that was reached, e.g. "50000 messages" */
+    static SendResult bufferFull(String limit) {
+        return new SendResult(503, "the async buffer of " + limit + " is full; try again later", null);
+    }
+
+    /** The plugin server cannot take the request now (memory bounds); {@code detail} says which. */
+    static SendResult busy(String detail) {
+        return new SendResult(503, "the plugin server holds too many requests right now; try again later", detail);
     }
 
     static SendResult gated(int failures) {

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,16 +35,26 @@ final class SharedProducer {
     private final Metrics metrics;
     private final String clientId;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong bytesInFlight = new AtomicLong();
+    private final long maxBytesInFlight;
     private final LongAdder delivered = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final FailureLog failureLog = new FailureLog(LOG, Duration.ofSeconds(10));
+    /** Set when the producer starts closing: from then on a failed record is a lost one. */
+    private volatile boolean closing;
+    private final Losses lost = new Losses();
+    /** The pool's tally of everything lost while closing, for the shutdown's verdict. */
+    private final Losses poolLosses;
 
     SharedProducer(String clientId, Producer<byte[], byte[]> producer, int maxInFlight, long deliveryTimeoutMs,
-            long maxBlockMs, AsyncHealth health, Metrics metrics) {
+            long maxBlockMs, AsyncHealth health, Metrics metrics, Losses poolLosses) {
+        this.poolLosses = poolLosses;
         this.clientId = clientId;
         this.producer = producer;
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
+        // half of buffer.memory: batches round records up to batch.size, and a full buffer would block
+        this.maxBytesInFlight = ProducerSettings.BUFFER_MEMORY / 2;
         this.syncWaitMillis = deliveryTimeoutMs + maxBlockMs + SYNC_MARGIN_MS;
         this.health = health;
     }
@@ -65,17 +76,30 @@ final class SharedProducer {
             default -> { }
         }
         int n = records.size();
+        long bytes = 0;
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            bytes += size(record);
+        }
         if (inFlight.addAndGet(n) > maxInFlight) {
             inFlight.addAndGet(-n);
-            return SendResult.bufferFull(maxInFlight);
+            return SendResult.bufferFull(maxInFlight + " messages");
+        }
+        if (bytesInFlight.addAndGet(bytes) > maxBytesInFlight) {
+            inFlight.addAndGet(-n);
+            bytesInFlight.addAndGet(-bytes);
+            return SendResult.bufferFull(maxBytesInFlight + " bytes");
         }
         List<Future<RecordMetadata>> futures = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ProducerRecord<byte[], byte[]> record = records.get(i);
+            long recordBytes = size(record);
             try {
-                futures.add(producer.send(record, (metadata, error) -> completed(record.topic(), error)));
+                futures.add(producer.send(record, (metadata, error) -> completed(record.topic(), recordBytes, error)));
             } catch (RuntimeException e) {
-                inFlight.addAndGet(-(n - i)); // this one and the ones never handed over
+                for (int j = i; j < n; j++) { // this one and the ones never handed over
+                    inFlight.decrementAndGet();
+                    bytesInFlight.addAndGet(-size(records.get(j)));
+                }
                 countFailure(record.topic());
                 health.failed();
                 return SendResult.failure(e, record.topic());
@@ -103,25 +127,52 @@ final class SharedProducer {
 
     /** Sync: answer once the broker acknowledged every record (per acks) or one definitely failed. */
     SendResult sendSync(List<ProducerRecord<byte[], byte[]>> records) {
+        return startSync(records).await();
+    }
+
+    /**
+     * The first half of a sync send: hands every record to the producer (which copies it into its
+     * buffer) and returns at once; {@link SyncSend#await()} waits for the acknowledgements. The
+     * caller no longer needs its copy of the records in between.
+     */
+    SyncSend startSync(List<ProducerRecord<byte[], byte[]>> records) {
         List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
-        SendResult result = SendResult.SENT;
+        List<String> topics = new ArrayList<>(records.size());
+        SendResult refused = SendResult.SENT;
         for (ProducerRecord<byte[], byte[]> record : records) {
             try {
                 futures.add(producer.send(record));
+                topics.add(record.topic());
             } catch (RuntimeException e) {
                 countFailure(record.topic());
-                result = SendResult.failure(e, record.topic());
-                futures.add(null);
+                refused = refused.ok() ? SendResult.failure(e, record.topic()) : refused;
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(syncWaitMillis);
-        for (int i = 0; i < futures.size(); i++) {
-            if (futures.get(i) != null) {
-                SendResult one = await(futures.get(i), records.get(i).topic(), deadline);
+        return new SyncSend(futures, topics, refused);
+    }
+
+    /** Records handed over in sync mode, and the first refusal among them if there was one. */
+    final class SyncSend {
+        private final List<Future<RecordMetadata>> futures;
+        private final List<String> topics;
+        private final SendResult refused;
+
+        private SyncSend(List<Future<RecordMetadata>> futures, List<String> topics, SendResult refused) {
+            this.futures = futures;
+            this.topics = topics;
+            this.refused = refused;
+        }
+
+        /** Waits for every acknowledgement, at most delivery.timeout.ms + max.block.ms + 1 s in all. */
+        SendResult await() {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(syncWaitMillis);
+            SendResult result = refused;
+            for (int i = 0; i < futures.size(); i++) {
+                SendResult one = SharedProducer.this.await(futures.get(i), topics.get(i), deadline);
                 result = result.ok() ? one : result;
             }
+            return result;
         }
-        return result;
     }
 
     private SendResult await(Future<RecordMetadata> future, String topic, long deadline) {
@@ -141,8 +192,18 @@ final class SharedProducer {
         }
     }
 
-    private void completed(String topic, Exception error) {
+    /** What a record takes in the producer's buffer, about: key, value and headers. */
+    private static long size(ProducerRecord<byte[], byte[]> record) {
+        long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        for (org.apache.kafka.common.header.Header h : record.headers()) {
+            size += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        return size;
+    }
+
+    private void completed(String topic, long bytes, Exception error) {
         inFlight.decrementAndGet();
+        bytesInFlight.addAndGet(-bytes);
         if (error == null) {
             countDelivery(topic);
             health.delivered();
@@ -150,8 +211,13 @@ final class SharedProducer {
         }
         countFailure(topic);
         health.failed();
-        failureLog.failed("async delivery to topic " + topic + " failed: " + SendResult.failure(error, topic).error()
-                + " (" + error.getClass().getSimpleName() + ": " + error.getMessage() + ")");
+        String text = SendResult.failure(error, topic).error() + " (" + error.getClass().getSimpleName() + ": "
+                + error.getMessage() + ")";
+        if (closing) {
+            lost.add(topic, text);
+            poolLosses.add(topic, text);
+        }
+        failureLog.failed("async delivery to topic " + topic + " failed: " + text);
     }
 
     private void countDelivery(String topic) {
@@ -185,9 +251,43 @@ final class SharedProducer {
         return health.gated();
     }
 
-    /** Flushes what was accepted (bounded) and closes the producer. */
+    /**
+     * Flushes what was accepted (bounded by {@code timeout}) and closes the producer; what could not
+     * be delivered fails, is counted (also in the pool's losses) and logged.
+     */
     void close(Duration timeout) {
+        closing = true;
         producer.close(timeout);
+        closed(Duration.ofSeconds(2));
+    }
+
+    /**
+     * Closes the producer at once (shutdown ran out of time): every record not yet delivered fails
+     * now. May run while another thread is still in {@link #close(Duration)}.
+     */
+    void forceClose(Duration callbacks) {
+        closing = true;
+        producer.close(Duration.ZERO);
+        closed(callbacks);
+    }
+
+    /** Waits (bounded) until every accepted record's callback ran, then logs what was lost. */
+    private void closed(Duration callbacks) {
+        long deadline = System.nanoTime() + callbacks.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         failureLog.flush();
+        if (inFlight.get() > 0) {
+            LOG.error("producer {} closed with {} records whose outcome Kafka never reported", clientId, inFlight.get());
+        }
+        if (lost.total() > 0) {
+            LOG.error("producer {}: {}", clientId, lost);
+        }
     }
 }

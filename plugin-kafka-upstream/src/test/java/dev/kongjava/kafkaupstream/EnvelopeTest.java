@@ -22,7 +22,7 @@ class EnvelopeTest {
         MultiMap headers = MultiMap.fromKong(contentType == null ? Map.of("host", List.of("h"))
                 : Map.of("host", List.of("h"), "content-type", List.of(contentType)), true);
         CapturedRequest r = new CapturedRequest("POST", "/p?a=1", "a=1", headers, contentType, body);
-        return JSON.readTree(Envelope.build(r, forward));
+        return JSON.readTree(Envelope.build(r, forward, Integer.MAX_VALUE));
     }
 
     private static JsonNode build(String contentType, String body) throws Exception {
@@ -31,6 +31,18 @@ class EnvelopeTest {
 
     private static JsonNode json(String text) throws Exception {
         return JSON.readTree(text);
+    }
+
+    @Test
+    void aMessageThatWouldPassTheLimitStopsBeingBuiltAndIsTooLarge() throws Exception {
+        byte[] controls = new byte[1000]; // 1,000 bytes of \u0001: six times longer as JSON text
+        java.util.Arrays.fill(controls, (byte) 1);
+        MultiMap headers = MultiMap.fromKong(Map.of("content-type", List.of("text/plain")), true);
+        CapturedRequest r = new CapturedRequest("POST", "/", "", headers, "text/plain", controls);
+        MessageTooLarge e = assertThrows(MessageTooLarge.class, () -> Envelope.build(r, BODY, 2000));
+        assertEquals("the message built from the request is larger than producer_request_limits_bytes_per_request"
+                + " (2000 bytes)", e.getMessage());
+        assertEquals(6026, Envelope.build(r, BODY, 6026).length, "a message exactly at the limit is built");
     }
 
     @Test
@@ -123,15 +135,15 @@ class EnvelopeTest {
                 + "\"uri_args\":{\"key1\":\"value1\",\"k\":[\"1\",\"2\"],\"flag\":true,\"e\":\"\"},"
                 + "\"headers\":{\"host\":\"h\",\"x-multi\":[\"1\",\"2\"],\"content-type\":\"application/json\"},"
                 + "\"body\":\"{\\\"foo\\\":\\\"bar\\\"}\",\"body_args\":{\"foo\":\"bar\"}}"),
-                JSON.readTree(Envelope.build(r, ALL)));
+                JSON.readTree(Envelope.build(r, ALL, Integer.MAX_VALUE)));
     }
 
     @Test
     void onlyTheForwardedPartsAppear() throws Exception {
         CapturedRequest r = new CapturedRequest("GET", "/kafka", "", null, null, null);
-        assertEquals(json("{\"method\":\"GET\"}"), JSON.readTree(Envelope.build(r, new Forward(true, false, false, false))));
+        assertEquals(json("{\"method\":\"GET\"}"), JSON.readTree(Envelope.build(r, new Forward(true, false, false, false), Integer.MAX_VALUE)));
         assertEquals(json("{\"uri\":\"/kafka\",\"uri_args\":{}}"),
-                JSON.readTree(Envelope.build(r, new Forward(false, true, false, false))));
+                JSON.readTree(Envelope.build(r, new Forward(false, true, false, false), Integer.MAX_VALUE)));
     }
 
     private static byte[] concat(byte[]... parts) {

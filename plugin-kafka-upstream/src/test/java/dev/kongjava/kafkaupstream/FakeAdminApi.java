@@ -16,12 +16,14 @@ final class FakeAdminApi implements AutoCloseable {
     private final Map<String, Map<String, String>> certificates = new ConcurrentHashMap<>();
     final AtomicInteger requests = new AtomicInteger();
     volatile String lastToken;
+    volatile String lastAuthorization;
 
     FakeAdminApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
             lastToken = exchange.getRequestHeaders().getFirst("Kong-Admin-Token");
+            lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
             Map<String, String> cert = certificates.get(exchange.getRequestURI().getPath());
             byte[] body = cert == null ? "{\"message\":\"Not found\"}".getBytes(StandardCharsets.UTF_8)
                     : new ObjectMapper().writeValueAsBytes(cert);

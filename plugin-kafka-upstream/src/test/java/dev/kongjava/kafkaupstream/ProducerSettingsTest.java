@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ class ProducerSettingsTest {
         expected.put("acks", "1");
         expected.put("batch.size", 204800);
         expected.put("bootstrap.servers", "k1:9092,[::1]:9093");
+        expected.put("buffer.memory", 16777216L);
         expected.put("client.id", "c");
         expected.put("compression.type", "none");
         expected.put("connections.max.idle.ms", 60000L);
@@ -66,6 +68,28 @@ class ProducerSettingsTest {
         assertEquals("PEM", s.get("ssl.truststore.type"));
         assertFalse(s.toString().contains("p\\\"w"), s.toString());
         assertTrue(s.toString().contains("sasl.jaas.config=[hidden]"), s.toString());
+    }
+
+    @Test
+    void anyCredentialTextReachesKafkasJaasParserIntact() {
+        java.util.Random random = new java.util.Random(42);
+        List<String> texts = new java.util.ArrayList<>(List.of("line1\nline2", "a\r\nb", "q\"uo\\te\\", "\\n", "tab\tend",
+                "x=y; required z=\"w\"", "\u00e9\u4e2d\ud83d\ude00", ""));
+        for (int i = 0; i < 200; i++) {
+            StringBuilder t = new StringBuilder();
+            for (int n = random.nextInt(20); n > 0; n--) {
+                t.append((char) random.nextInt(128));
+            }
+            texts.add(t.toString());
+        }
+        for (String text : texts) {
+            String jaas = ProducerSettings.jaas(new KafkaUpstreamConfig.Sasl("PLAIN", "u" + text, text, false));
+            Map<String, ?> options = org.apache.kafka.common.security.JaasContext.loadClientContext(
+                    Map.of("sasl.jaas.config", new org.apache.kafka.common.config.types.Password(jaas)))
+                    .configurationEntries().get(0).getOptions();
+            assertEquals("u" + text, options.get("username"), jaas);
+            assertEquals(text, options.get("password"), jaas);
+        }
     }
 
     @Test

@@ -12,10 +12,13 @@ import dev.kongjava.testkit.kafka.DelegationToken;
 import dev.kongjava.testkit.kafka.KafkaBroker;
 import dev.kongjava.testkit.kafka.Listener;
 import dev.kongjava.testkit.kafka.TlsMaterial;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,8 @@ class SecretsIT {
     private static final String SASL_PASSWORD = "Sasl-Pa55word-4f9c";
     private static final String WRONG_PASSWORD = "Wr0ng-Pa55word-8d1e";
     private static final String ADMIN_TOKEN = "Admin-T0ken-c3b7a1";
+    /** In the Admin URL's userinfo: sent as basic authentication, never shown. */
+    private static final String ADMIN_URL_PASSWORD = "Url-Pa55word-e6a2";
     /** Sync, with time for a cold server process's first TLS or SCRAM handshake on a busy machine. */
     private static final String SYNC = "\"producer_async\":false,\"producer_request_timeout\":10000,";
 
@@ -61,7 +66,7 @@ class SecretsIT {
             DelegationToken delegation = broker.createDelegationToken("bob", SASL_PASSWORD);
             List<String> replies = new ArrayList<>();
             try (UpstreamProcess server = UpstreamProcess.startLogging("debug", "-v", "--kafka-ca-bundle", ca.toString(),
-                    "--kong-admin-url", admin.url().toString(), "--kong-admin-token-file", token.toString());
+                    "--kong-admin-url", withUserInfo(admin.url()), "--kong-admin-token-file", token.toString());
                     FakeKong kong = FakeKong.connect(server.socket)) {
                 Map<String, Integer> statuses = new LinkedHashMap<>();
                 String sasl = Configs.config(broker.bootstrap(Listener.SASL_PLAINTEXT), topic(),
@@ -80,6 +85,8 @@ class SecretsIT {
                 assertEquals(Map.of("scram", 200, "wrong password, with Kafka's detail", 502, "delegation token", 200,
                         "mtls", 200), statuses, "replies " + replies);
                 assertEquals(ADMIN_TOKEN, admin.lastToken, "the Admin API got the token");
+                assertEquals("Basic " + Base64.getEncoder().encodeToString(("kong:" + ADMIN_URL_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8)), admin.lastAuthorization, "and the URL's userinfo");
 
                 assertTrue(server.sigterm(Duration.ofSeconds(20)) >= 0, "exited");
                 String log = server.log();
@@ -95,6 +102,32 @@ class SecretsIT {
                 Files.delete(files);
             }
         }
+    }
+
+    @Test
+    void credentialsInTheAdminUrlAppearNeitherInTheReplyNorInTheLogWhenTheAdminApiIsUnreachable() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        URI unreachable = URI.create("http://127.0.0.1:" + closedPort);
+        try (UpstreamProcess server = UpstreamProcess.startLogging("debug", "-v", "--kong-admin-url",
+                withUserInfo(unreachable));
+                FakeKong kong = FakeKong.connect(server.socket)) {
+            List<String> replies = new ArrayList<>();
+            assertEquals(500, send(kong, Configs.config(broker.bootstrap(Listener.MTLS), topic(),
+                    SYNC + "\"security\":{\"ssl\":true,\"certificate_id\":\"" + CERT_ID + "\"}"), replies));
+            assertEquals("{\"message\":\"Internal Server Error\",\"error\":\"could not load certificate " + CERT_ID
+                    + ": Kong Admin API at " + unreachable + " is unreachable (ConnectException)\"}", replies.get(0));
+            assertTrue(server.sigterm(Duration.ofSeconds(20)) >= 0, "exited");
+            assertTrue(server.log().contains("127.0.0.1:" + closedPort), server.log());
+            assertFalse(server.log().contains(ADMIN_URL_PASSWORD), server.log());
+        }
+    }
+
+    /** {@code url} with {@code kong:<password>@} in front of its host. */
+    private static String withUserInfo(URI url) {
+        return url.toString().replace("://", "://kong:" + ADMIN_URL_PASSWORD + "@");
     }
 
     @Test
@@ -116,6 +149,7 @@ class SecretsIT {
         secrets.put("a wrong SASL password", WRONG_PASSWORD);
         secrets.put("the delegation token HMAC", delegation.hmacBase64());
         secrets.put("the Admin API token", ADMIN_TOKEN);
+        secrets.put("the password in the Admin API URL", ADMIN_URL_PASSWORD);
         int line = 0;
         for (String pem : List.of(tls.clientPrivateKeyPem(), PemKeys.toPkcs8Pem(tls.clientPrivateKeyPem()))) {
             for (String l : pem.split("\n")) {

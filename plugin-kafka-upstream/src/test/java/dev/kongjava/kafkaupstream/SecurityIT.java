@@ -2,6 +2,7 @@ package dev.kongjava.kafkaupstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
@@ -12,7 +13,12 @@ import dev.kongjava.testkit.kafka.TlsMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +74,26 @@ class SecurityIT {
     private static String sasl(String mechanism, String user, String password, boolean token) {
         return "\"authentication\":{\"strategy\":\"sasl\",\"mechanism\":\"" + mechanism + "\",\"user\":\"" + user
                 + "\",\"password\":\"" + password + "\",\"tokenauth\":" + token + "}";
+    }
+
+    @Test
+    void aPasswordWithLineBreaksQuotesAndBackslashesLogsInIntact() throws Exception {
+        String password = "line1\nline2\r\n\"quoted\" back\\slash; x=\"y\"";
+        try (Admin kafka = Admin.create(broker.clientProperties(Listener.PLAINTEXT))) {
+            kafka.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("eve",
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), password))).all().get();
+            EventuallyAssert.within(Duration.ofSeconds(10), () -> assertTrue(scramUserKnown(kafka, "eve")));
+        }
+        String inJson = password.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r");
+        assertDelivered(Listener.SASL_PLAINTEXT, sasl("SCRAM-SHA-256", "eve", inJson, false));
+    }
+
+    private static boolean scramUserKnown(Admin kafka, String user) {
+        try {
+            return !kafka.describeUserScramCredentials(List.of(user)).all().get().isEmpty();
+        } catch (Exception e) {
+            return false; // not there yet
+        }
     }
 
     @Test

@@ -34,6 +34,6 @@ class SendResultTest {
     @Test
     void aFullBufferIsA503() {
         assertEquals(new SendResult(503, "the async buffer of 7 messages is full; try again later", null),
-                SendResult.bufferFull(7));
+                SendResult.bufferFull("7 messages"));
     }
 }

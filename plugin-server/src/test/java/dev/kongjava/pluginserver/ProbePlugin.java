@@ -3,6 +3,7 @@ package dev.kongjava.pluginserver;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.MultiMap;
 import dev.kongjava.pluginserver.pdk.PdkException;
+import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
 import dev.kongjava.pluginserver.plugin.LogPhase;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
@@ -76,7 +77,7 @@ public final class ProbePlugin implements AccessPhase, LogPhase, AutoCloseable {
                     kong.request().getRawBody();
                 } catch (PdkException e) {
                     events.add(e.getMessage());
-                    kong.response().exit(500, e.getMessage());
+                    kong.response().exit(e instanceof ServerBusyException ? 503 : 500, e.getMessage());
                 }
             }
             case "json" -> kong.response().exitJson(201, Map.of("ok", true), Map.of("X-Probe", List.of("a", "b")));

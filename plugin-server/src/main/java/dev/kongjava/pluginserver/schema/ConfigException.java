@@ -1,8 +1,10 @@
 package dev.kongjava.pluginserver.schema;
 
+import dev.kongjava.pluginserver.internal.LogText;
+
 /**
  * A plugin config that does not satisfy its schema. The message names the plugin, the field, the
- * offending value (masked for secrets) and the rule, e.g.
+ * offending value (masked for secrets, cut to {@value LogText#MAX_QUOTED} characters) and the rule, e.g.
  * {@code Invalid value 0 for configuration timeout of plugin kafka-upstream: value should be between 1 and 3600000}.
  */
 public final class ConfigException extends RuntimeException {
@@ -12,7 +14,8 @@ public final class ConfigException extends RuntimeException {
 
     /** A field-level problem; {@code shownValue} is already rendered (and masked if secret). */
     public ConfigException(String plugin, String field, String shownValue, String rule) {
-        super("Invalid value " + shownValue + " for configuration " + field + " of plugin " + plugin + ": " + rule);
+        super("Invalid value " + LogText.cap(shownValue) + " for configuration " + LogText.cap(field) + " of plugin "
+                + plugin + ": " + rule);
         this.field = field;
     }
 

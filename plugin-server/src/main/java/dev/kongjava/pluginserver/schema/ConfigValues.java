@@ -1,5 +1,7 @@
 package dev.kongjava.pluginserver.schema;
 
+import dev.kongjava.pluginserver.internal.LogText;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -130,6 +132,25 @@ public final class ConfigValues {
     /** The config with secrets masked. */
     @Override
     public String toString() {
-        return toMap(true).toString();
+        return capped(toMap(true)).toString();
+    }
+
+    /** For logs: every string cut to {@link LogText#MAX_QUOTED} characters, so no value makes a line long. */
+    private static Object capped(Object value) {
+        if (value instanceof String s) {
+            return LogText.cap(s);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k instanceof String s ? LogText.cap(s) : k, capped(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            return list.size() > LogText.MAX_ITEMS
+                    ? List.of(list.subList(0, LogText.MAX_ITEMS).stream().map(ConfigValues::capped).toList(),
+                            "... (" + list.size() + " items)")
+                    : list.stream().map(ConfigValues::capped).toList();
+        }
+        return value;
     }
 }

@@ -21,7 +21,8 @@ final class CommandLine {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
     private static final Set<String> VALUE_OPTIONS = Set.of("kong-prefix", "p", "socket", "socket-mode",
-            "allow-uid", "instance-idle-timeout", "event-timeout", "shutdown-timeout", "max-message-size");
+            "allow-uid", "instance-idle-timeout", "event-timeout", "shutdown-timeout", "max-message-size",
+            "max-bytes-in-flight", "max-events", "max-instances");
 
     /** Thrown for unusable input; the message is shown above the usage text. */
     static final class UsageException extends Exception {
@@ -44,6 +45,10 @@ final class CommandLine {
     Duration eventTimeout = ServerOptions.DEFAULT_EVENT_TIMEOUT;
     Duration shutdownTimeout = ServerOptions.DEFAULT_SHUTDOWN_TIMEOUT;
     long maxMessageBytes = ServerOptions.DEFAULT_MAX_MESSAGE_BYTES;
+    /** Null until given: then the default grows with --max-message-size (see {@link #maxBytesInFlight()}). */
+    Long maxBytesInFlight;
+    int maxEvents = ServerOptions.DEFAULT_MAX_EVENTS;
+    int maxInstances = ServerOptions.DEFAULT_MAX_INSTANCES;
     boolean exitWithParent;
     final Map<String, String> flags = new HashMap<>();
 
@@ -96,8 +101,29 @@ final class CommandLine {
             case "event-timeout" -> eventTimeout = duration(arg, value);
             case "shutdown-timeout" -> shutdownTimeout = duration(arg, value);
             case "max-message-size" -> maxMessageBytes = size(arg, value);
+            case "max-bytes-in-flight" -> maxBytesInFlight = size(arg, value);
+            case "max-events" -> maxEvents = count(arg, value);
+            case "max-instances" -> maxInstances = count(arg, value);
             default -> flags.put(name, value); // a plugin flag: parse() checked the name
         }
+    }
+
+    /** The budget given, else the default or four times --max-message-size, whichever is larger. */
+    long maxBytesInFlight() {
+        return maxBytesInFlight != null ? maxBytesInFlight
+                : Math.max(ServerOptions.DEFAULT_MAX_BYTES_IN_FLIGHT, 4 * maxMessageBytes);
+    }
+
+    static int count(String arg, String value) throws UsageException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(arg + " needs a whole number of at least 1, got '" + value + "'");
     }
 
     static Duration duration(String arg, String value) throws UsageException {

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * The command line of a plugin server: a plugin's {@code main} is one line,
  * {@code System.exit(Main.run(args, MyPlugin.DEFINITION))}. Kong runs it as {@code query_cmd}
  * (with {@code -dump}) and as {@code start_cmd}; the process then runs until SIGTERM, SIGINT or
- * (with {@code --exit-with-parent}) the end of the Kong worker that started it, and exits 0.
+ * (with {@code --exit-with-parent}) the end of the Kong worker that started it, and exits 0, or 1
+ * when the shutdown left work undone (see {@link PluginServer#closedCleanly()}).
  */
 public final class Main {
     private Main() {}
@@ -66,15 +67,24 @@ public final class Main {
 
     private static int serve(CommandLine cli, PluginDefinition... plugins) {
         Path socket = cli.socket != null ? cli.socket : Path.of(cli.kongPrefix, plugins[0].name() + ".socket");
-        ServerOptions options = ServerOptions.defaults(socket)
-                .withSocketMode(cli.socketMode)
-                .withAllowedUids(cli.allowedUids)
-                .withInstanceIdleTimeout(cli.instanceIdleTimeout)
-                .withEventTimeout(cli.eventTimeout)
-                .withShutdownTimeout(cli.shutdownTimeout)
-                .withMaxMessageBytes(cli.maxMessageBytes)
-                .withExitWithParent(cli.exitWithParent)
-                .withFlags(cli.flags);
+        ServerOptions options;
+        try {
+            options = ServerOptions.defaults(socket)
+                    .withSocketMode(cli.socketMode)
+                    .withAllowedUids(cli.allowedUids)
+                    .withInstanceIdleTimeout(cli.instanceIdleTimeout)
+                    .withEventTimeout(cli.eventTimeout)
+                    .withShutdownTimeout(cli.shutdownTimeout)
+                    .withMaxMessageBytes(cli.maxMessageBytes)
+                    .withMaxBytesInFlight(cli.maxBytesInFlight())
+                    .withMaxEvents(cli.maxEvents)
+                    .withMaxInstances(cli.maxInstances)
+                    .withExitWithParent(cli.exitWithParent)
+                    .withFlags(cli.flags);
+        } catch (IllegalArgumentException e) {
+            Logging.log().error("cannot start: {}", e.getMessage());
+            return 2;
+        }
         // Handlers go in before the socket exists: Kong may stop us at any moment (a reload right
         // after start), and the JVM's default would exit 143 and leave the socket file behind.
         CompletableFuture<PluginServer> started = new CompletableFuture<>();
@@ -93,7 +103,7 @@ public final class Main {
             Thread.currentThread().interrupt();
             return 1;
         }
-        return 0;
+        return server.closedCleanly() ? 0 : 1;
     }
 
     /** The {@code --help} text of a server for {@code plugins}, as {@code --help} prints it. */
@@ -116,7 +126,10 @@ public final class Main {
         line(u, "--allow-uid <uid>[,<uid>...]", "accept only these peer uids (default: whom the mode admits)");
         line(u, "--instance-idle-timeout <d>", "close instances idle this long (default 60s)");
         line(u, "--event-timeout <d>", "end an event when Kong or the plugin is silent this long (default 30s)");
-        line(u, "--max-message-size <n>", "largest RPC message, e.g. a request body (default 64m)");
+        line(u, "--max-message-size <n>", "largest RPC message, e.g. a request body (default 16m)");
+        line(u, "--max-bytes-in-flight <n>", "requests held until answered, all connections (default 64m or 4x the above)");
+        line(u, "--max-events <n>", "events running at once; more end with Kong's 503 (default 10000)");
+        line(u, "--max-instances <n>", "live plugin instances; more are refused (default 20000)");
         line(u, "--shutdown-timeout <d>", "on SIGTERM, wait this long for events, then for flushes (default 10s)");
         line(u, "--exit-with-parent", "exit when the process that started the server exits");
         line(u, "-v, --verbose", "log every RPC (debug)");

@@ -3,6 +3,7 @@ package dev.kongjava.pluginserver.server;
 import dev.kongjava.pluginserver.internal.event.EventRegistry;
 import dev.kongjava.pluginserver.internal.instance.InstanceRegistry;
 import dev.kongjava.pluginserver.internal.instance.PluginInstance;
+import dev.kongjava.pluginserver.internal.rpc.InFlightBudget;
 import dev.kongjava.pluginserver.internal.rpc.MsgpackCodec;
 import dev.kongjava.pluginserver.internal.rpc.RpcDispatcher;
 import dev.kongjava.pluginserver.internal.rpc.UnixSocketListener;
@@ -41,24 +42,31 @@ public final class PluginServer implements AutoCloseable {
     private final EventRegistry events;
     private final RpcDispatcher dispatcher;
     private final UnixSocketListener listener;
+    private final InFlightBudget budget;
     private final List<AutoCloseable> pluginResources = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** False once a shutdown left work undone: events still running, closes unfinished, a plugin's loss. */
+    private volatile boolean closedCleanly = true;
     private Thread housekeeper;
 
-    /** What is live right now: instances, running events and open Kong connections. */
-    public record Status(int instances, int events, int connections) {}
+    /**
+     * What is live right now: instances, running events, open Kong connections, and the bytes of
+     * requests received and not yet answered (see {@code --max-bytes-in-flight}).
+     */
+    public record Status(int instances, int events, int connections, long bytesInFlight) {}
 
     private PluginServer(ServerOptions options, List<PluginDefinition> definitions) {
         this.options = options;
         this.plugins = index(definitions);
-        this.instances = new InstanceRegistry(options.flags());
-        this.events = new EventRegistry(options.eventTimeout());
+        this.instances = new InstanceRegistry(options.flags(), options.maxInstances());
+        this.budget = new InFlightBudget(options.maxBytesInFlight());
+        this.events = new EventRegistry(options.eventTimeout(), options.maxEvents());
         this.dispatcher = new RpcDispatcher(plugins, instances, events,
                 name -> Optional.ofNullable(plugins.get(name)).map(PluginInfoDump::info).orElse(null),
                 this::statusMap);
         this.listener = new UnixSocketListener(options.socketPath(), options.socketMode(), options.allowedUids(),
-                new MsgpackCodec(options.maxMessageBytes()), dispatcher);
+                new MsgpackCodec(options.maxMessageBytes(), budget), dispatcher);
     }
 
     /** Validates the plugins, runs their start hooks, binds the socket and starts serving. */
@@ -98,7 +106,8 @@ public final class PluginServer implements AutoCloseable {
                     resource.close();
                 }
             } catch (Exception e) {
-                LOG.warn("closing a plugin resource failed: {}", e.toString());
+                LOG.error("closing a plugin resource failed: {}", e.getMessage());
+                closedCleanly = false;
             }
         }
         pluginResources.clear();
@@ -126,7 +135,7 @@ public final class PluginServer implements AutoCloseable {
     }
 
     public Status status() {
-        return new Status(instances.size(), events.size(), listener.connectionCount());
+        return new Status(instances.size(), events.size(), listener.connectionCount(), budget.used());
     }
 
     private Map<String, Object> statusMap() {
@@ -136,6 +145,7 @@ public final class PluginServer implements AutoCloseable {
         status.put("Instances", instances.countByPlugin());
         status.put("Events", events.size());
         status.put("Connections", listener.connectionCount());
+        status.put("BytesInFlight", budget.used());
         return status;
     }
 
@@ -185,8 +195,14 @@ public final class PluginServer implements AutoCloseable {
             if (!events.awaitIdle(options.shutdownTimeout())) {
                 LOG.warn("{} events still running after {} ms; closing anyway", events.size(),
                         options.shutdownTimeout().toMillis());
+                closedCleanly = false;
             }
-            instances.awaitClosed(closingInstances, options.shutdownTimeout());
+            int unfinished = instances.awaitClosed(closingInstances, options.shutdownTimeout());
+            if (unfinished > 0) {
+                LOG.warn("{} instances had not finished closing after {} ms; exiting anyway", unfinished,
+                        options.shutdownTimeout().toMillis());
+                closedCleanly = false;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -208,6 +224,14 @@ public final class PluginServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             listener.close();
         }
+    }
+
+    /**
+     * After {@link #close()}: true when the shutdown finished everything in time (every event ended,
+     * every instance closed, no plugin reported a loss); the process exits non-zero otherwise.
+     */
+    public boolean closedCleanly() {
+        return closedCleanly;
     }
 
     /** Blocks until {@link #close()} has finished (e.g. after SIGTERM or the parent's exit). */

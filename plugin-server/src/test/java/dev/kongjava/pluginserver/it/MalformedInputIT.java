@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
 import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.server.ServerOptions;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.FakeKong;
 import dev.kongjava.testkit.KongConnection;
@@ -97,7 +98,8 @@ class MalformedInputIT {
         }));
         KongConnection.Reply reply = raw.readReply(11);
         assertTrue(reply.error().toString().matches(
-                "message of at least \\d+ bytes exceeds the limit of 67108864 bytes \\(--max-message-size\\)"),
+                "message of at least \\d+ bytes exceeds the limit of " + ServerOptions.DEFAULT_MAX_MESSAGE_BYTES
+                        + " bytes \\(--max-message-size\\)"),
                 reply.error().toString());
         assertThrows(IOException.class, () -> raw.readReply(12), "connection closed");
     }

@@ -1,11 +1,15 @@
 package dev.kongjava.pluginserver.internal.event;
 
 import dev.kongjava.pluginserver.internal.instance.PluginInstance;
+import dev.kongjava.pluginserver.internal.rpc.Protocol;
 import dev.kongjava.pluginserver.plugin.Phase;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Running events by {@code EventId}, reachable from every connection (Kong may send the Steps of
@@ -14,11 +18,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EventRegistry {
     private final Map<Integer, RunningEvent> events = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
-    private final long timeoutNanos;
+    private static final Logger LOG = LoggerFactory.getLogger(EventRegistry.class);
 
-    /** @param timeout how long either side may stay silent before the event is ended */
-    public EventRegistry(Duration timeout) {
+    private final long timeoutNanos;
+    private final int maxEvents;
+    private final AtomicLong overloaded = new AtomicLong();
+
+    /**
+     * @param timeout how long either side may stay silent before the event is ended
+     * @param maxEvents events running at once; more are ended at once with Kong's 503
+     */
+    public EventRegistry(Duration timeout, int maxEvents) {
         this.timeoutNanos = timeout.toNanos();
+        this.maxEvents = maxEvents;
     }
 
     /**
@@ -27,6 +39,17 @@ public final class EventRegistry {
      */
     public void start(PluginInstance instance, Phase phase, Reply reply) {
         int id = nextId.incrementAndGet() & Integer.MAX_VALUE;
+        if (events.size() >= maxEvents) {
+            // Each event is a thread and its state: a peer that starts events faster than they end
+            // (or abandons them) meets this bound, and the request fails closed instead.
+            instance.endEvent();
+            if (overloaded.getAndIncrement() % 1000 == 0) {
+                LOG.warn("{} events are running, the limit (--max-events); {}.{} ended with 503 ({} so far)",
+                        maxEvents, instance.definition().name(), phase.wireName(), overloaded.get());
+            }
+            reply.result(Map.of(Protocol.KEY_EVENT_ID, id, Protocol.KEY_DATA, RunningEvent.failClosed(phase, 503)));
+            return;
+        }
         RunningEvent event = new RunningEvent(id, instance, phase, this, reply);
         events.put(id, event);
         Thread.ofVirtual()
@@ -36,10 +59,22 @@ public final class EventRegistry {
 
     /** Delivers a Step result (or a StepError text) to the event waiting for it. */
     public void step(long eventId, Object data, String error, Reply reply) {
+        deliver(eventId, new Delivery(data, error, false), reply);
+    }
+
+    /**
+     * Tells the event waiting for a Step that its result was refused while it was read; the PDK
+     * call then throws, a {@link dev.kongjava.pluginserver.pdk.ServerBusyException} when {@code busy}.
+     */
+    public void refuse(long eventId, String reason, boolean busy, Reply reply) {
+        deliver(eventId, new Delivery(null, reason, busy), reply);
+    }
+
+    private void deliver(long eventId, Delivery delivery, Reply reply) {
         RunningEvent event = events.get((int) eventId);
         if (event == null) {
             reply.error("no running event " + eventId + " (it ended or timed out)");
-        } else if (!event.deliver(data, error, reply)) {
+        } else if (!event.deliver(delivery, reply)) {
             reply.error("event " + eventId + " is not waiting for a PDK result");
         }
     }

@@ -5,6 +5,7 @@ import dev.kongjava.pluginserver.internal.rpc.Protocol;
 import dev.kongjava.pluginserver.pdk.Bridge;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.PdkException;
+import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.Phase;
 import java.util.Arrays;
 import java.util.Map;
@@ -26,8 +27,6 @@ final class RunningEvent implements Bridge {
     private static final Object ABANDONED = new Object();
 
     enum State { RUNNING_PLUGIN, WAITING_FOR_KONG, ENDED }
-
-    private record Delivery(Object data, String error) {}
 
     final int id;
     private final PluginInstance instance;
@@ -69,8 +68,13 @@ final class RunningEvent implements Bridge {
      * not let it through, so the request ends with Kong's own 500 instead.
      */
     private Object failClosed() {
+        return failClosed(phase, 500);
+    }
+
+    /** The last callback of an event that cannot go on: Kong's error {@code status} where Kong would proxy. */
+    static Object failClosed(Phase phase, int status) {
         return phase == Phase.ACCESS || phase == Phase.REWRITE
-                ? callback("kong.response.error", new Object[] {500})
+                ? callback("kong.response.error", new Object[] {status})
                 : Protocol.RET;
     }
 
@@ -102,19 +106,20 @@ final class RunningEvent implements Bridge {
         }
         Delivery delivery = (Delivery) next;
         if (delivery.error() != null) {
-            throw new PdkException(method, delivery.error());
+            throw delivery.busy() ? new ServerBusyException(method, delivery.error())
+                    : new PdkException(method, delivery.error());
         }
         return delivery.data();
     }
 
     /** A Step from Kong; false when the event is not waiting for one (then Kong gets an error). */
-    boolean deliver(Object data, String error, Reply reply) {
+    boolean deliver(Delivery delivery, Reply reply) {
         if (!state.compareAndSet(State.WAITING_FOR_KONG, State.RUNNING_PLUGIN)) {
             return false;
         }
         sinceNanos = System.nanoTime();
         pendingReply.set(reply);
-        inbox.offer(new Delivery(data, error));
+        inbox.offer(delivery);
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.kongjava.pluginserver.internal.instance;
 
+import dev.kongjava.pluginserver.internal.LogText;
 import dev.kongjava.pluginserver.plugin.InstanceContext;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigValues;
@@ -19,13 +20,26 @@ public final class InstanceRegistry {
     private final Map<Integer, PluginInstance> instances = new ConcurrentHashMap<>();
     private final InstanceIds ids;
     private final Map<String, String> flags;
+    private final int maxInstances;
 
-    public InstanceRegistry(Map<String, String> flags) {
-        this(flags, new InstanceIds());
+    /** StartInstance beyond the server's {@code --max-instances}; the message is Kong's error text. */
+    public static final class LimitReached extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LimitReached(int limit) {
+            super("the plugin server holds " + limit + " instances, its limit (--max-instances); "
+                    + "idle ones close after --instance-idle-timeout", null, false, false);
+        }
     }
 
-    InstanceRegistry(Map<String, String> flags, InstanceIds ids) {
+    /** @param maxInstances live instances at most; StartInstance fails beyond it */
+    public InstanceRegistry(Map<String, String> flags, int maxInstances) {
+        this(flags, maxInstances, new InstanceIds());
+    }
+
+    InstanceRegistry(Map<String, String> flags, int maxInstances, InstanceIds ids) {
         this.flags = Map.copyOf(flags);
+        this.maxInstances = maxInstances;
         this.ids = ids;
     }
 
@@ -33,13 +47,17 @@ public final class InstanceRegistry {
      * Parses {@code configJson}, creates the handler and registers the instance.
      *
      * @throws dev.kongjava.pluginserver.schema.ConfigException for an invalid config
+     * @throws LimitReached when {@code --max-instances} are live
      * @throws Exception whatever the plugin's factory throws
      */
     public PluginInstance start(PluginDefinition definition, String configJson) throws Exception {
+        if (instances.size() >= maxInstances) {
+            throw new LimitReached(maxInstances);
+        }
         ConfigValues config = definition.schema().parse(definition.name(), configJson);
         List<String> unknown = definition.schema().unknownKeys(definition.name(), configJson);
         if (!unknown.isEmpty()) {
-            LOG.warn("config of {} has unknown keys {}; they are ignored", definition.name(), unknown);
+            LOG.warn("config of {} has unknown keys {}; they are ignored", definition.name(), LogText.cap(unknown));
         }
         int id = ids.next();
         Object handler = definition.factory().create(new Context(id, definition.name(), config, flags));
@@ -90,13 +108,20 @@ public final class InstanceRegistry {
         return all;
     }
 
-    /** Closes what is still open (events stuck past the shutdown timeout) and waits for the closes. */
-    public void awaitClosed(List<PluginInstance> closing, Duration timeout) throws InterruptedException {
+    /**
+     * Closes what is still open (events stuck past the shutdown timeout) and waits for the closes;
+     * returns how many had not finished closing when the timeout ended.
+     */
+    public int awaitClosed(List<PluginInstance> closing, Duration timeout) throws InterruptedException {
         closing.forEach(i -> i.close(true));
         long deadline = System.nanoTime() + timeout.toNanos();
+        int unfinished = 0;
         for (PluginInstance instance : closing) {
-            instance.awaitClosed(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (!instance.awaitClosed(Math.max(1, (deadline - System.nanoTime()) / 1_000_000))) {
+                unfinished++;
+            }
         }
+        return unfinished;
     }
 
     public int size() {

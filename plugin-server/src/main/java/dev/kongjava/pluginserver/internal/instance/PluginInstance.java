@@ -92,12 +92,14 @@ public final class PluginInstance {
         }
     }
 
-    /** Waits up to {@code millis} for the handler's close (e.g. a producer flush) to finish. */
-    void awaitClosed(long millis) throws InterruptedException {
+    /** Waits up to {@code millis} for the handler's close (e.g. a producer flush); true once it finished. */
+    boolean awaitClosed(long millis) throws InterruptedException {
         Thread t = closer;
         if (t != null) {
             t.join(millis);
+            return !t.isAlive();
         }
+        return true;
     }
 
     private void closeHandler() {

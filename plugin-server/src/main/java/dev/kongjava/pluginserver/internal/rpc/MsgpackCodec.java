@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,28 +44,60 @@ import org.msgpack.core.MessageUnpacker;
 public final class MsgpackCodec {
     /** Deeper nesting than this is not something Kong produces; refuse it rather than recurse. */
     static final int MAX_DEPTH = 64;
+    /** Payloads are read in pieces of this size, so memory follows the bytes that actually arrived. */
+    static final int CHUNK = 64 * 1024;
+    /** What a refused message still keeps, so its answer can name the event and the request. */
+    private static final int KEPT_WHEN_REFUSED = 8;
+    private static final int KEPT_TEXT_WHEN_REFUSED = 256;
+    /** Estimated heap bytes: a boxed number, a container, a list slot, a map entry, an object header. */
+    private static final int SCALAR_COST = 16;
+    private static final int CONTAINER_COST = 64;
+    private static final int ELEMENT_COST = 16;
+    private static final int ENTRY_COST = 48;
+    private static final int PAYLOAD_COST = 32;
 
     private final long maxMessageBytes;
+    private final InFlightBudget budget;
 
-    /** @param maxMessageBytes upper bound of one whole message; larger declared sizes fail fast. */
+    /** A codec for tools and tests: messages up to {@code maxMessageBytes}, no server-wide budget. */
     public MsgpackCodec(long maxMessageBytes) {
-        this.maxMessageBytes = maxMessageBytes;
+        this(maxMessageBytes, InFlightBudget.unlimited());
     }
 
     /**
-     * Reads one value. {@code frameStart} is {@link MessageUnpacker#getTotalReadBytes()} at the start
-     * of the enclosing message, so the size limit covers the whole message, not each part.
+     * @param maxMessageBytes upper bound of one whole message; larger declared sizes fail fast
+     * @param budget what every connection's requests may hold together until they are answered
+     */
+    public MsgpackCodec(long maxMessageBytes, InFlightBudget budget) {
+        this.maxMessageBytes = maxMessageBytes;
+        this.budget = budget;
+    }
+
+    /** The bookkeeping for a message starting at stream position {@code start}. */
+    Frame frame(long start) {
+        return new Frame(start, maxMessageBytes, budget);
+    }
+
+    /**
+     * Reads one value outside any server budget (tools and tests). {@code frameStart} is
+     * {@link MessageUnpacker#getTotalReadBytes()} at the start of the enclosing message, so the size
+     * limit covers the whole message, not each part. A value over the decoded-size limit reads as null.
      */
     public Object read(MessageUnpacker in, long frameStart) throws IOException {
+        return read(in, new Frame(frameStart, maxMessageBytes, InFlightBudget.unlimited()));
+    }
+
+    /** Reads one value of the message {@code frame}; once the frame is refused, values are dropped. */
+    Object read(MessageUnpacker in, Frame frame) throws IOException {
         try {
-            return read(in, frameStart, 0);
+            return read(in, frame, 0);
         } catch (MessagePackException e) {
             // msgpack-java reports bad bytes with unchecked exceptions; the stream is lost either way
             throw new MalformedMessageException("not MessagePack: " + e.getMessage());
         }
     }
 
-    private Object read(MessageUnpacker in, long frameStart, int depth) throws IOException {
+    private Object read(MessageUnpacker in, Frame frame, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new MalformedMessageException("message nested deeper than " + MAX_DEPTH + " levels");
         }
@@ -79,60 +112,125 @@ public final class MsgpackCodec {
             case BOOLEAN:
                 return in.unpackBoolean();
             case INTEGER:
-                if (format == MessageFormat.UINT64) {
-                    return toLongOrDouble(in.unpackBigInteger());
-                }
-                return in.unpackLong();
+                frame.take(SCALAR_COST, false);
+                return format == MessageFormat.UINT64 ? toLongOrDouble(in.unpackBigInteger()) : (Object) in.unpackLong();
             case FLOAT:
+                frame.take(SCALAR_COST, false);
                 return in.unpackDouble();
             case STRING:
-                return decodeText(readPayload(in, in.unpackRawStringHeader(), frameStart));
+                byte[] text = readPayload(in, in.unpackRawStringHeader(), frame, depth);
+                return text == null ? null : decodeText(text);
             case BINARY:
-                return readPayload(in, in.unpackBinaryHeader(), frameStart);
+                return readPayload(in, in.unpackBinaryHeader(), frame, depth);
             case ARRAY:
-                return readArray(in, frameStart, depth);
+                return readArray(in, frame, depth);
             case MAP:
-                return readMap(in, frameStart, depth);
+                return readMap(in, frame, depth);
             case EXTENSION:
-                readPayload(in, in.unpackExtensionTypeHeader().getLength(), frameStart);
+                int extension = in.unpackExtensionTypeHeader().getLength();
+                checkSize(in, extension, frame);
+                discard(in, extension);
                 return null;
             default:
                 throw new MalformedMessageException("invalid MessagePack type byte");
         }
     }
 
-    private List<Object> readArray(MessageUnpacker in, long frameStart, int depth) throws IOException {
+    private List<Object> readArray(MessageUnpacker in, Frame frame, int depth) throws IOException {
         int size = in.unpackArrayHeader();
-        checkSize(in, size, frameStart); // each element takes at least one byte
+        checkSize(in, size, frame); // each element takes at least one byte
+        frame.take(CONTAINER_COST, false);
         List<Object> list = new ArrayList<>(Math.min(size, 64));
         for (int i = 0; i < size; i++) {
-            list.add(read(in, frameStart, depth + 1));
+            Object value = read(in, frame, depth + 1);
+            if (keep(frame, depth, list.size())) {
+                frame.take(ELEMENT_COST, false);
+                list.add(value);
+            }
         }
         return list;
     }
 
-    private Map<String, Object> readMap(MessageUnpacker in, long frameStart, int depth) throws IOException {
+    private Map<String, Object> readMap(MessageUnpacker in, Frame frame, int depth) throws IOException {
         int size = in.unpackMapHeader();
-        checkSize(in, 2L * size, frameStart);
+        checkSize(in, 2L * size, frame);
+        frame.take(CONTAINER_COST, false);
         Map<String, Object> map = new LinkedHashMap<>(Math.min(size, 64) * 2);
         for (int i = 0; i < size; i++) {
-            Object key = read(in, frameStart, depth + 1);
-            String name = key instanceof byte[] raw ? new String(raw, StandardCharsets.UTF_8) : String.valueOf(key);
-            map.put(name, read(in, frameStart, depth + 1));
+            Object key = read(in, frame, depth + 1);
+            Object value = read(in, frame, depth + 1);
+            if (keep(frame, depth, map.size())) {
+                frame.take(ENTRY_COST, false);
+                String name = key instanceof byte[] raw ? new String(raw, StandardCharsets.UTF_8) : String.valueOf(key);
+                map.put(name, value);
+            }
         }
         return map;
     }
 
-    private byte[] readPayload(MessageUnpacker in, int length, long frameStart) throws IOException {
-        checkSize(in, length, frameStart);
-        return in.readPayload(length);
+    /**
+     * A refused message keeps only the outline of its parameters (e.g. a Step's EventId), so the
+     * refusal can still reach the right event; nothing it keeps can grow with the input.
+     */
+    private static boolean keep(Frame frame, int depth, int kept) {
+        return !frame.refused() || depth <= 1 && kept < KEPT_WHEN_REFUSED;
+    }
+
+    /**
+     * A str or bin payload. Small ones are read at once; large ones in {@link #CHUNK}s into a buffer
+     * that grows as bytes arrive, each growth taken from the budget first, so neither a declared
+     * length nor a stalled sender decides what is allocated. Null when the message is (or becomes)
+     * refused; the bytes are then read and dropped.
+     */
+    private byte[] readPayload(MessageUnpacker in, int length, Frame frame, int depth) throws IOException {
+        checkSize(in, length, frame);
+        if (frame.refused()) {
+            if (length <= KEPT_TEXT_WHEN_REFUSED && depth <= 2) {
+                return in.readPayload(length);
+            }
+            discard(in, length);
+            return null;
+        }
+        boolean large = length >= InFlightBudget.LARGE_PAYLOAD;
+        if (!large) {
+            if (!frame.take(PAYLOAD_COST + length, false)) {
+                return readPayload(in, length, frame, depth);
+            }
+            return in.readPayload(length);
+        }
+        byte[] buffer = new byte[0];
+        int filled = 0;
+        while (filled < length) {
+            if (filled == buffer.length) {
+                int grown = (int) Math.min(length, Math.max(CHUNK, 2L * buffer.length));
+                if (!frame.take(grown - buffer.length, true)) {
+                    discard(in, length - filled);
+                    return null;
+                }
+                buffer = Arrays.copyOf(buffer, grown);
+            }
+            int piece = Math.min(buffer.length - filled, CHUNK);
+            in.readPayload(buffer, filled, piece);
+            filled += piece;
+        }
+        return buffer;
+    }
+
+    /** Reads {@code length} bytes and keeps none of them. */
+    private static void discard(MessageUnpacker in, int length) throws IOException {
+        byte[] scratch = new byte[Math.min(length, CHUNK)];
+        for (int left = length; left > 0; ) {
+            int piece = Math.min(left, scratch.length);
+            in.readPayload(scratch, 0, piece);
+            left -= piece;
+        }
     }
 
     /** Refuses a declared length (bytes or elements) that would take the message past the limit. */
-    void checkSize(MessageUnpacker in, long declared, long frameStart) throws IOException {
-        long used = in.getTotalReadBytes() - frameStart;
-        if (declared < 0 || used + declared > maxMessageBytes) {
-            throw new MessageTooLargeException(used + Math.max(declared, 0), maxMessageBytes);
+    void checkSize(MessageUnpacker in, long declared, Frame frame) throws IOException {
+        long used = in.getTotalReadBytes() - frame.start();
+        if (declared < 0 || used + declared > frame.maxWireBytes()) {
+            throw new MessageTooLargeException(used + Math.max(declared, 0), frame.maxWireBytes());
         }
     }
 

@@ -4,7 +4,10 @@ import dev.kongjava.pluginserver.internal.event.Reply;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessageInsufficientBufferException;
@@ -23,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RpcConnection implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnection.class);
+    /** Refusals repeat per request under load; one line per interval says how many there were. */
+    private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
     private final SocketChannel socket;
     private final MsgpackCodec codec;
@@ -31,7 +36,7 @@ final class RpcConnection implements Runnable {
     private final MessagePacker packer;
     private final MessageUnpacker unpacker;
     /** Requests handed to the dispatcher and not yet answered; guarded by {@link #writeLock}. */
-    private int unanswered;
+    private final Set<ConnectionReply> pending = new HashSet<>();
     /** Set by {@link #closeWhenAnswered()}; guarded by {@link #writeLock}. */
     private boolean closeWhenAnswered;
 
@@ -80,21 +85,31 @@ final class RpcConnection implements Runnable {
 
     /** Reads one request; the envelope is read field by field so errors can still name the msgid. */
     private void readOne() throws IOException {
-        long start = unpacker.getTotalReadBytes();
+        Frame frame = codec.frame(unpacker.getTotalReadBytes());
+        try {
+            readOne(frame);
+        } catch (IOException | RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+    }
+
+    private void readOne(Frame frame) throws IOException {
         MessageFormat format = unpacker.getNextFormat();
         if (format.getValueType() != ValueType.ARRAY) {
-            codec.read(unpacker, start);
+            codec.read(unpacker, frame);
+            frame.release();
             reply(0, "malformed request: expected [0, msgid, method, params], got a " + format.getValueType(), null);
             return;
         }
         int size = unpacker.unpackArrayHeader();
-        codec.checkSize(unpacker, size, start); // each element takes at least one byte
+        codec.checkSize(unpacker, size, frame); // each element takes at least one byte
         // Only the four envelope parts are kept: a declared size must not decide what is allocated.
         Object[] parts = new Object[4];
         for (int i = 0; i < size; i++) {
             Object part;
             try {
-                part = codec.read(unpacker, start);
+                part = codec.read(unpacker, frame);
             } catch (MessageTooLargeException e) {
                 if (i > 1 && parts[1] instanceof Long id) {
                     reply(id, e.getMessage(), null); // tell Kong why before the stream is given up
@@ -108,21 +123,34 @@ final class RpcConnection implements Runnable {
         long msgid = size > 1 && parts[1] instanceof Long id ? id : 0;
         if (size != 4 || !(parts[0] instanceof Long type) || type != Protocol.TYPE_REQUEST
                 || !(parts[1] instanceof Long) || !(parts[2] instanceof String method)) {
+            frame.release();
             reply(msgid, "malformed request: expected [0, msgid, method, params]", null);
             return;
         }
         if (!(parts[3] instanceof List<?> params)) {
+            frame.release();
             reply(msgid, "malformed request: params of " + method + " must be an array", null);
             return;
         }
         LOG.debug("rpc {} {}", msgid, method);
+        ConnectionReply reply = pending(new ConnectionReply(msgid, frame));
+        if (frame.refused()) {
+            REFUSALS.warn("refused request {} ({}): {}", msgid, method, frame.refusal());
+            dispatcher.refuse(method, params, frame.refusal(), frame.overBudget(), reply);
+        } else {
+            dispatcher.dispatch(method, params, reply);
+        }
+    }
+
+    /** Counts a request as handed over and not yet answered. */
+    private ConnectionReply pending(ConnectionReply reply) {
         writeLock.lock();
         try {
-            unanswered++;
+            pending.add(reply);
+            return reply;
         } finally {
             writeLock.unlock();
         }
-        dispatcher.dispatch(method, params, new ConnectionReply(msgid));
     }
 
     private void reply(long msgid, String error, Object result) {
@@ -151,7 +179,7 @@ final class RpcConnection implements Runnable {
         writeLock.lock();
         try {
             closeWhenAnswered = true;
-            if (unanswered == 0) {
+            if (pending.isEmpty()) {
                 close();
             }
         } finally {
@@ -159,21 +187,31 @@ final class RpcConnection implements Runnable {
         }
     }
 
+    /** Closes the socket; what unanswered requests hold of the in-flight budget is given back. */
     void close() {
         try {
             socket.close();
         } catch (IOException e) {
             LOG.debug("close failed: {}", e.toString());
         }
+        writeLock.lock();
+        try {
+            pending.forEach(r -> r.frame.release());
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** The reply slot of one request; the first answer wins, later ones are bugs and are dropped. */
     private final class ConnectionReply implements Reply {
         private final long msgid;
+        /** What the request holds of the in-flight budget until it is answered. */
+        private final Frame frame;
         private boolean sent;
 
-        ConnectionReply(long msgid) {
+        ConnectionReply(long msgid, Frame frame) {
             this.msgid = msgid;
+            this.frame = frame;
         }
 
         @Override
@@ -195,13 +233,14 @@ final class RpcConnection implements Runnable {
                     return;
                 }
                 sent = true;
-                unanswered--;
+                pending.remove(this);
                 reply(msgid, error, value);
-                if (closeWhenAnswered && unanswered == 0) {
+                if (closeWhenAnswered && pending.isEmpty()) {
                     close();
                 }
             } finally {
                 writeLock.unlock();
+                frame.release();
             }
         }
     }

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RpcDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(RpcDispatcher.class);
+    /** Refusals at a limit repeat per request: one line per interval. */
+    private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
 
     private final Map<String, PluginDefinition> plugins;
     private final InstanceRegistry instances;
@@ -43,6 +45,21 @@ public final class RpcDispatcher {
     /** From now on StartInstance fails: the server is shutting down. */
     public void refuseNewInstances() {
         refusingInstances = true;
+    }
+
+    /**
+     * A request whose data could not be kept while it was read (over a size limit or the in-flight
+     * budget): a Step passes the refusal to its event, so the plugin decides the answer (e.g. 503
+     * for {@code busy}); any other request is answered with the reason.
+     */
+    void refuse(String method, List<?> params, String reason, boolean busy, Reply reply) {
+        Object first = params.isEmpty() ? null : params.get(0);
+        if (Protocol.isStep(method) && first instanceof Map<?, ?> map
+                && map.get(Protocol.KEY_EVENT_ID) instanceof Long eventId) {
+            events.refuse(eventId, reason, busy, reply);
+        } else {
+            reply.error(reason);
+        }
     }
 
     void dispatch(String method, List<?> params, Reply reply) {
@@ -85,8 +102,9 @@ public final class RpcDispatcher {
         PluginInstance instance;
         try {
             instance = instances.start(definition, text(params.get(Protocol.KEY_CONFIG)));
-        } catch (ConfigException e) {
-            LOG.warn("StartInstance refused: {}", e.getMessage());
+        } catch (ConfigException | InstanceRegistry.LimitReached e) {
+            // Kong logs the error it gets too; a peer repeating a bad config grows this log only so fast
+            REFUSED.warn("StartInstance refused: {}", e.getMessage());
             reply.error(e.getMessage());
             return;
         } catch (Exception e) {

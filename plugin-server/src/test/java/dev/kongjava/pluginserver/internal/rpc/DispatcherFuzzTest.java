@@ -84,8 +84,8 @@ class DispatcherFuzzTest {
     @FuzzTest(maxDuration = "5m")
     void everyRequestGetsExactlyOneAnswerNeverAnInternalErrorAndNoEventOutlivesTheTimeout(FuzzedDataProvider data)
             throws Exception {
-        InstanceRegistry instances = new InstanceRegistry(Map.of());
-        EventRegistry events = new EventRegistry(Duration.ZERO); // expires whatever is left when asked
+        InstanceRegistry instances = new InstanceRegistry(Map.of(), 20_000);
+        EventRegistry events = new EventRegistry(Duration.ZERO, 10_000); // expires whatever is left when asked
         Map<String, PluginDefinition> plugins = new LinkedHashMap<>(); // as PluginServer indexes them
         plugins.put("fuzz", FUZZ);
         RpcDispatcher dispatcher = new RpcDispatcher(plugins, instances, events,

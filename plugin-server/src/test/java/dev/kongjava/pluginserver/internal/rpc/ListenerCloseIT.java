@@ -35,9 +35,9 @@ class ListenerCloseIT {
     @BeforeEach
     void start() throws IOException {
         dir = Files.createTempDirectory("kps");
-        events = new EventRegistry(Duration.ofMinutes(1));
+        events = new EventRegistry(Duration.ofMinutes(1), 10_000);
         RpcDispatcher dispatcher = new RpcDispatcher(Map.of("probe", ProbePlugin.DEFINITION),
-                new InstanceRegistry(Map.of()), events, name -> null, Map::of);
+                new InstanceRegistry(Map.of(), 20_000), events, name -> null, Map::of);
         listener = new UnixSocketListener(dir.resolve("probe.socket"), PosixFilePermissions.fromString("rw-------"),
                 Set.of(), new MsgpackCodec(1 << 20), dispatcher);
         listener.start();
