@@ -159,7 +159,8 @@ class KongConfigValidationIT {
             String shown = JSON.writeValueAsString(topic);
             refused("{" + SERVERS + ",\"topic\":" + shown + "}", "schema violation (config.topic: " + rule + ")",
                     "{\"config\":{\"topic\":" + JSON.writeValueAsString(rule) + "}}",
-                    "Invalid value " + (shown.length() > 120 ? shown.substring(0, 120) + "…" : shown)
+                    "Invalid value " + (shown.length() > 200 ? shown.substring(0, 200) + "... (" + shown.length()
+                            + " characters)" : shown)
                             + " for configuration topic of plugin kafka-upstream: " + rule);
         }
         refused(config("\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"audit\",\"a b\"]"),

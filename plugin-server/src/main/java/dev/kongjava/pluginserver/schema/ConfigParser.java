@@ -21,7 +21,6 @@ final class ConfigParser {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final int SHOWN_VALUE_MAX = 120;
 
     private final String plugin;
 
@@ -190,8 +189,7 @@ final class ConfigParser {
         if (field.secret) {
             return ConfigValues.MASK;
         }
-        String text = node.toString();
-        return text.length() > SHOWN_VALUE_MAX ? text.substring(0, SHOWN_VALUE_MAX) + "…" : text;
+        return node.toString(); // ConfigException cuts it for the message
     }
 
     static String join(List<?> values) {

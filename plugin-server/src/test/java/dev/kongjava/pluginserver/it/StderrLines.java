@@ -15,6 +15,8 @@ final class StderrLines implements AutoCloseable {
     private final AtomicLong matches = new AtomicLong();
     private final String marker;
     private final StringBuilder line = new StringBuilder();
+    /** The first matching lines, for tests that look at what a line says. */
+    private final java.util.List<String> kept = new java.util.ArrayList<>();
 
     private StderrLines(String marker) {
         this.marker = marker;
@@ -33,6 +35,13 @@ final class StderrLines implements AutoCloseable {
         }
     }
 
+    /** The first 100 lines that contain the marker. */
+    java.util.List<String> lines() {
+        synchronized (line) {
+            return java.util.List.copyOf(kept);
+        }
+    }
+
     private OutputStream sink() {
         return new OutputStream() {
             @Override
@@ -47,6 +56,9 @@ final class StderrLines implements AutoCloseable {
                         if (b[i] == '\n') {
                             if (line.indexOf(marker) >= 0) {
                                 matches.incrementAndGet();
+                                if (kept.size() < 100) {
+                                    kept.add(line.toString());
+                                }
                             }
                             line.setLength(0);
                         } else {
