@@ -140,7 +140,8 @@ class KafkaUpstreamSchemaTest {
                 error(base + ",\"topic\":\"a/b\"}"));
         assertEquals("Invalid value \"..\" for configuration topic of plugin kafka-upstream: " + rule,
                 error(base + ",\"topic\":\"..\"}"));
-        assertEquals("Invalid value \"" + "t".repeat(119) + "… for configuration topic of plugin kafka-upstream: " + rule,
+        assertEquals("Invalid value \"" + "t".repeat(199) + "... (252 characters) for configuration topic of plugin "
+                + "kafka-upstream: " + rule,
                 error(base + ",\"topic\":\"" + "t".repeat(250) + "\"}"));
         assertEquals("Invalid value \"a b\" for configuration allowed_topics[2] of plugin kafka-upstream: " + rule,
                 error(MINIMAL + ",\"topics_query_arg\":\"t\",\"allowed_topics\":[\"ok\",\"a b\"]}"));
