@@ -1,13 +1,13 @@
 package dev.kongjava.kafkaupstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.JavaProcess;
+import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.kafka.KafkaBroker;
 import dev.kongjava.testkit.kafka.Listener;
 import dev.kongjava.testkit.luapeer.LuaPeer;
@@ -36,7 +36,7 @@ class LuaPeerEquivalenceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+        Prerequisites.requireLuaPeer();
         broker = KafkaBroker.builder().start();
         topic = Configs.topic("peer");
         broker.createTopic(topic, 1);

@@ -3,10 +3,9 @@ package dev.kongjava.packaging.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kongjava.packaging.RepoFiles;
-import dev.kongjava.testkit.luapeer.LuaPeer;
+import dev.kongjava.testkit.Prerequisites;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,8 +38,9 @@ class DemoIT {
 
     @Test
     void ctrlCStopsTheLuaPeerDemoAndEverythingItStarted() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer::unavailableReason);
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/perl")), "perl resets SIGINT the way an interactive shell does");
+        Prerequisites.requireLuaPeer();
+        Prerequisites.require("perl", Files.isExecutable(Path.of("/usr/bin/perl")),
+                () -> "DemoIT needs /usr/bin/perl to reset SIGINT the way an interactive shell does");
         RunningDemo demo = RunningDemo.start("lua");
         assertTrue(demo.output().contains("(Lua peer: nginx"), demo.output());
         demo.sendsARequestAndPrintsItsRecord();
