@@ -9,6 +9,8 @@ import dev.kongjava.pluginserver.TestServer;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -119,13 +121,16 @@ class EventLifecycleIT {
     @Test
     void closeInstanceWaitsForRunningEventsBeforeClosingTheHandler() throws Exception {
         try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
-            int id = kong.startInstance("probe", "{\"mode\":\"sleep\",\"sleep_ms\":500}");
+            Path release = s.dir.resolve("release");
+            int id = kong.startInstance("probe", "{\"mode\":\"wait\",\"release_file\":\"" + release + "\"}");
             Thread request = Thread.ofVirtual().start(() -> kong.event(id, "access", CannedRequest.get("/")));
             waitFor(() -> s.server.status().events() == 1);
             kong.closeInstance(id);
+            // the event runs until the test releases it, however slow the machine
             assertEquals(null, ProbePlugin.events.poll(200, TimeUnit.MILLISECONDS), "not closed while running");
+            Files.createFile(release);
             request.join();
-            assertEquals("closed sleep", ProbePlugin.events.poll(5, TimeUnit.SECONDS));
+            assertEquals("closed wait", ProbePlugin.events.poll(30, TimeUnit.SECONDS));
         }
     }
 
@@ -154,6 +159,7 @@ class EventLifecycleIT {
                     dev.kongjava.pluginserver.server.ServerOptions.defaults(first.socket()), ProbePlugin.DEFINITION)) {
                 Exchange ex = plugin.access(CannedRequest.get("/").header("x-probe", "again"));
                 assertEquals("again", ex.exitBodyText());
+                assertEquals(1, second.status().instances(), "the restarted server holds the instance Kong started");
                 assertEquals(1, ex.restarts());
                 assertEquals(2, plugin.starts());
             }
