@@ -20,10 +20,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
@@ -39,7 +41,8 @@ import org.testcontainers.utility.MountableFile;
  * environment, network names and kong.yml) and sends a request through the real Kong into the real
  * broker, then reads the record with the consumer command of docker/README.md. Without a Docker
  * engine it is skipped, also in CI: .ci/run allows the prerequisite {@code docker} by name, since
- * no build machine of this project has one.
+ * no build machine of this project has one. Where Docker exists, the image build needs more than
+ * the default fork timeout: run with {@code -Dtest.fork.timeout=1800}.
  */
 class KongImageIT {
     private static final Duration KONG_READY = Duration.ofSeconds(90);
@@ -51,6 +54,7 @@ class KongImageIT {
     private static GenericContainer<?> kong;
 
     @BeforeAll
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // builds the image from source (Maven inside Docker) first
     static void startTheComposeServices() {
         Prerequisites.require("docker", DockerClientFactory.instance().isDockerAvailable(),
                 () -> "KongImageIT needs a Docker engine (none found by Testcontainers)");

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * the demo JVM alone; afterwards none of its processes and none of its temp files are left.
  */
 class DemoIT {
-    private static final Duration READY = Duration.ofSeconds(180); // two loaded cores: broker, server, peer
+    // two loaded cores: broker, server, peer (about 7 s); below the 3 min test timeout, so this message wins
+    private static final Duration READY = Duration.ofSeconds(120);
     private static final Pattern FRONT = Pattern.compile("Kong front +(http://127\\.0\\.0\\.1:\\d+)");
     private static final Pattern PREFIX = Pattern.compile("prefix (/\\S+)\\)");
 
