@@ -2,9 +2,9 @@ package dev.kongjava.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kongjava.testkit.Prerequisites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,8 @@ class LauncherDumpIT {
     @BeforeAll
     static void dumpOfTheJar() throws Exception {
         Path jar = RepoFiles.builtJar();
-        assumeTrue(Files.isRegularFile(jar), jar + " is built by `mvn package` of plugin-kafka-upstream");
+        Prerequisites.require("kafka-upstream-jar", Files.isRegularFile(jar),
+                () -> jar + " is built by `mvn package` of plugin-kafka-upstream");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--dump")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -44,8 +45,8 @@ class LauncherDumpIT {
     @Test
     void dumpInKongsEmptyEnvironmentFindsAJavaByItself() {
         Launcher.Result r = Launcher.run(Map.of(), "-dump");
-        assumeTrue(r.exit() == 0 || !r.stderr().contains("no Java 21 or newer found"),
-                "no Java >= 21 in the launcher's known places on this machine: " + r.stderr());
+        Prerequisites.require("launcher-java", r.exit() == 0 || !r.stderr().contains("no Java 21 or newer found"),
+                () -> "no Java >= 21 in the launcher's known places on this machine: " + r.stderr());
         assertEquals(0, r.exit(), r.stderr());
         assertArrayEquals(jarDump, r.stdout(), () -> "stdout: " + r.out());
     }

@@ -2,9 +2,9 @@ package dev.kongjava.kafkaupstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kongjava.testkit.JavaProcess;
+import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.kafka.KafkaBroker;
 import dev.kongjava.testkit.kafka.Listener;
 import dev.kongjava.testkit.luapeer.LuaPeer;
@@ -40,7 +40,7 @@ class CrashRecoveryProcessIT {
 
     @Test
     void requestsDuringTheGapFailOpenWith503AndTheRestartedServerRecoversTheRoutesConfig() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+        Prerequisites.requireLuaPeer();
         try (KafkaBroker broker = KafkaBroker.builder().start(); UpstreamProcess server = UpstreamProcess.start()) {
             String topic = Configs.topic("crash");
             broker.createTopic(topic, 1);

@@ -1,13 +1,13 @@
 package dev.kongjava.kafkaupstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.JavaProcess;
+import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.kafka.KafkaBroker;
 import dev.kongjava.testkit.kafka.Listener;
 import dev.kongjava.testkit.luapeer.LuaPeer;
@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +35,7 @@ class LuaPeerEquivalenceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+        Prerequisites.requireLuaPeer();
         broker = KafkaBroker.builder().start();
         topic = Configs.topic("peer");
         broker.createTopic(topic, 1);
@@ -81,8 +80,7 @@ class LuaPeerEquivalenceIT {
 
         // the same request for FakeKong: the headers exactly as nginx saw them, in its order
         CannedRequest same = CannedRequest.post("/kafka?key1=value1&k=1&k=2&flag").body("{\"foo\":\"bar\"}");
-        for (Iterator<Map.Entry<String, JsonNode>> it = fromNginx.get("headers").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> h = it.next();
+        for (Map.Entry<String, JsonNode> h : fromNginx.get("headers").properties()) {
             if (h.getValue().isArray()) {
                 h.getValue().forEach(v -> same.header(h.getKey(), v.asText()));
             } else {

@@ -22,14 +22,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Requests with unique ids in their bodies, sent by several Kong "workers" (one plugin config each)
  * until stopped; remembers how each one was answered, so a test can compare the ids it was told
- * were sent with the ids in the topic.
+ * were sent with the ids in the topic, and which requests were sent after a moment it marked.
  */
 final class RequestLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Exchange> answers = new ConcurrentHashMap<>();
     private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
+    private final Set<String> sentAfterMark = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile boolean marked;
     private final List<Thread> workers = new ArrayList<>();
 
     private RequestLoad() {}
@@ -48,6 +50,9 @@ final class RequestLoad {
     private void send(FakeKong.PluginConfig plugin, String prefix, Duration pause) {
         for (int n = 0; running.get(); n++) {
             String id = prefix + n;
+            if (marked) { // read before the request is sent
+                sentAfterMark.add(id);
+            }
             try {
                 answers.put(id, plugin.access(CannedRequest.post("/orders").header("Content-Type", "text/plain").body(id)));
             } catch (RuntimeException e) {
@@ -64,6 +69,16 @@ final class RequestLoad {
             t.join();
         }
         return this;
+    }
+
+    /** Every request sent from now on is one of {@link #sentAfterMark()}. */
+    void mark() {
+        marked = true;
+    }
+
+    /** Ids of the requests sent after {@link #mark()}, answered or not. */
+    Set<String> sentAfterMark() {
+        return sentAfterMark;
     }
 
     /** Requests answered so far. */
@@ -97,15 +112,16 @@ final class RequestLoad {
 
     /** The ids carried by the envelopes in {@code records} (the body of each message). */
     static List<String> ids(List<ConsumerRecord<byte[], byte[]>> records) {
-        List<String> ids = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            try {
-                ids.add(JSON.readTree(r.value()).get("body").asText());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        return records.stream().map(r -> id(r.value())).toList();
+    }
+
+    /** The id an envelope carries: its body. */
+    static String id(byte[] envelope) {
+        try {
+            return JSON.readTree(envelope).get("body").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return ids;
     }
 
     /** Fails unless every acknowledged id is among {@code inTopic} and no id is there twice. */

@@ -1,6 +1,7 @@
 package dev.kongjava.kafkaupstream;
 
 import dev.kongjava.testkit.JavaProcess;
+import dev.kongjava.testkit.KongConnection;
 import dev.kongjava.testkit.ServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The kafka-upstream server as Kong runs it: {@code KafkaUpstreamMain} in its own JVM on the test
@@ -59,6 +61,21 @@ final class UpstreamProcess implements AutoCloseable {
     /** SIGTERM, as Kong sends on stop and reload; the exit code, or -1 if it did not exit within {@code timeout}. */
     int sigterm(Duration timeout) throws InterruptedException {
         return current.terminate(timeout);
+    }
+
+    /** SIGTERM without waiting for the exit ({@link #onExit()}). */
+    void sigterm() {
+        current.sigterm();
+    }
+
+    /** See {@link ServerProcess#awaitRefusing}. */
+    void awaitRefusing(KongConnection pooled) throws InterruptedException {
+        current.awaitRefusing(pooled);
+    }
+
+    /** Completes with the exit code when the process ends. */
+    CompletableFuture<Integer> onExit() {
+        return current.onExit();
     }
 
     /** SIGKILL: a crash; nothing is flushed and the socket file stays behind. */

@@ -11,6 +11,8 @@ import dev.kongjava.pluginserver.schema.ConfigSchema;
 import dev.kongjava.pluginserver.schema.ConfigValues;
 import dev.kongjava.pluginserver.schema.Field;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +32,11 @@ public final class ProbePlugin implements AccessPhase, LogPhase, AutoCloseable {
     static final ConfigSchema SCHEMA = ConfigSchema.builder()
             .add(Field.string("mode").defaultValue("echo")
                     .oneOf("echo", "ret", "throw", "sleep", "after-exit", "header", "headers", "query", "body",
-                            "calls", "error", "json"))
+                            "calls", "error", "json", "wait"))
             .add(Field.integer("calls").defaultValue(1).between(0, 1000))
             .add(Field.integer("sleep_ms").defaultValue(0).between(0, 600000))
             .add(Field.string("secret").secret())
+            .add(Field.string("release_file"))
             .build();
 
     public static final PluginDefinition DEFINITION = PluginDefinition.builder("probe")
@@ -81,7 +84,15 @@ public final class ProbePlugin implements AccessPhase, LogPhase, AutoCloseable {
                 }
             }
             case "json" -> kong.response().exitJson(201, Map.of("ok", true), Map.of("X-Probe", List.of("a", "b")));
+            case "wait" -> awaitFile(Path.of(config.string("release_file")));
             default -> throw new IllegalArgumentException(config.string("mode"));
+        }
+    }
+
+    /** Returns once the test creates {@code file}: an event that runs exactly as long as a test needs. */
+    private static void awaitFile(Path file) throws InterruptedException {
+        while (!Files.exists(file)) {
+            Thread.sleep(10);
         }
     }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +41,7 @@ public final class FakeKong implements AutoCloseable {
     private final AtomicInteger opened = new AtomicInteger();
     private volatile int kongMajor = 3;
     private volatile boolean freshConnectionPerCall;
+    private volatile Duration replyTimeout = KongConnection.KONG_READ_TIMEOUT;
     private volatile Long serverPid;
 
     private FakeKong(Path socket) {
@@ -65,9 +68,19 @@ public final class FakeKong implements AutoCloseable {
     }
 
     /**
+     * How long each RPC waits for its reply (default {@link KongConnection#KONG_READ_TIMEOUT}, Kong's);
+     * connections opened from now on use it.
+     */
+    public FakeKong replyTimeout(Duration timeout) {
+        this.replyTimeout = timeout;
+        return this;
+    }
+
+    /**
      * One RPC through the pool; serverPid notifications are tracked as Kong does. A pooled
      * connection the server closed while it sat idle is replaced once, as OpenResty's keepalive pool
-     * drops connections whose peer closed them; a fresh connection that fails is an error.
+     * drops connections whose peer closed them; a fresh connection that fails is an error, and so is
+     * a reply that does not come within the reply timeout (the request is not sent again).
      */
     public KongConnection.Reply call(String method, Object... params) {
         for (int attempt = 0; ; attempt++) {
@@ -80,7 +93,7 @@ public final class FakeKong implements AutoCloseable {
                 return reply;
             } catch (IOException e) {
                 discard(c);
-                if (!reused || attempt > 0) {
+                if (!reused || attempt > 0 || e instanceof SocketTimeoutException) {
                     throw new UncheckedIOException("rpc " + method + " failed: " + e.getMessage(), e);
                 }
             }
@@ -158,7 +171,7 @@ public final class FakeKong implements AutoCloseable {
             return c;
         }
         try {
-            KongConnection created = new KongConnection(socket);
+            KongConnection created = new KongConnection(socket, replyTimeout);
             opened.incrementAndGet();
             all.add(created);
             return created;

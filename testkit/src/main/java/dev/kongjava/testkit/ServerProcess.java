@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * does) or killed. Used by tests, the demo and the benchmarks alike.
  */
 public final class ServerProcess implements AutoCloseable {
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a healthy server may take to accept, or to react to SIGTERM, on a loaded machine. */
+    private static final Duration WAIT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private final Process process;
@@ -63,7 +64,7 @@ public final class ServerProcess implements AutoCloseable {
      * file stays behind and refuses connections until a new server has replaced it.
      */
     private void awaitAccepting() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + WAIT_TIMEOUT.toNanos();
         while (!accepts()) {
             if (!process.isAlive()) {
                 throw new IOException("the plugin server exited with " + process.exitValue() + "; its log:\n" + log());
@@ -111,9 +112,35 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as Kong stops its plugin servers, without waiting for the exit (see {@link #onExit}). */
+    public void sigterm() {
+        process.destroy();
+    }
+
+    /**
+     * After {@link #sigterm()}: waits until the server, asked with GetStatus over {@code pooled} (a
+     * connection opened before the signal), has no instance left, or has closed that connection. Its
+     * shutdown removes the socket and refuses new instances before it closes the instances and, last,
+     * the connections: from then on every new instance, event and connection is refused.
+     */
+    public void awaitRefusing(KongConnection pooled) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_TIMEOUT.toNanos();
+        try {
+            while (!Map.of().equals(((Map<?, ?>) pooled.call(1, "plugin.GetStatus", List.of()).result()).get("Instances"))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the plugin server still has instances " + WAIT_TIMEOUT.toSeconds()
+                            + " s after SIGTERM; its log:\n" + log());
+                }
+                Thread.sleep(10);
+            }
+        } catch (IOException closedByTheServer) {
+            // the shutdown has reached its end
+        }
+    }
+
     /** SIGTERM, as Kong stops its plugin servers; returns the exit code, or -1 if it did not exit in time. */
     public int terminate(Duration timeout) throws InterruptedException {
-        process.destroy();
+        sigterm();
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 

@@ -3,10 +3,9 @@ package dev.kongjava.packaging.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kongjava.packaging.RepoFiles;
-import dev.kongjava.testkit.luapeer.LuaPeer;
+import dev.kongjava.testkit.Prerequisites;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,14 +32,16 @@ import org.junit.jupiter.api.Test;
  * the demo JVM alone; afterwards none of its processes and none of its temp files are left.
  */
 class DemoIT {
-    private static final Duration READY = Duration.ofSeconds(180); // two loaded cores: broker, server, peer
+    // two loaded cores: broker, server, peer (about 7 s); below the 3 min test timeout, so this message wins
+    private static final Duration READY = Duration.ofSeconds(120);
     private static final Pattern FRONT = Pattern.compile("Kong front +(http://127\\.0\\.0\\.1:\\d+)");
     private static final Pattern PREFIX = Pattern.compile("prefix (/\\S+)\\)");
 
     @Test
     void ctrlCStopsTheLuaPeerDemoAndEverythingItStarted() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer::unavailableReason);
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/perl")), "perl resets SIGINT the way an interactive shell does");
+        Prerequisites.requireLuaPeer();
+        Prerequisites.require("perl", Files.isExecutable(Path.of("/usr/bin/perl")),
+                () -> "DemoIT needs /usr/bin/perl to reset SIGINT the way an interactive shell does");
         RunningDemo demo = RunningDemo.start("lua");
         assertTrue(demo.output().contains("(Lua peer: nginx"), demo.output());
         demo.sendsARequestAndPrintsItsRecord();

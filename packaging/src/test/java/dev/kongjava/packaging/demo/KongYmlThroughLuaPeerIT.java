@@ -1,11 +1,11 @@
 package dev.kongjava.packaging.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kongjava.packaging.RepoFiles;
+import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.kafka.KafkaBroker;
 import dev.kongjava.testkit.kafka.Listener;
 import dev.kongjava.testkit.luapeer.LuaPeer;
@@ -41,8 +41,9 @@ class KongYmlThroughLuaPeerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer::unavailableReason);
-        assumeTrue(Files.isRegularFile(RepoFiles.builtJar()), "needs " + RepoFiles.builtJar());
+        Prerequisites.requireLuaPeer();
+        Prerequisites.require("kafka-upstream-jar", Files.isRegularFile(RepoFiles.builtJar()),
+                () -> RepoFiles.builtJar() + " is built by `mvn package` of plugin-kafka-upstream");
         JsonNode kongYml = RepoFiles.yaml("kong-config/kong.yml");
         JsonNode config = kongYml.at("/routes/0/plugins/0/config");
         topic = config.path("topic").asText();

@@ -3,8 +3,6 @@ package dev.kongjava.pluginserver.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
 import dev.kongjava.pluginserver.TestServer;
@@ -16,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +24,13 @@ import org.junit.jupiter.api.Test;
 class HostileInputIT {
     /** The first bytes of [0, 1, "plugin.GetStatus", []]: an array header, a type and a msgid, then nothing. */
     private static final byte[] HALF_MESSAGE = {(byte) 0x94, 0x00, 0x01};
+    /** Kong's side gives each reply this long: generous for a loaded machine, and no stall ever ends. */
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
 
     @Test
     void connectionsStalledInTheMiddleOfAMessageDoNotDelayKong() throws Exception {
-        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
+        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
+                FakeKong kong = FakeKong.connect(s.socket()).replyTimeout(REPLY_TIMEOUT)) {
             List<KongConnection> stalled = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 KongConnection c = new KongConnection(s.socket());
@@ -38,12 +38,11 @@ class HostileInputIT {
                 stalled.add(c);
             }
             FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"header\"}");
-            long start = System.nanoTime();
             for (int i = 0; i < 100; i++) {
                 assertEquals("v", plugin.access(CannedRequest.get("/").header("x-probe", "v")).exitBodyText());
             }
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue(millis < 5_000, "100 events took " + millis + " ms next to 100 stalled connections");
+            // every event was answered in time while all 100 stalls were still open and unfinished
+            assertEquals(101, s.server.status().connections(), "Kong's connection and the 100 stalled ones");
             for (KongConnection c : stalled) {
                 c.close();
             }
@@ -53,11 +52,12 @@ class HostileInputIT {
 
     @Test
     void anEnvelopeDeclaringMillionsOfElementsIsRefusedAtOnceWithoutAllocatingThem() throws Exception {
-        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); KongConnection c = new KongConnection(s.socket())) {
+        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
+                KongConnection c = new KongConnection(s.socket(), REPLY_TIMEOUT)) {
             // array32 of 0x0a0a0a0a (168 million) elements, then [0, 1 ...: found by RpcBytesFuzzTest
             c.writeRaw(new byte[] {(byte) 0xdd, 0x0a, 0x0a, 0x0a, 0x0a, 0x00, 0x01});
-            IOException closed = assertTimeoutPreemptively(Duration.ofSeconds(2),
-                    () -> assertThrows(IOException.class, () -> c.readReply(1)));
+            // closed by the server, not a reply timeout: it did not wait for the elements to arrive
+            IOException closed = assertThrows(IOException.class, () -> c.readReply(1));
             assertEquals("closed", closed.getMessage());
             try (FakeKong kong = FakeKong.connect(s.socket())) {
                 assertEquals(200, kong.plugin("probe", "{\"mode\":\"header\"}").access(CannedRequest.get("/")).exitStatus());

@@ -8,11 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.testkit.JavaProcess;
-import dev.kongjava.testkit.luapeer.LuaPeer;
+import dev.kongjava.testkit.Prerequisites;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,7 +44,7 @@ class LuaPeerIT {
 
     @BeforeAll
     static void startServersAndPeer() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+        Prerequisites.requireLuaPeer();
         rig = LuaPeerHarness.create();
         try {
             rig.startProbeServer();

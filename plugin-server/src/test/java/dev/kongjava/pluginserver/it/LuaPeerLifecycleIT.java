@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.ServerProcess;
 import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.net.http.HttpResponse;
@@ -30,7 +30,7 @@ class LuaPeerLifecycleIT {
 
     @BeforeEach
     void createRig() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+        Prerequisites.requireLuaPeer();
         rig = LuaPeerHarness.create();
     }
 

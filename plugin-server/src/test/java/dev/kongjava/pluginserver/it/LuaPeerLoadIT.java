@@ -7,10 +7,9 @@ import static dev.kongjava.pluginserver.it.LuaPeerHarness.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.ServerProcess;
-import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +41,7 @@ class LuaPeerLoadIT {
 
     @BeforeAll
     static void startServerAndTwoWorkerPeer() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+        Prerequisites.requireLuaPeer();
         rig = LuaPeerHarness.create();
         try {
             server = rig.startProbeServer();

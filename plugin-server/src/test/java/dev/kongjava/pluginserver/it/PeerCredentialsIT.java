@@ -2,11 +2,11 @@ package dev.kongjava.pluginserver.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
 import dev.kongjava.pluginserver.TestServer;
 import dev.kongjava.testkit.KongConnection;
+import dev.kongjava.testkit.Prerequisites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Who may talk to the socket, checked with a real second uid: a small Python client runs as the
  * user {@value #USER} (created if missing) through {@code setpriv}. Needs root (as in CI) and
- * /usr/bin/python3; skipped otherwise.
+ * /usr/bin/python3 (see {@link Prerequisites}).
  */
 class PeerCredentialsIT {
     private static final String USER = "kongjava-peer";
@@ -52,8 +52,10 @@ class PeerCredentialsIT {
     @BeforeAll
     static void secondUser() throws Exception {
         int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        assumeTrue(me == 0, "PeerCredentialsIT needs root to run a client as a second uid (it runs as uid " + me + ")");
-        assumeTrue(Files.isExecutable(PYTHON), "PeerCredentialsIT needs " + PYTHON + " for its client");
+        Prerequisites.require("root", me == 0,
+                () -> "PeerCredentialsIT needs root to run a client as a second uid (it runs as uid " + me + ")");
+        Prerequisites.require("python3", Files.isExecutable(PYTHON),
+                () -> "PeerCredentialsIT needs " + PYTHON + " for its client (apt-get install python3)");
         if (run(List.of("id", "-u", USER)).exitCode != 0) {
             Result added = run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER));
             assertEquals(0, added.exitCode, "useradd " + USER + ": " + added.output);

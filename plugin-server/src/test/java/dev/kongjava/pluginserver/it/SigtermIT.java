@@ -2,6 +2,7 @@ package dev.kongjava.pluginserver.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
@@ -12,40 +13,80 @@ import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
 import dev.kongjava.testkit.JavaProcess;
+import dev.kongjava.testkit.KongConnection;
+import dev.kongjava.testkit.ServerProcess;
 import dev.kongjava.testkit.TempDirs;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The server as Kong runs it: a separate process that Kong stops with SIGTERM. */
 class SigtermIT {
+    /** Bound on waiting for what a healthy server does within milliseconds; generous for a loaded machine. */
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void afterSigtermNewInstancesAndEventsAreRefusedWhileTheRunningEventFinishes() throws Exception {
+        Path dir = TempDirs.create("kps");
+        Path release = dir.resolve("release");
+        try (ServerProcess server = ServerProcess.startJava(ProbeServerMain.class, dir.resolve("probe.socket"),
+                dir.resolve("server.log"));
+                FakeKong kong = FakeKong.connect(server.socket());
+                KongConnection pooled = new KongConnection(server.socket())) {
+            FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"wait\",\"release_file\":\"" + release + "\"}");
+            CompletableFuture<Exchange> running = CompletableFuture.supplyAsync(() -> plugin.access(CannedRequest.get("/")));
+            awaitRunningEvent(kong); // the event now waits for the release file inside the plugin
+            server.sigterm();
+            server.awaitRefusing(pooled);
+            assertTrue(server.log().contains("shutting down: 1 events running, 1 instances"), server.log());
+
+            KongConnection.Reply start = pooled.call(1, "plugin.StartInstance",
+                    List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"ret\"}")));
+            assertEquals("the plugin server is shutting down", start.error());
+            KongConnection.Reply event = pooled.call(2, "plugin.HandleEvent",
+                    List.of(Map.of("InstanceId", plugin.instanceId(), "EventName", "access")));
+            assertEquals("No plugin instance " + plugin.instanceId(), event.error());
+            assertThrows(IOException.class, () -> new KongConnection(server.socket()), "no new connection");
+
+            Files.createFile(release);
+            assertTrue(running.get(30, TimeUnit.SECONDS).returned(), "the running event finished normally");
+            assertEquals(0, server.onExit().get(30, TimeUnit.SECONDS), server.log());
+        } finally {
+            TempDirs.deleteRecursively(dir);
+        }
+    }
+
     @Test
     void sigtermLetsTheRunningEventFinishRemovesTheSocketAndExitsZero() throws Exception {
-        Path dir = Files.createTempDirectory("kps");
-        Path socket = dir.resolve("probe.socket");
-        Process server = new ProcessBuilder(JavaProcess.command(ProbeServerMain.class, "--socket", socket.toString()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
-        try {
-            waitForSocket(socket, server);
-            try (FakeKong kong = FakeKong.connect(socket)) {
+        Path dir = TempDirs.create("kps");
+        try (ServerProcess server = ServerProcess.startJava(ProbeServerMain.class, dir.resolve("probe.socket"),
+                dir.resolve("server.log"))) {
+            try (FakeKong kong = FakeKong.connect(server.socket())) {
                 FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"sleep\",\"sleep_ms\":700}");
                 CompletableFuture<Exchange> running = CompletableFuture.supplyAsync(() -> plugin.access(CannedRequest.get("/")));
                 awaitRunningEvent(kong); // the event is now sleeping inside the plugin
-                server.destroy(); // SIGTERM
-                Exchange ex = running.get(10, TimeUnit.SECONDS);
+                server.sigterm();
+                Exchange ex = running.get(30, TimeUnit.SECONDS);
                 assertTrue(ex.returned(), "the running event finished normally: " + ex);
             }
-            assertTrue(server.waitFor(15, TimeUnit.SECONDS), "exited");
-            assertEquals(0, server.exitValue(), Files.readString(dir.resolve("server.log")));
-            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "socket removed");
-            String log = Files.readString(dir.resolve("server.log"));
-            assertTrue(log.contains("shutting down: 1 events running, 1 instances"), log);
-            assertTrue(log.contains("stopped"), log);
+            assertEquals(0, server.onExit().get(30, TimeUnit.SECONDS), server.log());
+            assertFalse(Files.exists(server.socket(), LinkOption.NOFOLLOW_LINKS), "socket removed");
+            assertTrue(server.log().contains("shutting down: 1 events running, 1 instances"), server.log());
+            assertTrue(server.log().contains("stopped"), server.log());
         } finally {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             TempDirs.deleteRecursively(dir);
         }
     }
@@ -58,11 +99,7 @@ class SigtermIT {
         Process server = new ProcessBuilder(JavaProcess.command(SlowStartServerMain.class, "--socket", socket.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!Files.readString(log).contains(SlowStartServerMain.STARTING)) {
-                assertTrue(server.isAlive() && System.nanoTime() < deadline, "the start hook never ran");
-                Thread.sleep(10);
-            }
+            awaitLog(() -> read(log), SlowStartServerMain.STARTING, server::isAlive);
             server.destroy(); // SIGTERM during the start hook, before the socket exists
             assertTrue(server.waitFor(15, TimeUnit.SECONDS), "exited");
             String text = Files.readString(log);
@@ -98,14 +135,18 @@ class SigtermIT {
         Path dir = Files.createTempDirectory("kps");
         Path socket = dir.resolve("probe.socket");
         Path log = dir.resolve("server.log");
-        // sh starts the server in the background and exits after a moment, as a dying Kong worker would
+        // sh starts the server in the background and exits when told (its stdin ends), as a dying
+        // Kong worker would
         String java = String.join(" ", JavaProcess.command(ProbeServerMain.class, "--socket", socket.toString(),
                 "--exit-with-parent").stream().map(a -> "'" + a + "'").toList());
-        Process parent = new ProcessBuilder("sh", "-c", java + " >" + log + " 2>&1 & echo $!; sleep 3").start();
-        long serverPid = Long.parseLong(new String(parent.getInputStream().readNBytes(16)).trim().split("\\s+")[0]);
+        Process parent = new ProcessBuilder("sh", "-c", java + " >" + log + " 2>&1 & echo $!; read go").start();
+        long serverPid = Long.parseLong(new BufferedReader(new InputStreamReader(parent.getInputStream(),
+                StandardCharsets.UTF_8)).readLine().strip());
         ProcessHandle server = ProcessHandle.of(serverPid).orElseThrow();
         try {
-            waitForSocket(socket, parent);
+            // logged once the server serves and watches its parent (the housekeeper has started)
+            awaitLog(() -> read(log), "serving [probe]", server::isAlive);
+            parent.getOutputStream().close();
             assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
             assertTrue(server.onExit().get(15, TimeUnit.SECONDS).pid() == serverPid, "server exited after its parent");
             assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "socket removed");
@@ -119,22 +160,32 @@ class SigtermIT {
 
     /** Asks the server (GetStatus) until one event runs. */
     private static void awaitRunningEvent(FakeKong kong) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Long.valueOf(1).equals(((java.util.Map<?, ?>) kong.call("plugin.GetStatus").result()).get("Events"))) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Long.valueOf(1).equals(((Map<?, ?>) kong.call("plugin.GetStatus").result()).get("Events"))) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no event started");
+                throw new AssertionError("no event started within " + WAIT.toSeconds() + " s");
             }
             Thread.sleep(10);
         }
     }
 
-    static void waitForSocket(Path socket, Process server) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            if (!server.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("server did not create " + socket);
+    /** Waits until the server's log contains {@code text}; fails at once if the server is gone. */
+    private static void awaitLog(Supplier<String> log, String text, BooleanSupplier alive) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!log.get().contains(text)) {
+            if (!alive.getAsBoolean() || System.nanoTime() > deadline) {
+                throw new AssertionError("the server did not log \"" + text + "\" within " + WAIT.toSeconds()
+                        + " s; its log:\n" + log.get());
             }
-            Thread.sleep(20);
+            Thread.sleep(10);
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

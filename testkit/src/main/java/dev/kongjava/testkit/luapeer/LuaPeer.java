@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <p>Typical use in a test:
  * <pre>{@code
- * assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+ * Prerequisites.requireLuaPeer();
  * try (LuaPeer peer = LuaPeer.builder()
  *         .socketPath(socket)
  *         .queryCommand(List.of(java, "-jar", serverJar, "-dump"))
@@ -37,8 +37,8 @@ import java.util.Map;
  */
 public final class LuaPeer implements AutoCloseable {
 
-    /** Debian's nginx binary. */
-    public static final Path DEFAULT_NGINX = Paths.get("/usr/sbin/nginx");
+    /** Debian's nginx binary, or the one {@code KONGJAVA_NGINX} names. */
+    public static final Path DEFAULT_NGINX = Paths.get(System.getenv().getOrDefault("KONGJAVA_NGINX", "/usr/sbin/nginx"));
     /** Debian's dynamic modules (ndk_http_module.so, ngx_http_lua_module.so). */
     public static final Path DEFAULT_MODULES_DIR = Paths.get("/usr/lib/nginx/modules");
 
@@ -64,10 +64,7 @@ public final class LuaPeer implements AutoCloseable {
         return unavailableReason() == null;
     }
 
-    /**
-     * Why the peer cannot run here, or {@code null} when it can. Suitable as the message of
-     * {@code Assumptions.assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason())}.
-     */
+    /** Why the peer cannot run here, or {@code null} when it can (see {@code Prerequisites.requireLuaPeer()}). */
     public static String unavailableReason() {
         return PeerPrerequisites.unavailableReason();
     }
