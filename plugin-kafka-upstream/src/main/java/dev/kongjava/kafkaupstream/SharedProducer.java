@@ -1,5 +1,6 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ final class SharedProducer {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder failed = new LongAdder();
-    private final FailureLog failureLog = new FailureLog(LOG, Duration.ofSeconds(10));
+    private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
     SharedProducer(String clientId, Producer<byte[], byte[]> producer, int maxInFlight, long deliveryTimeoutMs,
             long maxBlockMs, AsyncHealth health, Metrics metrics) {
@@ -150,7 +151,7 @@ final class SharedProducer {
         }
         countFailure(topic);
         health.failed();
-        failureLog.failed("async delivery to topic " + topic + " failed: " + SendResult.failure(error, topic).error()
+        failureLog.warn("async delivery to topic " + topic + " failed: " + SendResult.failure(error, topic).error()
                 + " (" + error.getClass().getSimpleName() + ": " + error.getMessage() + ")");
     }
 
@@ -188,6 +189,6 @@ final class SharedProducer {
     /** Flushes what was accepted (bounded) and closes the producer. */
     void close(Duration timeout) {
         producer.close(timeout);
-        failureLog.flush();
+        failureLog.flush("async delivery failures");
     }
 }
