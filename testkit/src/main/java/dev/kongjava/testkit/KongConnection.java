@@ -38,6 +38,12 @@ public final class KongConnection implements AutoCloseable {
 
     /** Sends {@code [0, msgid, method, params]} and returns the matching reply. */
     public Reply call(long msgid, String method, List<?> params) throws IOException {
+        send(msgid, method, params);
+        return readReply(msgid);
+    }
+
+    /** Sends {@code [0, msgid, method, params]} without reading the reply (e.g. a peer that stops reading). */
+    public void send(long msgid, String method, List<?> params) throws IOException {
         callsMade++;
         packer.packArrayHeader(4);
         packer.packInt(0);
@@ -45,7 +51,6 @@ public final class KongConnection implements AutoCloseable {
         packer.packString(method);
         packer.packValue(WireValues.toValue(params));
         packer.flush();
-        return readReply(msgid);
     }
 
     /** Writes raw bytes (hostile-input tests) without reading anything. */

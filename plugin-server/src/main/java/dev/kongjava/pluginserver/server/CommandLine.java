@@ -21,7 +21,8 @@ final class CommandLine {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
     private static final Set<String> VALUE_OPTIONS = Set.of("kong-prefix", "p", "socket", "socket-mode",
-            "allow-uid", "instance-idle-timeout", "event-timeout", "shutdown-timeout", "max-message-size");
+            "allow-uid", "instance-idle-timeout", "event-timeout", "shutdown-timeout", "max-message-size",
+            "max-connections");
 
     /** Thrown for unusable input; the message is shown above the usage text. */
     static final class UsageException extends Exception {
@@ -44,7 +45,10 @@ final class CommandLine {
     Duration eventTimeout = ServerOptions.DEFAULT_EVENT_TIMEOUT;
     Duration shutdownTimeout = ServerOptions.DEFAULT_SHUTDOWN_TIMEOUT;
     long maxMessageBytes = ServerOptions.DEFAULT_MAX_MESSAGE_BYTES;
+    int maxConnections = ServerOptions.DEFAULT_MAX_CONNECTIONS;
     boolean exitWithParent;
+    /** The pid given as {@code --exit-with-parent=<pid>}; 0 when the flag has no value. */
+    long parentPid;
     final Map<String, String> flags = new HashMap<>();
 
     static CommandLine parse(String[] args, List<ServerFlag> pluginFlags) throws UsageException {
@@ -68,7 +72,10 @@ final class CommandLine {
                 case "dump" -> c.dump = true;
                 case "version" -> c.version = true;
                 case "v", "verbose" -> c.verbose = true;
-                case "exit-with-parent" -> c.exitWithParent = true;
+                case "exit-with-parent" -> {
+                    c.exitWithParent = true;
+                    c.parentPid = value == null ? 0 : pid(arg, value);
+                }
                 default -> {
                     if (!VALUE_OPTIONS.contains(name) && !known.contains(name)) {
                         throw new UsageException("unknown option: " + arg);
@@ -96,6 +103,7 @@ final class CommandLine {
             case "event-timeout" -> eventTimeout = duration(arg, value);
             case "shutdown-timeout" -> shutdownTimeout = duration(arg, value);
             case "max-message-size" -> maxMessageBytes = size(arg, value);
+            case "max-connections" -> maxConnections = count(arg, value);
             default -> flags.put(name, value); // a plugin flag: parse() checked the name
         }
     }
@@ -134,6 +142,31 @@ final class CommandLine {
             throw new UsageException(arg + " must be between 1k and 2g, got '" + value + "'");
         }
         return n << shift;
+    }
+
+    static int count(String arg, String value) throws UsageException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(arg + " needs a whole number of at least 1, got '" + value + "'");
+    }
+
+    /** A pid: 1 is accepted and means "already orphaned" (the launcher's parent was gone when it ran). */
+    static long pid(String arg, String value) throws UsageException {
+        try {
+            long pid = Long.parseLong(value);
+            if (pid >= 1) {
+                return pid;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(arg + " needs a process id, got '" + value + "'");
     }
 
     static Set<PosixFilePermission> mode(String arg, String value) throws UsageException {

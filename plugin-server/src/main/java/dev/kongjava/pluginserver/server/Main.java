@@ -14,9 +14,17 @@ import java.util.function.Supplier;
  * The command line of a plugin server: a plugin's {@code main} is one line,
  * {@code System.exit(Main.run(args, MyPlugin.DEFINITION))}. Kong runs it as {@code query_cmd}
  * (with {@code -dump}) and as {@code start_cmd}; the process then runs until SIGTERM, SIGINT or
- * (with {@code --exit-with-parent}) the end of the Kong worker that started it, and exits 0.
+ * (with {@code --exit-with-parent}) the end of the Kong worker that started it, and exits 0; or
+ * until it can no longer serve, and exits 1 so that Kong starts a new one.
  */
 public final class Main {
+    /**
+     * The parent when this class loaded, the earliest moment the server's code runs. A parent that
+     * died while the JVM started is already replaced by a reaper here, so the launcher passes the
+     * Kong worker's pid ({@code --exit-with-parent=<pid>}) and that wins.
+     */
+    private static final long PARENT_AT_START = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
+
     private Main() {}
 
     /** Runs the server for {@code plugins}; returns the process exit code. */
@@ -73,7 +81,8 @@ public final class Main {
                 .withEventTimeout(cli.eventTimeout)
                 .withShutdownTimeout(cli.shutdownTimeout)
                 .withMaxMessageBytes(cli.maxMessageBytes)
-                .withExitWithParent(cli.exitWithParent)
+                .withMaxConnections(cli.maxConnections)
+                .withExitWithParent(!cli.exitWithParent ? 0 : cli.parentPid != 0 ? cli.parentPid : PARENT_AT_START)
                 .withFlags(cli.flags);
         // Handlers go in before the socket exists: Kong may stop us at any moment (a reload right
         // after start), and the JVM's default would exit 143 and leave the socket file behind.
@@ -88,12 +97,11 @@ public final class Main {
         }
         started.complete(server);
         try {
-            server.awaitTermination();
+            return server.awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
         }
-        return 0;
     }
 
     /** The {@code --help} text of a server for {@code plugins}, as {@code --help} prints it. */
@@ -117,8 +125,10 @@ public final class Main {
         line(u, "--instance-idle-timeout <d>", "close instances idle this long (default 60s)");
         line(u, "--event-timeout <d>", "end an event when Kong or the plugin is silent this long (default 30s)");
         line(u, "--max-message-size <n>", "largest RPC message, e.g. a request body (default 64m)");
+        line(u, "--max-connections <n>", "most connections open at once; further ones are closed (default "
+                + ServerOptions.DEFAULT_MAX_CONNECTIONS + ")");
         line(u, "--shutdown-timeout <d>", "on SIGTERM, wait this long for events, then for flushes (default 10s)");
-        line(u, "--exit-with-parent", "exit when the process that started the server exits");
+        line(u, "--exit-with-parent[=<pid>]", "exit when the process that started the server (or <pid>) exits");
         line(u, "-v, --verbose", "log every RPC (debug)");
         line(u, "--version", "print the plugin version and exit");
         line(u, "-h, --help", "print this help and exit");

@@ -18,7 +18,8 @@ import java.util.Set;
  * @param eventTimeout how long Kong or the plugin may stay silent within an event
  * @param maxMessageBytes largest MessagePack message accepted (bodies travel in one message)
  * @param shutdownTimeout how long SIGTERM waits for running events, then for instances to close
- * @param exitWithParent exit when the parent process (Kong's nginx worker) is gone
+ * @param maxConnections Kong connections open at once; more are closed as soon as they are accepted
+ * @param parentPid exit when this process (Kong's nginx worker, the server's parent) is gone; 0: never
  * @param flags values of plugin-declared flags, by flag name
  */
 public record ServerOptions(
@@ -29,7 +30,8 @@ public record ServerOptions(
         Duration eventTimeout,
         long maxMessageBytes,
         Duration shutdownTimeout,
-        boolean exitWithParent,
+        int maxConnections,
+        long parentPid,
         Map<String, String> flags) {
 
     public static final String DEFAULT_KONG_PREFIX = "/usr/local/kong";
@@ -39,6 +41,8 @@ public record ServerOptions(
     public static final Duration DEFAULT_EVENT_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /** Kong pools up to 256 connections per worker (Kong 3.5+): room for 16 workers. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
 
     public ServerOptions {
         Objects.requireNonNull(socketPath, "socketPath");
@@ -48,51 +52,63 @@ public record ServerOptions(
         if (maxMessageBytes < 1024) {
             throw new IllegalArgumentException("maxMessageBytes must be at least 1024, got " + maxMessageBytes);
         }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+        }
+        if (parentPid < 0) {
+            throw new IllegalArgumentException("parentPid must be a pid or 0, got " + parentPid);
+        }
     }
 
     /** Defaults for everything but the socket path. */
     public static ServerOptions defaults(Path socketPath) {
         return new ServerOptions(socketPath, DEFAULT_SOCKET_MODE, Set.of(), DEFAULT_INSTANCE_IDLE_TIMEOUT,
-                DEFAULT_EVENT_TIMEOUT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SHUTDOWN_TIMEOUT, false, Map.of());
+                DEFAULT_EVENT_TIMEOUT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_MAX_CONNECTIONS, 0, Map.of());
     }
 
     public ServerOptions withSocketMode(Set<PosixFilePermission> mode) {
         return new ServerOptions(socketPath, mode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, shutdownTimeout, exitWithParent, flags);
+                maxMessageBytes, shutdownTimeout, maxConnections, parentPid, flags);
     }
 
     public ServerOptions withAllowedUids(Set<Integer> uids) {
         return new ServerOptions(socketPath, socketMode, uids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, shutdownTimeout, exitWithParent, flags);
+                maxMessageBytes, shutdownTimeout, maxConnections, parentPid, flags);
     }
 
     public ServerOptions withInstanceIdleTimeout(Duration timeout) {
         return new ServerOptions(socketPath, socketMode, allowedUids, timeout, eventTimeout,
-                maxMessageBytes, shutdownTimeout, exitWithParent, flags);
+                maxMessageBytes, shutdownTimeout, maxConnections, parentPid, flags);
     }
 
     public ServerOptions withEventTimeout(Duration timeout) {
         return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, timeout,
-                maxMessageBytes, shutdownTimeout, exitWithParent, flags);
+                maxMessageBytes, shutdownTimeout, maxConnections, parentPid, flags);
     }
 
     public ServerOptions withMaxMessageBytes(long bytes) {
         return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                bytes, shutdownTimeout, exitWithParent, flags);
+                bytes, shutdownTimeout, maxConnections, parentPid, flags);
     }
 
     public ServerOptions withShutdownTimeout(Duration timeout) {
         return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, timeout, exitWithParent, flags);
+                maxMessageBytes, timeout, maxConnections, parentPid, flags);
     }
 
-    public ServerOptions withExitWithParent(boolean exit) {
+    public ServerOptions withMaxConnections(int max) {
         return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, shutdownTimeout, exit, flags);
+                maxMessageBytes, shutdownTimeout, max, parentPid, flags);
+    }
+
+    /** Exit when process {@code pid}, the server's parent, is gone (0: never). */
+    public ServerOptions withExitWithParent(long pid) {
+        return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
+                maxMessageBytes, shutdownTimeout, maxConnections, pid, flags);
     }
 
     public ServerOptions withFlags(Map<String, String> values) {
         return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, shutdownTimeout, exitWithParent, values);
+                maxMessageBytes, shutdownTimeout, maxConnections, parentPid, values);
     }
 }
