@@ -74,7 +74,8 @@ final class CommandLine {
                 case "v", "verbose" -> c.verbose = true;
                 case "exit-with-parent" -> {
                     c.exitWithParent = true;
-                    c.parentPid = value == null ? 0 : pid(arg, value);
+                    // 1 is accepted: the launcher's parent was gone when it ran, and the server refuses to start
+                    c.parentPid = value == null ? 0 : number(arg, value, 1, Long.MAX_VALUE, "a process id");
                 }
                 default -> {
                     if (!VALUE_OPTIONS.contains(name) && !known.contains(name)) {
@@ -103,7 +104,8 @@ final class CommandLine {
             case "event-timeout" -> eventTimeout = duration(arg, value);
             case "shutdown-timeout" -> shutdownTimeout = duration(arg, value);
             case "max-message-size" -> maxMessageBytes = size(arg, value);
-            case "max-connections" -> maxConnections = count(arg, value);
+            case "max-connections" -> maxConnections =
+                    (int) number(arg, value, 1, Integer.MAX_VALUE, "a whole number of at least 1");
             default -> flags.put(name, value); // a plugin flag: parse() checked the name
         }
     }
@@ -144,29 +146,17 @@ final class CommandLine {
         return n << shift;
     }
 
-    static int count(String arg, String value) throws UsageException {
+    /** A whole number from {@code min} to {@code max}; {@code what} says what is expected when it is not. */
+    static long number(String arg, String value, long min, long max, String what) throws UsageException {
         try {
-            int n = Integer.parseInt(value);
-            if (n >= 1) {
+            long n = Long.parseLong(value);
+            if (n >= min && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException(arg + " needs a whole number of at least 1, got '" + value + "'");
-    }
-
-    /** A pid: 1 is accepted and means "already orphaned" (the launcher's parent was gone when it ran). */
-    static long pid(String arg, String value) throws UsageException {
-        try {
-            long pid = Long.parseLong(value);
-            if (pid >= 1) {
-                return pid;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException(arg + " needs a process id, got '" + value + "'");
+        throw new UsageException(arg + " needs " + what + ", got '" + value + "'");
     }
 
     static Set<PosixFilePermission> mode(String arg, String value) throws UsageException {

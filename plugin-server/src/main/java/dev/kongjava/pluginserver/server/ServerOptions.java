@@ -63,7 +63,8 @@ public record ServerOptions(
     /** Defaults for everything but the socket path. */
     public static ServerOptions defaults(Path socketPath) {
         return new ServerOptions(socketPath, DEFAULT_SOCKET_MODE, Set.of(), DEFAULT_INSTANCE_IDLE_TIMEOUT,
-                DEFAULT_EVENT_TIMEOUT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_MAX_CONNECTIONS, 0, Map.of());
+                DEFAULT_EVENT_TIMEOUT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_MAX_CONNECTIONS, 0,
+                Map.of());
     }
 
     public ServerOptions withSocketMode(Set<PosixFilePermission> mode) {
