@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * our file descriptors), {@link #EXCHANGE_TIMEOUT} for reading the request and writing the answer,
  * {@value #MAX_REQUEST_BYTES} bytes of request, at most {@value #EXCHANGES_PER_SECOND} exchanges a
  * second, and back-off after a failed accept. So it never holds more than {@value #MAX_CONNECTIONS}
- * + 1 descriptors and cannot take descriptors, threads or CPU from Kong's socket. HTTP/1.x, one
- * request per connection ({@code Connection: close}).
+ * + 1 sockets (plus its selector's few fixed descriptors) and cannot take descriptors, threads or
+ * CPU from Kong's socket. HTTP/1.x, one request per connection ({@code Connection: close}).
  */
 final class MetricsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);

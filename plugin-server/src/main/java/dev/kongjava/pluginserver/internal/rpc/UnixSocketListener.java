@@ -56,6 +56,7 @@ public final class UnixSocketListener implements AutoCloseable {
     private static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
 
     private final Path path;
+    private final Set<Integer> allowedUids;
     private final Set<PosixFilePermission> mode;
     private final MsgpackCodec codec;
     private final RpcDispatcher dispatcher;
@@ -69,7 +70,6 @@ public final class UnixSocketListener implements AutoCloseable {
     private final RateLimitedLog acceptFailures = new RateLimitedLog(LOG, WARNING_INTERVAL);
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, WARNING_INTERVAL);
     private final RateLimitedLog stalledWrites = new RateLimitedLog(LOG, WARNING_INTERVAL);
-    private final Set<Integer> allowedUids;
     private ServerSocketChannel server;
     private Object inode;
     private PeerCheck peerCheck;
