@@ -40,7 +40,7 @@ class LauncherTest {
 
     @ParameterizedTest
     @MethodSource("shells")
-    void startRunsTheJarWithNativeAccessHeapAndExitWithParent(List<String> shell) throws IOException {
+    void startRunsTheJarWithNativeAccessHeapAndExitWithTheKongWorkerThatStartedIt(List<String> shell) throws IOException {
         Path java = Launcher.fakeJavaHome(dir, "21.0.4");
         Path jar = Files.writeString(dir.resolve("server.jar"), "");
         Launcher.Result r = Launcher.run(shell, Launcher.SCRIPT,
@@ -48,9 +48,10 @@ class LauncherTest {
                 "--socket", "/usr/local/kong/kafka-upstream.socket");
         assertEquals(0, r.exit(), r.stderr());
         assertEquals("FAKE-21.0.4", r.out().lines().findFirst().orElseThrow());
+        // Kong runs `sh -c "exec <start_cmd>"` from its worker: the launcher's parent is that worker, here this JVM
         assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-Xms64m", "-Xmx768m", "-XX:+ExitOnOutOfMemoryError",
-                "-jar", jar.toString(), "--exit-with-parent", "--socket", "/usr/local/kong/kafka-upstream.socket"),
-                r.javaArgs());
+                "-Xlog:os+thread=error", "-jar", jar.toString(), "--exit-with-parent=" + ProcessHandle.current().pid(),
+                "--socket", "/usr/local/kong/kafka-upstream.socket"), r.javaArgs());
         assertEquals("", r.stderr());
     }
 
@@ -80,8 +81,9 @@ class LauncherTest {
         Launcher.Result fromFile = Launcher.run(List.of("/bin/sh"), launcher, Map.of(), "--socket", "/s");
         assertEquals(0, fromFile.exit(), fromFile.stderr());
         assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
-                "-Dglob=*", "-Dx=1", "-jar", dir.resolve("bin/kafka-upstream.jar").toString(), "--exit-with-parent",
-                "--kafka-ca-bundle", "/etc/ca.pem", "--socket", "/s"), fromFile.javaArgs());
+                "-Xlog:os+thread=error", "-Dglob=*", "-Dx=1", "-jar", dir.resolve("bin/kafka-upstream.jar").toString(),
+                "--exit-with-parent=" + ProcessHandle.current().pid(), "--kafka-ca-bundle", "/etc/ca.pem", "--socket", "/s"),
+                fromFile.javaArgs());
 
         Launcher.Result fromEnv = Launcher.run(List.of("/bin/sh"), launcher, Map.of("KAFKA_UPSTREAM_HEAP", "-Xmx2g"),
                 "--socket", "/s");

@@ -3,6 +3,7 @@ package dev.kongjava.kafkaupstream;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
+import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstreamHandler.class);
     /** A failure repeats per request (a broker outage, a flood of bodies): one line per interval per instance. */
-    private final FailureLog failures = new FailureLog(LOG, Duration.ofSeconds(10));
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
     private final KafkaUpstreamConfig config;
     private final RequestReader reader;
@@ -56,7 +57,7 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
             Replies.sent(kong);
         } else {
             if (result.status() >= 500) {
-                failures.failed("request not sent to topic " + config.topic() + ": " + result.error()
+                failures.warn("request not sent to topic " + config.topic() + ": " + result.error()
                         + (result.detail() == null ? "" : " (" + result.detail() + ")"));
             }
             Replies.error(kong, result.status(), result.error(config.returnErrorMessage()));

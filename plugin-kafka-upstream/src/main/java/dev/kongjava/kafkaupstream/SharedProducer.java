@@ -1,5 +1,6 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ final class SharedProducer {
     private final long maxBytesInFlight;
     private final LongAdder delivered = new LongAdder();
     private final LongAdder failed = new LongAdder();
-    private final FailureLog failureLog = new FailureLog(LOG, Duration.ofSeconds(10));
+    private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
     /** Set when the producer starts closing: from then on a failed record is a lost one. */
     private volatile boolean closing;
     private final Losses lost = new Losses();
@@ -217,7 +218,7 @@ final class SharedProducer {
             lost.add(topic, text);
             poolLosses.add(topic, text);
         }
-        failureLog.failed("async delivery to topic " + topic + " failed: " + text);
+        failureLog.warn("async delivery to topic " + topic + " failed: " + text);
     }
 
     private void countDelivery(String topic) {
@@ -282,7 +283,7 @@ final class SharedProducer {
                 break;
             }
         }
-        failureLog.flush();
+        failureLog.flush("async delivery failures");
         if (inFlight.get() > 0) {
             LOG.error("producer {} closed with {} records whose outcome Kafka never reported", clientId, inFlight.get());
         }

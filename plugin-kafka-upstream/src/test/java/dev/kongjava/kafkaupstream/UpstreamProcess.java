@@ -24,15 +24,16 @@ final class UpstreamProcess implements AutoCloseable {
     private final List<String> command;
     private ServerProcess current;
 
-    private UpstreamProcess(Path dir, String logLevel, List<String> args) {
+    private UpstreamProcess(Path dir, String logLevel, List<String> wrapper, List<String> args) {
         this.dir = dir;
         this.socket = dir.resolve("kafka-upstream.socket");
         this.log = dir.resolve("server.log");
         List<String> serverArgs = new ArrayList<>(List.of("--socket", socket.toString()));
         serverArgs.addAll(args);
-        this.command = new ArrayList<>(JavaProcess.command(KafkaUpstreamMain.class, serverArgs.toArray(String[]::new)));
+        this.command = new ArrayList<>(wrapper);
+        command.addAll(JavaProcess.command(KafkaUpstreamMain.class, serverArgs.toArray(String[]::new)));
         // the test class path brings a simplelogger.properties at warn, which wins over the server's defaults
-        command.addAll(1, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
+        command.addAll(wrapper.size() + 1, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
                 "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"));
     }
 
@@ -43,7 +44,17 @@ final class UpstreamProcess implements AutoCloseable {
 
     /** Starts the server logging at {@code level}. */
     static UpstreamProcess startLogging(String level, String... args) throws IOException, InterruptedException {
-        UpstreamProcess server = new UpstreamProcess(Files.createTempDirectory("ku-process"), level, List.of(args));
+        return start(level, List.of(), args);
+    }
+
+    /** Starts the server under {@code wrapper}, a command that runs the rest, e.g. {@code prlimit --nofile=1024}. */
+    static UpstreamProcess startUnder(List<String> wrapper, String... args) throws IOException, InterruptedException {
+        return start("info", wrapper, args);
+    }
+
+    private static UpstreamProcess start(String level, List<String> wrapper, String... args)
+            throws IOException, InterruptedException {
+        UpstreamProcess server = new UpstreamProcess(Files.createTempDirectory("ku-process"), level, wrapper, List.of(args));
         try {
             server.launch();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -85,6 +96,10 @@ final class UpstreamProcess implements AutoCloseable {
 
     String log() {
         return current == null ? "" : current.log();
+    }
+
+    long pid() {
+        return current.pid();
     }
 
     @Override

@@ -22,9 +22,11 @@ public final class TestServer implements AutoCloseable {
         return start(o -> o, plugins);
     }
 
-    public static TestServer start(UnaryOperator<ServerOptions> options, PluginDefinition... plugins) throws IOException {
+    public static TestServer start(UnaryOperator<ServerOptions.Builder> options, PluginDefinition... plugins)
+            throws IOException {
         Path dir = Files.createTempDirectory("kps");
-        PluginServer server = PluginServer.start(options.apply(ServerOptions.defaults(dir.resolve("probe.socket"))), plugins);
+        PluginServer server = PluginServer.start(options.apply(ServerOptions.builder(dir.resolve("probe.socket"))).build(),
+                plugins);
         return new TestServer(dir, server);
     }
 

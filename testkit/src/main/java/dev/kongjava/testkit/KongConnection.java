@@ -60,16 +60,21 @@ public final class KongConnection implements AutoCloseable {
 
     /** Sends {@code [0, msgid, method, params]} and returns the matching reply. */
     public Reply call(long msgid, String method, List<?> params) throws IOException {
-        callsMade++;
         return withinReplyTimeout("reply to " + method + " (msgid " + msgid + ")", () -> {
-            packer.packArrayHeader(4);
-            packer.packInt(0);
-            packer.packLong(msgid);
-            packer.packString(method);
-            packer.packValue(WireValues.toValue(params));
-            packer.flush();
+            send(msgid, method, params);
             return read(msgid);
         });
+    }
+
+    /** Sends {@code [0, msgid, method, params]} without reading the reply (e.g. a peer that stops reading). */
+    public void send(long msgid, String method, List<?> params) throws IOException {
+        callsMade++;
+        packer.packArrayHeader(4);
+        packer.packInt(0);
+        packer.packLong(msgid);
+        packer.packString(method);
+        packer.packValue(WireValues.toValue(params));
+        packer.flush();
     }
 
     /** Writes raw bytes (hostile-input tests) without reading anything. */

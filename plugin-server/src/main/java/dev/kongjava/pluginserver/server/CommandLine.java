@@ -22,7 +22,7 @@ final class CommandLine {
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
     private static final Set<String> VALUE_OPTIONS = Set.of("kong-prefix", "p", "socket", "socket-mode",
             "allow-uid", "instance-idle-timeout", "event-timeout", "shutdown-timeout", "max-message-size",
-            "max-bytes-in-flight", "max-events", "max-instances");
+            "max-bytes-in-flight", "max-events", "max-instances", "max-connections");
 
     /** Thrown for unusable input; the message is shown above the usage text. */
     static final class UsageException extends Exception {
@@ -45,11 +45,14 @@ final class CommandLine {
     Duration eventTimeout = ServerOptions.DEFAULT_EVENT_TIMEOUT;
     Duration shutdownTimeout = ServerOptions.DEFAULT_SHUTDOWN_TIMEOUT;
     long maxMessageBytes = ServerOptions.DEFAULT_MAX_MESSAGE_BYTES;
-    /** Null until given: then the default grows with --max-message-size (see {@link #maxBytesInFlight()}). */
+    /** Null unless given: then the default grows with --max-message-size (see ServerOptions.Builder). */
     Long maxBytesInFlight;
     int maxEvents = ServerOptions.DEFAULT_MAX_EVENTS;
     int maxInstances = ServerOptions.DEFAULT_MAX_INSTANCES;
+    int maxConnections = ServerOptions.DEFAULT_MAX_CONNECTIONS;
     boolean exitWithParent;
+    /** The pid given as {@code --exit-with-parent=<pid>}; 0 when the flag has no value. */
+    long parentPid;
     final Map<String, String> flags = new HashMap<>();
 
     static CommandLine parse(String[] args, List<ServerFlag> pluginFlags) throws UsageException {
@@ -73,7 +76,11 @@ final class CommandLine {
                 case "dump" -> c.dump = true;
                 case "version" -> c.version = true;
                 case "v", "verbose" -> c.verbose = true;
-                case "exit-with-parent" -> c.exitWithParent = true;
+                case "exit-with-parent" -> {
+                    c.exitWithParent = true;
+                    // 1 is accepted: the launcher's parent was gone when it ran, and the server refuses to start
+                    c.parentPid = value == null ? 0 : number(arg, value, 1, Long.MAX_VALUE, "a process id");
+                }
                 default -> {
                     if (!VALUE_OPTIONS.contains(name) && !known.contains(name)) {
                         throw new UsageException("unknown option: " + arg);
@@ -104,26 +111,13 @@ final class CommandLine {
             case "max-bytes-in-flight" -> maxBytesInFlight = size(arg, value);
             case "max-events" -> maxEvents = count(arg, value);
             case "max-instances" -> maxInstances = count(arg, value);
+            case "max-connections" -> maxConnections = count(arg, value);
             default -> flags.put(name, value); // a plugin flag: parse() checked the name
         }
     }
 
-    /** The budget given, else the default or four times --max-message-size, whichever is larger. */
-    long maxBytesInFlight() {
-        return maxBytesInFlight != null ? maxBytesInFlight
-                : Math.max(ServerOptions.DEFAULT_MAX_BYTES_IN_FLIGHT, 4 * maxMessageBytes);
-    }
-
     static int count(String arg, String value) throws UsageException {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException(arg + " needs a whole number of at least 1, got '" + value + "'");
+        return (int) number(arg, value, 1, Integer.MAX_VALUE, "a whole number of at least 1");
     }
 
     static Duration duration(String arg, String value) throws UsageException {
@@ -160,6 +154,19 @@ final class CommandLine {
             throw new UsageException(arg + " must be between 1k and 2g, got '" + value + "'");
         }
         return n << shift;
+    }
+
+    /** A whole number from {@code min} to {@code max}; {@code what} says what is expected when it is not. */
+    static long number(String arg, String value, long min, long max, String what) throws UsageException {
+        try {
+            long n = Long.parseLong(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(arg + " needs " + what + ", got '" + value + "'");
     }
 
     static Set<PosixFilePermission> mode(String arg, String value) throws UsageException {

@@ -14,10 +14,18 @@ import java.util.function.Supplier;
  * The command line of a plugin server: a plugin's {@code main} is one line,
  * {@code System.exit(Main.run(args, MyPlugin.DEFINITION))}. Kong runs it as {@code query_cmd}
  * (with {@code -dump}) and as {@code start_cmd}; the process then runs until SIGTERM, SIGINT or
- * (with {@code --exit-with-parent}) the end of the Kong worker that started it, and exits 0, or 1
- * when the shutdown left work undone (see {@link PluginServer#closedCleanly()}).
+ * (with {@code --exit-with-parent}) the end of the Kong worker that started it, and exits 0; or
+ * until it can no longer serve, and exits 1 so that Kong starts a new one. A shutdown that left
+ * work undone (see {@link PluginServer#closedCleanly()}) exits 1 too.
  */
 public final class Main {
+    /**
+     * The parent when this class loaded, the earliest moment the server's code runs. A parent that
+     * died while the JVM started is already replaced by a reaper here, so the launcher passes the
+     * Kong worker's pid ({@code --exit-with-parent=<pid>}) and that wins.
+     */
+    private static final long PARENT_AT_START = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
+
     private Main() {}
 
     /** Runs the server for {@code plugins}; returns the process exit code. */
@@ -69,18 +77,22 @@ public final class Main {
         Path socket = cli.socket != null ? cli.socket : Path.of(cli.kongPrefix, plugins[0].name() + ".socket");
         ServerOptions options;
         try {
-            options = ServerOptions.defaults(socket)
-                    .withSocketMode(cli.socketMode)
-                    .withAllowedUids(cli.allowedUids)
-                    .withInstanceIdleTimeout(cli.instanceIdleTimeout)
-                    .withEventTimeout(cli.eventTimeout)
-                    .withShutdownTimeout(cli.shutdownTimeout)
-                    .withMaxMessageBytes(cli.maxMessageBytes)
-                    .withMaxBytesInFlight(cli.maxBytesInFlight())
-                    .withMaxEvents(cli.maxEvents)
-                    .withMaxInstances(cli.maxInstances)
-                    .withExitWithParent(cli.exitWithParent)
-                    .withFlags(cli.flags);
+            ServerOptions.Builder builder = ServerOptions.builder(socket)
+                    .socketMode(cli.socketMode)
+                    .allowedUids(cli.allowedUids)
+                    .instanceIdleTimeout(cli.instanceIdleTimeout)
+                    .eventTimeout(cli.eventTimeout)
+                    .shutdownTimeout(cli.shutdownTimeout)
+                    .maxMessageBytes(cli.maxMessageBytes)
+                    .maxEvents(cli.maxEvents)
+                    .maxInstances(cli.maxInstances)
+                    .maxConnections(cli.maxConnections)
+                    .exitWithParent(!cli.exitWithParent ? 0 : cli.parentPid != 0 ? cli.parentPid : PARENT_AT_START)
+                    .flags(cli.flags);
+            if (cli.maxBytesInFlight != null) {
+                builder.maxBytesInFlight(cli.maxBytesInFlight);
+            }
+            options = builder.build();
         } catch (IllegalArgumentException e) {
             Logging.log().error("cannot start: {}", e.getMessage());
             return 2;
@@ -98,12 +110,11 @@ public final class Main {
         }
         started.complete(server);
         try {
-            server.awaitTermination();
+            return server.awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
         }
-        return server.closedCleanly() ? 0 : 1;
     }
 
     /** The {@code --help} text of a server for {@code plugins}, as {@code --help} prints it. */
@@ -130,8 +141,10 @@ public final class Main {
         line(u, "--max-bytes-in-flight <n>", "requests held until answered, all connections (default 64m or 4x the above)");
         line(u, "--max-events <n>", "events running at once; more end with Kong's 503 (default 10000)");
         line(u, "--max-instances <n>", "live plugin instances; more are refused (default 20000)");
+        line(u, "--max-connections <n>", "most connections open at once; further ones are closed (default "
+                + ServerOptions.DEFAULT_MAX_CONNECTIONS + ")");
         line(u, "--shutdown-timeout <d>", "on SIGTERM, wait this long for events, then for flushes (default 10s)");
-        line(u, "--exit-with-parent", "exit when the process that started the server exits");
+        line(u, "--exit-with-parent[=<pid>]", "exit when the process that started the server (or <pid>) exits");
         line(u, "-v, --verbose", "log every RPC (debug)");
         line(u, "--version", "print the plugin version and exit");
         line(u, "-h, --help", "print this help and exit");

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running plugin server: the socket Kong connects to, the instances and events behind it, and a
- * housekeeper that ends stalled events, closes idle instances and watches the parent process.
+ * housekeeper that ends stalled events, closes idle instances and connections whose peer stopped
+ * reading, and watches the parent process and whether the server can still serve.
  *
  * <pre>{@code
  * try (PluginServer server = PluginServer.start(ServerOptions.defaults(socket), MyPlugin.DEFINITION)) {
@@ -35,6 +36,9 @@ public final class PluginServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginServer.class);
     /** How long shutdown waits for replies still being written; events have ended by then. */
     private static final Duration REPLY_GRACE = Duration.ofSeconds(2);
+    /** The exit status when the server stops because it can no longer serve; Kong restarts it. */
+    /** The exit status of a server that could not serve or could not finish its work. */
+    private static final int EXIT_CANNOT_SERVE = 1;
 
     private final Map<String, PluginDefinition> plugins;
     private final ServerOptions options;
@@ -48,6 +52,7 @@ public final class PluginServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** False once a shutdown left work undone: events still running, closes unfinished, a plugin's loss. */
     private volatile boolean closedCleanly = true;
+    private volatile String failure;
     private Thread housekeeper;
 
     /**
@@ -66,11 +71,21 @@ public final class PluginServer implements AutoCloseable {
                 name -> Optional.ofNullable(plugins.get(name)).map(PluginInfoDump::info).orElse(null),
                 this::statusMap);
         this.listener = new UnixSocketListener(options.socketPath(), options.socketMode(), options.allowedUids(),
-                new MsgpackCodec(options.maxMessageBytes(), budget), dispatcher);
+                options.maxConnections(), options.eventTimeout(), new MsgpackCodec(options.maxMessageBytes(), budget),
+                dispatcher);
     }
 
-    /** Validates the plugins, runs their start hooks, binds the socket and starts serving. */
+    /**
+     * Validates the plugins, runs their start hooks, binds the socket and starts serving. With
+     * {@link ServerOptions#parentPid()} set, refuses to start when that parent is already gone: an
+     * orphan of a Kong worker that died during start-up must not take over the socket.
+     */
     public static PluginServer start(ServerOptions options, PluginDefinition... plugins) throws IOException {
+        if (options.parentPid() != 0 && !parentAlive(options.parentPid())) {
+            throw new IllegalStateException(options.parentPid() == 1
+                    ? "the process that started the server is already gone (its parent is now pid 1)"
+                    : "the process that started the server (pid " + options.parentPid() + ") is already gone");
+        }
         PluginServer server = new PluginServer(options, List.of(plugins));
         server.startPlugins();
         try {
@@ -79,7 +94,10 @@ public final class PluginServer implements AutoCloseable {
             server.closePluginResources();
             throw e;
         }
-        server.housekeeper = Thread.ofVirtual().name("housekeeper").start(server::housekeep);
+        // A platform thread, unlike the rest of the engine's background work: it must run when no
+        // new thread can be made (it is what decides to stop then), and the virtual-thread
+        // scheduler may then be unable to run anything.
+        server.housekeeper = Thread.ofPlatform().daemon().name("housekeeper").start(server::housekeep);
         LOG.info("serving {} (pid {})", server.plugins.keySet(), ProcessHandle.current().pid());
         return server;
     }
@@ -149,31 +167,54 @@ public final class PluginServer implements AutoCloseable {
         return status;
     }
 
+    /**
+     * Every tick: expire events and instances, close connections whose peer stopped reading, and
+     * stop when the parent is gone or the server can no longer serve. It never writes to a socket,
+     * so no peer can hold it up; should it fail anyway, the server stops rather than run without it.
+     */
     private void housekeep() {
         Duration shortest = options.eventTimeout().compareTo(options.instanceIdleTimeout()) < 0
                 ? options.eventTimeout() : options.instanceIdleTimeout();
         long tickMillis = Math.clamp(shortest.toMillis() / 10, 10, 1000);
-        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-        while (!closing.get()) {
-            try {
+        try {
+            while (!closing.get()) {
                 Thread.sleep(tickMillis);
-            } catch (InterruptedException e) {
-                return;
+                events.expireStale();
+                instances.expireIdle(options.instanceIdleTimeout());
+                listener.closeStalledWriters();
+                String cannotServe = listener.failure();
+                if (cannotServe != null) {
+                    stopFailing(cannotServe);
+                    return;
+                }
+                if (options.parentPid() != 0 && !parentAlive(options.parentPid())) {
+                    LOG.info("parent process {} is gone; shutting down", options.parentPid());
+                    close();
+                    return;
+                }
             }
-            events.expireStale();
-            instances.expireIdle(options.instanceIdleTimeout());
-            if (options.exitWithParent() && !parentAlive(parent)) {
-                LOG.info("parent process {} is gone; shutting down", parent);
-                Thread.ofVirtual().start(this::close);
-                return;
-            }
+        } catch (InterruptedException e) {
+            // close() interrupts the tick
+        } catch (Throwable t) { // without the housekeeper events and instances would never expire
+            stopFailing("the housekeeper failed: " + t);
         }
     }
 
+    /** A server that cannot serve stops (gracefully, bounded) and exits non-zero, so Kong starts a new one. */
+    private void stopFailing(String reason) {
+        failure = reason;
+        LOG.error("cannot serve any more: {}; stopping with exit status {} so that Kong starts a new server",
+                reason, EXIT_CANNOT_SERVE);
+        close();
+    }
+
+    /**
+     * False once this process has another parent: an orphan is adopted by a reaper at once (pid 1
+     * is one, never Kong). An unknown parent counts as alive: out of file descriptors, /proc cannot
+     * be read, and that must not stop the server for the wrong reason.
+     */
     private static boolean parentAlive(long parentPid) {
-        return ProcessHandle.current().parent()
-                .filter(p -> p.pid() == parentPid && p.isAlive())
-                .isPresent();
+        return parentPid > 1 && ProcessHandle.current().parent().map(p -> p.pid() == parentPid).orElse(true);
     }
 
     /**
@@ -211,7 +252,11 @@ public final class PluginServer implements AutoCloseable {
             if (housekeeper != null) {
                 housekeeper.interrupt();
             }
-            LOG.info("stopped");
+            if (failure == null) {
+                LOG.info("stopped");
+            } else {
+                LOG.error("stopped: {}; exit status {}", failure, EXIT_CANNOT_SERVE);
+            }
             terminated.countDown();
         }
     }
@@ -234,9 +279,15 @@ public final class PluginServer implements AutoCloseable {
         return closedCleanly;
     }
 
-    /** Blocks until {@link #close()} has finished (e.g. after SIGTERM or the parent's exit). */
-    public void awaitTermination() throws InterruptedException {
+    /**
+     * Blocks until {@link #close()} has finished (e.g. after SIGTERM or the parent's exit) and
+     * returns the process's exit status: 0, or 1 when the server stopped because it could no longer
+     * serve (its accept thread or housekeeper failed, or no new connection could be served for the
+     * event timeout) or its shutdown left work undone ({@link #closedCleanly()}).
+     */
+    public int awaitTermination() throws InterruptedException {
         terminated.await();
+        return failure == null && closedCleanly ? 0 : EXIT_CANNOT_SERVE;
     }
 
     private void awaitQuietly() {

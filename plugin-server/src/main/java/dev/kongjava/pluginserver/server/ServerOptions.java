@@ -9,7 +9,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Settings of a running server, from the command line or set in code.
+ * Settings of a running server, from the command line or set in code:
+ * {@code ServerOptions.builder(socket).eventTimeout(Duration.ofSeconds(5)).build()}.
  *
  * @param socketPath the Unix socket; Kong's {@code pluginserver_<name>_socket}
  * @param socketMode file mode of the socket, {@code rw-------} by default
@@ -21,8 +22,9 @@ import java.util.Set;
  *     connections; a request body beyond it is refused (the plugin answers 503), never allocated
  * @param maxEvents events running at once; beyond it a HandleEvent ends at once with Kong's 503
  * @param maxInstances live instances; beyond it StartInstance fails (Kong answers that request 500)
+ * @param maxConnections Kong connections open at once; more are closed as soon as they are accepted
  * @param shutdownTimeout how long SIGTERM waits for running events, then for instances to close
- * @param exitWithParent exit when the parent process (Kong's nginx worker) is gone
+ * @param parentPid exit when this process (Kong's nginx worker, the server's parent) is gone; 0: never
  * @param flags values of plugin-declared flags, by flag name
  */
 public record ServerOptions(
@@ -35,8 +37,9 @@ public record ServerOptions(
         long maxBytesInFlight,
         int maxEvents,
         int maxInstances,
+        int maxConnections,
         Duration shutdownTimeout,
-        boolean exitWithParent,
+        long parentPid,
         Map<String, String> flags) {
 
     public static final String DEFAULT_KONG_PREFIX = "/usr/local/kong";
@@ -46,12 +49,14 @@ public record ServerOptions(
     public static final Duration DEFAULT_EVENT_TIMEOUT = Duration.ofSeconds(30);
     /** Well above the plugin's 1 MiB default body limit, small enough that refusing one costs little. */
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 16L * 1024 * 1024;
-    /** With the launcher's 512 MiB heap: bodies in flight, and what plugins build from them, fit. */
+    /** With the launcher's heap: bodies in flight, and what plugins build from them, fit. */
     public static final long DEFAULT_MAX_BYTES_IN_FLIGHT = 64L * 1024 * 1024;
     /** About 4.5 KiB each when Kong abandons them (measured in LeakIT), so at most ~45 MiB. */
     public static final int DEFAULT_MAX_EVENTS = 10_000;
     /** Kong starts one per plugin config per worker: 20,000 is 1,250 configs on 16 workers. */
     public static final int DEFAULT_MAX_INSTANCES = 20_000;
+    /** Kong pools up to 256 connections per worker (Kong 3.5+): room for 16 workers. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     public ServerOptions {
@@ -67,75 +72,131 @@ public record ServerOptions(
                     + ") must be at least twice --max-message-size (" + maxMessageBytes
                     + "), or the largest message could never be taken");
         }
-        if (maxEvents < 1) {
-            throw new IllegalArgumentException("--max-events must be at least 1, got " + maxEvents);
+        if (maxEvents < 1 || maxInstances < 1 || maxConnections < 1) {
+            throw new IllegalArgumentException("--max-events, --max-instances and --max-connections must be at least 1");
         }
-        if (maxInstances < 1) {
-            throw new IllegalArgumentException("--max-instances must be at least 1, got " + maxInstances);
+        if (parentPid < 0) {
+            throw new IllegalArgumentException("parentPid must be a pid or 0, got " + parentPid);
         }
     }
 
     /** Defaults for everything but the socket path. */
     public static ServerOptions defaults(Path socketPath) {
-        return new ServerOptions(socketPath, DEFAULT_SOCKET_MODE, Set.of(), DEFAULT_INSTANCE_IDLE_TIMEOUT,
-                DEFAULT_EVENT_TIMEOUT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_BYTES_IN_FLIGHT, DEFAULT_MAX_EVENTS,
-                DEFAULT_MAX_INSTANCES,
-                DEFAULT_SHUTDOWN_TIMEOUT, false, Map.of());
+        return builder(socketPath).build();
     }
 
-    public ServerOptions withSocketMode(Set<PosixFilePermission> mode) {
-        return new ServerOptions(socketPath, mode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, maxBytesInFlight, maxEvents, maxInstances, shutdownTimeout, exitWithParent, flags);
+    /** A builder with every default, for {@code socketPath}. */
+    public static Builder builder(Path socketPath) {
+        return new Builder(socketPath);
     }
 
-    public ServerOptions withAllowedUids(Set<Integer> uids) {
-        return new ServerOptions(socketPath, socketMode, uids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, maxBytesInFlight, maxEvents, maxInstances, shutdownTimeout, exitWithParent, flags);
+    /** A builder holding these options, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder(socketPath);
+        b.socketMode = socketMode;
+        b.allowedUids = allowedUids;
+        b.instanceIdleTimeout = instanceIdleTimeout;
+        b.eventTimeout = eventTimeout;
+        b.maxMessageBytes = maxMessageBytes;
+        b.maxBytesInFlight = maxBytesInFlight;
+        b.maxEvents = maxEvents;
+        b.maxInstances = maxInstances;
+        b.maxConnections = maxConnections;
+        b.shutdownTimeout = shutdownTimeout;
+        b.parentPid = parentPid;
+        b.flags = flags;
+        return b;
     }
 
-    public ServerOptions withInstanceIdleTimeout(Duration timeout) {
-        return new ServerOptions(socketPath, socketMode, allowedUids, timeout, eventTimeout,
-                maxMessageBytes, maxBytesInFlight, maxEvents, maxInstances, shutdownTimeout, exitWithParent, flags);
-    }
+    /** Options to build; each setter names the record component it sets. */
+    public static final class Builder {
+        private final Path socketPath;
+        private Set<PosixFilePermission> socketMode = DEFAULT_SOCKET_MODE;
+        private Set<Integer> allowedUids = Set.of();
+        private Duration instanceIdleTimeout = DEFAULT_INSTANCE_IDLE_TIMEOUT;
+        private Duration eventTimeout = DEFAULT_EVENT_TIMEOUT;
+        private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private Long maxBytesInFlight;
+        private int maxEvents = DEFAULT_MAX_EVENTS;
+        private int maxInstances = DEFAULT_MAX_INSTANCES;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private long parentPid;
+        private Map<String, String> flags = Map.of();
 
-    public ServerOptions withEventTimeout(Duration timeout) {
-        return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, timeout,
-                maxMessageBytes, maxBytesInFlight, maxEvents, maxInstances, shutdownTimeout, exitWithParent, flags);
-    }
+        private Builder(Path socketPath) {
+            this.socketPath = socketPath;
+        }
 
-    /** Also raises the in-flight budget to twice {@code bytes} where it was smaller. */
-    public ServerOptions withMaxMessageBytes(long bytes) {
-        return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                bytes, Math.max(maxBytesInFlight, 2 * bytes), maxEvents, maxInstances, shutdownTimeout, exitWithParent, flags);
-    }
+        public Builder socketMode(Set<PosixFilePermission> mode) {
+            this.socketMode = mode;
+            return this;
+        }
 
-    public ServerOptions withMaxBytesInFlight(long bytes) {
-        return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, bytes, maxEvents, maxInstances, shutdownTimeout, exitWithParent, flags);
-    }
+        public Builder allowedUids(Set<Integer> uids) {
+            this.allowedUids = uids;
+            return this;
+        }
 
-    public ServerOptions withMaxEvents(int events) {
-        return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, maxBytesInFlight, events, maxInstances, shutdownTimeout, exitWithParent, flags);
-    }
+        public Builder instanceIdleTimeout(Duration timeout) {
+            this.instanceIdleTimeout = timeout;
+            return this;
+        }
 
-    public ServerOptions withMaxInstances(int instances) {
-        return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, maxBytesInFlight, maxEvents, instances, shutdownTimeout, exitWithParent, flags);
-    }
+        public Builder eventTimeout(Duration timeout) {
+            this.eventTimeout = timeout;
+            return this;
+        }
 
-    public ServerOptions withShutdownTimeout(Duration timeout) {
-        return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, maxBytesInFlight, maxEvents, maxInstances, timeout, exitWithParent, flags);
-    }
+        public Builder maxMessageBytes(long bytes) {
+            this.maxMessageBytes = bytes;
+            return this;
+        }
 
-    public ServerOptions withExitWithParent(boolean exit) {
-        return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, maxBytesInFlight, maxEvents, maxInstances, shutdownTimeout, exit, flags);
-    }
+        /** Unless set, {@link #DEFAULT_MAX_BYTES_IN_FLIGHT} or four times the largest message, whichever is larger. */
+        public Builder maxBytesInFlight(long bytes) {
+            this.maxBytesInFlight = bytes;
+            return this;
+        }
 
-    public ServerOptions withFlags(Map<String, String> values) {
-        return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                maxMessageBytes, maxBytesInFlight, maxEvents, maxInstances, shutdownTimeout, exitWithParent, values);
+        public Builder maxEvents(int events) {
+            this.maxEvents = events;
+            return this;
+        }
+
+        public Builder maxInstances(int instances) {
+            this.maxInstances = instances;
+            return this;
+        }
+
+        public Builder maxConnections(int connections) {
+            this.maxConnections = connections;
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /** Exit when process {@code pid}, the server's parent, is gone (0: never). */
+        public Builder exitWithParent(long pid) {
+            this.parentPid = pid;
+            return this;
+        }
+
+        public Builder flags(Map<String, String> values) {
+            this.flags = values;
+            return this;
+        }
+
+        /** The options; throws {@link IllegalArgumentException} naming a setting out of its range. */
+        public ServerOptions build() {
+            long inFlight = maxBytesInFlight != null ? maxBytesInFlight
+                    : Math.max(DEFAULT_MAX_BYTES_IN_FLIGHT, 4 * maxMessageBytes);
+            return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
+                    maxMessageBytes, inFlight, maxEvents, maxInstances, maxConnections, shutdownTimeout, parentPid,
+                    flags);
+        }
     }
 }

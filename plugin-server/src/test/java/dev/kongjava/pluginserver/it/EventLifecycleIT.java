@@ -66,7 +66,7 @@ class EventLifecycleIT {
 
     @Test
     void anEventKongAbandonsIsFreedAfterTheEventTimeoutAndThePluginIsTold() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.withEventTimeout(EVENT_TIMEOUT), ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(o -> o.eventTimeout(EVENT_TIMEOUT), ProbePlugin.DEFINITION);
                 FakeKong kong = FakeKong.connect(s.socket())) {
             // Kong raises inside get_raw_body: it sends no Step, the plugin would wait forever.
             Exchange ex = kong.plugin("probe", "{\"mode\":\"error\"}")
@@ -81,7 +81,7 @@ class EventLifecycleIT {
 
     @Test
     void aPluginThatDoesNotAnswerInTimeEndsTheRequestWithKongs500() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.withEventTimeout(EVENT_TIMEOUT), ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(o -> o.eventTimeout(EVENT_TIMEOUT), ProbePlugin.DEFINITION);
                 FakeKong kong = FakeKong.connect(s.socket())) {
             long start = System.nanoTime(); // the server runs in this JVM: its own clock
             Exchange ex = kong.plugin("probe", "{\"mode\":\"sleep\",\"sleep_ms\":600000}").access(CannedRequest.get("/"));
@@ -109,7 +109,7 @@ class EventLifecycleIT {
 
     @Test
     void idleInstancesExpireAndTheirResourcesAreClosed() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.withInstanceIdleTimeout(Duration.ofMillis(200)), ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(o -> o.instanceIdleTimeout(Duration.ofMillis(200)), ProbePlugin.DEFINITION);
                 FakeKong kong = FakeKong.connect(s.socket())) {
             int id = kong.startInstance("probe", "{\"mode\":\"ret\"}");
             assertEquals("closed ret", ProbePlugin.events.poll(5, TimeUnit.SECONDS));

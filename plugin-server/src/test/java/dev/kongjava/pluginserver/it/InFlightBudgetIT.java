@@ -30,7 +30,7 @@ class InFlightBudgetIT {
 
     @Test
     void aBodyThatDoesNotFitTheBudgetIsReadWithoutKeepingItAndThePluginGetsServerBusy() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.withMaxMessageBytes(MIB).withMaxBytesInFlight(2 * MIB),
+        try (TestServer s = TestServer.start(o -> o.maxMessageBytes(MIB).maxBytesInFlight(2 * MIB),
                 ProbePlugin.DEFINITION);
                 KongConnection kong = new KongConnection(s.socket())) {
             int instance = startProbe(kong, "{\"mode\":\"error\"}");
@@ -84,7 +84,7 @@ class InFlightBudgetIT {
 
     @Test
     void aMessageThatDecodesToFarMoreMemoryThanItsSizeIsRefusedAndTheConnectionGoesOn() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.withMaxMessageBytes(MIB), ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(o -> o.maxMessageBytes(MIB), ProbePlugin.DEFINITION);
                 KongConnection c = new KongConnection(s.socket())) {
             // 500,000 empty maps: 500 KB on the wire, tens of MB once decoded
             c.writeRaw(packed(p -> {
@@ -105,7 +105,7 @@ class InFlightBudgetIT {
     @Test
     void eventsBeyondMaxEventsEndAtOnceWithKongs503() throws Exception {
         try (TestServer s = TestServer.start(
-                o -> o.withMaxEvents(2).withShutdownTimeout(Duration.ofMillis(100)), ProbePlugin.DEFINITION);
+                o -> o.maxEvents(2).shutdownTimeout(Duration.ofMillis(100)), ProbePlugin.DEFINITION);
                 KongConnection kong = new KongConnection(s.socket())) {
             int sleeper = startProbe(kong, "{\"mode\":\"sleep\",\"sleep_ms\":60000}");
             List<KongConnection> busy = new ArrayList<>();
@@ -134,7 +134,7 @@ class InFlightBudgetIT {
 
     @Test
     void instancesBeyondMaxInstancesAreRefusedWithTheLimitNamed() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.withMaxInstances(3), ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(o -> o.maxInstances(3), ProbePlugin.DEFINITION);
                 KongConnection kong = new KongConnection(s.socket())) {
             for (int i = 0; i < 3; i++) {
                 startProbe(kong, "{\"mode\":\"header\"}");

@@ -55,7 +55,7 @@ class LeakIT {
     void eventsEndingInExitErrorAndAbandonmentLeaveNoEventNoExtraInstanceAndAStableHeap() throws Exception {
         // abandoned events pile up until their timeout faster than --max-events allows: this soak is
         // about what ended events leave behind, so the cap (InFlightBudgetIT's subject) is lifted
-        try (TestServer s = TestServer.start(o -> o.withEventTimeout(EVENT_TIMEOUT).withMaxEvents(1_000_000),
+        try (TestServer s = TestServer.start(o -> o.eventTimeout(EVENT_TIMEOUT).maxEvents(1_000_000),
                 ProbePlugin.DEFINITION);
                 FakeKong kong = FakeKong.connect(s.socket());
                 StderrLines log = StderrLines.capture(UNHANDLED)) {

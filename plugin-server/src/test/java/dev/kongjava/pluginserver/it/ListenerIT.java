@@ -38,7 +38,7 @@ class ListenerIT {
 
     @Test
     void theSocketModeCanBeWidenedForAGroup() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.withSocketMode(PosixFilePermissions.fromString("rw-rw----")),
+        try (TestServer s = TestServer.start(o -> o.socketMode(PosixFilePermissions.fromString("rw-rw----")),
                 ProbePlugin.DEFINITION)) {
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.socket())));
         }
@@ -119,11 +119,11 @@ class ListenerIT {
     @Test
     void aPeerWhoseUidIsNotAllowedIsDisconnected() throws Exception {
         int myUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        try (TestServer s = TestServer.start(o -> o.withAllowedUids(Set.of(myUid + 4242)), ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(o -> o.allowedUids(Set.of(myUid + 4242)), ProbePlugin.DEFINITION);
                 KongConnection c = new KongConnection(s.socket())) {
             assertThrows(IOException.class, () -> c.call(1, "plugin.GetStatus", List.of()));
         }
-        try (TestServer s = TestServer.start(o -> o.withAllowedUids(Set.of(myUid)), ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(o -> o.allowedUids(Set.of(myUid)), ProbePlugin.DEFINITION);
                 KongConnection c = new KongConnection(s.socket())) {
             assertNull(c.call(1, "plugin.GetStatus", List.of()).error());
         }

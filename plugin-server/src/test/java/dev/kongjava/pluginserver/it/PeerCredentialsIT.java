@@ -75,8 +75,8 @@ class PeerCredentialsIT {
 
     @Test
     void aWorldWritableSocketStillDisconnectsAUidOutsideTheAllowlistAndLogsItOnce() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.withSocketMode(PosixFilePermissions.fromString("rw-rw-rw-"))
-                .withAllowedUids(Set.of(0)), ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(o -> o.socketMode(PosixFilePermissions.fromString("rw-rw-rw-"))
+                .allowedUids(Set.of(0)), ProbePlugin.DEFINITION);
                 StderrLines log = StderrLines.capture("refused a connection from user " + USER)) {
             openDirectory(s);
             assertEquals("disconnected without a reply", connectAs(uid, gid, s.socket()));
@@ -88,8 +88,8 @@ class PeerCredentialsIT {
 
     @Test
     void aUidOnTheAllowlistIsServed() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.withSocketMode(PosixFilePermissions.fromString("rw-rw-rw-"))
-                .withAllowedUids(Set.of(0, uid)), ProbePlugin.DEFINITION)) {
+        try (TestServer s = TestServer.start(o -> o.socketMode(PosixFilePermissions.fromString("rw-rw-rw-"))
+                .allowedUids(Set.of(0, uid)), ProbePlugin.DEFINITION)) {
             openDirectory(s);
             assertEquals("served", connectAs(uid, gid, s.socket()));
             try (KongConnection root = new KongConnection(s.socket())) {
@@ -100,7 +100,7 @@ class PeerCredentialsIT {
 
     @Test
     void withoutAnAllowlistAGroupWritableSocketAdmitsItsGroupAndNoOneElse() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.withSocketMode(PosixFilePermissions.fromString("rw-rw----")),
+        try (TestServer s = TestServer.start(o -> o.socketMode(PosixFilePermissions.fromString("rw-rw----")),
                 ProbePlugin.DEFINITION)) {
             openDirectory(s);
             // the socket belongs to root's group 0: the same uid with that group may connect

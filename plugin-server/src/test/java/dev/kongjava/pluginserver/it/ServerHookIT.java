@@ -36,8 +36,8 @@ class ServerHookIT {
     void theHookSeesTheFlagsAndItsResourceIsClosedWhenTheServerStops() throws Exception {
         List<String> log = new ArrayList<>();
         Path dir = Files.createTempDirectory("hook");
-        PluginServer server = PluginServer.start(ServerOptions.defaults(dir.resolve("h.socket"))
-                .withFlags(Map.of("color", "blue")), withHook(log, false));
+        PluginServer server = PluginServer.start(ServerOptions.builder(dir.resolve("h.socket"))
+                .flags(Map.of("color", "blue")).build(), withHook(log, false));
         assertEquals(List.of("started with {color=blue}"), log);
         server.close();
         assertEquals(List.of("started with {color=blue}", "closed"), log);

@@ -158,6 +158,30 @@ class SigtermIT {
         }
     }
 
+    @Test
+    void aServerWhoseParentIsAlreadyGoneExitsAtOnceWithoutTakingTheSocket() throws Exception {
+        Path dir = Files.createTempDirectory("kps");
+        Path socket = dir.resolve("probe.socket");
+        Path log = dir.resolve("server.log");
+        // the launcher passes the Kong worker's pid; this worker died while the JVM was starting
+        Process worker = new ProcessBuilder("true").start();
+        assertTrue(worker.waitFor(10, TimeUnit.SECONDS));
+        Process server = new ProcessBuilder(JavaProcess.command(ProbeServerMain.class, "--socket", socket.toString(),
+                "--exit-with-parent=" + worker.pid())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "exited");
+            String text = Files.readString(log);
+            assertEquals(1, server.exitValue(), text);
+            assertTrue(text.contains("ERROR Main - cannot start: the process that started the server (pid " + worker.pid()
+                    + ") is already gone\n"), text);
+            assertFalse(text.contains("listening on"), text);
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "no socket: a new server may own the path");
+        } finally {
+            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            TempDirs.deleteRecursively(dir);
+        }
+    }
+
     /** Asks the server (GetStatus) until one event runs. */
     private static void awaitRunningEvent(FakeKong kong) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();

@@ -81,6 +81,14 @@ class MainTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
                 "probe: --allow-uid needs numeric uids separated by commas, got 'kong'\n"));
         err.reset();
+        assertEquals(2, run("--max-connections", "0"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
+                "probe: --max-connections needs a whole number of at least 1, got '0'\n"));
+        err.reset();
+        assertEquals(2, run("--exit-with-parent=kong"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
+                "probe: --exit-with-parent needs a process id, got 'kong'\n"));
+        err.reset();
         assertEquals(2, run("--socket"));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("probe: missing value for --socket\n"));
     }
@@ -89,12 +97,16 @@ class MainTest {
     void parsedOptionsReachTheServerOptions() throws Exception {
         CommandLine c = CommandLine.parse(new String[] {"--socket-mode", "660", "--allow-uid", "100,101",
                 "--max-message-size=8m", "--event-timeout", "500ms", "--instance-idle-timeout", "2m",
+                "--max-connections", "64", "--exit-with-parent=4321",
                 "--kong-admin-url", "http://x"}, List.of(new ServerFlag("kong-admin-url", "url", "Admin API")));
         assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(c.socketMode));
         assertEquals(java.util.Set.of(100, 101), c.allowedUids);
         assertEquals(8L << 20, c.maxMessageBytes);
         assertEquals(java.time.Duration.ofMillis(500), c.eventTimeout);
         assertEquals(java.time.Duration.ofMinutes(2), c.instanceIdleTimeout);
+        assertEquals(64, c.maxConnections);
+        assertTrue(c.exitWithParent);
+        assertEquals(4321, c.parentPid);
         assertEquals(Map.of("kong-admin-url", "http://x"), c.flags);
     }
 

@@ -123,7 +123,10 @@ final class RunningEvent implements Bridge {
         return true;
     }
 
-    /** Ends the event if it made no progress for {@code timeoutNanos}, whichever side is stuck. */
+    /**
+     * Ends the event if it made no progress for {@code timeoutNanos}, whichever side is stuck. Never
+     * writes to a socket itself, so it cannot block.
+     */
     void expireIfStale(long now, long timeoutNanos) {
         if (now - sinceNanos < timeoutNanos) {
             return;
@@ -139,7 +142,9 @@ final class RunningEvent implements Bridge {
                 release("the plugin did not answer Kong within " + timeoutNanos / 1_000_000 + " ms");
                 LOG.warn("event {} of {} timed out: the plugin did not answer within {} ms", id, who,
                         timeoutNanos / 1_000_000);
-                reply.result(eventData(failClosed()));
+                // Not on the caller's (the housekeeper's) thread: a peer that stops reading would stall it.
+                Object answer = eventData(failClosed());
+                Thread.ofVirtual().name("timeout-reply-" + id).start(() -> reply.result(answer));
                 Thread t = thread;
                 if (t != null) {
                     t.interrupt();

@@ -1,13 +1,18 @@
 package dev.kongjava.pluginserver.internal.rpc;
 
 import dev.kongjava.pluginserver.internal.event.Reply;
+import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessageInsufficientBufferException;
@@ -23,11 +28,18 @@ import org.slf4j.LoggerFactory;
  * One accepted Kong connection: reads {@code [0, msgid, method, params]} requests one after the
  * other and hands them to the dispatcher; replies may be written later by an event's thread, so
  * writes are serialised by a lock. Idle connections are never closed (Kong pools them).
+ *
+ * <p>A peer that stops reading blocks the writer holding the lock, and everyone queued behind it,
+ * on this connection only: nothing outside waits for this lock, and {@link #closeIfWriteStalled}
+ * (called periodically) closes the socket once a write has made no progress for a bound, which
+ * ends the blocked write.
  */
 final class RpcConnection implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnection.class);
     /** Refusals repeat per request under load; one line per interval says how many there were. */
     private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    /** Bytes per socket write, so a large reply shows progress while the peer reads it. */
+    private static final int WRITE_CHUNK = 64 * 1024;
 
     private final SocketChannel socket;
     private final MsgpackCodec codec;
@@ -35,10 +47,14 @@ final class RpcConnection implements Runnable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final MessagePacker packer;
     private final MessageUnpacker unpacker;
-    /** Requests handed to the dispatcher and not yet answered; guarded by {@link #writeLock}. */
-    private final Set<ConnectionReply> pending = new HashSet<>();
-    /** Set by {@link #closeWhenAnswered()}; guarded by {@link #writeLock}. */
-    private boolean closeWhenAnswered;
+    /** Requests handed to the dispatcher and not yet answered. */
+    private final AtomicInteger unanswered = new AtomicInteger();
+    /** What those requests hold of the in-flight budget; given back when answered or on close. */
+    private final Set<Frame> held = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #closeWhenAnswered()}. */
+    private volatile boolean closeWhenAnswered;
+    /** When the write in progress last made progress (or began); 0 while nothing is being written. */
+    private volatile long writeProgressNanos;
 
     RpcConnection(SocketChannel socket, MsgpackCodec codec, RpcDispatcher dispatcher) {
         this.socket = socket;
@@ -47,21 +63,17 @@ final class RpcConnection implements Runnable {
         // Straight on the channel: it has separate read and write locks, so an event thread can
         // write a reply while this connection's thread is blocked reading the next request.
         this.unpacker = MessagePack.newDefaultUnpacker(socket);
-        this.packer = MessagePack.newDefaultPacker(socket);
+        this.packer = MessagePack.newDefaultPacker(new ProgressChannel());
     }
 
     /** Sends {@code [2, "serverPid", pid]}: a new pid tells Kong to forget cached instances. */
     void notifyServerPid(long pid) throws IOException {
-        writeLock.lock();
-        try {
-            packer.packArrayHeader(3);
-            packer.packInt(Protocol.TYPE_NOTIFICATION);
-            packer.packString(Protocol.NOTIFY_SERVER_PID);
-            packer.packLong(pid);
-            packer.flush();
-        } finally {
-            writeLock.unlock();
-        }
+        write(p -> {
+            p.packArrayHeader(3);
+            p.packInt(Protocol.TYPE_NOTIFICATION);
+            p.packString(Protocol.NOTIFY_SERVER_PID);
+            p.packLong(pid);
+        });
     }
 
     @Override
@@ -133,57 +145,71 @@ final class RpcConnection implements Runnable {
             return;
         }
         LOG.debug("rpc {} {}", msgid, method);
-        ConnectionReply reply = pending(new ConnectionReply(msgid, frame));
+        ConnectionReply reply = new ConnectionReply(msgid, frame);
         if (frame.refused()) {
-            REFUSALS.warn("refused request {} ({}): {}", msgid, method, frame.refusal());
+            REFUSALS.warn("refused request " + msgid + " (" + method + "): " + frame.refusal());
             dispatcher.refuse(method, params, frame.refusal(), frame.overBudget(), reply);
         } else {
             dispatcher.dispatch(method, params, reply);
         }
     }
 
-    /** Counts a request as handed over and not yet answered. */
-    private ConnectionReply pending(ConnectionReply reply) {
-        writeLock.lock();
-        try {
-            pending.add(reply);
-            return reply;
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
     private void reply(long msgid, String error, Object result) {
-        writeLock.lock();
         try {
-            packer.packArrayHeader(4);
-            packer.packInt(Protocol.TYPE_RESPONSE);
-            packer.packLong(msgid);
-            codec.write(packer, error);
-            codec.write(packer, result);
-            packer.flush();
+            write(p -> {
+                p.packArrayHeader(4);
+                p.packInt(Protocol.TYPE_RESPONSE);
+                p.packLong(msgid);
+                codec.write(p, error);
+                codec.write(p, result);
+            });
         } catch (IOException e) {
             LOG.debug("reply {} not delivered: {}", msgid, e.toString());
             close();
+        }
+    }
+
+    private interface Packing {
+        void pack(MessagePacker packer) throws IOException;
+    }
+
+    /** Writes one message under the write lock; {@link #writeProgressNanos} tells a stalled write. */
+    private void write(Packing message) throws IOException {
+        writeLock.lock();
+        writeProgressNanos = System.nanoTime();
+        try {
+            message.pack(packer);
+            packer.flush();
         } finally {
+            writeProgressNanos = 0;
             writeLock.unlock();
         }
     }
 
     /**
+     * Closes the connection when a write has made no progress for {@code boundNanos}: the peer does
+     * not read. Closing the channel ends the blocked write; it takes no lock, so it never waits.
+     */
+    boolean closeIfWriteStalled(long now, long boundNanos) {
+        long progress = writeProgressNanos;
+        if (progress == 0 || now - progress < boundNanos) {
+            return false;
+        }
+        close();
+        return true;
+    }
+
+    /**
      * Graceful close: at once if every request read so far has its reply, else right after the last
      * one is written. An event that ends frees itself before its thread writes the final reply, so
-     * closing at once on shutdown could cut off an answer Kong is already owed.
+     * closing at once on shutdown could cut off an answer Kong is already owed. Never waits for a
+     * write in progress: a reply counts as answered only once written, and whichever of the two
+     * sides comes second closes.
      */
     void closeWhenAnswered() {
-        writeLock.lock();
-        try {
-            closeWhenAnswered = true;
-            if (pending.isEmpty()) {
-                close();
-            }
-        } finally {
-            writeLock.unlock();
+        closeWhenAnswered = true;
+        if (unanswered.get() == 0) {
+            close();
         }
     }
 
@@ -194,11 +220,34 @@ final class RpcConnection implements Runnable {
         } catch (IOException e) {
             LOG.debug("close failed: {}", e.toString());
         }
-        writeLock.lock();
-        try {
-            pending.forEach(r -> r.frame.release());
-        } finally {
-            writeLock.unlock();
+        held.forEach(Frame::release);
+    }
+
+    /** Counts how far the write in progress got; chunked so that a large reply shows progress. */
+    private final class ProgressChannel implements WritableByteChannel {
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            int limit = source.limit();
+            source.limit(Math.min(limit, source.position() + WRITE_CHUNK));
+            try {
+                int written = socket.write(source);
+                if (written > 0) {
+                    writeProgressNanos = System.nanoTime();
+                }
+                return written;
+            } finally {
+                source.limit(limit);
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return socket.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 
@@ -207,11 +256,13 @@ final class RpcConnection implements Runnable {
         private final long msgid;
         /** What the request holds of the in-flight budget until it is answered. */
         private final Frame frame;
-        private boolean sent;
+        private final AtomicBoolean sent = new AtomicBoolean();
 
         ConnectionReply(long msgid, Frame frame) {
             this.msgid = msgid;
             this.frame = frame;
+            unanswered.incrementAndGet();
+            held.add(frame);
         }
 
         @Override
@@ -226,21 +277,18 @@ final class RpcConnection implements Runnable {
         }
 
         private void send(String error, Object value) {
-            writeLock.lock();
+            if (!sent.compareAndSet(false, true)) {
+                LOG.warn("second reply to request {} dropped", msgid);
+                return;
+            }
             try {
-                if (sent) {
-                    LOG.warn("second reply to request {} dropped", msgid);
-                    return;
-                }
-                sent = true;
-                pending.remove(this);
                 reply(msgid, error, value);
-                if (closeWhenAnswered && pending.isEmpty()) {
-                    close();
-                }
             } finally {
-                writeLock.unlock();
                 frame.release();
+                held.remove(frame);
+            }
+            if (unanswered.decrementAndGet() == 0 && closeWhenAnswered) {
+                close();
             }
         }
     }

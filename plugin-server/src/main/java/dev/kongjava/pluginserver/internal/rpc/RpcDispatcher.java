@@ -5,9 +5,11 @@ import dev.kongjava.pluginserver.internal.event.Reply;
 import dev.kongjava.pluginserver.internal.instance.InstanceRegistry;
 import dev.kongjava.pluginserver.internal.instance.PluginInstance;
 import dev.kongjava.pluginserver.plugin.Phase;
+import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class RpcDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(RpcDispatcher.class);
     /** Refusals at a limit repeat per request: one line per interval. */
-    private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
+    private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
     private final Map<String, PluginDefinition> plugins;
     private final InstanceRegistry instances;
@@ -104,7 +106,7 @@ public final class RpcDispatcher {
             instance = instances.start(definition, text(params.get(Protocol.KEY_CONFIG)));
         } catch (ConfigException | InstanceRegistry.LimitReached e) {
             // Kong logs the error it gets too; a peer repeating a bad config grows this log only so fast
-            REFUSED.warn("StartInstance refused: {}", e.getMessage());
+            REFUSED.warn("StartInstance refused: " + e.getMessage());
             reply.error(e.getMessage());
             return;
         } catch (Exception e) {

@@ -1,33 +1,29 @@
 package dev.kongjava.pluginserver.internal.rpc;
 
+import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Unix socket Kong connects to: replaces a stale socket file, binds with a large backlog,
- * restricts the file's mode, checks each peer's uid and reads every connection on its own thread.
+ * restricts the file's mode, checks each peer's uid ({@link PeerCheck}) and reads every connection
+ * on its own thread, at most {@code maxConnections} at once.
  *
  * <p>Connections are read by platform threads, plugin code runs on virtual threads. Measured
  * (bench part 1): a blocking read on a virtual thread goes through the JDK's poller and the
@@ -55,33 +51,46 @@ public final class UnixSocketListener implements AutoCloseable {
     private static final long READER_STACK_BYTES = 256 * 1024;
     /** sun_path holds 108 bytes on Linux, including the terminating NUL. */
     private static final int MAX_SOCKET_PATH_BYTES = 107;
+    private static final long MIN_BACKOFF_MILLIS = 10;
+    private static final long MAX_BACKOFF_MILLIS = 1000;
+    private static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
 
     private final Path path;
     private final Set<Integer> allowedUids;
-    private final Set<UserPrincipal> allowedUsers = new HashSet<>();
     private final Set<PosixFilePermission> mode;
     private final MsgpackCodec codec;
     private final RpcDispatcher dispatcher;
-    private final Set<String> refusedUidsLogged = ConcurrentHashMap.newKeySet();
     private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
+    /** Accepted and not yet ended, including those still being set up; at most {@link #maxConnections}. */
+    private final AtomicInteger open = new AtomicInteger();
+    private final int maxConnections;
+    private final Duration stallTimeout;
+    private final ThreadFailures threadFailures;
+    private final RateLimitedLog acceptFailures = new RateLimitedLog(LOG, WARNING_INTERVAL);
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG, WARNING_INTERVAL);
+    private final RateLimitedLog stalledWrites = new RateLimitedLog(LOG, WARNING_INTERVAL);
     private ServerSocketChannel server;
     private Object inode;
-    private UserPrincipal owner;
-    private UserPrincipal root;
-    private Object ownerGroup;
+    private PeerCheck peerCheck;
     private volatile boolean closed;
     private Thread acceptor;
 
     /**
      * @param mode file mode of the socket, e.g. {@code rw-------}
      * @param allowedUids peer uids to accept; empty means "whoever the file mode admits"
+     * @param maxConnections connections open at once; more are closed as soon as they are accepted
+     * @param stallTimeout how long a reply may make no progress before its connection is closed, and
+     *     how long every new connection may fail to be served before {@link #failure()} gives up
      */
     public UnixSocketListener(Path path, Set<PosixFilePermission> mode, Set<Integer> allowedUids,
-            MsgpackCodec codec, RpcDispatcher dispatcher) {
+            int maxConnections, Duration stallTimeout, MsgpackCodec codec, RpcDispatcher dispatcher) {
         this.path = path;
         this.mode = Set.copyOf(mode);
         this.allowedUids = Set.copyOf(allowedUids);
+        this.maxConnections = maxConnections;
+        this.stallTimeout = stallTimeout;
+        this.threadFailures = new ThreadFailures(stallTimeout, new RateLimitedLog(LOG, WARNING_INTERVAL));
         this.codec = codec;
         this.dispatcher = dispatcher;
     }
@@ -89,11 +98,6 @@ public final class UnixSocketListener implements AutoCloseable {
     /** Binds and starts accepting; fails if the path holds something that is not a socket. */
     public void start() throws IOException {
         boolean stale = checkExistingFile();
-        UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
-        root = users.lookupPrincipalByName("0");
-        for (int uid : allowedUids) {
-            allowedUsers.add(users.lookupPrincipalByName(Integer.toString(uid))); // equal by uid
-        }
         Path bindPath = temporaryPath();
         // the stale socket when binding in place, else a temporary one a crashed server with our pid left
         Files.deleteIfExists(bindPath);
@@ -107,9 +111,9 @@ public final class UnixSocketListener implements AutoCloseable {
             LOG.info("replaced stale socket {}", path);
         }
         inode = Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-        owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS);
-        ownerGroup = Files.getAttribute(path, "posix:group", LinkOption.NOFOLLOW_LINKS);
-        LOG.info("listening on {} (mode {})", path, PosixFilePermissions.toString(mode));
+        peerCheck = new PeerCheck(path, mode, allowedUids);
+        LOG.info("listening on {} (mode {}, at most {} connections)", path, PosixFilePermissions.toString(mode),
+                maxConnections);
         acceptor = Thread.ofPlatform().daemon().name("accept").start(this::acceptLoop);
     }
 
@@ -137,61 +141,79 @@ public final class UnixSocketListener implements AutoCloseable {
         return temporary.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH_BYTES ? temporary : path;
     }
 
+    /**
+     * Runs until the listener closes. Nothing thrown for one connection ends it: a connection that
+     * gets no thread is closed at once (and counted, see {@link ThreadFailures}), a failed accept
+     * (e.g. out of file descriptors, which leaves the connection queued and would otherwise spin)
+     * backs off from 10 ms doubling to 1 s, and repeated warnings are rate-limited.
+     */
     private void acceptLoop() {
-        long pid = ProcessHandle.current().pid();
+        long backoffMillis = 0;
         while (!closed) {
-            SocketChannel socket;
+            SocketChannel socket = null;
             try {
                 socket = server.accept();
+                backoffMillis = 0;
+                admit(socket);
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.error("accept failed: {}", e.toString());
+                if (closed) {
+                    return;
                 }
-                continue;
+                acceptFailures.warn("accept failed: " + e.getMessage());
+                backoffMillis = Math.clamp(backoffMillis * 2, MIN_BACKOFF_MILLIS, MAX_BACKOFF_MILLIS);
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException interrupted) {
+                    return; // stopAccepting()
+                }
+            } catch (Throwable t) {
+                // "unable to create native thread" is an OutOfMemoryError the JVM survives (not a heap OOM)
+                if (socket != null) {
+                    closeQuietly(socket);
+                }
+                threadFailures.failed(t);
             }
-            accepted.incrementAndGet();
-            Thread.ofPlatform().daemon().stackSize(READER_STACK_BYTES).name("conn-" + accepted.get())
-                    .start(() -> serve(socket, pid));
         }
     }
 
-    private void serve(SocketChannel socket, long pid) {
+    /** Serves the connection on its own thread, or closes it at once when over the cap. */
+    private void admit(SocketChannel socket) {
+        if (open.incrementAndGet() > maxConnections) {
+            open.decrementAndGet();
+            closeQuietly(socket);
+            refusals.warn("refused a connection: " + maxConnections + " connections are open (--max-connections)");
+            return;
+        }
+        try {
+            Thread.ofPlatform().daemon().stackSize(READER_STACK_BYTES).name("conn-" + accepted.incrementAndGet())
+                    .start(() -> serve(socket));
+        } catch (Throwable t) {
+            open.decrementAndGet();
+            throw t;
+        }
+        threadFailures.succeeded();
+    }
+
+    private void serve(SocketChannel socket) {
         RpcConnection connection = null;
         try {
-            if (!peerAllowed(socket)) {
+            if (!peerCheck.admits(socket)) {
                 socket.close();
                 return;
             }
             connection = new RpcConnection(socket, codec, dispatcher);
             connections.add(connection);
-            connection.notifyServerPid(pid);
+            connection.notifyServerPid(ProcessHandle.current().pid());
             connection.run();
         } catch (IOException e) {
             LOG.debug("connection setup failed: {}", e.toString());
             closeQuietly(socket);
         } finally {
+            open.decrementAndGet();
             if (connection != null) {
                 connections.remove(connection);
             }
         }
-    }
-
-    private boolean peerAllowed(SocketChannel socket) throws IOException {
-        UnixDomainPrincipal peer = socket.getOption(ExtendedSocketOptions.SO_PEERCRED);
-        boolean ok = allowedUsers.isEmpty() ? modeAdmits(peer) : allowedUsers.contains(peer.user());
-        if (!ok && refusedUidsLogged.add(peer.user().getName())) {
-            LOG.warn("refused a connection from user {}; further refusals of this user are not logged",
-                    peer.user().getName());
-        }
-        return ok;
-    }
-
-    private boolean modeAdmits(UnixDomainPrincipal peer) {
-        if (peer.user().equals(owner) || peer.user().equals(root)
-                || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-            return true;
-        }
-        return peer.group().equals(ownerGroup) && mode.contains(PosixFilePermission.GROUP_WRITE);
     }
 
     public Path path() {
@@ -201,6 +223,24 @@ public final class UnixSocketListener implements AutoCloseable {
     /** Connections currently open. */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** Closes every connection whose reply made no progress for the stall timeout: its peer stopped reading. */
+    public void closeStalledWriters() {
+        long now = System.nanoTime();
+        for (RpcConnection c : connections) {
+            if (c.closeIfWriteStalled(now, stallTimeout.toNanos())) {
+                stalledWrites.warn("closed a connection whose peer read no reply for " + stallTimeout.toMillis() + " ms");
+            }
+        }
+    }
+
+    /** Why the listener can no longer serve (its accept thread died, or no new connection can be served), or null. */
+    public String failure() {
+        if (!closed && acceptor != null && !acceptor.isAlive()) {
+            return "the accept thread ended";
+        }
+        return threadFailures.verdict();
     }
 
     /** Stops accepting and removes the socket file if it is still the one we bound. */

@@ -43,7 +43,7 @@ class ListenerCloseIT {
         RpcDispatcher dispatcher = new RpcDispatcher(Map.of("probe", ProbePlugin.DEFINITION),
                 new InstanceRegistry(Map.of(), 20_000), events, name -> null, Map::of);
         listener = new UnixSocketListener(dir.resolve("probe.socket"), PosixFilePermissions.fromString("rw-------"),
-                Set.of(), new MsgpackCodec(1 << 20), dispatcher);
+                Set.of(), 64, Duration.ofMinutes(1), new MsgpackCodec(1 << 20), dispatcher);
         listener.start();
     }
 

@@ -92,7 +92,7 @@ class RpcBytesFuzzTest {
 
     private static TestServer server() throws IOException {
         if (server == null) {
-            server = TestServer.start(o -> o.withMaxMessageBytes(LIMIT).withEventTimeout(Duration.ofMillis(200)),
+            server = TestServer.start(o -> o.maxMessageBytes(LIMIT).eventTimeout(Duration.ofMillis(200)),
                     ProbePlugin.DEFINITION);
         }
         return server;
