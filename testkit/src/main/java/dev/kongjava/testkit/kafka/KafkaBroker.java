@@ -1,5 +1,6 @@
 package dev.kongjava.testkit.kafka;
 
+import dev.kongjava.testkit.oauth.OAuthServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -45,6 +46,10 @@ public final class KafkaBroker implements AutoCloseable {
     private String clusterId;
 
     private KafkaBroker(Builder builder) {
+        if (builder.oauth != null && !builder.security) {
+            throw new IllegalStateException("oauthBearer(...) needs security(true): OAUTHBEARER runs on the "
+                    + "SASL_PLAINTEXT and SASL_SSL listeners");
+        }
         QuietLogging.apply();
         // TLS generation is the step most likely to fail, so it runs before any port is reserved.
         tls = builder.security ? TlsMaterial.get() : null;
@@ -56,6 +61,9 @@ public final class KafkaBroker implements AutoCloseable {
         NodeConfig.addListeners(config, ports, controllerPort);
         if (builder.security) {
             SecurityConfig.apply(config, ports.keySet(), builder.plainUsers.values(), tls);
+        }
+        if (builder.oauth != null) {
+            OAuthBearerConfig.apply(config, ports.keySet(), builder.oauth);
         }
         config.putAll(builder.brokerProperties);
         node = new KafkaNode(NODE_ID, data.root(), config);
@@ -242,6 +250,7 @@ public final class KafkaBroker implements AutoCloseable {
         private final Map<String, Credential> plainUsers = new LinkedHashMap<>();
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private boolean security;
+        private OAuthServer oauth;
         private Path dataDir;
 
         private Builder() {
@@ -282,6 +291,24 @@ public final class KafkaBroker implements AutoCloseable {
          */
         public Builder security(boolean enabled) {
             this.security = enabled;
+            return this;
+        }
+
+        /**
+         * Adds SASL OAUTHBEARER to the SASL_PLAINTEXT and SASL_SSL listeners (needs
+         * {@link #security(boolean) security(true)}): Kafka's {@code OAuthBearerValidatorCallbackHandler}
+         * checks each token's signature against {@code oauth}'s JWKS, its issuer and its audience; the
+         * principal is {@code User:<sub>}, the client id. The server must run while the broker starts.
+         *
+         * <p>Kafka 4 reads only OAuth URLs listed in the system property
+         * {@code org.apache.kafka.sasl.oauthbearer.allowed.urls}; the broker adds its JWKS URL to it
+         * (JVM-wide). A client in this JVM must add its token endpoint URL itself.
+         *
+         * @param oauth the running authorization server whose tokens the broker accepts
+         * @return this builder
+         */
+        public Builder oauthBearer(OAuthServer oauth) {
+            this.oauth = oauth;
             return this;
         }
 

@@ -16,9 +16,11 @@ final class QuietLogging {
     private static final String SIMPLE_PREFIX = "org.slf4j.simpleLogger.log.";
     private static final String[] NOISY_LOGGERS = {"kafka", "org.apache.kafka", "state.change.logger"};
     // Loggers that warn about what fault tests do on purpose: every controller activation (one long
-    // line per start), and followers failing to fetch from a stopped leader (a stack trace per try).
+    // line per start), followers failing to fetch from a stopped leader (a stack trace per try), and
+    // OAuth tokens refused by the broker or not issued to the client (a stack trace each).
     private static final String[] EXPECTED_TROUBLE = {
-            "org.apache.kafka.controller.QuorumController", "kafka.server.ReplicaFetcherThread"};
+            "org.apache.kafka.controller.QuorumController", "kafka.server.ReplicaFetcherThread",
+            "org.apache.kafka.common.security.oauthbearer"};
     private static final String LOG4J_CONFIG_KEY = "log4j2.configurationFile";
     private static final String LOG4J_CONFIG_RESOURCE = "log4j2-kafka.xml";
 
