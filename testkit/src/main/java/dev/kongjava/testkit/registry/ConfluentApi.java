@@ -20,10 +20,13 @@ final class ConfluentApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    ConfluentApi(String baseUrl) {
+    /** {@code authorization} is an Authorization header value for every call, or null for none. */
+    ConfluentApi(String baseUrl, String authorization) {
         this.baseUrl = baseUrl;
+        this.authorization = authorization;
     }
 
     int register(String subject, SchemaType type, String schema) {
@@ -46,27 +49,15 @@ final class ConfluentApi {
         return schema(id, send(request("/schemas/ids/" + id).GET().build()));
     }
 
-    /** Whether the API answers a request for the subject list with 200, used to detect readiness. */
-    boolean answers() {
-        try {
-            HttpRequest request = request("/subjects").timeout(Duration.ofSeconds(2)).GET().build();
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     private static RegisteredSchema schema(int id, JsonNode answer) {
         return new RegisteredSchema(id, SchemaType.fromWire(answer.path("schemaType").asText()),
                 answer.path("schema").asText());
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT)
                 .header("Accept", CONTENT_TYPE).header("Content-Type", CONTENT_TYPE);
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     private JsonNode send(HttpRequest request) {

@@ -1,9 +1,11 @@
 package dev.kongjava.testkit.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kongjava.testkit.kafka.QuietLogging;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.jsonschema.JsonSchemaKafkaDeserializer;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -16,6 +18,7 @@ import java.util.Map;
  */
 public final class ConfluentDecoder implements AutoCloseable {
     static {
+        QuietLogging.apply();
         // The serdes' schema cache logs a stack trace for every id it cannot fetch, before the
         // exception that the caller gets anyway; a user's own setting wins.
         String key = "org.slf4j.simpleLogger.log.io.apicurio";
@@ -30,14 +33,19 @@ public final class ConfluentDecoder implements AutoCloseable {
     private final AvroKafkaDeserializer<Object> avro = new AvroKafkaDeserializer<>();
     private final JsonSchemaKafkaDeserializer<JsonNode> json = new JsonSchemaKafkaDeserializer<>();
 
-    ConfluentDecoder(String apicurioApiUrl) {
-        Map<String, Object> settings = Map.of(
+    /** {@code login} is how to log in to a secured registry, or null. */
+    ConfluentDecoder(String apicurioApiUrl, Login login) {
+        Map<String, Object> settings = new HashMap<>(Map.of(
                 "apicurio.registry.url", apicurioApiUrl,
                 "apicurio.registry.use-id", "contentId",
                 "apicurio.registry.id-handler", "io.apicurio.registry.serde.Legacy4ByteIdHandler",
                 "apicurio.registry.headers.enabled", "false",
                 // The JSON payload is checked against the registry's schema, not only parsed.
-                "apicurio.registry.serde.validation-enabled", "true");
+                "apicurio.registry.serde.validation-enabled", "true"));
+        if (login != null) {
+            settings.put("apicurio.auth.username", login.clientId());
+            settings.put("apicurio.auth.password", login.clientSecret());
+        }
         avro.configure(settings, false);
         json.configure(settings, false);
     }

@@ -1,19 +1,9 @@
 package dev.kongjava.testkit.registry;
 
-import dev.kongjava.testkit.JavaProcess;
-import dev.kongjava.testkit.TempDirs;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
+import dev.kongjava.testkit.oauth.OAuthServer;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real schema registry with the Confluent Schema Registry REST API: Apicurio Registry 3, started
@@ -35,32 +25,23 @@ public final class SchemaRegistryServer implements AutoCloseable {
     /** The system property naming the unpacked Apicurio Registry distribution. */
     public static final String HOME_PROPERTY = "kongjava.schema-registry.home";
 
-    // A cold start on a busy 2-core machine took 16 s; later starts take 3 to 7 s.
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final String CONFLUENT_PATH = "/apis/ccompat/v7";
-    private static final int LOG_LINES_IN_ERRORS = 40;
 
-    private final Process process;
-    private final Path workDir;
+    private final RegistryProcess process;
     private final String url;
+    private final Login login;
     private final ConfluentApi api;
-    private final Thread killOnExit;
     private ConfluentDecoder decoder;
 
-    private SchemaRegistryServer(Process process, Path workDir, int port) {
+    private SchemaRegistryServer(RegistryProcess process, Login login) {
         this.process = process;
-        this.workDir = workDir;
-        this.url = "http://127.0.0.1:" + port;
-        this.api = new ConfluentApi(url + CONFLUENT_PATH);
-        // A test JVM that exits without close() (a failed @BeforeAll, a failsafe timeout) must not
-        // leave a registry running.
-        this.killOnExit = new Thread(process::destroyForcibly, "stop schema registry " + process.pid());
-        Runtime.getRuntime().addShutdownHook(killOnExit);
+        this.url = "http://127.0.0.1:" + process.port();
+        this.login = login;
+        this.api = new ConfluentApi(url + CONFLUENT_PATH, login == null ? null : login.basicAuthorization());
     }
 
     /**
-     * Starts a registry with the default settings and waits until its Confluent API answers.
+     * Starts a registry with the default settings (no login) and waits until it is ready.
      *
      * @return the running registry; close it to stop it
      */
@@ -138,7 +119,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
      */
     public synchronized ConfluentDecoder decoder() {
         if (decoder == null) {
-            decoder = new ConfluentDecoder(url + "/apis/registry/v2");
+            decoder = new ConfluentDecoder(url + "/apis/registry/v2", login);
         }
         return decoder;
     }
@@ -158,12 +139,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
      * @return the log so far
      */
     public String log() {
-        try {
-            Path log = workDir.resolve("registry.log");
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the schema registry log", e);
-        }
+        return process.log();
     }
 
     /** Stops the registry (SIGTERM, then SIGKILL after 20 s) and deletes its files; its data is gone. */
@@ -175,66 +151,16 @@ public final class SchemaRegistryServer implements AutoCloseable {
                     decoder.close();
                 }
             }
-            stopProcess();
         } finally {
-            Runtime.getRuntime().removeShutdownHook(killOnExit);
-            TempDirs.deleteQuietly(workDir);
+            process.stop();
         }
     }
 
-    private void stopProcess() {
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-    }
-
-    private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!api.answers()) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the schema registry exited with " + process.exitValue()
-                        + " before it answered on " + confluentUrl() + "; its log ends with:\n" + logTail());
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("the schema registry did not answer on " + confluentUrl()
-                        + " within " + READY_TIMEOUT.toSeconds() + " s; its log ends with:\n" + logTail());
-            }
-            sleep(Duration.ofMillis(100));
-        }
-    }
-
-    private String logTail() {
-        List<String> lines = log().lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES_IN_ERRORS), lines.size()));
-    }
-
-    private static void closeQuietly(ServerSocket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // Closing an unconnected socket only frees its port; nothing to recover.
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the schema registry", e);
-        }
-    }
-
-    /** Describes a registry to start: where the distribution is and extra Quarkus or Apicurio settings. */
+    /** Describes a registry to start: where the distribution is, its login, extra settings. */
     public static final class Builder {
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Path home;
+        private Login login;
 
         private Builder() {
             String configured = System.getProperty(HOME_PROPERTY);
@@ -254,7 +180,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
         /**
          * Sets a registry setting (a Quarkus or Apicurio property such as
-         * {@code apicurio.auth.anonymous-read-access.enabled}), applied over the harness's own.
+         * {@code apicurio.ccompat.max-subjects}), applied over the harness's own.
          *
          * @param key the setting
          * @param value its value
@@ -266,85 +192,38 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
 
         /**
-         * Starts the registry and waits until its Confluent API answers.
+         * Requires a login on every API call, as a secured registry does: an OAuth2 bearer token
+         * issued by {@code oauth} (checked against its JWKS and issuer), or HTTP Basic with the id and
+         * secret of one of {@code oauth}'s clients, which the registry exchanges for a token at
+         * {@code oauth}'s token endpoint (Apicurio's basic client credentials). Anything else gets 401.
+         * The harness's own calls ({@link #register}, the {@link #decoder()}) log in with Basic as
+         * {@code clientId}.
+         *
+         * @param oauth the running authorization server
+         * @param clientId a client of {@code oauth}, for the harness's own calls
+         * @param clientSecret its secret
+         * @return this builder
+         */
+        public Builder oauth(OAuthServer oauth, String clientId, String clientSecret) {
+            properties.put("quarkus.oidc.tenant-enabled", "true");
+            properties.put("quarkus.oidc.auth-server-url", oauth.issuer());
+            properties.put("quarkus.oidc.discovery-enabled", "false");
+            properties.put("quarkus.oidc.jwks-path", oauth.jwksUrl());
+            properties.put("quarkus.oidc.token-path", oauth.tokenEndpointUrl());
+            properties.put("quarkus.oidc.token.issuer", oauth.issuer());
+            properties.put("quarkus.oidc.token.audience", oauth.audience());
+            properties.put("apicurio.authn.basic-client-credentials.enabled", "true");
+            login = new Login(clientId, clientSecret);
+            return this;
+        }
+
+        /**
+         * Starts the registry and waits until it is ready.
          *
          * @return the running registry
          */
         public SchemaRegistryServer start() {
-            Path runner = runnerJar();
-            Path workDir = TempDirs.create("schema-registry-");
-            int[] ports = freePorts(2);
-            int port = ports[0];
-            ProcessBuilder builder = new ProcessBuilder(command(runner, workDir, port, ports[1]))
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("registry.log").toFile());
-            SchemaRegistryServer server;
-            try {
-                server = new SchemaRegistryServer(builder.start(), workDir, port);
-            } catch (IOException e) {
-                TempDirs.deleteQuietly(workDir);
-                throw new UncheckedIOException("cannot start the schema registry " + runner, e);
-            }
-            try {
-                server.awaitReady();
-            } catch (RuntimeException e) {
-                server.close();
-                throw e;
-            }
-            return server;
-        }
-
-        private Path runnerJar() {
-            Path runner = home == null ? null : home.resolve("quarkus-run.jar");
-            if (runner == null || !Files.isRegularFile(runner)) {
-                throw new IllegalStateException("no Apicurio Registry distribution at " + home + ": set the system "
-                        + "property " + HOME_PROPERTY + " to the unpacked io.apicurio:apicurio-registry-app:"
-                        + "<version>:tar.gz:all (the parent pom's unpack-schema-registry execution unpacks it in "
-                        + "pre-integration-test when a module sets schema-registry.skip=false)");
-            }
-            return runner;
-        }
-
-        private List<String> command(Path runner, Path workDir, int port, int managementPort) {
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("quarkus.http.host", "127.0.0.1");
-            settings.put("quarkus.http.port", Integer.toString(port));
-            // The management interface (health, metrics) is on by build; keep it off the network.
-            settings.put("quarkus.management.host", "127.0.0.1");
-            settings.put("quarkus.management.port", Integer.toString(managementPort));
-            // In-memory H2 (the distribution's default storage) with a small pool: a quicker start.
-            settings.put("apicurio.datasource.jdbc.initial-size", "2");
-            settings.put("apicurio.datasource.jdbc.min-size", "2");
-            settings.put("apicurio.storage.snapshot.location", workDir.toString());
-            settings.putAll(properties);
-            List<String> command = new ArrayList<>(List.of(JavaProcess.javaBinary(),
-                    "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    // A class-data archive next to the distribution, written by the first run: later
-                    // starts take about 2.5 s instead of 4.
-                    "-XX:+AutoCreateSharedArchive",
-                    "-XX:SharedArchiveFile=" + home.resolve("registry-cds.jsa")));
-            settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-            command.addAll(List.of("-jar", runner.toString()));
-            return command;
-        }
-
-        /**
-         * Distinct ports the kernel just handed out and that nothing listens on; another process could
-         * take one before the registry binds it, which then fails the start with the registry's message.
-         */
-        private static int[] freePorts(int count) {
-            List<ServerSocket> sockets = new ArrayList<>();
-            try {
-                for (int i = 0; i < count; i++) {
-                    sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-                }
-                return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot find free ports on 127.0.0.1", e);
-            } finally {
-                sockets.forEach(SchemaRegistryServer::closeQuietly);
-            }
+            return new SchemaRegistryServer(RegistryProcess.start(home, properties), login);
         }
     }
 }
