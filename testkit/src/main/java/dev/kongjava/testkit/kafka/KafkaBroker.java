@@ -43,6 +43,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final NodeData data;
     private final TlsMaterial tls;
     private final TopicTool topics;
+    private final String instanceId = Uuid.randomUuid().toString();
     private String clusterId;
 
     private KafkaBroker(Builder builder) {
@@ -63,7 +64,7 @@ public final class KafkaBroker implements AutoCloseable {
             SecurityConfig.apply(config, ports.keySet(), builder.plainUsers.values(), tls);
         }
         if (builder.oauth != null) {
-            OAuthBearerConfig.apply(config, ports.keySet(), builder.oauth);
+            OAuthBearerConfig.apply(config, ports.keySet(), builder.oauth, instanceId);
         }
         config.putAll(builder.brokerProperties);
         node = new KafkaNode(NODE_ID, data.root(), config);
@@ -190,6 +191,16 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
+     * The OAUTHBEARER logins this broker accepted, with the principal and SASL extensions each client
+     * sent, oldest first; empty without {@link Builder#oauthBearer}.
+     *
+     * @return an immutable copy
+     */
+    public List<OAuthLogin> oauthLogins() {
+        return RecordingOAuthValidator.logins(instanceId);
+    }
+
+    /**
      * Shuts the broker down as in a planned outage: ports stay reserved (connections are refused),
      * data is kept.
      */
@@ -222,6 +233,7 @@ public final class KafkaBroker implements AutoCloseable {
             ports.values().forEach(PortReservation::close);
             controllerPort.close();
             data.close();
+            RecordingOAuthValidator.forget(instanceId);
         }
     }
 
@@ -299,6 +311,7 @@ public final class KafkaBroker implements AutoCloseable {
          * {@link #security(boolean) security(true)}): Kafka's {@code OAuthBearerValidatorCallbackHandler}
          * checks each token's signature against {@code oauth}'s JWKS, its issuer and its audience; the
          * principal is {@code User:<sub>}, the client id. The server must run while the broker starts.
+         * {@link KafkaBroker#oauthLogins()} lists the accepted logins with their SASL extensions.
          *
          * <p>Kafka 4 reads only OAuth URLs listed in the system property
          * {@code org.apache.kafka.sasl.oauthbearer.allowed.urls}; the broker adds its JWKS URL to it

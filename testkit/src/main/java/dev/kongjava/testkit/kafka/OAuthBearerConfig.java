@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * Broker settings for SASL OAUTHBEARER on the SASL listeners, with tokens checked by Kafka's own
- * validator against the JWKS, issuer and audience of an {@link OAuthServer}.
+ * validator ({@link RecordingOAuthValidator} extends it) against the JWKS, issuer and audience of an
+ * {@link OAuthServer}.
  */
 final class OAuthBearerConfig {
     /**
@@ -20,19 +21,24 @@ final class OAuthBearerConfig {
     static final String ALLOWED_URLS = "org.apache.kafka.sasl.oauthbearer.allowed.urls";
 
     private static final String LOGIN_MODULE = "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
-    private static final String VALIDATOR =
-            "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler";
 
     private OAuthBearerConfig() {}
 
-    /** Adds OAUTHBEARER to the SASL listeners in {@code listeners} and allows the JWKS URL in this JVM. */
-    static void apply(Properties p, Collection<Listener> listeners, OAuthServer oauth) {
+    /**
+     * Adds OAUTHBEARER to the SASL listeners in {@code listeners} and allows the JWKS URL in this JVM;
+     * {@code brokerId} names the broker's records in {@link RecordingOAuthValidator}.
+     */
+    static void apply(Properties p, Collection<Listener> listeners, OAuthServer oauth, String brokerId) {
         p.setProperty("sasl.enabled.mechanisms", SecurityConfig.MECHANISMS + ",OAUTHBEARER");
         for (Listener listener : listeners) {
             if (listener.usesSasl()) {
                 String prefix = listener.configPrefix() + "oauthbearer.";
-                p.setProperty(prefix + "sasl.jaas.config", LOGIN_MODULE + " required;");
-                p.setProperty(prefix + "sasl.server.callback.handler.class", VALIDATOR);
+                // The broker logs itself in with the JAAS entry too (Kafka's unsecured login handler,
+                // never used to connect here), which needs a subject once the entry has any option.
+                p.setProperty(prefix + "sasl.jaas.config", LOGIN_MODULE + " required"
+                        + " unsecuredLoginStringClaim_sub=\"broker\""
+                        + " " + RecordingOAuthValidator.BROKER_OPTION + "=\"" + brokerId + "\";");
+                p.setProperty(prefix + "sasl.server.callback.handler.class", RecordingOAuthValidator.class.getName());
             }
         }
         p.setProperty("sasl.oauthbearer.jwks.endpoint.url", oauth.jwksUrl());

@@ -83,6 +83,7 @@ class OAuthBearerIT {
         assertEquals(List.of("oauth"), TestRecords.values(broker.readRecords(topic, 1, Duration.ofSeconds(10))));
         assertEquals(List.of(new TokenRequest(CLIENT, "client_credentials", "kafka.produce", 200)),
                 oauth.requests().subList(before, oauth.requests().size()));
+        assertEquals(new OAuthLogin(CLIENT, Map.of()), broker.oauthLogins().getLast());
     }
 
     @Test
@@ -91,6 +92,19 @@ class OAuthBearerIT {
 
         assertEquals(List.of("oauth over tls"),
                 TestRecords.values(broker.readRecords(topic, 1, Duration.ofSeconds(10))));
+    }
+
+    /** Confluent Cloud's logicalCluster and identityPoolId travel as SASL extensions (JAAS options). */
+    @Test
+    void saslExtensionsFromTheJaasOptionsReachTheBroker() throws Exception {
+        Map<String, Object> settings = oauthLogin(Listener.SASL_PLAINTEXT, CLIENT, SECRET);
+        settings.put("sasl.jaas.config", LOGIN_MODULE
+                + " required extension_logicalCluster=\"lkc-42\" extension_identityPoolId=\"pool-7\";");
+
+        TestProducer.sendOnce(settings, topic, "with extensions");
+
+        assertEquals(new OAuthLogin(CLIENT, Map.of("logicalCluster", "lkc-42", "identityPoolId", "pool-7")),
+                broker.oauthLogins().getLast());
     }
 
     @Test
