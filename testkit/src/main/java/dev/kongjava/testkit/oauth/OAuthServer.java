@@ -135,22 +135,28 @@ public final class OAuthServer implements AutoCloseable {
                 return;
             }
             TokenForm form = TokenForm.read(exchange, MAX_BODY_BYTES);
-            int status = grant(exchange, form);
+            int status;
+            String body;
+            if (!"client_credentials".equals(form.grantType())) {
+                status = 400;
+                body = error("unsupported_grant_type", "only client_credentials is supported");
+            } else if (!form.clientSecret().equals(clients.get(form.clientId()))) {
+                status = 401;
+                body = error("invalid_client", "unknown client or wrong secret");
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"testkit\"");
+            } else {
+                status = 200;
+                body = tokenResponse(form);
+            }
+            // Recorded before the answer goes out, so a client that has its answer finds it in requests().
             synchronized (this) {
                 requests.add(new TokenRequest(form.clientId(), form.grantType(), form.scope(), status));
             }
+            answer(exchange, status, body);
         }
     }
 
-    private int grant(HttpExchange exchange, TokenForm form) throws IOException {
-        if (!"client_credentials".equals(form.grantType())) {
-            return answer(exchange, 400, error("unsupported_grant_type", "only client_credentials is supported"));
-        }
-        String secret = clients.get(form.clientId());
-        if (secret == null || !secret.equals(form.clientSecret())) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"testkit\"");
-            return answer(exchange, 401, error("invalid_client", "unknown client or wrong secret"));
-        }
+    private String tokenResponse(TokenForm form) {
         TokenMode current = mode;
         Instant issuedAt = current == TokenMode.EXPIRED
                 ? Instant.now().minus(tokenLifetime).minus(Duration.ofMinutes(5)) : Instant.now();
@@ -167,7 +173,7 @@ public final class OAuthServer implements AutoCloseable {
         body.put("token_type", "Bearer");
         body.put("expires_in", tokenLifetime.toSeconds());
         body.put("scope", form.scope());
-        return answer(exchange, 200, JwtSigner.toJson(body));
+        return JwtSigner.toJson(body);
     }
 
     private static String error(String code, String description) {
@@ -177,7 +183,7 @@ public final class OAuthServer implements AutoCloseable {
         return JwtSigner.toJson(body);
     }
 
-    private static int answer(HttpExchange exchange, int status, String json) throws IOException {
+    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -185,7 +191,6 @@ public final class OAuthServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
-        return status;
     }
 
     /** Describes a server to start: its clients, the tokens' audience and lifetime. */
