@@ -1,5 +1,6 @@
 package dev.kongjava.testkit.kafka;
 
+import dev.kongjava.testkit.oauth.OAuthServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -42,9 +43,14 @@ public final class KafkaBroker implements AutoCloseable {
     private final NodeData data;
     private final TlsMaterial tls;
     private final TopicTool topics;
+    private final String instanceId = Uuid.randomUuid().toString();
     private String clusterId;
 
     private KafkaBroker(Builder builder) {
+        if (builder.oauth != null && !builder.security) {
+            throw new IllegalStateException("oauthBearer(...) needs security(true): OAUTHBEARER runs on the "
+                    + "SASL_PLAINTEXT and SASL_SSL listeners");
+        }
         QuietLogging.apply();
         // TLS generation is the step most likely to fail, so it runs before any port is reserved.
         tls = builder.security ? TlsMaterial.get() : null;
@@ -56,6 +62,9 @@ public final class KafkaBroker implements AutoCloseable {
         NodeConfig.addListeners(config, ports, controllerPort);
         if (builder.security) {
             SecurityConfig.apply(config, ports.keySet(), builder.plainUsers.values(), tls);
+        }
+        if (builder.oauth != null) {
+            OAuthBearerConfig.apply(config, ports.keySet(), builder.oauth, instanceId);
         }
         config.putAll(builder.brokerProperties);
         node = new KafkaNode(NODE_ID, data.root(), config);
@@ -182,6 +191,16 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
+     * The OAUTHBEARER logins this broker accepted, with the principal and SASL extensions each client
+     * sent, oldest first; empty without {@link Builder#oauthBearer}.
+     *
+     * @return an immutable copy
+     */
+    public List<OAuthLogin> oauthLogins() {
+        return RecordingOAuthValidator.logins(instanceId);
+    }
+
+    /**
      * Shuts the broker down as in a planned outage: ports stay reserved (connections are refused),
      * data is kept.
      */
@@ -214,6 +233,7 @@ public final class KafkaBroker implements AutoCloseable {
             ports.values().forEach(PortReservation::close);
             controllerPort.close();
             data.close();
+            RecordingOAuthValidator.forget(instanceId);
         }
     }
 
@@ -242,6 +262,7 @@ public final class KafkaBroker implements AutoCloseable {
         private final Map<String, Credential> plainUsers = new LinkedHashMap<>();
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private boolean security;
+        private OAuthServer oauth;
         private Path dataDir;
 
         private Builder() {
@@ -282,6 +303,25 @@ public final class KafkaBroker implements AutoCloseable {
          */
         public Builder security(boolean enabled) {
             this.security = enabled;
+            return this;
+        }
+
+        /**
+         * Adds SASL OAUTHBEARER to the SASL_PLAINTEXT and SASL_SSL listeners (needs
+         * {@link #security(boolean) security(true)}): Kafka's {@code OAuthBearerValidatorCallbackHandler}
+         * checks each token's signature against {@code oauth}'s JWKS, its issuer and its audience; the
+         * principal is {@code User:<sub>}, the client id. The server must run while the broker starts.
+         * {@link KafkaBroker#oauthLogins()} lists the accepted logins with their SASL extensions.
+         *
+         * <p>Kafka 4 reads only OAuth URLs listed in the system property
+         * {@code org.apache.kafka.sasl.oauthbearer.allowed.urls}; the broker adds its JWKS URL to it
+         * (JVM-wide). A client in this JVM must add its token endpoint URL itself.
+         *
+         * @param oauth the running authorization server whose tokens the broker accepts
+         * @return this builder
+         */
+        public Builder oauthBearer(OAuthServer oauth) {
+            this.oauth = oauth;
             return this;
         }
 

@@ -6,19 +6,21 @@ import java.net.URL;
 import java.util.Properties;
 
 /**
- * Turns the broker's logging down to WARN before any Kafka class creates a logger.
+ * Turns Kafka's logging (brokers and clients) down to WARN before any Kafka class creates a logger.
  *
  * <p>slf4j-simple reads a logger's level from system properties when the logger is created, so
  * these properties only work if they are set before the first Kafka class loads. Settings the user
  * already made, as system properties or in {@code simplelogger.properties}, win.
  */
-final class QuietLogging {
+public final class QuietLogging {
     private static final String SIMPLE_PREFIX = "org.slf4j.simpleLogger.log.";
     private static final String[] NOISY_LOGGERS = {"kafka", "org.apache.kafka", "state.change.logger"};
     // Loggers that warn about what fault tests do on purpose: every controller activation (one long
-    // line per start), and followers failing to fetch from a stopped leader (a stack trace per try).
+    // line per start), followers failing to fetch from a stopped leader (a stack trace per try), and
+    // OAuth tokens refused by the broker or not issued to the client (a stack trace each).
     private static final String[] EXPECTED_TROUBLE = {
-            "org.apache.kafka.controller.QuorumController", "kafka.server.ReplicaFetcherThread"};
+            "org.apache.kafka.controller.QuorumController", "kafka.server.ReplicaFetcherThread",
+            "org.apache.kafka.common.security.oauthbearer"};
     private static final String LOG4J_CONFIG_KEY = "log4j2.configurationFile";
     private static final String LOG4J_CONFIG_RESOURCE = "log4j2-kafka.xml";
 
@@ -26,8 +28,11 @@ final class QuietLogging {
 
     private QuietLogging() {}
 
-    /** Sets the quiet defaults once per JVM; later calls do nothing. */
-    static synchronized void apply() {
+    /**
+     * Sets the quiet defaults once per JVM; later calls do nothing. Call it before anything that
+     * uses Kafka's classes (Kafka serdes extend its {@code AbstractConfig}, which logs every setting).
+     */
+    public static synchronized void apply() {
         if (applied) {
             return;
         }
