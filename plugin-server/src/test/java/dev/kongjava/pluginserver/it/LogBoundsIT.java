@@ -31,7 +31,7 @@ class LogBoundsIT {
                     "Config", "{\"mode\":\"" + huge + "\"}"))).error();
             assertEquals("Invalid value \"" + "m".repeat(199) + "... (100002 characters) for configuration mode of plugin "
                     + "probe: expected one of: echo, ret, throw, sleep, after-exit, header, headers, query, body, calls, "
-                    + "error, json", error);
+                    + "error, json, wait", error);
             assertEquals(null, kong.call(2, "plugin.StartInstance", List.of(Map.of("Name", "probe",
                     "Config", unknown.toString()))).error());
             List<String> lines = log.lines();
