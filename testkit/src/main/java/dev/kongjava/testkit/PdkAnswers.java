@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Answers PDK calls the way Kong's bridge does (protocol reference §5.3, §7): the Step variant Kong
+ * Answers PDK calls the way Kong's bridge does (docs/protocol.md §5.3, §7): the Step variant Kong
  * would pick, multimaps as arrays of strings with empty maps kept as maps, raw bodies as bin (str on
  * 2.x), no {@code Data} for nil, StepError for nil+err only on 2.x.
  */

@@ -71,7 +71,7 @@ final class ConfigParser {
         return null;
     }
 
-    // Validators run in Kong's order (validators_order in kong/db/schema/init.lua, 3.0 to 3.9), so the
+    // Validators run in Kong's order (Kong's validator order, 3.0 to 3.9), so the
     // first failure reported is the one Kong reports.
 
     private String string(Field field, JsonNode node, String path) {

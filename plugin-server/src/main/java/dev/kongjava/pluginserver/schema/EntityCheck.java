@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * A check across fields, declared once in Kong's own vocabulary (the entity checks of
- * {@code kong/db/schema/init.lua}, unchanged from Kong 3.0 to 3.9). It is written into the dump's
+ * Kong's schema validator, unchanged from Kong 3.0 to 3.9). It is written into the dump's
  * {@code entity_checks}, so Kong refuses a config that fails it when the config is written (Admin
  * API, decK, {@code kong.yml}); StartInstance checks it again with Kong's message; and it is one line
  * of the README. Paths are dotted config paths ({@code "authentication.user"}); the dump gives them

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the plugin sub-schema Kong validates with its MetaSubSchema (protocol reference §2.2).
+ * Writes the plugin sub-schema Kong validates with its MetaSubSchema (docs/protocol.md §2.2).
  * Only attributes every Kong 3.x metaschema accepts are written; an unknown one stops Kong.
  */
 final class KongSchemaWriter {
