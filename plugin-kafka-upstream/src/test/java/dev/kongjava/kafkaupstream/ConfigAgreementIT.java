@@ -2,12 +2,12 @@ package dev.kongjava.kafkaupstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kongjava.pluginserver.schema.ConfigException;
+import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,7 +104,7 @@ class ConfigAgreementIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+        Prerequisites.requireLuaPeer();
         kong = KongWrites.start(tmp);
     }
 

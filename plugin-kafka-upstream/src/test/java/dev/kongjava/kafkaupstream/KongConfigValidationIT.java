@@ -2,10 +2,10 @@ package dev.kongjava.kafkaupstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.pluginserver.schema.ConfigException;
+import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ class KongConfigValidationIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+        Prerequisites.requireLuaPeer();
         kong = KongWrites.start(tmp);
     }
 
