@@ -14,12 +14,12 @@ import dev.kongjava.pluginserver.schema.Field;
  * round-trip benchmark). {@code bench/js/calls/bench-calls.js} is the same plugin for Kong's JS server.
  */
 public final class BenchPlugin implements AccessPhase {
-    static final ConfigSchema SCHEMA = ConfigSchema.builder()
+    static final ConfigSchema<?> SCHEMA = ConfigSchema.builder()
             .add(Field.integer("calls").defaultValue(0).between(0, 1000))
             .build();
 
     /** The plugin's definition, served by {@link NoopServerMain}. */
-    public static final PluginDefinition DEFINITION = PluginDefinition.builder("bench-noop")
+    public static final PluginDefinition<?> DEFINITION = PluginDefinition.builder("bench-noop")
             .version("1.0.0").priority(1000)
             .schema(SCHEMA)
             .handler(BenchPlugin.class, ctx -> new BenchPlugin(ctx.config()))

@@ -40,11 +40,11 @@ public final class KafkaUpstreamPlugin {
     }
 
     /** A definition with its own producer pool: one per server process (or per test). */
-    public static PluginDefinition definition() {
+    public static PluginDefinition<ConfigValues> definition() {
         return new KafkaUpstreamPlugin(new ProducerPool()).define();
     }
 
-    PluginDefinition define() {
+    PluginDefinition<ConfigValues> define() {
         return PluginDefinition.builder("kafka-upstream")
                 .version("0.2.0")
                 .priority(751)

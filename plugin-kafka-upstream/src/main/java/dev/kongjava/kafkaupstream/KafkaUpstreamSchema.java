@@ -2,6 +2,7 @@ package dev.kongjava.kafkaupstream;
 
 import dev.kongjava.pluginserver.schema.ConfigRule;
 import dev.kongjava.pluginserver.schema.ConfigSchema;
+import dev.kongjava.pluginserver.schema.ConfigValues;
 import dev.kongjava.pluginserver.schema.EntityCheck;
 import dev.kongjava.pluginserver.schema.Field;
 import dev.kongjava.pluginserver.schema.Match;
@@ -29,7 +30,7 @@ final class KafkaUpstreamSchema {
         return Field.string(name).lenMin(1).lenMax(249).notOneOf(".", "..").match("^[%w%._%-]+$").err(TOPIC_RULE);
     }
 
-    static final ConfigSchema SCHEMA = ConfigSchema.builder()
+    static final ConfigSchema<ConfigValues> SCHEMA = ConfigSchema.builder()
             .add(Field.set("bootstrap_servers", Field.record("server",
                             Field.string("host").required().lenMin(1).match("^%[?[%w%.%-_:%%]+%]?$").err(HOST_RULE)
                                     .doc("Broker host name or address."),

@@ -55,7 +55,7 @@ class AccessFuzzTest {
         PRODUCERS.add(producer);
         return producer;
     }));
-    private static final PluginDefinition DEFINITION = PLUGIN.define();
+    private static final PluginDefinition<ConfigValues> DEFINITION = PLUGIN.define();
     private static final Map<String, Object> HANDLERS = new LinkedHashMap<>();
 
     @FuzzTest(maxDuration = "5m")

@@ -16,7 +16,7 @@ import java.util.Optional;
  * it) and StartInstance (the schema's parse and the handler factory, in this process).
  */
 final class KongWrites implements AutoCloseable {
-    private static final PluginDefinition DEFINITION = new KafkaUpstreamPlugin(new ProducerPool()).define();
+    private static final PluginDefinition<ConfigValues> DEFINITION = new KafkaUpstreamPlugin(new ProducerPool()).define();
 
     private final LuaPeer peer;
 
@@ -59,7 +59,7 @@ final class KongWrites implements AutoCloseable {
     }
 
     /** The context of instance 1 of kafka-upstream, without server flags. */
-    record Context(ConfigValues config) implements InstanceContext {
+    record Context(ConfigValues config) implements InstanceContext<ConfigValues> {
         @Override
         public int instanceId() {
             return 1;
@@ -73,6 +73,11 @@ final class KongWrites implements AutoCloseable {
         @Override
         public Optional<String> flag(String name) {
             return Optional.empty();
+        }
+
+        @Override
+        public <T> T service(Class<T> type) {
+            throw new IllegalStateException("no server services here");
         }
     }
 }

@@ -7,9 +7,10 @@ import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
 import dev.kongjava.pluginserver.plugin.LogPhase;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
-import dev.kongjava.pluginserver.schema.ConfigSchema;
-import dev.kongjava.pluginserver.schema.ConfigValues;
-import dev.kongjava.pluginserver.schema.Field;
+import dev.kongjava.pluginserver.schema.Between;
+import dev.kongjava.pluginserver.schema.Default;
+import dev.kongjava.pluginserver.schema.OneOf;
+import dev.kongjava.pluginserver.schema.Secret;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,35 +30,34 @@ public final class ProbePlugin implements AccessPhase, LogPhase, AutoCloseable {
     public static final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     public static final AtomicInteger closed = new AtomicInteger();
 
-    static final ConfigSchema SCHEMA = ConfigSchema.builder()
-            .add(Field.string("mode").defaultValue("echo")
-                    .oneOf("echo", "ret", "throw", "sleep", "after-exit", "header", "headers", "query", "body",
-                            "calls", "error", "json", "wait"))
-            .add(Field.integer("calls").defaultValue(1).between(0, 1000))
-            .add(Field.integer("sleep_ms").defaultValue(0).between(0, 600000))
-            .add(Field.string("secret").secret())
-            .add(Field.string("release_file"))
-            .build();
+    /** The probe's config: what {@code access} does, and its parameters. */
+    public record Config(
+            @Default("echo") @OneOf({"echo", "ret", "throw", "sleep", "after-exit", "header", "headers", "query",
+                    "body", "calls", "error", "json", "wait"}) String mode,
+            @Default("1") @Between(min = 0, max = 1000) int calls,
+            @Default("0") @Between(min = 0, max = 600000) int sleepMs,
+            @Secret String secret,
+            String releaseFile) {}
 
-    public static final PluginDefinition DEFINITION = PluginDefinition.builder("probe")
+    public static final PluginDefinition<Config> DEFINITION = PluginDefinition.builder("probe")
             .version("1.2.3").priority(1000)
-            .schema(SCHEMA)
+            .config(Config.class)
             .handler(ProbePlugin.class, ctx -> new ProbePlugin(ctx.config()))
             .build();
 
-    private final ConfigValues config;
+    private final Config config;
 
-    ProbePlugin(ConfigValues config) {
+    ProbePlugin(Config config) {
         this.config = config;
     }
 
     @Override
     public void access(Kong kong) throws Exception {
-        switch (config.string("mode")) {
+        switch (config.mode()) {
             case "echo" -> echo(kong);
             case "ret" -> { }
             case "throw" -> throw new IllegalStateException("probe failure");
-            case "sleep" -> Thread.sleep(config.integer("sleep_ms"));
+            case "sleep" -> Thread.sleep(config.sleepMs());
             case "after-exit" -> afterExit(kong);
             case "header" -> {
                 String value = kong.request().getHeader("x-probe");
@@ -70,7 +70,7 @@ public final class ProbePlugin implements AccessPhase, LogPhase, AutoCloseable {
                 kong.response().exit(200, body, Map.of("X-Length", String.valueOf(body.length)));
             }
             case "calls" -> {
-                for (int i = 0; i < config.integer("calls"); i++) {
+                for (int i = 0; i < config.calls(); i++) {
                     kong.request().getHeader("x-" + i);
                 }
                 kong.response().exit(204);
@@ -84,8 +84,8 @@ public final class ProbePlugin implements AccessPhase, LogPhase, AutoCloseable {
                 }
             }
             case "json" -> kong.response().exitJson(201, Map.of("ok", true), Map.of("X-Probe", List.of("a", "b")));
-            case "wait" -> awaitFile(Path.of(config.string("release_file")));
-            default -> throw new IllegalArgumentException(config.string("mode"));
+            case "wait" -> awaitFile(Path.of(config.releaseFile()));
+            default -> throw new IllegalArgumentException(config.mode());
         }
     }
 
@@ -125,6 +125,6 @@ public final class ProbePlugin implements AccessPhase, LogPhase, AutoCloseable {
     @Override
     public void close() {
         closed.incrementAndGet();
-        events.add("closed " + config.string("mode"));
+        events.add("closed " + config.mode());
     }
 }

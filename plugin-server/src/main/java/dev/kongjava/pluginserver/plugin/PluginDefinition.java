@@ -13,14 +13,16 @@ import java.util.regex.Pattern;
  * {@code Phases}) and the factory making a handler per instance.
  *
  * <pre>{@code
- * static final PluginDefinition DEFINITION = PluginDefinition.builder("hello")
+ * static final PluginDefinition<HelloConfig> DEFINITION = PluginDefinition.builder("hello")
  *     .version("1.0.0").priority(1000)
- *     .schema(SCHEMA)
+ *     .config(HelloConfig.class)
  *     .handler(HelloHandler.class, ctx -> new HelloHandler(ctx.config()))
  *     .build();
  * }</pre>
+ *
+ * @param <C> the config type each instance receives (see {@link ConfigSchema})
  */
-public final class PluginDefinition {
+public final class PluginDefinition<C> {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,2}");
     private static final Set<String> PROTOCOLS = Set.of(
@@ -29,15 +31,15 @@ public final class PluginDefinition {
     private final String name;
     private final String version;
     private final int priority;
-    private final ConfigSchema schema;
+    private final ConfigSchema<C> schema;
     private final List<String> protocols;
     private final List<ServerFlag> flags;
     private final Class<?> handlerType;
-    private final InstanceFactory<?> factory;
+    private final InstanceFactory<C, ?> factory;
     private final List<Phase> phases;
     private final ServerHook serverHook;
 
-    private PluginDefinition(Builder b) {
+    private PluginDefinition(Builder<C> b) {
         this.name = b.name;
         this.version = b.version;
         this.priority = b.priority;
@@ -50,8 +52,9 @@ public final class PluginDefinition {
         this.serverHook = b.serverHook;
     }
 
-    public static Builder builder(String name) {
-        return new Builder(name);
+    /** A definition without config until {@link Builder#config} or {@link Builder#schema} sets one. */
+    public static Builder<ConfigSchema.NoConfig> builder(String name) {
+        return new Builder<>(name, ConfigSchema.EMPTY);
     }
 
     /** The plugin name: Kong's {@code plugins =} entry and the dump's {@code Name}. */
@@ -69,7 +72,7 @@ public final class PluginDefinition {
         return priority;
     }
 
-    public ConfigSchema schema() {
+    public ConfigSchema<C> schema() {
         return schema;
     }
 
@@ -92,7 +95,7 @@ public final class PluginDefinition {
         return handlerType;
     }
 
-    public InstanceFactory<?> factory() {
+    public InstanceFactory<C, ?> factory() {
         return factory;
     }
 
@@ -102,62 +105,80 @@ public final class PluginDefinition {
     }
 
     /** Collects the parts; {@link #build()} checks all of them and reports every problem at once. */
-    public static final class Builder {
+    public static final class Builder<C> {
         private final String name;
         private String version = "0.1.0";
         private int priority;
-        private ConfigSchema schema = ConfigSchema.EMPTY;
+        private final ConfigSchema<C> schema;
         private final List<String> protocols = new ArrayList<>();
         private final List<ServerFlag> flags = new ArrayList<>();
         private Class<?> handlerType;
-        private InstanceFactory<?> factory;
+        private InstanceFactory<C, ?> factory;
         private ServerHook serverHook;
 
-        private Builder(String name) {
+        private Builder(String name, ConfigSchema<C> schema) {
             this.name = name;
+            this.schema = schema;
         }
 
-        public Builder version(String version) {
+        public Builder<C> version(String version) {
             this.version = version;
             return this;
         }
 
-        public Builder priority(int priority) {
+        public Builder<C> priority(int priority) {
             this.priority = priority;
             return this;
         }
 
-        public Builder schema(ConfigSchema schema) {
-            this.schema = Objects.requireNonNull(schema, "schema");
-            return this;
+        /** The config: a record whose components are the fields (see {@link ConfigSchema#of}). */
+        public <R extends Record> Builder<R> config(Class<R> type) {
+            return schema(ConfigSchema.of(type));
+        }
+
+        /** The config, with checks across fields; set it before {@link #handler}, whose factory reads it. */
+        public <C2> Builder<C2> schema(ConfigSchema<C2> schema) {
+            if (handlerType != null) {
+                throw new IllegalStateException("set the config schema before the handler");
+            }
+            Builder<C2> b = new Builder<>(name, Objects.requireNonNull(schema, "schema"));
+            b.version = version;
+            b.priority = priority;
+            b.protocols.addAll(protocols);
+            b.flags.addAll(flags);
+            b.serverHook = serverHook;
+            return b;
         }
 
         /** Restricts the protocols (emitted as the sub-schema's {@code protocols} field). */
-        public Builder protocols(String... protocols) {
+        public Builder<C> protocols(String... protocols) {
             this.protocols.addAll(List.of(protocols));
             return this;
         }
 
-        public Builder flag(ServerFlag flag) {
+        public Builder<C> flag(ServerFlag flag) {
             this.flags.add(Objects.requireNonNull(flag, "flag"));
             return this;
         }
 
         /** The handler class (its phase interfaces decide the phases) and how to make one per instance. */
-        public <H> Builder handler(Class<H> type, InstanceFactory<? extends H> factory) {
+        public <H> Builder<C> handler(Class<H> type, InstanceFactory<C, ? extends H> factory) {
             this.handlerType = Objects.requireNonNull(type, "type");
             this.factory = Objects.requireNonNull(factory, "factory");
             return this;
         }
 
-        /** Runs {@code hook} once when the server starts, before it binds the socket. */
-        public Builder onServerStart(ServerHook hook) {
+        /**
+         * Runs {@code hook} once when the server starts, before it binds the socket; what it returns
+         * is every instance's {@link InstanceContext#service}.
+         */
+        public Builder<C> onServerStart(ServerHook hook) {
             this.serverHook = Objects.requireNonNull(hook, "hook");
             return this;
         }
 
         /** @throws IllegalStateException listing every problem found */
-        public PluginDefinition build() {
+        public PluginDefinition<C> build() {
             List<String> problems = new ArrayList<>();
             if (name == null || !NAME.matcher(name).matches()) {
                 problems.add("name '" + name + "' must be lower-case letters, digits, '-' or '_'");
@@ -181,7 +202,7 @@ public final class PluginDefinition {
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("invalid plugin definition " + name + ": " + String.join("; ", problems));
             }
-            return new PluginDefinition(this);
+            return new PluginDefinition<>(this);
         }
     }
 }

@@ -11,14 +11,25 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A plugin's config, declared once as an ordered list of {@link Field}s plus checks across fields:
- * {@link EntityCheck}s, which Kong enforces too, and the few {@link ConfigRule}s it cannot express.
- * From it come the Kong sub-schema in the dump ({@link #toKongSchema}), parsing and validation of
- * {@code StartInstance} config ({@link #parse}) and the README settings table ({@link #markdownTable()}).
+ * A plugin's config, declared once: a Java record whose components are the fields (see
+ * {@link #of(Class)}), plus checks across fields: {@link EntityCheck}s, which Kong enforces too,
+ * and the few {@link ConfigRule}s it cannot express. From it come the Kong sub-schema in the dump
+ * ({@link #toKongSchema}), parsing and validation of {@code StartInstance} config, the typed
+ * value each instance gets ({@link #read}) and the settings table ({@link #markdownTable()}).
+ *
+ * <pre>{@code
+ * record HelloConfig(@Doc("The word before the name.") @Default("Hello") @LenMin(1) String greeting) {}
+ * static final ConfigSchema<HelloConfig> SCHEMA = ConfigSchema.of(HelloConfig.class);
+ * }</pre>
+ *
+ * @param <C> the config type an instance receives
  */
-public final class ConfigSchema {
+public final class ConfigSchema<C> {
     /** A plugin without config fields. */
-    public static final ConfigSchema EMPTY = builder().build();
+    public static final ConfigSchema<NoConfig> EMPTY = of(NoConfig.class);
+
+    /** The config of a plugin that has none. */
+    public record NoConfig() {}
 
     /** Keys Kong adds to every config (docs/protocol.md §2.3); never warned about. */
     public static final Set<String> KONG_INJECTED_KEYS = Set.of(
@@ -26,18 +37,56 @@ public final class ConfigSchema {
 
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
+    private final Class<C> type;
     private final List<Field> fields;
     private final List<EntityCheck> checks;
     private final List<ConfigRule> rules;
 
-    private ConfigSchema(List<Field> fields, List<EntityCheck> checks, List<ConfigRule> rules) {
+    private ConfigSchema(Class<C> type, List<Field> fields, List<EntityCheck> checks, List<ConfigRule> rules) {
+        this.type = type;
         this.fields = List.copyOf(fields);
         this.checks = List.copyOf(checks);
         this.rules = List.copyOf(rules);
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * The schema of a config record, without checks across fields.
+     *
+     * @throws IllegalArgumentException naming the component whose type or annotations Kong cannot take
+     */
+    public static <R extends Record> ConfigSchema<R> of(Class<R> type) {
+        return builder(type).build();
+    }
+
+    /** A schema of a config record, to which checks across fields can be added. */
+    public static <R extends Record> Builder<R> builder(Class<R> type) {
+        Builder<R> b = new Builder<>(type);
+        b.fields.addAll(RecordFields.of(type));
+        return b;
+    }
+
+    /** A schema of fields declared one by one, read back as {@link ConfigValues}. */
+    public static Builder<ConfigValues> builder() {
+        return new Builder<>(ConfigValues.class);
+    }
+
+    /** The config type instances receive. */
+    public Class<C> type() {
+        return type;
+    }
+
+    /**
+     * Parses and validates {@code Config} JSON (as {@link #parse}) and gives it as the config type.
+     *
+     * @throws ConfigException naming plugin, field, value and rule
+     */
+    public C read(String plugin, String json) {
+        return bind(parse(plugin, json));
+    }
+
+    /** The config type's value of already validated values. */
+    public C bind(ConfigValues values) {
+        return type == ConfigValues.class ? type.cast(values) : RecordBinder.bind(type, values);
     }
 
     public List<Field> fields() {
@@ -141,36 +190,45 @@ public final class ConfigSchema {
      * Collects fields and checks; {@link #build()} checks names, that every default is valid and
      * that every entity check names existing fields.
      */
-    public static final class Builder {
+    public static final class Builder<C> {
+        private final Class<C> type;
         private final List<Field.Builder> fields = new ArrayList<>();
         private final List<EntityCheck> checks = new ArrayList<>();
         private final List<ConfigRule> rules = new ArrayList<>();
 
-        public Builder add(Field.Builder field) {
+        private Builder(Class<C> type) {
+            this.type = type;
+        }
+
+        /** Adds a field (only to a schema of {@link ConfigValues}; a record's fields are its components). */
+        public Builder<C> add(Field.Builder field) {
+            if (type != ConfigValues.class) {
+                throw new IllegalStateException("the fields of " + type.getName() + " are its components");
+            }
             fields.add(field);
             return this;
         }
 
         /** Adds fields in order, e.g. a group declared in another class. */
-        public Builder addAll(java.util.Collection<Field.Builder> more) {
-            fields.addAll(more);
+        public Builder<C> addAll(java.util.Collection<Field.Builder> more) {
+            more.forEach(this::add);
             return this;
         }
 
         /** A check across fields that goes into the dump, so Kong enforces it when a config is written. */
-        public Builder check(EntityCheck check) {
+        public Builder<C> check(EntityCheck check) {
             checks.add(check);
             return this;
         }
 
         /** A check only StartInstance enforces; use {@link #check} when Kong's vocabulary can express it. */
-        public Builder rule(ConfigRule rule) {
+        public Builder<C> rule(ConfigRule rule) {
             rules.add(rule);
             return this;
         }
 
         /** @throws IllegalStateException listing every problem found in the declaration */
-        public ConfigSchema build() {
+        public ConfigSchema<C> build() {
             List<Field> built = fields.stream().map(Field.Builder::build).toList();
             List<String> problems = new ArrayList<>();
             check(built, "", problems);
@@ -178,7 +236,7 @@ public final class ConfigSchema {
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("invalid config schema: " + String.join("; ", problems));
             }
-            return new ConfigSchema(built, checks, rules);
+            return new ConfigSchema<>(type, built, checks, rules);
         }
 
         private static void check(List<Field> fields, String prefix, List<String> problems) {

@@ -29,7 +29,7 @@ public final class Main {
     private Main() {}
 
     /** Runs the server for {@code plugins}; returns the process exit code. */
-    public static int run(String[] args, PluginDefinition... plugins) {
+    public static int run(String[] args, PluginDefinition<?>... plugins) {
         return run(args, System.out, System.err, plugins);
     }
 
@@ -37,14 +37,14 @@ public final class Main {
      * Runs the server for one plugin whose definition is built only after logging is configured:
      * use this when building the definition creates loggers (they would miss {@code -v} otherwise).
      */
-    public static int run(String[] args, Supplier<PluginDefinition> plugin) {
+    public static int run(String[] args, Supplier<PluginDefinition<?>> plugin) {
         Logging.configure(List.of(args).contains("-v") || List.of(args).contains("--verbose"));
         return run(args, System.out, System.err, plugin.get());
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err, PluginDefinition... plugins) {
+    static int run(String[] args, PrintStream out, PrintStream err, PluginDefinition<?>... plugins) {
         List<ServerFlag> pluginFlags = new ArrayList<>();
-        for (PluginDefinition p : plugins) {
+        for (PluginDefinition<?> p : plugins) {
             pluginFlags.addAll(p.flags());
         }
         CommandLine cli;
@@ -73,7 +73,7 @@ public final class Main {
         return serve(cli, plugins);
     }
 
-    private static int serve(CommandLine cli, PluginDefinition... plugins) {
+    private static int serve(CommandLine cli, PluginDefinition<?>... plugins) {
         Path socket = cli.socket != null ? cli.socket : Path.of(cli.kongPrefix, plugins[0].name() + ".socket");
         ServerOptions options;
         try {
@@ -118,9 +118,9 @@ public final class Main {
     }
 
     /** The {@code --help} text of a server for {@code plugins}, as {@code --help} prints it. */
-    public static String usage(PluginDefinition... plugins) {
+    public static String usage(PluginDefinition<?>... plugins) {
         List<ServerFlag> pluginFlags = new ArrayList<>();
-        for (PluginDefinition p : plugins) {
+        for (PluginDefinition<?> p : plugins) {
             pluginFlags.addAll(p.flags());
         }
         return usage(plugins[0].name(), pluginFlags);

@@ -22,7 +22,7 @@ public final class PluginInfoDump {
     private PluginInfoDump() {}
 
     /** The info of one plugin, also the result of {@code plugin.GetPluginInfo}. */
-    public static Map<String, Object> info(PluginDefinition definition) {
+    public static Map<String, Object> info(PluginDefinition<?> definition) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("Name", definition.name());
         info.put("Version", definition.version());
@@ -33,7 +33,7 @@ public final class PluginInfoDump {
     }
 
     /** The whole dump as compact JSON, newline-terminated. */
-    public static String json(List<PluginDefinition> definitions) {
+    public static String json(List<PluginDefinition<?>> definitions) {
         Map<String, Object> dump = new LinkedHashMap<>();
         dump.put("Protocol", Protocol.PROTOCOL_NAME);
         List<Object> plugins = new ArrayList<>();

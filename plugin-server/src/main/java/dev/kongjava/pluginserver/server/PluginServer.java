@@ -40,14 +40,15 @@ public final class PluginServer implements AutoCloseable {
     /** The exit status of a server that could not serve or could not finish its work. */
     private static final int EXIT_CANNOT_SERVE = 1;
 
-    private final Map<String, PluginDefinition> plugins;
+    private final Map<String, PluginDefinition<?>> plugins;
     private final ServerOptions options;
     private final InstanceRegistry instances;
     private final EventRegistry events;
     private final RpcDispatcher dispatcher;
     private final UnixSocketListener listener;
     private final InFlightBudget budget;
-    private final List<AutoCloseable> pluginResources = new ArrayList<>();
+    /** What each plugin's server hook returned, by plugin name, in start order; closed last. */
+    private final Map<String, AutoCloseable> pluginResources = new LinkedHashMap<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** False once a shutdown left work undone: events still running, closes unfinished, a plugin's loss. */
@@ -61,10 +62,10 @@ public final class PluginServer implements AutoCloseable {
      */
     public record Status(int instances, int events, int connections, long bytesInFlight) {}
 
-    private PluginServer(ServerOptions options, List<PluginDefinition> definitions) {
+    private PluginServer(ServerOptions options, List<PluginDefinition<?>> definitions) {
         this.options = options;
         this.plugins = index(definitions);
-        this.instances = new InstanceRegistry(options.flags(), options.maxInstances());
+        this.instances = new InstanceRegistry(options.flags(), options.maxInstances(), pluginResources::get);
         this.budget = new InFlightBudget(options.maxBytesInFlight());
         this.events = new EventRegistry(options.eventTimeout(), options.maxEvents());
         this.dispatcher = new RpcDispatcher(plugins, instances, events,
@@ -80,7 +81,7 @@ public final class PluginServer implements AutoCloseable {
      * {@link ServerOptions#parentPid()} set, refuses to start when that parent is already gone: an
      * orphan of a Kong worker that died during start-up must not take over the socket.
      */
-    public static PluginServer start(ServerOptions options, PluginDefinition... plugins) throws IOException {
+    public static PluginServer start(ServerOptions options, PluginDefinition<?>... plugins) throws IOException {
         if (options.parentPid() != 0 && !parentAlive(options.parentPid())) {
             throw new IllegalStateException(options.parentPid() == 1
                     ? "the process that started the server is already gone (its parent is now pid 1)"
@@ -104,12 +105,12 @@ public final class PluginServer implements AutoCloseable {
 
     /** Start hooks run before the socket exists, so a plugin that cannot work refuses to start. */
     private void startPlugins() {
-        for (PluginDefinition d : plugins.values()) {
+        for (PluginDefinition<?> d : plugins.values()) {
             if (d.serverHook() == null) {
                 continue;
             }
             try {
-                pluginResources.add(d.serverHook().start(options.flags()));
+                pluginResources.put(d.name(), d.serverHook().start(options.flags()));
             } catch (Exception e) {
                 closePluginResources();
                 throw new IllegalStateException("plugin " + d.name() + " cannot start: " + e.getMessage(), e);
@@ -118,7 +119,7 @@ public final class PluginServer implements AutoCloseable {
     }
 
     private void closePluginResources() {
-        for (AutoCloseable resource : pluginResources) {
+        for (AutoCloseable resource : pluginResources.values()) {
             try {
                 if (resource != null) {
                     resource.close();
@@ -131,13 +132,13 @@ public final class PluginServer implements AutoCloseable {
         pluginResources.clear();
     }
 
-    private static Map<String, PluginDefinition> index(List<PluginDefinition> definitions) {
+    private static Map<String, PluginDefinition<?>> index(List<PluginDefinition<?>> definitions) {
         if (definitions.isEmpty()) {
             throw new IllegalArgumentException("a plugin server needs at least one plugin");
         }
-        Map<String, PluginDefinition> byName = new LinkedHashMap<>();
+        Map<String, PluginDefinition<?>> byName = new LinkedHashMap<>();
         List<String> duplicates = new ArrayList<>();
-        for (PluginDefinition d : definitions) {
+        for (PluginDefinition<?> d : definitions) {
             if (byName.putIfAbsent(d.name(), d) != null) {
                 duplicates.add(d.name());
             }

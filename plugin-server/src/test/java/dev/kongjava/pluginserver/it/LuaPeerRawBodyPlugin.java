@@ -14,7 +14,7 @@ import java.util.Map;
  * sends. It lets the Lua peer show what Kong does then with a body nginx spooled to a file.
  */
 public final class LuaPeerRawBodyPlugin implements AccessPhase {
-    static final PluginDefinition DEFINITION = PluginDefinition.builder("raw-body")
+    static final PluginDefinition<?> DEFINITION = PluginDefinition.builder("raw-body")
             .version("1.0.0").priority(900)
             .schema(ConfigSchema.EMPTY)
             .handler(LuaPeerRawBodyPlugin.class, ctx -> new LuaPeerRawBodyPlugin())

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigSchemaTest {
-    static final ConfigSchema SCHEMA = ConfigSchema.builder()
+    static final ConfigSchema<?> SCHEMA = ConfigSchema.builder()
             .add(Field.string("topic").required().lenMin(1).doc("Topic to write to."))
             .add(Field.integer("timeout").defaultValue(10000).between(1, 60000).mapsTo("request.timeout.ms"))
             .add(Field.number("ratio").defaultValue(0.5).gt(0))

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * metaschema wants them, and StartInstance refuses what Kong refuses, with Kong's message.
  */
 class EntityCheckTest {
-    private static final ConfigSchema SCHEMA = ConfigSchema.builder()
+    private static final ConfigSchema<?> SCHEMA = ConfigSchema.builder()
             .add(Field.string("a"))
             .add(Field.string("b"))
             .add(Field.array("c", Field.string("item")).defaultValue(List.of()))
@@ -44,19 +44,19 @@ class EntityCheckTest {
 
     @Test
     void onlyOneOfMutuallyRequiredAndMutuallyExclusiveCountNonEmptyFieldsAsKongDoes() {
-        ConfigSchema only = ConfigSchema.builder().add(Field.string("a")).add(Field.bool("b"))
+        ConfigSchema<?> only = ConfigSchema.builder().add(Field.string("a")).add(Field.bool("b"))
                 .check(EntityCheck.onlyOneOf("a", "b")).build();
         assertEquals("Invalid configuration of plugin p: exactly one of these fields must be non-empty: "
                 + "'config.a', 'config.b'", assertThrows(ConfigException.class,
                         () -> only.parse("p", "{\"a\":\"x\",\"b\":false}")).getMessage());
         assertEquals(false, only.parse("p", "{\"b\":false}").bool("b"));
-        ConfigSchema both = ConfigSchema.builder().add(Field.string("a")).add(Field.string("b"))
+        ConfigSchema<?> both = ConfigSchema.builder().add(Field.string("a")).add(Field.string("b"))
                 .check(EntityCheck.mutuallyRequired("a", "b")).build();
         assertEquals("Invalid configuration of plugin p: all or none of these fields must be set: "
                 + "'config.a', 'config.b'", assertThrows(ConfigException.class,
                         () -> both.parse("p", "{\"a\":\"x\"}")).getMessage());
         assertEquals("y", both.parse("p", "{\"a\":\"x\",\"b\":\"y\"}").string("b"));
-        ConfigSchema either = ConfigSchema.builder().add(Field.string("a")).add(Field.array("c", Field.string("i")))
+        ConfigSchema<?> either = ConfigSchema.builder().add(Field.string("a")).add(Field.array("c", Field.string("i")))
                 .check(EntityCheck.mutuallyExclusive("a", "c")).build();
         assertEquals("Invalid configuration of plugin p: only one or none of these fields must be set: "
                 + "'config.a', 'config.c'", assertThrows(ConfigException.class,
@@ -83,7 +83,7 @@ class EntityCheckTest {
 
     @Test
     void aThenMatchFailureTakesTheThenFieldsErrAsKongsInheritingMatchDoes() {
-        ConfigSchema schema = ConfigSchema.builder()
+        ConfigSchema<?> schema = ConfigSchema.builder()
                 .add(Field.bool("flag").defaultValue(false))
                 .add(Field.string("code").match("^%l%l$").err("two lower-case letters"))
                 .check(EntityCheck.conditional("flag", Match.eq(true), "code", Match.required().and(Match.oneOf("ab", "cd"))))
@@ -143,7 +143,7 @@ class EntityCheckTest {
 
     @Test
     void kongsFieldRulesRunInKongsOrderAndErrReplacesTheValidatorsText() {
-        ConfigSchema schema = ConfigSchema.builder()
+        ConfigSchema<?> schema = ConfigSchema.builder()
                 .add(Field.string("topic").lenMax(5).notOneOf(".", "..").match("^[%w._-]+$"))
                 .add(Field.string("name").lenMax(4).match("^%l+$").err("lower-case letters, at most 4"))
                 .add(Field.string("pin").secret().match("^%d+$"))
@@ -168,7 +168,7 @@ class EntityCheckTest {
 
     @Test
     void theNewFieldRulesAreInTheDumpAndTheTable() throws Exception {
-        ConfigSchema schema = ConfigSchema.builder()
+        ConfigSchema<?> schema = ConfigSchema.builder()
                 .add(Field.string("topic").notOneOf(".", "..").match("^[%w._-]+$").err("a topic name"))
                 .add(Field.array("names", Field.string("name").notOneOf(".").match("^%w+$")))
                 .build();

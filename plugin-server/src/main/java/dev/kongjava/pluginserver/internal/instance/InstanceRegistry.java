@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,8 @@ public final class InstanceRegistry {
     private final InstanceIds ids;
     private final Map<String, String> flags;
     private final int maxInstances;
+    /** Plugin name → what its server hook returned, for {@link InstanceContext#service}. */
+    private final Function<String, Object> services;
 
     /** StartInstance beyond the server's {@code --max-instances}; the message is Kong's error text. */
     public static final class LimitReached extends Exception {
@@ -32,14 +35,18 @@ public final class InstanceRegistry {
         }
     }
 
-    /** @param maxInstances live instances at most; StartInstance fails beyond it */
-    public InstanceRegistry(Map<String, String> flags, int maxInstances) {
-        this(flags, maxInstances, new InstanceIds());
+    /**
+     * @param maxInstances live instances at most; StartInstance fails beyond it
+     * @param services plugin name → what its server hook returned (null when none)
+     */
+    public InstanceRegistry(Map<String, String> flags, int maxInstances, Function<String, Object> services) {
+        this(flags, maxInstances, services, new InstanceIds());
     }
 
-    InstanceRegistry(Map<String, String> flags, int maxInstances, InstanceIds ids) {
+    InstanceRegistry(Map<String, String> flags, int maxInstances, Function<String, Object> services, InstanceIds ids) {
         this.flags = Map.copyOf(flags);
         this.maxInstances = maxInstances;
+        this.services = services;
         this.ids = ids;
     }
 
@@ -50,7 +57,7 @@ public final class InstanceRegistry {
      * @throws LimitReached when {@code --max-instances} are live
      * @throws Exception whatever the plugin's factory throws
      */
-    public PluginInstance start(PluginDefinition definition, String configJson) throws Exception {
+    public <C> PluginInstance start(PluginDefinition<C> definition, String configJson) throws Exception {
         if (instances.size() >= maxInstances) {
             throw new LimitReached(maxInstances);
         }
@@ -60,7 +67,8 @@ public final class InstanceRegistry {
             LOG.warn("config of {} has unknown keys {}; they are ignored", definition.name(), LogText.cap(unknown));
         }
         int id = ids.next();
-        Object handler = definition.factory().create(new Context(id, definition.name(), config, flags));
+        Object handler = definition.factory().create(new Context<>(id, definition.name(),
+                definition.schema().bind(config), flags, services.apply(definition.name())));
         PluginInstance instance = new PluginInstance(id, definition, config, handler);
         instances.put(id, instance);
         LOG.info("instance #{} of {} started with config {}", id, definition.name(), config);
@@ -135,11 +143,20 @@ public final class InstanceRegistry {
         return counts;
     }
 
-    private record Context(int instanceId, String pluginName, ConfigValues config, Map<String, String> flags)
-            implements InstanceContext {
+    private record Context<C>(int instanceId, String pluginName, C config, Map<String, String> flags, Object resource)
+            implements InstanceContext<C> {
         @Override
         public Optional<String> flag(String name) {
             return Optional.ofNullable(flags.get(name));
+        }
+
+        @Override
+        public <T> T service(Class<T> type) {
+            if (!type.isInstance(resource)) {
+                throw new IllegalStateException("plugin " + pluginName + " has no server service of type "
+                        + type.getName() + (resource == null ? " (its server hook returned none)" : ""));
+            }
+            return type.cast(resource);
         }
     }
 }

@@ -16,7 +16,7 @@ public final class PluginInstance {
     private static final Logger LOG = LoggerFactory.getLogger(PluginInstance.class);
 
     private final int id;
-    private final PluginDefinition definition;
+    private final PluginDefinition<?> definition;
     private final ConfigValues config;
     private final Object handler;
     private final double startTime;
@@ -26,7 +26,7 @@ public final class PluginInstance {
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile Thread closer;
 
-    PluginInstance(int id, PluginDefinition definition, ConfigValues config, Object handler) {
+    PluginInstance(int id, PluginDefinition<?> definition, ConfigValues config, Object handler) {
         this.id = id;
         this.definition = definition;
         this.config = config;
@@ -38,7 +38,7 @@ public final class PluginInstance {
         return id;
     }
 
-    public PluginDefinition definition() {
+    public PluginDefinition<?> definition() {
         return definition;
     }
 

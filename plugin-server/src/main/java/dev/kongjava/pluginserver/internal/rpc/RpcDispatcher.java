@@ -28,14 +28,14 @@ public final class RpcDispatcher {
     /** Refusals at a limit repeat per request: one line per interval. */
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
-    private final Map<String, PluginDefinition> plugins;
+    private final Map<String, PluginDefinition<?>> plugins;
     private final InstanceRegistry instances;
     private final EventRegistry events;
     private final Function<String, Map<String, Object>> pluginInfo;
     private final Supplier<Map<String, Object>> status;
     private volatile boolean refusingInstances;
 
-    public RpcDispatcher(Map<String, PluginDefinition> plugins, InstanceRegistry instances, EventRegistry events,
+    public RpcDispatcher(Map<String, PluginDefinition<?>> plugins, InstanceRegistry instances, EventRegistry events,
             Function<String, Map<String, Object>> pluginInfo, Supplier<Map<String, Object>> status) {
         this.plugins = plugins;
         this.instances = instances;
@@ -92,7 +92,7 @@ public final class RpcDispatcher {
 
     private void startInstance(Map<?, ?> params, Reply reply) {
         String name = text(params.get(Protocol.KEY_NAME));
-        PluginDefinition definition = plugins.get(name);
+        PluginDefinition<?> definition = plugins.get(name);
         if (definition == null) {
             reply.error("no plugin named " + name + " in this server; it has " + plugins.keySet());
             return;

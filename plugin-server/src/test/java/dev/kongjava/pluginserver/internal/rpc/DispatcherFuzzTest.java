@@ -46,7 +46,7 @@ class DispatcherFuzzTest {
             "{\"calls\":9}", "{\"end\":\"nope\"}", "[]", "not json", "{\"calls\":1,\"end\":\"exit\",\"x\":{}}");
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(2);
 
-    static final PluginDefinition FUZZ = PluginDefinition.builder("fuzz")
+    static final PluginDefinition<?> FUZZ = PluginDefinition.builder("fuzz")
             .version("1.0.0").priority(1)
             .schema(ConfigSchema.builder()
                     .add(Field.integer("calls").defaultValue(1).between(0, 5))
@@ -84,9 +84,9 @@ class DispatcherFuzzTest {
     @FuzzTest(maxDuration = "5m")
     void everyRequestGetsExactlyOneAnswerNeverAnInternalErrorAndNoEventOutlivesTheTimeout(FuzzedDataProvider data)
             throws Exception {
-        InstanceRegistry instances = new InstanceRegistry(Map.of(), 20_000);
+        InstanceRegistry instances = new InstanceRegistry(Map.of(), 20_000, name -> null);
         EventRegistry events = new EventRegistry(Duration.ZERO, 10_000); // expires whatever is left when asked
-        Map<String, PluginDefinition> plugins = new LinkedHashMap<>(); // as PluginServer indexes them
+        Map<String, PluginDefinition<?>> plugins = new LinkedHashMap<>(); // as PluginServer indexes them
         plugins.put("fuzz", FUZZ);
         RpcDispatcher dispatcher = new RpcDispatcher(plugins, instances, events,
                 name -> "fuzz".equals(name) ? Map.of("Name", "fuzz") : null, () -> Map.of("Pid", 1L));

@@ -41,7 +41,7 @@ class ListenerCloseIT {
         dir = Files.createTempDirectory("kps");
         events = new EventRegistry(Duration.ofMinutes(1), 10_000);
         RpcDispatcher dispatcher = new RpcDispatcher(Map.of("probe", ProbePlugin.DEFINITION),
-                new InstanceRegistry(Map.of(), 20_000), events, name -> null, Map::of);
+                new InstanceRegistry(Map.of(), 20_000, name -> null), events, name -> null, Map::of);
         listener = new UnixSocketListener(dir.resolve("probe.socket"), PosixFilePermissions.fromString("rw-------"),
                 Set.of(), 64, Duration.ofMinutes(1), new MsgpackCodec(1 << 20), dispatcher);
         listener.start();

@@ -1,0 +1,15 @@
+package dev.kongjava.pluginserver.schema;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** Kong {@code between}, inclusive, on an integer or number. See {@link ConfigSchema#of(Class)}. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE_USE})
+public @interface Between {
+    long min();
+
+    long max();
+}
