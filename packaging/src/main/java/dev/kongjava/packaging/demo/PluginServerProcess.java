@@ -52,8 +52,14 @@ final class PluginServerProcess implements AutoCloseable {
     }
 
     private static List<String> exampleCommand(DemoOptions options, String plugin) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xmx64m", "-jar", options.exampleJar().toString(), "--plugin", plugin);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m"));
+        if (Runtime.version().feature() >= 23) {
+            // msgpack's use of sun.misc.Unsafe would print a warning into the server's log (as the launcher avoids too)
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.addAll(List.of("-jar", options.exampleJar().toString(), "--plugin", plugin));
+        return command;
     }
 
     /** What the launcher needs to find this JVM's Java and the checkout's jar. */
