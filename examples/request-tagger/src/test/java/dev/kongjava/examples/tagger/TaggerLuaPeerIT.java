@@ -41,10 +41,9 @@ class TaggerLuaPeerIT {
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
 
     private static final TaggerKongConf CONF = TaggerKongConf.read();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<AutoCloseable> STARTED = new ArrayList<>();
     private static Path dir;
+    private static HttpClient http;
     private static Upstream upstream;
     private static LuaPeer peer;
 
@@ -54,6 +53,8 @@ class TaggerLuaPeerIT {
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: run mvn verify, which packages it before the ITs");
         dir = Files.createTempDirectory("tagger-it-");
         try {
+            http = started(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build());
             upstream = started(Upstream.start());
             for (String server : SERVERS) {
                 started(ServerProcess.start(command(server, "start_cmd"), Map.of(), socket(server),
@@ -158,7 +159,7 @@ class TaggerLuaPeerIT {
     private static HttpResponse<String> get(String path, String header, String value) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(peer.baseUri().resolve(path)).header(header, value)
                 .timeout(Duration.ofSeconds(20)).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Kong runs the log phase in a timer after the response: wait (bounded) for its line. */
