@@ -39,7 +39,7 @@ if ! cmp -s "$here/js/package.json" "$node_dir/package.json" || [ ! -d "$node_di
     (cd "$node_dir" && npm install --no-audit --no-fund --omit=dev --loglevel=error)
 fi
 
-mvn -B -q -P bench -pl bench -am package -DskipTests
+mvn -B -q -P bench -pl bench,plugin-kafka-upstream -am package -DskipTests
 
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx1g \
     -cp "$here/target/bench.jar:$here/target/lib/*" dev.kongjava.bench.BenchMain \
