@@ -61,7 +61,15 @@ public final class InstanceRegistry {
         }
         int id = ids.next();
         Object handler = definition.factory().create(new Context(id, definition.name(), config, flags));
-        PluginInstance instance = new PluginInstance(id, definition, config, handler);
+        PluginInstance instance;
+        try {
+            instance = new PluginInstance(id, definition, config, handler);
+        } catch (IllegalArgumentException e) { // a read-ahead the server cannot make: a bug in the plugin
+            if (handler instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+            throw e;
+        }
         instances.put(id, instance);
         LOG.info("instance #{} of {} started with config {}", id, definition.name(), config);
         return instance;
