@@ -3,7 +3,9 @@ package dev.kongjava.kafkaupstream;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
+import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.RateLimitedLog;
+import dev.kongjava.pluginserver.plugin.ReadAhead;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * the records, produce them, end the request with {@code kong.response.exit}. The upstream service
  * is never called.
  */
-final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
+final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstreamHandler.class);
     /** A failure repeats per request (a broker outage, a flood of bodies): one line per interval per instance. */
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(10));
@@ -35,6 +37,12 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
         this.config = config;
         this.reader = RequestReader.of(config);
         this.plugin = plugin;
+    }
+
+    /** Everything the request needs is known from the config: the server reads it before {@link #access} runs. */
+    @Override
+    public void readAhead(Phase phase, Kong kong) {
+        reader.read(kong);
     }
 
     @Override

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import dev.kongjava.pluginserver.schema.ConfigValues;
 import dev.kongjava.testkit.KongMetaschema;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
@@ -183,5 +186,31 @@ class KafkaUpstreamSchemaTest {
         assertEquals(4, trips.apply(",\"forward_uri\":true,\"key_query_arg\":\"k\""));
         assertEquals(3, trips.apply(",\"message_format\":\"body\""));
         assertEquals(3, trips.apply(",\"headers\":{\"include_headers\":[\"x-id\"]}"));
+    }
+
+    @Test
+    void theCallsReadAheadAreTheCallsTheRequestMakesWhateverKongAnswers() {
+        Map<String, Object> kong = Map.of("kong.request.get_method", "POST",
+                "kong.request.get_path_with_query", "/p?k=1", "kong.request.get_raw_query", "k=1",
+                "kong.request.get_headers", Map.of("content-type", List.of("application/json")),
+                "kong.request.get_header", "application/json", "kong.request.get_raw_body", new byte[] {'{', '}'});
+        for (String extra : List.of("", ",\"forward_method\":true", ",\"forward_uri\":true", ",\"forward_headers\":true",
+                ",\"forward_method\":true,\"forward_uri\":true,\"forward_headers\":true", ",\"forward_body\":false,\"forward_uri\":true",
+                ",\"key_query_arg\":\"k\"", ",\"message_format\":\"body\"", ",\"headers\":{\"include_headers\":[\"x-id\"]}")) {
+            RequestReader reader = RequestReader.of(KafkaUpstreamConfig.from(parse(MINIMAL + extra + "}")));
+            List<String> readAhead = calls(reader, method -> null); // what the server records at StartInstance
+            assertEquals(calls(reader, kong::get), readAhead, extra);
+            assertEquals(reader.roundTrips() - 1, readAhead.size(), extra);
+        }
+    }
+
+    /** The calls {@code reader} makes, as "method args", when Kong answers each with {@code answer}. */
+    private static List<String> calls(RequestReader reader, java.util.function.Function<String, Object> answer) {
+        List<String> calls = new ArrayList<>();
+        reader.read(Kong.over((method, args) -> {
+            calls.add(method + " " + Arrays.toString(args));
+            return answer.apply(method);
+        }));
+        return calls;
     }
 }
