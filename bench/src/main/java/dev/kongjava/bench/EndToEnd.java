@@ -44,6 +44,12 @@ final class EndToEnd {
             return spread(runs.stream().map(r -> r.cpuUsPerRequest().get(component)).toList());
         }
 
+        /** CPU of every process per request, summed per run, over the runs. */
+        Samples.Spread cpuTotal() {
+            return spread(runs.stream().map(r -> r.cpuUsPerRequest().values().stream()
+                    .mapToDouble(Double::doubleValue).sum()).toList());
+        }
+
         long acknowledged() {
             return runs.stream().mapToLong(Run::acknowledged).sum();
         }
