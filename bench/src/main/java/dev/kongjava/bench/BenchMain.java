@@ -21,7 +21,8 @@ import java.util.TreeSet;
  *
  * <pre>java -cp bench/target/bench.jar:bench/target/lib/* dev.kongjava.bench.BenchMain
  *     --repo . --node bench/.work/node --results bench/results [--quick] [--parts 1,2,3,4,5] [--allow-dirty]
- * java -cp … dev.kongjava.bench.BenchMain --render bench/results/results.json   (report and chart again)</pre>
+ * java -cp … dev.kongjava.bench.BenchMain --render bench/results/results.json   (report and chart again)
+ * java -cp … dev.kongjava.bench.BenchMain --repo . --compare before.jar,after.jar  (see {@link Compare})</pre>
  */
 public final class BenchMain {
     private static final List<String> TOPICS = List.of("e2e-async", "e2e-sync", "e2e-fwd", "e2e-js", "soak",
@@ -36,6 +37,7 @@ public final class BenchMain {
         boolean quick = false;
         boolean keep = false;
         boolean allowDirty = false;
+        String compare = null;
         String command = "bench/run.sh";
         Set<Integer> parts = new TreeSet<>(List.of(1, 2, 3, 4, 5));
         for (int i = 0; i < args.length; i++) {
@@ -46,6 +48,7 @@ public final class BenchMain {
                 case "--quick" -> quick = true;
                 case "--keep-work" -> keep = true;
                 case "--allow-dirty" -> allowDirty = true;
+                case "--compare" -> compare = args[++i];
                 case "--command" -> command = args[++i];
                 case "--render" -> {
                     rerender(Path.of(args[++i]));
@@ -62,14 +65,14 @@ public final class BenchMain {
         }
         repo = repo.toAbsolutePath().normalize();
         GitState git = GitState.of(repo);
-        if (git.dirty() && !allowDirty) {
+        if (git.dirty() && !allowDirty && compare == null) {
             System.err.println("bench: the working tree has uncommitted changes; results must belong to a commit. "
                     + "Commit first, or pass --allow-dirty (the diff is then saved with the results):\n" + git.changes());
             System.exit(2);
         }
         Env env = Env.of(quick, repo, results == null ? repo.resolve(quick ? "bench/results/quick" : "bench/results")
                 : results.toAbsolutePath(), node == null ? repo.resolve("bench/.work/node") : node.toAbsolutePath());
-        int code = run(env, parts, command, git);
+        int code = compare != null ? compare(env, Compare.jars(compare)) : run(env, parts, command, git);
         if (!keep && code == 0) {
             TempDirs.deleteQuietly(env.work());
         } else {
@@ -90,8 +93,7 @@ public final class BenchMain {
         Memory.Result memory = null;
         List<JfrProfile.Summary> profiles = new ArrayList<>();
         try (Child broker = startBroker(env)) {
-            String bootstrap = broker.stdoutText().lines().filter(l -> l.startsWith("bootstrap="))
-                    .findFirst().orElseThrow().substring("bootstrap=".length());
+            String bootstrap = bootstrap(broker);
             try (Topics topics = new Topics(bootstrap)) {
                 topics.create(TOPICS);
                 if (parts.contains(1)) {
@@ -128,6 +130,21 @@ public final class BenchMain {
         write(env, r);
         r.goals().forEach(g -> Log.info("goal %s: %s — %s", g.met() ? "MET   " : "MISSED", g.goal(), g.measured()));
         return r.syncAssertionHeld() ? 0 : 3;
+    }
+
+    /** {@code --compare before.jar,after.jar}: jars side by side (experiments; any tree), to compare.md. */
+    private static int compare(Env env, List<Path> jars) throws IOException {
+        try (Child broker = startBroker(env); Topics topics = new Topics(bootstrap(broker))) {
+            String table = new Compare(env, bootstrap(broker), broker.pid()).run(jars, topics);
+            Files.createDirectories(env.results());
+            Files.writeString(env.results().resolve("compare.md"), table);
+            return 0;
+        }
+    }
+
+    private static String bootstrap(Child broker) {
+        return broker.stdoutText().lines().filter(l -> l.startsWith("bootstrap=")).findFirst().orElseThrow()
+                .substring("bootstrap=".length());
     }
 
     private static Child startBroker(Env env) throws IOException {
