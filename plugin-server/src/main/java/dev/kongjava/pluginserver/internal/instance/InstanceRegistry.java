@@ -64,7 +64,7 @@ public final class InstanceRegistry {
         PluginInstance instance;
         try {
             instance = new PluginInstance(id, definition, config, handler);
-        } catch (IllegalArgumentException e) { // a read-ahead the server cannot make: a bug in the plugin
+        } catch (RuntimeException e) { // recording the handler's read-ahead failed: a bug in the plugin
             if (handler instanceof AutoCloseable closeable) {
                 closeable.close();
             }
