@@ -2,7 +2,9 @@ package dev.kongjava.bench;
 
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
+import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.plugin.ReadAhead;
 import dev.kongjava.pluginserver.schema.ConfigSchema;
 import dev.kongjava.pluginserver.schema.ConfigValues;
 import dev.kongjava.pluginserver.schema.Field;
@@ -11,11 +13,13 @@ import dev.kongjava.pluginserver.schema.Field;
  * {@code bench-noop}: the cheapest plugin our server can run. With {@code calls = 0} it only answers
  * {@code kong.response.exit(200, "ok")} (column (a) of the end-to-end benchmark); with
  * {@code calls = N} it first reads {@code kong.request.get_header("x-bench")} N times (the PDK
- * round-trip benchmark). {@code bench/js/calls/bench-calls.js} is the same plugin for Kong's JS server.
+ * round-trip benchmark), with {@code read_ahead} declaring those reads as a {@link ReadAhead}.
+ * {@code bench/js/calls/bench-calls.js} is the same plugin for Kong's JS server.
  */
-public final class BenchPlugin implements AccessPhase {
+public final class BenchPlugin implements AccessPhase, ReadAhead {
     static final ConfigSchema SCHEMA = ConfigSchema.builder()
             .add(Field.integer("calls").defaultValue(0).between(0, 1000))
+            .add(Field.bool("read_ahead").defaultValue(false))
             .build();
 
     /** The plugin's definition, served by {@link NoopServerMain}. */
@@ -26,9 +30,18 @@ public final class BenchPlugin implements AccessPhase {
             .build();
 
     private final int calls;
+    private final boolean readAhead;
 
     BenchPlugin(ConfigValues config) {
         this.calls = config.integer("calls");
+        this.readAhead = config.bool("read_ahead");
+    }
+
+    @Override
+    public void readAhead(Phase phase, Kong kong) {
+        for (int i = 0; readAhead && i < calls; i++) {
+            kong.request().getHeader("x-bench");
+        }
     }
 
     @Override
