@@ -98,7 +98,7 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
             return () -> new SendResult(400, e.getMessage(), null);
         } catch (MessageTooLarge e) {
             return () -> new SendResult(413, e.getMessage(), null);
-        } catch (KongCertificates.Unavailable | ProducerPool.TooManyProducers | KafkaException e) {
+        } catch (CertificateUnavailable | ProducerPool.TooManyProducers | KafkaException e) {
             SendResult result = SendResult.noProducer(e);
             return () -> result;
         } finally {
@@ -107,7 +107,7 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     }
 
     /** The instance's producer; the warm-up has acquired it already unless that failed. */
-    private SharedProducer producer() throws KongCertificates.Unavailable, ProducerPool.TooManyProducers {
+    private SharedProducer producer() throws CertificateUnavailable, ProducerPool.TooManyProducers {
         SharedProducer current = acquire();
         if (current == null) {
             throw new IllegalStateException("instance closed");
@@ -121,7 +121,7 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
      * StartInstance); null once the instance is closed. The lock makes acquire and release happen
      * exactly once each, whichever of the warm-up, a request and CloseInstance comes first.
      */
-    private SharedProducer acquire() throws KongCertificates.Unavailable, ProducerPool.TooManyProducers {
+    private SharedProducer acquire() throws CertificateUnavailable, ProducerPool.TooManyProducers {
         SharedProducer current = producer;
         if (current != null) {
             return current;

@@ -27,7 +27,7 @@ final class WarmUp {
 
     /** Gets the instance's producer (a new one, or the one it shares); null once the instance is closed. */
     interface Acquire {
-        SharedProducer get() throws KongCertificates.Unavailable, ProducerPool.TooManyProducers;
+        SharedProducer get() throws CertificateUnavailable, ProducerPool.TooManyProducers;
     }
 
     private final CountDownLatch acquired = new CountDownLatch(1);
@@ -68,7 +68,7 @@ final class WarmUp {
         SharedProducer producer = null;
         try {
             producer = acquire.get();
-        } catch (KongCertificates.Unavailable | ProducerPool.TooManyProducers | KafkaException e) {
+        } catch (CertificateUnavailable | ProducerPool.TooManyProducers | KafkaException e) {
             failures.warn("warm-up for topic " + topics.get(0) + ": " + SendResult.noProducer(e).error()
                     + "; requests try again");
         } finally {
