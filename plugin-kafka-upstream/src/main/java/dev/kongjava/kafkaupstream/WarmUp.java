@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * producer (class loading, connections, metadata) inside its own {@code max.block.ms}, and a fresh
  * server on a busy machine answered 502 with a healthy broker.
  *
- * <p>A request that arrives meanwhile waits: for the producer, as it would anyway (the same lock),
- * then for the topic's metadata at most {@code timeout} + {@code producer_request_timeout} (one
+ * <p>A request that arrives meanwhile waits: for the producer, which it would otherwise create
+ * itself, then for the topic's metadata at most {@code timeout} + {@code producer_request_timeout} (one
  * connection attempt and one metadata round trip) from when the producer existed; then it is
  * handled with all of its own bounds. A warm-up that fails is only logged: the request acquires
  * and sends as it would have without one.

@@ -22,7 +22,7 @@ public final class CpuHog implements AutoCloseable {
     /**
      * Starts {@code loops} busy loops in a new JVM that may run on CPU {@code cpu} only ({@code taskset},
      * util-linux); returns once they spin. A process started under {@link #pin} {@code (cpu)} then
-     * shares that one core with them, while the rest of the machine (a broker, the test) is not slowed.
+     * shares that one core with them, while they leave the other cores (a broker, the test) alone.
      */
     public static CpuHog onCpu(int cpu, int loops) throws IOException {
         List<String> command = new ArrayList<>(pin(cpu));
