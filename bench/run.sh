@@ -4,7 +4,7 @@
 #   bench/run.sh            full run (about 30 min: 10 min of it is the memory soak)
 #   bench/run.sh --quick    smoke run (about 9 min), written to bench/results/quick/ (git-ignored)
 #
-# Further options go to dev.kongjava.bench.BenchMain: --parts 1,2,3,4  --results <dir>  --keep-work
+# Further options go to dev.kongjava.bench.BenchMain: --parts 1,2,3,4,5  --results <dir>  --keep-work
 # Needs: a JDK >= 21 (found by scripts/java-home.sh), Maven, node + npm, wrk, and Debian's nginx
 # with the Lua module (what .ci/run installs):
 #   apt-get install -y nginx libnginx-mod-http-lua libnginx-mod-http-ndk lua-resty-core \

@@ -16,7 +16,8 @@ import java.util.TreeSet;
 /**
  * The benchmark run behind {@code bench/run.sh}: one broker, then part 1 (PDK round trip), part 2
  * (end to end with wrk), part 3 (producer path vs ProducerPerformance), part 4 (memory and soak),
- * then RESULTS.md, chart.svg and results.json in the results directory.
+ * then RESULTS.md, chart.svg and results.json in the results directory; part 5 (cold starts) writes
+ * cold-start.md and cold-start.json there.
  *
  * <pre>java -cp bench/target/bench.jar:bench/target/lib/* dev.kongjava.bench.BenchMain
  *     --repo . --node bench/.work/node --results bench/results [--quick] [--parts 1,2,3,4]
@@ -35,7 +36,7 @@ public final class BenchMain {
         boolean quick = false;
         boolean keep = false;
         String command = "bench/run.sh";
-        Set<Integer> parts = new TreeSet<>(List.of(1, 2, 3, 4));
+        Set<Integer> parts = new TreeSet<>(List.of(1, 2, 3, 4, 5));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(args[++i]);
@@ -78,6 +79,7 @@ public final class BenchMain {
         List<EndToEnd.Result> e2e = List.of();
         ProducerPath.Result producer = null;
         Memory.Result memory = null;
+        ColdStart.Result coldStart = null;
         List<JfrProfile.Summary> profiles = new ArrayList<>();
         try (Child broker = startBroker(env)) {
             String bootstrap = broker.stdoutText().lines().filter(l -> l.startsWith("bootstrap="))
@@ -100,6 +102,10 @@ public final class BenchMain {
                 if (parts.contains(4)) {
                     memory = memory(env, topics, bootstrap);
                 }
+                if (parts.contains(5)) {
+                    topics.create(List.of(ColdStart.TOPIC));
+                    coldStart = new ColdStart(env, bootstrap).run();
+                }
             }
         } finally {
             machine.stopSampling();
@@ -108,6 +114,9 @@ public final class BenchMain {
         Results r = new Results(machine.facts(env), machine.versions(env), machine.load(), machine.othersAtStart,
                 elapsed, command, pdk, e2e, producer, memory, profiles);
         write(env, r);
+        if (coldStart != null) {
+            ColdStart.write(env.results(), coldStart, command);
+        }
         r.goals().forEach(g -> Log.info("goal %s: %s — %s", g.met() ? "MET   " : "MISSED", g.goal(), g.measured()));
         return r.syncAssertionHeld() ? 0 : 3;
     }

@@ -30,16 +30,26 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private volatile PoolKey key;
     private volatile SharedProducer producer;
     private volatile boolean closed;
+    private final WarmUp warmUp;
 
-    KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin) {
+    private KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin) {
         this.config = config;
         this.reader = RequestReader.of(config);
         this.plugin = plugin;
+        this.warmUp = new WarmUp(config, failures);
+    }
+
+    /** A handler whose producer and topic metadata are being warmed up already (see {@link WarmUp}). */
+    static KafkaUpstreamHandler started(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin) {
+        KafkaUpstreamHandler handler = new KafkaUpstreamHandler(config, plugin);
+        handler.warmUp.start(handler::acquire);
+        return handler;
     }
 
     @Override
     public void access(Kong kong) {
         long start = System.nanoTime();
+        warmUp.await(); // before reading anything: a waiting request holds no body and no budget
         int status = handle(kong);
         plugin.pool().metrics().request(config.topic(), status, System.nanoTime() - start);
     }
@@ -88,40 +98,37 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
             return () -> new SendResult(400, e.getMessage(), null);
         } catch (MessageTooLarge e) {
             return () -> new SendResult(413, e.getMessage(), null);
-        } catch (KongCertificates.Unavailable | ProducerPool.TooManyProducers e) {
-            return () -> new SendResult(500, e.getMessage(), null);
-        } catch (KafkaException e) {
-            // e.g. no bootstrap host resolves: the original's "could not create a Kafka Producer"
-            return () -> new SendResult(500, "could not create a Kafka producer from the configuration: "
-                    + rootMessage(e), null);
+        } catch (CertificateUnavailable | ProducerPool.TooManyProducers | KafkaException e) {
+            SendResult result = SendResult.noProducer(e);
+            return () -> result;
         } finally {
             plugin.builds().release(reserved);
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    /** The instance's producer; the warm-up has acquired it already unless that failed. */
+    private SharedProducer producer() throws CertificateUnavailable, ProducerPool.TooManyProducers {
+        SharedProducer current = acquire();
+        if (current == null) {
+            throw new IllegalStateException("instance closed");
         }
-        return root.getMessage();
+        return current;
     }
 
     /**
-     * The instance's producer, acquired on first use: resolving certificates asks Kong's Admin API,
-     * which should not happen while Kong waits for StartInstance.
+     * The instance's producer, acquired on first use (by the warm-up, after StartInstance: resolving
+     * certificates may ask Kong's Admin API, which should not happen while Kong waits for
+     * StartInstance); null once the instance is closed. The lock makes acquire and release happen
+     * exactly once each, whichever of the warm-up, a request and CloseInstance comes first.
      */
-    private SharedProducer producer() throws KongCertificates.Unavailable, ProducerPool.TooManyProducers {
+    private SharedProducer acquire() throws CertificateUnavailable, ProducerPool.TooManyProducers {
         SharedProducer current = producer;
         if (current != null) {
             return current;
         }
         producerLock.lock();
         try {
-            if (producer == null) {
-                if (closed) {
-                    throw new IllegalStateException("instance closed");
-                }
+            if (producer == null && !closed) {
                 key = plugin.producerKey(config);
                 producer = plugin.pool().acquire(key);
             }

@@ -24,6 +24,8 @@ final class KafkaUpstreamSchema {
     static final String HOST_RULE = "must be a host name or an IP address: ASCII letters, digits, '.', '-', '_', ':' "
             + "and '%', an IPv6 address optionally in brackets (a comma would split bootstrap.servers)";
 
+    static final String ABSOLUTE_PATH = "must be an absolute path";
+
     /** A field holding a topic name Kafka accepts, checked by Kong (Lua pattern) and at StartInstance. */
     static Field.Builder topicName(String name) {
         return Field.string(name).lenMin(1).lenMax(249).notOneOf(".", "..").match("^[%w%._%-]+$").err(TOPIC_RULE);
@@ -54,7 +56,7 @@ final class KafkaUpstreamSchema {
                             Field.bool("tokenauth").defaultValue(false)
                                     .doc("Delegation-token login: token id in `user`, token HMAC in `password`.")
                                     .mapsTo("`tokenauth=\"true\"` in `sasl.jaas.config`"),
-                            Field.string("user").doc("SASL user name (or delegation token id).")
+                            Field.string("user").referenceable().doc("SASL user name (or delegation token id).")
                                     .mapsTo("`sasl.jaas.config` username"),
                             Field.string("password").secret().referenceable()
                                     .doc("SASL password (or delegation token HMAC).")
@@ -72,7 +74,27 @@ final class KafkaUpstreamSchema {
                                     .mapsTo("`ssl.endpoint.identification.algorithm=https` and a verifying trust manager"),
                             Field.array("ca_certificates", Field.string("id").uuid()).defaultValue(java.util.List.of())
                                     .doc("Kong CA Certificate entities trusted for the brokers, instead of the server's CA bundle.")
-                                    .mapsTo("`ssl.truststore.type=PEM`, `ssl.truststore.certificates`"))
+                                    .mapsTo("`ssl.truststore.type=PEM`, `ssl.truststore.certificates`"),
+                            // no Admin API on hybrid and DB-less data planes: PEM in the config (vault references
+                            // resolved by Kong) or files on the data plane
+                            Field.string("client_certificate_pem").referenceable()
+                                    .doc("Client certificate for mTLS as PEM, the leaf first; needs `ssl` and `client_key_pem`.")
+                                    .mapsTo("`ssl.keystore.certificate.chain`"),
+                            Field.string("client_key_pem").referenceable().secret()
+                                    .doc("Private key of client_certificate_pem as PEM: PKCS#8, RSA or EC, unencrypted.")
+                                    .mapsTo("`ssl.keystore.key` (as PKCS#8)"),
+                            Field.string("client_certificate_file").match("^/").err(ABSOLUTE_PATH)
+                                    .doc("PEM file of the client certificate on the data plane; needs `ssl` and `client_key_file`.")
+                                    .mapsTo("`ssl.keystore.certificate.chain`"),
+                            Field.string("client_key_file").match("^/").err(ABSOLUTE_PATH)
+                                    .doc("PEM file of client_certificate_file's private key on the data plane.")
+                                    .mapsTo("`ssl.keystore.key` (as PKCS#8)"),
+                            Field.string("ca_certificates_pem").referenceable()
+                                    .doc("CA certificates (PEM) trusted for the brokers, instead of the server's CA bundle.")
+                                    .mapsTo("`ssl.truststore.certificates`"),
+                            Field.string("ca_certificates_file").match("^/").err(ABSOLUTE_PATH)
+                                    .doc("PEM file of CA certificates on the data plane, trusted instead of the server's CA bundle.")
+                                    .mapsTo("`ssl.truststore.certificates`"))
                     .required())
             .add(Field.bool("forward_method").defaultValue(false).doc("Include the request method as `method`."))
             .add(Field.bool("forward_uri").defaultValue(false)
@@ -112,7 +134,7 @@ final class KafkaUpstreamSchema {
             .check(saslNeeds("authentication.mechanism"))
             .check(saslNeeds("authentication.user"))
             .check(saslNeeds("authentication.password"))
-            .check(EntityCheck.conditional("security.certificate_id", Match.required(), "security.ssl", Match.eq(true)))
+            .check(needsTls("security.certificate_id"))
             // delegation tokens authenticate over SCRAM; with PLAIN the broker would refuse them
             .check(EntityCheck.conditional("authentication.tokenauth", Match.eq(true),
                     "authentication.strategy", Match.eq("sasl")))
@@ -120,9 +142,24 @@ final class KafkaUpstreamSchema {
                     "authentication.mechanism", Match.required().and(Match.oneOf("SCRAM-SHA-256", "SCRAM-SHA-512"))))
             .check(EntityCheck.conditional("security.ca_certificates", Match.required().and(Match.lenMin(1)),
                     "security.ssl", Match.eq(true)))
+            // one client certificate, its key from the same kind of source, one set of trusted CAs
+            .check(EntityCheck.mutuallyExclusive("security.certificate_id", "security.client_certificate_pem",
+                    "security.client_certificate_file"))
+            .check(EntityCheck.mutuallyRequired("security.client_certificate_pem", "security.client_key_pem"))
+            .check(EntityCheck.mutuallyRequired("security.client_certificate_file", "security.client_key_file"))
+            .check(EntityCheck.mutuallyExclusive("security.ca_certificates", "security.ca_certificates_pem",
+                    "security.ca_certificates_file"))
+            .check(needsTls("security.client_certificate_pem"))
+            .check(needsTls("security.client_certificate_file"))
+            .check(needsTls("security.ca_certificates_pem"))
+            .check(needsTls("security.ca_certificates_file"))
             .check(ExtraFields.ALLOWED_TOPICS_NEED_THE_ARG)
             .check(ExtraFields.GATING_NEEDS_ASYNC)
             .build();
+
+    private static EntityCheck needsTls(String field) {
+        return EntityCheck.conditional(field, Match.required(), "security.ssl", Match.eq(true));
+    }
 
     private static EntityCheck saslNeeds(String field) {
         return EntityCheck.conditional("authentication.strategy", Match.eq("sasl"), field, Match.required());

@@ -1,5 +1,6 @@
 package dev.kongjava.kafkaupstream;
 
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
@@ -41,6 +42,23 @@ record SendResult(int status, String error, String detail) {
     /** The client's error text, with Kafka's own message when the operator opted in. */
     String error(boolean withDetail) {
         return withDetail && detail != null ? error + ": " + detail : error;
+    }
+
+    /**
+     * The instance has no producer: a certificate Kong does not give, {@code --max-producers}, or
+     * Kafka refusing to create one (e.g. no bootstrap host resolves: the original's "could not
+     * create a Kafka Producer").
+     */
+    static SendResult noProducer(Exception e) {
+        if (e instanceof KafkaException) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return new SendResult(500, "could not create a Kafka producer from the configuration: " + root.getMessage(),
+                    null);
+        }
+        return new SendResult(500, e.getMessage(), null);
     }
 
     /** Classifies a Kafka client failure for {@code topic}. */

@@ -193,6 +193,16 @@ final class SharedProducer {
         }
     }
 
+    /** Waits, at most max.block.ms, until the producer has {@code topic}'s metadata (connecting first if it must). */
+    void fetchMetadata(String topic) {
+        producer.partitionsFor(topic);
+    }
+
+    /** True once the producer closes: then fetching metadata fails, as it should. */
+    boolean closing() {
+        return closing;
+    }
+
     /** What a record takes in the producer's buffer, about: key, value and headers. */
     private static long size(ProducerRecord<byte[], byte[]> record) {
         long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);

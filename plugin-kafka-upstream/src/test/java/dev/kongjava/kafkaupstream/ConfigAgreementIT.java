@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the real dump) and started (StartInstance's validation and handler factory, in this process).
  * A config Kong accepts never fails StartInstance for a reason Kong could have checked: the only
  * refusal allowed after Kong's acceptance is the one rule Kong's schema language cannot express
- * (all forward_* flags false). Kong may refuse configs StartInstance tolerates, but only for what
- * Kong is stricter about (empty strings, unknown fields, a null record); the generator marks those.
+ * (all forward_* flags false), or a check across fields that Kong skipped because one of them held
+ * a vault reference. Kong may refuse configs StartInstance tolerates, but only for what Kong is
+ * stricter about (empty strings, unknown fields, a null record); the generator marks those.
  */
 class ConfigAgreementIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +41,12 @@ class ConfigAgreementIT {
 
     /** A value Kong refuses and StartInstance tolerates. */
     private record KongOnly(Object value) {}
+
+    /**
+     * A vault reference: Kong skips every check across fields while one of them holds a reference
+     * (it resolves it only later), so StartInstance, which gets the resolved value, may refuse alone.
+     */
+    private record Reference(Object value) {}
 
     /** A value to put at a dotted path; {@code ABSENT} removes the key. */
     private record Choice(String path, List<Object> values) {}
@@ -95,7 +102,14 @@ class ConfigAgreementIT {
             new Choice("zzz_unknown", List.of(new KongOnly(1))),
             // whole records last, so they replace what the lines above put inside them
             new Choice("authentication", Arrays.asList(Map.of(), new KongOnly(null))),
-            new Choice("security", Arrays.asList(Map.of(), new KongOnly(null))),
+            new Choice("security", Arrays.asList(Map.of(), new KongOnly(null),
+                    Map.of("ssl", true, "client_certificate_pem", "c", "client_key_pem", "k"),
+                    Map.of("ssl", true, "client_certificate_pem", "c", "client_key_file", "/k.pem"),
+                    Map.of("ssl", true, "certificate_id", UUID, "client_certificate_file", "/c.pem", "client_key_file", "/k"),
+                    Map.of("ssl", true, "ca_certificates", List.of(UUID), "ca_certificates_pem", "ca"),
+                    Map.of("ssl", true, "ca_certificates_file", "ca.pem"),
+                    new KongOnly(Map.of("client_key_pem", "", "ssl", true)),
+                    new Reference(Map.of("ca_certificates_pem", "{vault://env/ca}")))),
             new Choice("headers", Arrays.asList(Map.of(), new KongOnly(null))));
 
     @TempDir
@@ -123,12 +137,13 @@ class ConfigAgreementIT {
         List<String> disagreements = new ArrayList<>();
         for (int i = 0; i < CONFIGS; i++) {
             boolean[] kongOnly = {false};
-            String config = generate(random, kongOnly);
+            boolean[] reference = {false};
+            String config = generate(random, kongOnly, reference);
             int status = kong.write(config).statusCode();
             String refusal = startInstance(config);
             if (status == 200) {
                 kongAccepted++;
-                if (refusal != null && !refusal.equals(FORWARD_RULE)) {
+                if (refusal != null && !refusal.equals(FORWARD_RULE) && !reference[0]) {
                     disagreements.add("Kong accepted, StartInstance refused: " + config + " -> " + refusal);
                 }
             } else if (status == 400 && refusal == null && !kongOnly[0]) {
@@ -155,7 +170,7 @@ class ConfigAgreementIT {
         }
     }
 
-    private static String generate(Random random, boolean[] kongOnly) {
+    private static String generate(Random random, boolean[] kongOnly, boolean[] reference) {
         ObjectNode config = JSON.createObjectNode();
         config.set("bootstrap_servers", JSON.valueToTree(List.of(server("localhost", 9092))));
         config.put("topic", "t");
@@ -165,6 +180,10 @@ class ConfigAgreementIT {
                 if (value instanceof KongOnly k) {
                     kongOnly[0] = true;
                     value = k.value();
+                }
+                if (value instanceof Reference r) {
+                    reference[0] = true;
+                    value = r.value();
                 }
                 put(config, choice.path(), value);
             }

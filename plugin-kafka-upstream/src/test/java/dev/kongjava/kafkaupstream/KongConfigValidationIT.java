@@ -109,6 +109,60 @@ class KongConfigValidationIT {
     }
 
     @Test
+    void aClientCertificateComesFromOneSourceAndItsKeyFromTheSameKindOfSource() throws Exception {
+        String pem = "\"client_certificate_pem\":\"c\",\"client_key_pem\":\"k\"";
+        String files = "\"client_certificate_file\":\"/c.pem\",\"client_key_file\":\"/k.pem\"";
+        String exclusive = "only one or none of these fields must be set: 'config.security.certificate_id', "
+                + "'config.security.client_certificate_pem', 'config.security.client_certificate_file'";
+        refused(config("\"security\":{\"ssl\":true,\"certificate_id\":\"" + UUID + "\"," + pem + "}"),
+                "schema violation (" + exclusive + ")", "{\"@entity\":[\"" + exclusive + "\"]}",
+                "Invalid configuration of plugin kafka-upstream: " + exclusive);
+        String pair = "all or none of these fields must be set: 'config.security.client_certificate_file', "
+                + "'config.security.client_key_file'";
+        refused(config("\"security\":{\"ssl\":true,\"client_certificate_file\":\"/c.pem\",\"client_key_pem\":\"k\"}"),
+                "2 schema violations (all or none of these fields must be set: 'config.security.client_certificate_pem', "
+                        + "'config.security.client_key_pem'; " + pair + ")",
+                "{\"@entity\":[\"all or none of these fields must be set: 'config.security.client_certificate_pem', "
+                        + "'config.security.client_key_pem'\",\"" + pair + "\"]}",
+                "Invalid configuration of plugin kafka-upstream: all or none of these fields must be set: "
+                        + "'config.security.client_certificate_pem', 'config.security.client_key_pem'");
+        accepted(config("\"security\":{\"ssl\":true," + pem + "}"));
+        accepted(config("\"security\":{\"ssl\":true," + files + "}"));
+    }
+
+    @Test
+    void trustedCasComeFromOneSourceAndPemOrFilesNeedTls() throws Exception {
+        String exclusive = "only one or none of these fields must be set: 'config.security.ca_certificates', "
+                + "'config.security.ca_certificates_pem', 'config.security.ca_certificates_file'";
+        refused(config("\"security\":{\"ssl\":true,\"ca_certificates\":[\"" + UUID + "\"],\"ca_certificates_file\":\"/ca.pem\"}"),
+                "schema violation (" + exclusive + ")", "{\"@entity\":[\"" + exclusive + "\"]}",
+                "Invalid configuration of plugin kafka-upstream: " + exclusive);
+        for (String field : new String[] {"ca_certificates_pem", "ca_certificates_file"}) {
+            refused(config("\"security\":{\"" + field + "\":\"/ca.pem\"}"),
+                    "2 schema violations (" + conditional("security." + field) + "; config.security: {\n"
+                            + "  ssl = \"value must be true\"\n})",
+                    "{\"@entity\":[\"" + conditional("security." + field) + "\"],\"config\":{\"security\":{\"ssl\":"
+                            + "\"value must be true\"}}}",
+                    "Invalid value false for configuration security.ssl of plugin kafka-upstream: value must be true ("
+                            + conditional("security." + field) + ")");
+            accepted(config("\"security\":{\"ssl\":true,\"" + field + "\":\"/ca.pem\"}"));
+        }
+    }
+
+    @Test
+    void filesAreAbsolutePathsAndPemFieldsAndTheUserTakeVaultReferences() throws Exception {
+        String rule = KafkaUpstreamSchema.ABSOLUTE_PATH;
+        refused(config("\"security\":{\"ssl\":true,\"ca_certificates_file\":\"ca.pem\"}"),
+                "schema violation (config.security: {\n  ca_certificates_file = \"" + rule + "\"\n})",
+                "{\"config\":{\"security\":{\"ca_certificates_file\":\"" + rule + "\"}}}",
+                "Invalid value \"ca.pem\" for configuration security.ca_certificates_file of plugin kafka-upstream: " + rule);
+        // Kong resolves a reference before StartInstance; written as a reference, it skips every check
+        accepted(config("\"security\":{\"ssl\":true,\"client_certificate_pem\":\"{vault://env/kafka-cert}\","
+                + "\"client_key_pem\":\"{vault://env/kafka-key}\",\"ca_certificates_pem\":\"{vault://env/kafka-ca}\"},"
+                + "\"authentication\":{" + SASL.replace("\"u\"", "\"{vault://env/kafka-user}\"") + "}"));
+    }
+
+    @Test
     void delegationTokensNeedSaslWithAScramMechanism() throws Exception {
         refused(config("\"authentication\":{\"tokenauth\":true}"),
                 "3 schema violations (" + conditional("authentication.tokenauth") + "; " + conditional("authentication.tokenauth")
