@@ -26,15 +26,18 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private final KafkaUpstreamConfig config;
     private final RequestReader reader;
     private final KafkaUpstreamPlugin plugin;
+    /** Null without schema_registry: records go as they are built. */
+    private final SchemaSerializer schemas;
     private final ReentrantLock producerLock = new ReentrantLock();
     private volatile PoolKey key;
     private volatile SharedProducer producer;
     private volatile boolean closed;
 
-    KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin) {
+    KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin, SchemaSerializer schemas) {
         this.config = config;
         this.reader = RequestReader.of(config);
         this.plugin = plugin;
+        this.schemas = schemas;
     }
 
     @Override
@@ -78,6 +81,9 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
         }
         try {
             List<ProducerRecord<byte[], byte[]>> records = Records.build(request, config);
+            if (schemas != null) {
+                records = schemas.serialize(records, plugin.builds(), config.producer().bytesPerRequest());
+            }
             SharedProducer shared = producer();
             if (config.producer().async()) {
                 SendResult result = shared.sendAsync(records);
@@ -88,6 +94,8 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
             return () -> new SendResult(400, e.getMessage(), null);
         } catch (MessageTooLarge e) {
             return () -> new SendResult(413, e.getMessage(), null);
+        } catch (SchemaSerializer.Refused e) {
+            return e::result;
         } catch (KongCertificates.Unavailable | ProducerPool.TooManyProducers e) {
             return () -> new SendResult(500, e.getMessage(), null);
         } catch (KafkaException e) {

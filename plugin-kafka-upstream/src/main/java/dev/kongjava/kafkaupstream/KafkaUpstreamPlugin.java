@@ -107,7 +107,7 @@ public final class KafkaUpstreamPlugin {
         KafkaUpstreamConfig config = KafkaUpstreamConfig.from(values);
         // A Kafka setting Java refuses fails StartInstance now, with Kafka's own message.
         new ProducerConfig(ProducerSettings.of(config, caBundle, null).toMap("validation"));
-        return new KafkaUpstreamHandler(config, this);
+        return new KafkaUpstreamHandler(config, this, SchemaSerializer.of(values));
     }
 
     ProducerPool pool() {
