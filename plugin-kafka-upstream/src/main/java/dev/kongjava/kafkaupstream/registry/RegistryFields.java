@@ -63,8 +63,13 @@ public final class RegistryFields {
                                             .doc("Verify the token endpoint's certificate and host name."))
                                     .required())
                             .required(),
-                    subject("value_schema", "Schema of the record value (the message `message_format` builds)."),
-                    subject("key_schema", "Schema of the record key, when the request has one.")));
+                    subject("value_schema", "orders-value",
+                            "Schema of the record value: the message `message_format` builds, as JSON."),
+                    subject("key_schema", "orders-key", "Schema of the record key, when there is one: its text as "
+                            + "a JSON string."))
+                    .doc("A registry with the Confluent Schema Registry API."))
+            .doc("Serialize record values and keys with a registry's schemas, in the Confluent wire format.")
+            .mapsTo("magic byte 0, 4-byte schema id, Avro binary or the JSON as received");
 
     /** Mode basic needs its credentials. */
     public static final EntityCheck BASIC_NEEDS_CREDENTIALS = EntityCheck.conditional(MODE, Match.eq("basic"),
@@ -79,9 +84,9 @@ public final class RegistryFields {
         return Field.string(name).required().matchAny("^https?://[^/@%s]+$", "^https?://[^/@%s]+/[^%s]*$").err(URL_RULE);
     }
 
-    private static Field.Builder subject(String name, String doc) {
+    private static Field.Builder subject(String name, String example, String doc) {
         return Field.record(name,
-                Field.string("subject_name").required().doc("Subject name, e.g. `orders-value`."),
+                Field.string("subject_name").required().doc("Subject name, e.g. `" + example + "`."),
                 Field.string("schema_version").defaultValue("latest").matchAny("^%d+$", "^latest$")
                         .err("must be a version number or latest")
                         .doc("A version number, or `latest`: the newest when fetched."))
