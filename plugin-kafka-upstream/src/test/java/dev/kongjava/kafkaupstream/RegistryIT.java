@@ -13,10 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
-import dev.kongjava.testkit.kafka.KafkaBroker;
-import dev.kongjava.testkit.kafka.Listener;
 import dev.kongjava.testkit.registry.ConfluentDecoder;
-import dev.kongjava.testkit.registry.SchemaRegistryServer;
 import dev.kongjava.testkit.registry.SchemaType;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * schema_registry against a real registry (Apicurio Registry serving the Confluent API) and a real
@@ -36,74 +29,48 @@ import org.junit.jupiter.api.TestInfo;
  * registry's own deserializers (Apicurio's serdes, which share no code with the plugin), and
  * documents that do not match. RegistryOutageIT has the registry away.
  */
-class RegistryIT {
+class RegistryIT extends RegistryRig.PerClass {
     private static final List<String> THREE_RPCS = List.of("kong.request.get_header", "kong.request.get_raw_body",
             "kong.response.exit");
 
-    private static KafkaBroker broker;
-    private static SchemaRegistryServer registry;
-    private static UpstreamServer server;
-
-    private String subject;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = KafkaBroker.builder().start();
-        registry = SchemaRegistryServer.start();
-        server = UpstreamServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try (SchemaRegistryServer r = registry; KafkaBroker b = broker) {
-            if (server != null) {
-                server.close();
-            }
-        }
-    }
-
-    @BeforeEach
-    void nameSubject(TestInfo test) {
-        subject = test.getTestMethod().orElseThrow().getName() + "-value";
-    }
-
     @Test
     void anAvroBodyBecomesAWireFormatRecordThatTheRegistrysDeserializerReadsWithDefaultsFilledIn() {
-        int id = registry.register(subject, SchemaType.AVRO, ORDER_AVRO);
-        String topic = topic();
+        int id = rig.registry.register(subject, SchemaType.AVRO, ORDER_AVRO);
+        String topic = rig.topic();
 
-        Exchange ex = plugin(topic, bodyWith(valueSchema(registry.confluentUrl(), subject)))
+        Exchange ex = rig.plugin(topic, bodyWith(valueSchema(rig.registry.confluentUrl(), subject)))
                 .access(json("{\"item\":\"pen\",\"id\":42,\"note\":{\"string\":\"gift\"}}"));
 
         assertEquals(200, ex.exitStatus(), ex.exitBodyText());
         assertEquals(THREE_RPCS, ex.methods(), "the registry costs no PDK round trip");
         byte[] value = only(topic).value();
         assertEquals(id, ConfluentDecoder.schemaId(value));
-        GenericRecord order = assertInstanceOf(GenericRecord.class, registry.decoder().avro(value));
+        GenericRecord order = assertInstanceOf(GenericRecord.class, rig.registry.decoder().avro(value));
         assertEquals("{\"id\": 42, \"item\": \"pen\", \"note\": \"gift\", \"quantity\": 1}", order.toString());
     }
 
     @Test
     void aJsonSchemaBodyIsValidatedAndSentByteForByteAfterTheWireFormatHeader() {
-        int id = registry.register(subject, SchemaType.JSON, ORDER_JSON_SCHEMA);
-        String topic = topic();
+        int id = rig.registry.register(subject, SchemaType.JSON, ORDER_JSON_SCHEMA);
+        String topic = rig.topic();
         String body = "{ \"id\": 7,\n  \"item\": \"ink\" }";
 
-        Exchange ex = plugin(topic, bodyWith(valueSchema(registry.confluentUrl(), subject))).access(json(body));
+        Exchange ex = rig.plugin(topic, bodyWith(valueSchema(rig.registry.confluentUrl(), subject))).access(json(body));
 
         assertEquals(200, ex.exitStatus(), ex.exitBodyText());
         byte[] value = only(topic).value();
         assertArrayEquals(framed(id, body.getBytes(StandardCharsets.UTF_8)), value);
-        assertEquals("{\"id\":7,\"item\":\"ink\"}", registry.decoder().json(value).toString());
+        assertEquals("{\"id\":7,\"item\":\"ink\"}", rig.registry.decoder().json(value).toString());
     }
 
     @Test
     void aBodyThatDoesNotMatchGets400NamingTheFirstMismatchAndNothingIsSent() {
-        int avroId = registry.register(subject, SchemaType.AVRO, ORDER_AVRO);
-        int jsonId = registry.register("json-" + subject, SchemaType.JSON, ORDER_JSON_SCHEMA);
-        String topic = topic();
-        FakeKong.PluginConfig avro = plugin(topic, bodyWith(valueSchema(registry.confluentUrl(), subject)));
-        FakeKong.PluginConfig json = plugin(topic, bodyWith(valueSchema(registry.confluentUrl(), "json-" + subject)));
+        int avroId = rig.registry.register(subject, SchemaType.AVRO, ORDER_AVRO);
+        int jsonId = rig.registry.register("json-" + subject, SchemaType.JSON, ORDER_JSON_SCHEMA);
+        String topic = rig.topic();
+        FakeKong.PluginConfig avro = rig.plugin(topic, bodyWith(valueSchema(rig.registry.confluentUrl(), subject)));
+        FakeKong.PluginConfig json = rig.plugin(topic,
+                bodyWith(valueSchema(rig.registry.confluentUrl(), "json-" + subject)));
 
         assertRefused(400, "Bad Request", "the value does not match its schema, subject " + subject + " version 1 (id "
                 + avroId + "): $.id: expected long, got string", avro.access(json("{\"id\":\"7\",\"item\":\"pen\"}")));
@@ -117,60 +84,62 @@ class RegistryIT {
                 + "expected close marker for Object (start marker at [Source: REDACTED (`StreamReadFeature."
                 + "INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])", avro.access(json("{\"id\":7")));
         assertEquals(200, avro.access(json("{\"id\":8,\"item\":\"ok\"}")).exitStatus());
-        assertEquals(8L, ((GenericRecord) registry.decoder().avro(only(topic).value())).get("id"),
+        assertEquals(8L, ((GenericRecord) rig.registry.decoder().avro(only(topic).value())).get("id"),
                 "the refused requests sent nothing");
     }
 
     @Test
     void theEnvelopeIsWhatTheSchemaChecksWhenMessageFormatIsEnvelope() {
-        int id = registry.register(subject, SchemaType.JSON, """
+        int id = rig.registry.register(subject, SchemaType.JSON, """
                 {"type":"object","required":["body_args"],"properties":{"body_args":{"type":"object",\
                 "required":["id"],"properties":{"id":{"type":"integer"}}}}}""");
-        String topic = topic();
-        FakeKong.PluginConfig p = plugin(topic, valueSchema(registry.confluentUrl(), subject));
+        String topic = rig.topic();
+        FakeKong.PluginConfig p = rig.plugin(topic, valueSchema(rig.registry.confluentUrl(), subject));
 
         assertRefused(400, "Bad Request", "the value does not match its schema, subject " + subject + " version 1 (id "
                 + id + "): $.body_args.id: string found, integer expected", p.access(json("{\"id\":\"x\"}")));
         assertEquals(200, p.access(json("{\"id\":7}")).exitStatus());
         assertEquals("{\"body_args\":{\"id\":7},\"body\":\"{\\\"id\\\":7}\"}",
-                registry.decoder().json(only(topic).value()).toString());
+                rig.registry.decoder().json(only(topic).value()).toString());
     }
 
     @Test
     void theKeyFromTheQueryIsSerializedWithTheKeySchemaAndNoKeyStaysNull() {
         String keySubject = subject.replace("-value", "-key");
-        int keyId = registry.register(keySubject, SchemaType.AVRO, "\"string\"");
-        String topic = topic();
-        FakeKong.PluginConfig p = plugin(topic, "\"key_query_arg\":\"user\",\"schema_registry\":{\"confluent\":"
-                + "{\"url\":\"" + registry.confluentUrl() + "\",\"key_schema\":{\"subject_name\":\"" + keySubject
+        int keyId = rig.registry.register(keySubject, SchemaType.AVRO, "\"string\"");
+        String topic = rig.topic();
+        FakeKong.PluginConfig p = rig.plugin(topic, "\"key_query_arg\":\"user\",\"schema_registry\":{\"confluent\":"
+                + "{\"url\":\"" + rig.registry.confluentUrl() + "\",\"key_schema\":{\"subject_name\":\"" + keySubject
                 + "\",\"schema_version\":\"1\"}}}");
 
         assertEquals(200, p.access(json("{\"a\":1}").target("/?user=alice")).exitStatus());
         assertEquals(200, p.access(json("{\"a\":2}")).exitStatus());
 
-        List<ConsumerRecord<byte[], byte[]>> records = broker.readRecords(topic, 2, Duration.ofSeconds(10));
+        List<ConsumerRecord<byte[], byte[]>> records = rig.broker.readRecords(topic, 2, Duration.ofSeconds(10));
         assertEquals(keyId, ConfluentDecoder.schemaId(records.get(0).key()));
-        assertEquals("alice", registry.decoder().avro(records.get(0).key()).toString());
+        assertEquals("alice", rig.registry.decoder().avro(records.get(0).key()).toString());
         assertEquals("{\"body_args\":{\"a\":1},\"body\":\"{\\\"a\\\":1}\"}",
-                new String(records.get(0).value(), StandardCharsets.UTF_8), "without value_schema the value is as built");
+                new String(records.get(0).value(), StandardCharsets.UTF_8),
+                "without value_schema the value is as built");
         assertNull(records.get(1).key());
     }
 
     @Test
     void aSubjectTheRegistryDoesNotHaveIs500NamingIt() {
-        Exchange ex = plugin(topic(), bodyWith(valueSchema(registry.confluentUrl(), subject))).access(json("{}"));
+        Exchange ex = rig.plugin(rig.topic(), bodyWith(valueSchema(rig.registry.confluentUrl(), subject)))
+                .access(json("{}"));
 
-        assertRefused(500, "Internal Server Error", "the schema registry at " + registry.confluentUrl()
+        assertRefused(500, "Internal Server Error", "the schema registry at " + rig.registry.confluentUrl()
                 + " has no subject " + subject + " version latest (HTTP 404)", ex);
     }
 
     @Test
     void aMessageForSeveralTopicsIsTheSameWireFormatRecordInEach() {
-        int id = registry.register(subject, SchemaType.AVRO, ORDER_AVRO);
-        String main = topic();
-        String audit = topic();
-        FakeKong.PluginConfig p = plugin(main, "\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"" + audit
-                + "\"]," + bodyWith(valueSchema(registry.confluentUrl(), subject)));
+        int id = rig.registry.register(subject, SchemaType.AVRO, ORDER_AVRO);
+        String main = rig.topic();
+        String audit = rig.topic();
+        FakeKong.PluginConfig p = rig.plugin(main, "\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"" + audit
+                + "\"]," + bodyWith(valueSchema(rig.registry.confluentUrl(), subject)));
 
         assertEquals(200, p.access(json("{\"id\":5,\"item\":\"cup\"}").target("/?topics=" + main + "," + audit))
                 .exitStatus());
@@ -178,12 +147,7 @@ class RegistryIT {
         byte[] value = only(main).value();
         assertArrayEquals(value, only(audit).value());
         assertEquals(id, ConfluentDecoder.schemaId(value));
-        assertEquals(5L, ((GenericRecord) registry.decoder().avro(value)).get("id"));
-    }
-
-    private static FakeKong.PluginConfig plugin(String topic, String extra) {
-        return server.kong.plugin("kafka-upstream", Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic,
-                "\"producer_async\":false," + extra));
+        assertEquals(5L, ((GenericRecord) rig.registry.decoder().avro(value)).get("id"));
     }
 
     private static byte[] framed(int id, byte[] payload) {
@@ -194,14 +158,8 @@ class RegistryIT {
         return out.toByteArray();
     }
 
-    private static String topic() {
-        String topic = Configs.topic("registry");
-        broker.createTopic(topic, 1);
-        return topic;
-    }
-
     private static ConsumerRecord<byte[], byte[]> only(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> records = broker.readRecords(topic, 1, Duration.ofSeconds(10));
+        List<ConsumerRecord<byte[], byte[]>> records = rig.broker.readRecords(topic, 1, Duration.ofSeconds(10));
         assertEquals(1, records.size());
         return records.getFirst();
     }
