@@ -26,22 +26,25 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private final KafkaUpstreamConfig config;
     private final RequestReader reader;
     private final KafkaUpstreamPlugin plugin;
+    /** Null without schema_registry: records go as they are built. */
+    private final SchemaSerializer schemas;
     private final ReentrantLock producerLock = new ReentrantLock();
     private volatile PoolKey key;
     private volatile SharedProducer producer;
     private volatile boolean closed;
     private final WarmUp warmUp;
 
-    private KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin) {
+    private KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin, SchemaSerializer schemas) {
         this.config = config;
         this.reader = RequestReader.of(config);
         this.plugin = plugin;
+        this.schemas = schemas;
         this.warmUp = new WarmUp(config, failures);
     }
 
     /** A handler whose producer and topic metadata are being warmed up already (see {@link WarmUp}). */
-    static KafkaUpstreamHandler started(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin) {
-        KafkaUpstreamHandler handler = new KafkaUpstreamHandler(config, plugin);
+    static KafkaUpstreamHandler started(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin, SchemaSerializer schemas) {
+        KafkaUpstreamHandler handler = new KafkaUpstreamHandler(config, plugin, schemas);
         handler.warmUp.start(handler::acquire);
         return handler;
     }
@@ -88,6 +91,9 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
         }
         try {
             List<ProducerRecord<byte[], byte[]>> records = Records.build(request, config);
+            if (schemas != null) {
+                records = schemas.serialize(records, plugin.builds(), config.producer().bytesPerRequest());
+            }
             SharedProducer shared = producer();
             if (config.producer().async()) {
                 SendResult result = shared.sendAsync(records);
@@ -98,6 +104,8 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
             return () -> new SendResult(400, e.getMessage(), null);
         } catch (MessageTooLarge e) {
             return () -> new SendResult(413, e.getMessage(), null);
+        } catch (SchemaSerializer.Refused e) {
+            return e::result;
         } catch (CertificateUnavailable | ProducerPool.TooManyProducers | KafkaException e) {
             SendResult result = SendResult.noProducer(e);
             return () -> result;

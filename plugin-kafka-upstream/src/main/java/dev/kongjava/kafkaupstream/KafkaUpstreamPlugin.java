@@ -108,7 +108,7 @@ public final class KafkaUpstreamPlugin {
         KafkaUpstreamConfig config = KafkaUpstreamConfig.from(values);
         // A Kafka setting Java refuses fails StartInstance now, with Kafka's own message.
         new ProducerConfig(ProducerSettings.of(config, tls().caBundle(), null).toMap("validation"));
-        return KafkaUpstreamHandler.started(config, this);
+        return KafkaUpstreamHandler.started(config, this, SchemaSerializer.of(values));
     }
 
     /** The TLS sources; without a server start (handlers made directly by tests) the flags' defaults. */

@@ -1,5 +1,6 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.registry.RegistryFields;
 import dev.kongjava.pluginserver.schema.ConfigRule;
 import dev.kongjava.pluginserver.schema.ConfigSchema;
 import dev.kongjava.pluginserver.schema.EntityCheck;
@@ -129,6 +130,7 @@ final class KafkaUpstreamSchema {
                     .doc("Async mode: messages accepted but not yet acknowledged, per producer; beyond it requests get 503.")
                     .mapsTo("in-flight limit in front of `buffer.memory`"))
             .addAll(ExtraFields.FIELDS)
+            .add(RegistryFields.FIELD)
             // Kong's presence checks count false as set: this one only StartInstance can enforce
             .rule(ConfigRule.atLeastOneTrue("forward_method", "forward_uri", "forward_headers", "forward_body"))
             .check(saslNeeds("authentication.mechanism"))
@@ -155,6 +157,8 @@ final class KafkaUpstreamSchema {
             .check(needsTls("security.ca_certificates_file"))
             .check(ExtraFields.ALLOWED_TOPICS_NEED_THE_ARG)
             .check(ExtraFields.GATING_NEEDS_ASYNC)
+            .check(RegistryFields.BASIC_NEEDS_CREDENTIALS)
+            .check(RegistryFields.OAUTH2_NEEDS_A_CLIENT)
             .build();
 
     private static EntityCheck needsTls(String field) {

@@ -112,6 +112,23 @@ class ConfigAgreementIT {
                     new Reference(Map.of("ca_certificates_pem", "{vault://env/ca}")))),
             new Choice("headers", Arrays.asList(Map.of(), new KongOnly(null))));
 
+    /** A valid schema_registry record, which the choices below change. */
+    private static final Map<String, Object> REGISTRY = Map.of("confluent", Map.of("url", "http://r:8081",
+            "value_schema", Map.of("subject_name", "v"),
+            "authentication", Map.of("mode", "basic", "basic", Map.of("username", "u", "password", "p"))));
+    private static final List<Choice> REGISTRY_CHOICES = List.of(
+            new Choice("schema_registry", Arrays.asList(Map.of("confluent", Map.of("url", "https://r/x/", "ttl", 0.5,
+                    "key_schema", Map.of("subject_name", "k", "schema_version", "2"), "authentication", Map.of("mode",
+                    "oauth2", "oauth2", Map.of("token_endpoint", "https://idp/t", "client_id", "c", "client_secret",
+                    "s")))), Map.of(), Map.of("confluent", Map.of()), null)),
+            new Choice("schema_registry.confluent.url", Arrays.asList("http://r", "ftp://r", "http://u:p@r",
+                    "http://[bad", "", null)),
+            new Choice("schema_registry.confluent.ttl", Arrays.asList(0, 3600, 3601, "5")),
+            new Choice("schema_registry.confluent.authentication.mode", Arrays.asList("none", "basic", "oauth2", "mtls")),
+            new Choice("schema_registry.confluent.authentication.basic", Arrays.asList(Map.of("username", "u"), null)),
+            new Choice("schema_registry.confluent.value_schema.schema_version", Arrays.asList("latest", "12", "v2", "")),
+            new Choice("schema_registry.confluent.key_schema", Arrays.asList(Map.of("subject_name", "k"), Map.of())));
+
     @TempDir
     static Path tmp;
     private static KongWrites kong;
@@ -131,14 +148,25 @@ class ConfigAgreementIT {
 
     @Test
     void everyConfigKongAcceptsStartsAnInstanceUnlessOnlyTheServerCanCheckTheRule() throws Exception {
+        agree(Map.of(), CHOICES, CONFIGS, MUTATION_RATE);
+    }
+
+    /** The registry's record is one field among fifty above: here it gets configs of its own. */
+    @Test
+    void everyRegistryConfigKongAcceptsStartsAnInstance() throws Exception {
+        agree(Map.of("schema_registry", REGISTRY), REGISTRY_CHOICES, CONFIGS / 2, 0.25);
+    }
+
+    /** {@code configs} configs: bootstrap servers, a topic, {@code base}, then each choice with probability {@code rate}. */
+    private static void agree(Map<String, Object> base, List<Choice> choices, int configs, double rate) throws Exception {
         Random random = new Random(SEED);
         int kongAccepted = 0;
         int bothRefused = 0;
         List<String> disagreements = new ArrayList<>();
-        for (int i = 0; i < CONFIGS; i++) {
+        for (int i = 0; i < configs; i++) {
             boolean[] kongOnly = {false};
             boolean[] reference = {false};
-            String config = generate(random, kongOnly, reference);
+            String config = generate(random, base, choices, rate, kongOnly, reference);
             int status = kong.write(config).statusCode();
             String refusal = startInstance(config);
             if (status == 200) {
@@ -156,8 +184,8 @@ class ConfigAgreementIT {
         }
         assertEquals(List.of(), disagreements, "seed " + SEED);
         // not vacuous: both outcomes are common
-        assertTrue(kongAccepted >= CONFIGS / 5, "Kong accepted only " + kongAccepted);
-        assertTrue(bothRefused >= CONFIGS / 5, "both refused only " + bothRefused);
+        assertTrue(kongAccepted >= configs / 5, "Kong accepted only " + kongAccepted);
+        assertTrue(bothRefused >= configs / 5, "both refused only " + bothRefused);
     }
 
     /** StartInstance's refusal, or null when the instance started. */
@@ -170,12 +198,14 @@ class ConfigAgreementIT {
         }
     }
 
-    private static String generate(Random random, boolean[] kongOnly, boolean[] reference) {
+    private static String generate(Random random, Map<String, Object> base, List<Choice> choices, double rate,
+            boolean[] kongOnly, boolean[] reference) {
         ObjectNode config = JSON.createObjectNode();
         config.set("bootstrap_servers", JSON.valueToTree(List.of(server("localhost", 9092))));
         config.put("topic", "t");
-        for (Choice choice : CHOICES) {
-            if (random.nextDouble() < MUTATION_RATE) {
+        config.setAll((ObjectNode) JSON.valueToTree(base));
+        for (Choice choice : choices) {
+            if (random.nextDouble() < rate) {
                 Object value = choice.values().get(random.nextInt(choice.values().size()));
                 if (value instanceof KongOnly k) {
                     kongOnly[0] = true;

@@ -241,6 +241,42 @@ class KongConfigValidationIT {
     }
 
     @Test
+    void aRegistryLoginModeNeedsItsCredentialsAndTheRegistryFieldsFollowTheirRules() throws Exception {
+        String registry = "\"schema_registry\":{\"confluent\":{\"url\":\"http://registry:8081\",%s}}";
+        String mode = "schema_registry.confluent.authentication.mode";
+        for (String login : new String[] {"basic", "oauth2"}) {
+            refused(config(registry.formatted("\"authentication\":{\"mode\":\"" + login + "\"}")),
+                    "2 schema violations (" + conditional(mode) + "; config.schema_registry: {\n  confluent = {\n"
+                            + "    authentication = {\n      " + login + " = \"required field missing\"\n    }\n  }\n})",
+                    "{\"@entity\":[\"" + conditional(mode) + "\"],\"config\":{\"schema_registry\":{\"confluent\":"
+                            + "{\"authentication\":{\"" + login + "\":\"required field missing\"}}}}}",
+                    "Invalid value null for configuration schema_registry.confluent.authentication." + login
+                            + " of plugin kafka-upstream: required field missing (" + conditional(mode) + ")");
+        }
+        String version = "must be a version number or latest";
+        refused(config(registry.formatted("\"value_schema\":{\"subject_name\":\"v\",\"schema_version\":\"v2\"}")),
+                "schema violation (config.schema_registry: {\n  confluent = {\n    value_schema = {\n"
+                        + "      schema_version = \"" + version + "\"\n    }\n  }\n})",
+                "{\"config\":{\"schema_registry\":{\"confluent\":{\"value_schema\":{\"schema_version\":\"" + version
+                        + "\"}}}}}",
+                "Invalid value \"v2\" for configuration schema_registry.confluent.value_schema.schema_version of plugin "
+                        + "kafka-upstream: " + version);
+        String url = "must be an http:// or https:// URL without user info";
+        refused(config(registry.formatted("\"key_schema\":{\"subject_name\":\"k\"}").replace("registry:8081",
+                "u:p@registry:8081")),
+                "schema violation (config.schema_registry: {\n  confluent = {\n    url = \"" + url + "\"\n  }\n})",
+                "{\"config\":{\"schema_registry\":{\"confluent\":{\"url\":\"" + url + "\"}}}}",
+                "Invalid value \"http://u:p@registry:8081\" for configuration schema_registry.confluent.url of plugin "
+                        + "kafka-upstream: " + url);
+        accepted(config(registry.formatted("\"authentication\":{\"mode\":\"basic\",\"basic\":{\"username\":\"u\","
+                + "\"password\":\"p\"}},\"value_schema\":{\"subject_name\":\"v\",\"schema_version\":\"3\"}")));
+        accepted(config(registry.formatted("\"authentication\":{\"mode\":\"oauth2\",\"oauth2\":{\"token_endpoint\":"
+                + "\"https://idp/token\",\"client_id\":\"c\",\"client_secret\":\"s\"}},\"key_schema\":"
+                + "{\"subject_name\":\"k\"}")));
+        accepted(config("\"schema_registry\":{}"));
+    }
+
+    @Test
     void allForwardFlagsFalseIsTheOneRuleKongCannotExpressSoOnlyStartInstanceRefusesIt() throws Exception {
         String config = config("\"forward_body\":false");
         assertEquals(200, kong.write(config).statusCode());
