@@ -30,6 +30,10 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private volatile PoolKey key;
     private volatile SharedProducer producer;
     private volatile boolean closed;
+    /** An OAuth producer logs in while it is created: a failed one is tried again after {@link #LOGIN_RETRY}. */
+    static final Duration LOGIN_RETRY = Duration.ofSeconds(1);
+    private KafkaException loginFailure;
+    private long loginFailedAt;
 
     KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin) {
         this.config = config;
@@ -44,24 +48,24 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
         plugin.pool().metrics().request(config.topic(), status, System.nanoTime() - start);
     }
 
+    /** How a request ended, and the batch element of each of its records (null when not a batch). */
+    private record Answer(SendResult result, List<Integer> elements) {}
+
     /** Answers the request; returns the status it answered with. */
     private int handle(Kong kong) {
-        SendResult result;
+        Answer answer;
         try {
-            result = send(reader.read(kong)).get();
+            answer = send(reader.read(kong)).get();
         } catch (ServerBusyException e) {
             // the body did not fit the server's budget for requests in flight: it was never kept
-            result = SendResult.busy(e.getMessage());
+            answer = new Answer(SendResult.busy(e.getMessage()), null);
         }
-        if (result.ok()) {
-            Replies.sent(kong);
-        } else {
-            if (result.status() >= 500) {
-                failures.warn("request not sent to topic " + config.topic() + ": " + result.error()
-                        + (result.detail() == null ? "" : " (" + result.detail() + ")"));
-            }
-            Replies.error(kong, result.status(), result.error(config.returnErrorMessage()));
+        SendResult result = answer.result();
+        if (result.status() >= 500) {
+            failures.warn("request not sent to topic " + config.topic() + ": " + result.error()
+                    + (result.detail() == null ? "" : " (" + result.detail() + ")"));
         }
+        Replies.answer(kong, result, answer.elements(), config);
         return result.status();
     }
 
@@ -70,41 +74,31 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
      * the memory of messages being built is bounded whatever the number of requests; returns the
      * outcome, or (sync) the wait for the broker's acknowledgement, which needs no budget.
      */
-    private Supplier<SendResult> send(CapturedRequest request) {
-        long body = request.body() == null ? 0 : request.body().length;
-        long reserved = BuildBudget.estimate(body, config.producer().bytesPerRequest());
-        if (!plugin.builds().tryReserve(reserved)) {
-            return () -> SendResult.busy(plugin.builds().used() + " bytes of messages are being built");
-        }
-        try {
-            List<ProducerRecord<byte[], byte[]>> records = Records.build(request, config);
+    private Supplier<Answer> send(CapturedRequest request) {
+        try (RequestRecords built = RequestRecords.build(request, config, plugin.builds())) {
             SharedProducer shared = producer();
+            List<Integer> elements = built.elements();
             if (config.producer().async()) {
-                SendResult result = shared.sendAsync(records);
-                return () -> result;
+                SendResult result = shared.sendAsync(built.records());
+                return () -> new Answer(result, elements);
             }
-            return shared.startSync(records)::await;
+            SyncSend sync = shared.startSync(built.records());
+            return () -> new Answer(sync.await(), elements);
+        } catch (RequestRecords.BudgetFull e) {
+            return answer(SendResult.busy(e.getMessage()));
         } catch (BadRequestBody e) {
-            return () -> new SendResult(400, e.getMessage(), null);
+            return answer(new SendResult(400, e.getMessage(), null));
         } catch (MessageTooLarge e) {
-            return () -> new SendResult(413, e.getMessage(), null);
+            return answer(new SendResult(413, e.getMessage(), null));
         } catch (KongCertificates.Unavailable | ProducerPool.TooManyProducers e) {
-            return () -> new SendResult(500, e.getMessage(), null);
+            return answer(new SendResult(500, e.getMessage(), null));
         } catch (KafkaException e) {
-            // e.g. no bootstrap host resolves: the original's "could not create a Kafka Producer"
-            return () -> new SendResult(500, "could not create a Kafka producer from the configuration: "
-                    + rootMessage(e), null);
-        } finally {
-            plugin.builds().release(reserved);
+            return answer(SendResult.producerNotCreated(e));
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage();
+    private static Supplier<Answer> answer(SendResult result) {
+        return () -> new Answer(result, null);
     }
 
     /**
@@ -122,8 +116,20 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
                 if (closed) {
                     throw new IllegalStateException("instance closed");
                 }
+                if (loginFailure != null && System.nanoTime() - loginFailedAt < LOGIN_RETRY.toNanos()) {
+                    throw loginFailure; // requests meanwhile get the same 502 at once, and the endpoint rests
+                }
                 key = plugin.producerKey(config);
-                producer = plugin.pool().acquire(key);
+                try {
+                    producer = plugin.pool().acquire(key);
+                    loginFailure = null;
+                } catch (KafkaException e) {
+                    if (config.oauthBearer() != null) {
+                        loginFailure = e;
+                        loginFailedAt = System.nanoTime();
+                    }
+                    throw e;
+                }
             }
             return producer;
         } finally {

@@ -15,9 +15,20 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * How a send ended, as the HTTP status and error text the client gets. Failures are classified by
  * exception type, never by message text; the text is ours and carries no secret. {@code detail}
  * is Kafka's own message, for the log (and for the client only when the operator opts in).
+ * {@code records} says how each record of the request ended, once records were handed to the
+ * producer (sync always; async when one was refused); null otherwise.
  */
-record SendResult(int status, String error, String detail) {
+record SendResult(int status, String error, String detail, java.util.List<RecordOutcome> records) {
     static final SendResult SENT = new SendResult(200, null, null);
+
+    SendResult(int status, String error, String detail) {
+        this(status, error, detail, null);
+    }
+
+    /** This result with the outcome of each record. */
+    SendResult with(java.util.List<RecordOutcome> outcomes) {
+        return new SendResult(status, error, detail, java.util.List.copyOf(outcomes));
+    }
 
     boolean ok() {
         return status == 200;
@@ -41,6 +52,25 @@ record SendResult(int status, String error, String detail) {
     /** The client's error text, with Kafka's own message when the operator opted in. */
     String error(boolean withDetail) {
         return withDetail && detail != null ? error + ": " + detail : error;
+    }
+
+    /**
+     * The producer could not be created: a failed login (kafka-clients logs in while it builds the
+     * producer, e.g. at an OAuth token endpoint) is the brokers' side, 502; anything else is the
+     * configuration's, 500 (e.g. no bootstrap host resolves: the original's "could not create a Kafka Producer").
+     */
+    static SendResult producerNotCreated(org.apache.kafka.common.KafkaException e) {
+        Throwable root = e;
+        boolean login = false;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+            login |= root instanceof javax.security.auth.login.LoginException;
+        }
+        String detail = root.getClass().getSimpleName() + ": " + root.getMessage();
+        return login
+                ? new SendResult(502, "could not log in to the Kafka brokers: the OAuth token endpoint refused the "
+                        + "client or could not be reached", detail)
+                : new SendResult(500, "could not create a Kafka producer from the configuration: " + root.getMessage(), null);
     }
 
     /** Classifies a Kafka client failure for {@code topic}. */

@@ -120,8 +120,11 @@ public final class TrustAllSslEngineFactory implements SslEngineFactory {
         context = null;
     }
 
-    /** Accepts every certificate: this is what ssl_verify=false asks for. */
-    private static final class TrustAll extends X509ExtendedTrustManager {
+    /**
+     * Accepts every certificate: this is what ssl_verify=false asks for. Being an extended trust
+     * manager it also skips the host name check JSSE would otherwise add (HttpsURLConnection too).
+     */
+    static final class TrustAll extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 

@@ -24,6 +24,7 @@ public final class CannedRequest {
     Map<String, Object> route = new LinkedHashMap<>(Map.of("id", "00000000-0000-4000-8000-000000000001",
             "name", "fake-route", "paths", List.of("/"), "protocols", List.of("http", "https")));
     final Set<String> raising = new HashSet<>();
+    final Map<String, String> uriCaptures = new LinkedHashMap<>();
 
     private CannedRequest() {}
 
@@ -76,6 +77,12 @@ public final class CannedRequest {
 
     public CannedRequest route(Map<String, Object> entity) {
         this.route = new LinkedHashMap<>(entity);
+        return this;
+    }
+
+    /** A named capture of the route's regex path, for {@code kong.request.get_uri_captures}. */
+    public CannedRequest uriCapture(String name, String value) {
+        uriCaptures.put(name, value);
         return this;
     }
 
