@@ -61,16 +61,18 @@ record SendResult(int status, String error, String detail, java.util.List<Record
      */
     static SendResult producerNotCreated(org.apache.kafka.common.KafkaException e) {
         Throwable root = e;
-        boolean login = false;
+        Throwable login = null;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
-            login |= root instanceof javax.security.auth.login.LoginException;
+            login = login == null && root instanceof javax.security.auth.login.LoginException ? root : login;
         }
-        String detail = root.getClass().getSimpleName() + ": " + root.getMessage();
-        return login
-                ? new SendResult(502, "could not log in to the Kafka brokers: the OAuth token endpoint refused the "
-                        + "client or could not be reached", detail)
-                : new SendResult(500, "could not create a Kafka producer from the configuration: " + root.getMessage(), null);
+        if (login != null) {
+            // Kafka appends the cause's stack trace to a login failure's message: its first line says why
+            String reason = login.getMessage() == null ? "" : login.getMessage().lines().findFirst().orElse("");
+            return new SendResult(502, "could not log in to the Kafka brokers: the OAuth token endpoint refused the "
+                    + "client or could not be reached", login.getClass().getSimpleName() + ": " + reason);
+        }
+        return new SendResult(500, "could not create a Kafka producer from the configuration: " + root.getMessage(), null);
     }
 
     /** Classifies a Kafka client failure for {@code topic}. */

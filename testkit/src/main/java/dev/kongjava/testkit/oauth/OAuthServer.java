@@ -40,8 +40,9 @@ import java.util.UUID;
  * and {@code client_secret} form parameters ({@code client_secret_post}). A token's {@code sub} is
  * the client id, its {@code scope} the requested scopes, its {@code aud} the server's audience and
  * its {@code iss} {@link #issuer()}. {@link #mode(TokenMode)} makes it issue expired or wrongly
- * signed tokens. {@link Builder#https()} adds the token endpoint on a second port over TLS, with the
- * test kit's broker certificate ({@link TlsMaterial}: {@code localhost} and {@code 127.0.0.1},
+ * signed tokens. A token without requested scopes has no {@code scope} claim (Kafka's client
+ * refuses an empty one). {@link Builder#https()} adds the token endpoint on a second port over TLS,
+ * with the test kit's broker certificate ({@link TlsMaterial}: {@code localhost} and {@code 127.0.0.1},
  * signed by a CA no JVM trusts by default).
  */
 public final class OAuthServer implements AutoCloseable {
@@ -220,12 +221,16 @@ public final class OAuthServer implements AutoCloseable {
         claims.put("iat", issuedAt.getEpochSecond());
         claims.put("exp", issuedAt.plus(tokenLifetime).getEpochSecond());
         claims.put("jti", UUID.randomUUID().toString());
-        claims.put("scope", form.scope());
+        if (!form.scope().isEmpty()) {
+            claims.put("scope", form.scope()); // an empty claim would be refused by clients: no scope, no claim
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", signer.sign(claims, current != TokenMode.WRONG_KEY));
         body.put("token_type", "Bearer");
         body.put("expires_in", tokenLifetime.toSeconds());
-        body.put("scope", form.scope());
+        if (!form.scope().isEmpty()) {
+            body.put("scope", form.scope());
+        }
         return JwtSigner.toJson(body);
     }
 
