@@ -7,6 +7,7 @@ import dev.kongjava.pluginserver.schema.EntityCheck;
 import dev.kongjava.pluginserver.schema.Field;
 import dev.kongjava.pluginserver.schema.Match;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,7 @@ final class OAuthBearer {
         c.map("authentication.oauthbearer.extensions").forEach((k, v) -> extensions.put(k, (String) v));
         return new Settings(c.string("authentication.oauthbearer.token_endpoint_url"),
                 c.string("authentication.oauthbearer.client_id"), c.string("authentication.oauthbearer.client_secret"),
-                c.strings("authentication.oauthbearer.scopes"), Map.copyOf(extensions),
+                c.strings("authentication.oauthbearer.scopes"), Collections.unmodifiableMap(extensions), // sorted: one JAAS text
                 c.bool("authentication.oauthbearer.token_endpoint_tls_verify"));
     }
 
