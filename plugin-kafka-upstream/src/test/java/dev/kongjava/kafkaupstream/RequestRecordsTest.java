@@ -37,4 +37,28 @@ class RequestRecordsTest {
                 assertThrows(BadRequestBody.class, () -> RequestRecords.elements(new byte[] {'[', (byte) 0xff, ']'}, 2))
                         .getMessage());
     }
+
+    /** Each element's message counts against the build budget as it is built: many small ones cannot pass it. */
+    @Test
+    void aBatchWhoseMessagesPassTheBuildBudgetIsRefusedAndGivesEverythingBack() throws Exception {
+        KafkaUpstreamConfig c = ProducerSettingsTest.config("{\"bootstrap_servers\":[{\"host\":\"k\",\"port\":1}],"
+                + "\"topic\":\"t\",\"batch_json_array\":true,\"batch_max_records\":1000}");
+        byte[] body = ("[" + "1,".repeat(199) + "1]").getBytes(StandardCharsets.UTF_8);
+        CapturedRequest request = new CapturedRequest(null, null, null, null, "application/json", body);
+        long upfront = BuildBudget.estimate(body.length, c.producer().bytesPerRequest()) + body.length;
+        int message = "{\"body_args\":1,\"body\":\"1\"}".length();
+
+        BuildBudget tight = new BuildBudget(upfront + 50L * message);
+        assertEquals(upfront + 50L * message + " bytes of messages are being built", assertThrows(
+                RequestRecords.BudgetFull.class, () -> RequestRecords.build(request, c, tight)).getMessage(),
+                "the 51st message did not fit");
+        assertEquals(0, tight.used(), "nothing stays reserved");
+
+        BuildBudget enough = new BuildBudget(upfront + 200L * message);
+        try (RequestRecords built = RequestRecords.build(request, c, enough)) {
+            assertEquals(200, built.records().size());
+            assertEquals(upfront + 200L * message, enough.used(), "the body's share and every message");
+        }
+        assertEquals(0, enough.used());
+    }
 }
