@@ -29,7 +29,7 @@ final class RequestRecords implements AutoCloseable {
 
     private final BuildBudget budget;
     private long reserved;
-    private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    private List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     /** The batch element of each record, or null when the request is not a batch. */
     private final List<Integer> elements;
 
@@ -50,7 +50,7 @@ final class RequestRecords implements AutoCloseable {
         out.reserve(BuildBudget.estimate(body.length, limit) + (batch ? body.length : 0));
         try {
             if (!batch) {
-                out.records.addAll(Records.build(request, c));
+                out.records = Records.build(request, c);
                 return out;
             }
             if (body.length > limit) {

@@ -108,45 +108,10 @@ final class SharedProducer {
                 countFailure(record.topic());
                 health.failed();
                 SendResult refused = SendResult.failure(e, record.topic());
-                return refused.with(outcomes(records, futures.size(), refused));
+                return refused.with(RecordOutcome.afterRefusal(records, futures.size(), refused));
             }
         }
-        return rejectedAtOnce(records, futures);
-    }
-
-    /** Records before {@code failed} were accepted, the one at {@code failed} refused, the rest never sent. */
-    private static List<RecordOutcome> outcomes(List<ProducerRecord<byte[], byte[]>> records, int failed,
-            SendResult refusal) {
-        List<RecordOutcome> outcomes = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            String topic = records.get(i).topic();
-            outcomes.add(i < failed ? RecordOutcome.accepted(topic)
-                    : i == failed ? RecordOutcome.failed(topic, refusal) : RecordOutcome.notSent(topic));
-        }
-        return outcomes;
-    }
-
-    /** A record refused before it was queued (e.g. too large) is reported to the client now. */
-    private static SendResult rejectedAtOnce(List<ProducerRecord<byte[], byte[]>> records,
-            List<Future<RecordMetadata>> futures) {
-        SendResult first = null;
-        List<RecordOutcome> outcomes = new ArrayList<>(records.size());
-        for (int i = 0; i < futures.size(); i++) {
-            String topic = records.get(i).topic();
-            SendResult failure = null;
-            if (futures.get(i).isDone()) {
-                try {
-                    futures.get(i).get();
-                } catch (ExecutionException e) {
-                    failure = SendResult.failure(e, topic);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            outcomes.add(failure == null ? RecordOutcome.accepted(topic) : RecordOutcome.failed(topic, failure));
-            first = first == null ? failure : first;
-        }
-        return first == null ? SendResult.SENT : first.with(outcomes);
+        return RecordOutcome.rejectedAtOnce(records, futures);
     }
 
     /** Sync: answer once the broker acknowledged every record (per acks) or one definitely failed. */

@@ -226,6 +226,27 @@ class BridgeFeaturesIT {
     }
 
     /**
+     * The second element fits the plugin's limit but not, with Kafka's record overhead, the
+     * producer's max.request.size: the producer refuses it at once, after taking the first.
+     */
+    @Test
+    void whenTheProducerRefusesARecordOfAnAsyncBatchAtOnceTheAnswerNamesEachRecordsOutcome() throws Exception {
+        String topic = topic(1);
+        FakeKong.PluginConfig p = server.kong.plugin("kafka-upstream", Configs.config(broker.bootstrap(Listener.PLAINTEXT),
+                topic, "\"batch_json_array\":true,\"message_format\":\"body\","
+                        + "\"producer_request_limits_bytes_per_request\":1024"));
+
+        Exchange ex = p.access(json("[1,\"" + "x".repeat(1000) + "\"]"));
+
+        String tooLarge = "the message is larger than the producer or the broker accepts";
+        assertEquals(JSON.readTree("{\"message\":\"Payload Too Large\",\"error\":\"" + tooLarge + "\",\"records\":["
+                + "{\"index\":0,\"topic\":\"" + topic + "\"},{\"index\":1,\"topic\":\"" + topic + "\",\"error\":\"" + tooLarge
+                + "\"}]}"), JSON.readTree(ex.exitBodyText()));
+        assertEquals(413, ex.exitStatus());
+        assertEquals("1", text(records(topic, 1).get(0).value()), "the accepted element was delivered");
+    }
+
+    /**
      * The topic takes batches of at most 1000 bytes: the element whose key puts it alone on its
      * partition is too large for the broker, the others are written. The answer names each.
      */
