@@ -21,6 +21,8 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstreamHandler.class);
     /** A failure repeats per request (a broker outage, a flood of bodies): one line per interval per instance. */
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    /** An OAuth producer logs in while it is created: after a failed login, the next try waits this long. */
+    static final Duration LOGIN_RETRY = Duration.ofSeconds(1);
 
     private final KafkaUpstreamConfig config;
     private final RequestReader reader;
@@ -29,8 +31,7 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private volatile PoolKey key;
     private volatile SharedProducer producer;
     private volatile boolean closed;
-    /** An OAuth producer logs in while it is created: a failed one is tried again after {@link #LOGIN_RETRY}. */
-    static final Duration LOGIN_RETRY = Duration.ofSeconds(1);
+    /** The last failure to create an OAuth producer (its login), and when: guarded by producerLock. */
     private KafkaException loginFailure;
     private long loginFailedAt;
 

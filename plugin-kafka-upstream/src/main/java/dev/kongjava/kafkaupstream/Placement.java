@@ -99,7 +99,7 @@ record Placement(byte[] key, Integer partition) {
             if (token == null || token == JsonToken.VALUE_NULL) {
                 return null;
             }
-            if (token == JsonToken.VALUE_STRING || token.isScalarValue()) {
+            if (token.isScalarValue()) { // a string's text, a number as written, true or false
                 return parser.getText();
             }
             ByteArrayOutputStream json = new ByteArrayOutputStream();

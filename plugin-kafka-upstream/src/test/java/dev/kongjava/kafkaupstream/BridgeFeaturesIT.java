@@ -60,12 +60,17 @@ class BridgeFeaturesIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> records(String topic, int count) {
+        return records(broker, topic, count);
+    }
+
+    /** Exactly {@code count} records of {@code topic}, in offset order (also for the Lua peer's test). */
+    static List<ConsumerRecord<byte[], byte[]>> records(KafkaBroker broker, String topic, int count) {
         List<ConsumerRecord<byte[], byte[]>> records = broker.readRecords(topic, count, Duration.ofSeconds(10));
         assertEquals(count, records.size());
         return records.stream().sorted(Comparator.comparingLong(ConsumerRecord::offset)).toList();
     }
 
-    private static String text(byte[] bytes) {
+    static String text(byte[] bytes) {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 

@@ -14,9 +14,6 @@ import dev.kongjava.testkit.oauth.TokenRequest;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -96,13 +93,11 @@ class BridgeFeaturesLuaPeerIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> records(String topic, int count) {
-        List<ConsumerRecord<byte[], byte[]>> records = broker.readRecords(topic, count, Duration.ofSeconds(10));
-        assertEquals(count, records.size());
-        return records.stream().sorted(Comparator.comparingLong(ConsumerRecord::offset)).toList();
+        return BridgeFeaturesIT.records(broker, topic, count);
     }
 
     private static String text(byte[] bytes) {
-        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+        return BridgeFeaturesIT.text(bytes);
     }
 
     @Test
