@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The validated config of one plugin instance as typed values. {@link #toString()} masks the
- * password, so the record is safe to log.
+ * password and the OAuth client secret, so the record is safe to log.
  */
 record KafkaUpstreamConfig(
         List<String> bootstrapServers,
@@ -23,7 +23,9 @@ record KafkaUpstreamConfig(
         MessageFormat messageFormat,
         HeaderRules headerRules,
         boolean returnErrorMessage,
-        Health health) {
+        Health health,
+        OAuthBearer.Settings oauthBearer,
+        RecordOptions options) {
 
     /** SASL settings; null when authentication.strategy is not sasl. */
     record Sasl(String mechanism, String user, String password, boolean tokenAuth) {
@@ -85,7 +87,8 @@ record KafkaUpstreamConfig(
                 c.bool("error_handling.return_error_message"),
                 new Health(c.bool("producer_async_health_gating"), c.integer("producer_async_health_failure_threshold"),
                         c.integer("producer_async_health_probe_interval"),
-                        c.integer("producer_async_health_recovery_threshold")));
+                        c.integer("producer_async_health_recovery_threshold")),
+                OAuthBearer.from(c), RecordOptions.from(c));
     }
 
     /**

@@ -22,6 +22,8 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstreamHandler.class);
     /** A failure repeats per request (a broker outage, a flood of bodies): one line per interval per instance. */
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    /** An OAuth producer logs in while it is created: after a failed login, the next try waits this long. */
+    static final Duration LOGIN_RETRY = Duration.ofSeconds(1);
 
     private final KafkaUpstreamConfig config;
     private final RequestReader reader;
@@ -33,6 +35,9 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
     private volatile SharedProducer producer;
     private volatile boolean closed;
     private final WarmUp warmUp;
+    /** The last failure to create an OAuth producer (its login), and when: guarded by producerLock. */
+    private KafkaException loginFailure;
+    private long loginFailedAt;
 
     private KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin, SchemaSerializer schemas) {
         this.config = config;
@@ -57,24 +62,24 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
         plugin.pool().metrics().request(config.topic(), status, System.nanoTime() - start);
     }
 
+    /** How a request ended, and the batch element of each of its records (null when not a batch). */
+    private record Answer(SendResult result, List<Integer> elements) {}
+
     /** Answers the request; returns the status it answered with. */
     private int handle(Kong kong) {
-        SendResult result;
+        Answer answer;
         try {
-            result = send(reader.read(kong)).get();
+            answer = send(reader.read(kong)).get();
         } catch (ServerBusyException e) {
             // the body did not fit the server's budget for requests in flight: it was never kept
-            result = SendResult.busy(e.getMessage());
+            answer = new Answer(SendResult.busy(e.getMessage()), null);
         }
-        if (result.ok()) {
-            Replies.sent(kong);
-        } else {
-            if (result.status() >= 500) {
-                failures.warn("request not sent to topic " + config.topic() + ": " + result.error()
-                        + (result.detail() == null ? "" : " (" + result.detail() + ")"));
-            }
-            Replies.error(kong, result.status(), result.error(config.returnErrorMessage()));
+        SendResult result = answer.result();
+        if (result.status() >= 500) {
+            failures.warn("request not sent to topic " + config.topic() + ": " + result.error()
+                    + (result.detail() == null ? "" : " (" + result.detail() + ")"));
         }
+        Replies.answer(kong, result, answer.elements(), config);
         return result.status();
     }
 
@@ -83,35 +88,33 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
      * the memory of messages being built is bounded whatever the number of requests; returns the
      * outcome, or (sync) the wait for the broker's acknowledgement, which needs no budget.
      */
-    private Supplier<SendResult> send(CapturedRequest request) {
-        long body = request.body() == null ? 0 : request.body().length;
-        long reserved = BuildBudget.estimate(body, config.producer().bytesPerRequest());
-        if (!plugin.builds().tryReserve(reserved)) {
-            return () -> SendResult.busy(plugin.builds().used() + " bytes of messages are being built");
-        }
-        try {
-            List<ProducerRecord<byte[], byte[]>> records = Records.build(request, config);
-            if (schemas != null) {
-                records = schemas.serialize(records, plugin.builds(), config.producer().bytesPerRequest());
-            }
+    private Supplier<Answer> send(CapturedRequest request) {
+        try (RequestRecords built = RequestRecords.build(request, config, plugin.builds())) {
+            List<ProducerRecord<byte[], byte[]>> records = schemas == null ? built.records()
+                    : schemas.serialize(built.records(), plugin.builds(), config.producer().bytesPerRequest());
             SharedProducer shared = producer();
+            List<Integer> elements = built.elements();
             if (config.producer().async()) {
                 SendResult result = shared.sendAsync(records);
-                return () -> result;
+                return () -> new Answer(result, elements);
             }
-            return shared.startSync(records)::await;
+            SyncSend sync = shared.startSync(records);
+            return () -> new Answer(sync.await(), elements);
+        } catch (RequestRecords.BudgetFull e) {
+            return answer(SendResult.busy(e.getMessage()));
         } catch (BadRequestBody e) {
-            return () -> new SendResult(400, e.getMessage(), null);
+            return answer(new SendResult(400, e.getMessage(), null));
         } catch (MessageTooLarge e) {
-            return () -> new SendResult(413, e.getMessage(), null);
+            return answer(new SendResult(413, e.getMessage(), null));
         } catch (SchemaSerializer.Refused e) {
-            return e::result;
+            return answer(e.result());
         } catch (CertificateUnavailable | ProducerPool.TooManyProducers | KafkaException e) {
-            SendResult result = SendResult.noProducer(e);
-            return () -> result;
-        } finally {
-            plugin.builds().release(reserved);
+            return answer(SendResult.noProducer(e));
         }
+    }
+
+    private static Supplier<Answer> answer(SendResult result) {
+        return () -> new Answer(result, null);
     }
 
     /** The instance's producer; the warm-up has acquired it already unless that failed. */
@@ -137,8 +140,20 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
         producerLock.lock();
         try {
             if (producer == null && !closed) {
+                if (loginFailure != null && System.nanoTime() - loginFailedAt < LOGIN_RETRY.toNanos()) {
+                    throw loginFailure; // requests meanwhile get the same 502 at once, and the endpoint rests
+                }
                 key = plugin.producerKey(config);
-                producer = plugin.pool().acquire(key);
+                try {
+                    producer = plugin.pool().acquire(key);
+                    loginFailure = null;
+                } catch (KafkaException e) {
+                    if (config.oauthBearer() != null) {
+                        loginFailure = e;
+                        loginFailedAt = System.nanoTime();
+                    }
+                    throw e;
+                }
             }
             return producer;
         } finally {

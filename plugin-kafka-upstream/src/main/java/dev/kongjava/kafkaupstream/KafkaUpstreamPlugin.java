@@ -30,6 +30,8 @@ public final class KafkaUpstreamPlugin {
     static final ServerFlag MAX_PRODUCERS = new ServerFlag("max-producers", "n",
             "distinct Kafka producers at once, 16 MiB of buffer each (default " + ProducerPool.DEFAULT_MAX_PRODUCERS + ")");
 
+    static final String NAME = "kafka-upstream";
+
     private final ProducerPool pool;
     private final BuildBudget builds = new BuildBudget(BuildBudget.DEFAULT_BYTES);
     /** Set when the server starts; see {@link #tls()}. */
@@ -46,11 +48,12 @@ public final class KafkaUpstreamPlugin {
     }
 
     PluginDefinition define() {
-        return PluginDefinition.builder("kafka-upstream")
+        return PluginDefinition.builder(NAME)
                 .version("0.2.0")
                 .priority(751)
                 .schema(KafkaUpstreamSchema.SCHEMA)
                 .flag(ADMIN_URL).flag(ADMIN_TOKEN_FILE).flag(CA_BUNDLE).flag(METRICS_PORT).flag(MAX_PRODUCERS)
+                .flag(OAuthBearer.ALLOWED_URLS_FLAG)
                 .onServerStart(this::start)
                 .handler(KafkaUpstreamHandler.class, context -> newInstance(context.config()))
                 .build();
@@ -64,6 +67,9 @@ public final class KafkaUpstreamPlugin {
                 ? read(flags, CA_BUNDLE) : null);
         if (flags.containsKey(MAX_PRODUCERS.name())) {
             pool.maxProducers(number(MAX_PRODUCERS, flags.get(MAX_PRODUCERS.name()), 1, 10_000));
+        }
+        if (flags.containsKey(OAuthBearer.ALLOWED_URLS_FLAG.name())) {
+            OAuthBearer.allow(flags.get(OAuthBearer.ALLOWED_URLS_FLAG.name()));
         }
         if (flags.containsKey(METRICS_PORT.name())) {
             metricsServer = MetricsServer.start(number(METRICS_PORT, flags.get(METRICS_PORT.name()), 0, 65535),
@@ -106,6 +112,7 @@ public final class KafkaUpstreamPlugin {
 
     private KafkaUpstreamHandler newInstance(ConfigValues values) {
         KafkaUpstreamConfig config = KafkaUpstreamConfig.from(values);
+        OAuthBearer.checkAllowed(NAME, config.oauthBearer());
         // A Kafka setting Java refuses fails StartInstance now, with Kafka's own message.
         new ProducerConfig(ProducerSettings.of(config, tls().caBundle(), null).toMap("validation"));
         return KafkaUpstreamHandler.started(config, this, SchemaSerializer.of(values));

@@ -52,7 +52,7 @@ final class KafkaUpstreamSchema {
             .add(Field.record("authentication",
                             Field.string("strategy").oneOf("sasl")
                                     .doc("Authentication strategy; the only one is `sasl`."),
-                            Field.string("mechanism").oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+                            Field.string("mechanism").oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER")
                                     .doc("SASL mechanism.").mapsTo("`sasl.mechanism`"),
                             Field.bool("tokenauth").defaultValue(false)
                                     .doc("Delegation-token login: token id in `user`, token HMAC in `password`.")
@@ -61,7 +61,8 @@ final class KafkaUpstreamSchema {
                                     .mapsTo("`sasl.jaas.config` username"),
                             Field.string("password").secret().referenceable()
                                     .doc("SASL password (or delegation token HMAC).")
-                                    .mapsTo("`sasl.jaas.config` password"))
+                                    .mapsTo("`sasl.jaas.config` password"),
+                            OAuthBearer.field())
                     .required())
             .add(Field.record("security",
                             Field.bool("ssl").defaultValue(false)
@@ -130,12 +131,13 @@ final class KafkaUpstreamSchema {
                     .doc("Async mode: messages accepted but not yet acknowledged, per producer; beyond it requests get 503.")
                     .mapsTo("in-flight limit in front of `buffer.memory`"))
             .addAll(ExtraFields.FIELDS)
+            .addAll(RecordOptions.FIELDS)
             .add(RegistryFields.FIELD)
             // Kong's presence checks count false as set: this one only StartInstance can enforce
             .rule(ConfigRule.atLeastOneTrue("forward_method", "forward_uri", "forward_headers", "forward_body"))
             .check(saslNeeds("authentication.mechanism"))
-            .check(saslNeeds("authentication.user"))
-            .check(saslNeeds("authentication.password"))
+            .check(credentialsNeed("authentication.user"))
+            .check(credentialsNeed("authentication.password"))
             .check(needsTls("security.certificate_id"))
             // delegation tokens authenticate over SCRAM; with PLAIN the broker would refuse them
             .check(EntityCheck.conditional("authentication.tokenauth", Match.eq(true),
@@ -157,12 +159,25 @@ final class KafkaUpstreamSchema {
             .check(needsTls("security.ca_certificates_file"))
             .check(ExtraFields.ALLOWED_TOPICS_NEED_THE_ARG)
             .check(ExtraFields.GATING_NEEDS_ASYNC)
+            .check(OAuthBearer.needs("token_endpoint_url"))
+            .check(OAuthBearer.needs("client_id"))
+            .check(OAuthBearer.needs("client_secret"))
+            .check(RecordOptions.ONE_KEY_SOURCE)
+            .check(RecordOptions.ONE_PARTITION_SOURCE)
+            .check(RecordOptions.METADATA_NEEDS_SYNC)
+            .check(RecordOptions.BATCH_NEEDS_THE_BODY)
             .check(RegistryFields.BASIC_NEEDS_CREDENTIALS)
             .check(RegistryFields.OAUTH2_NEEDS_A_CLIENT)
             .build();
 
     private static EntityCheck needsTls(String field) {
         return EntityCheck.conditional(field, Match.required(), "security.ssl", Match.eq(true));
+    }
+
+    /** User and password log in with PLAIN and SCRAM; OAUTHBEARER has its own credentials. */
+    private static EntityCheck credentialsNeed(String field) {
+        return EntityCheck.conditional("authentication.mechanism",
+                Match.required().and(Match.oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")), field, Match.required());
     }
 
     private static EntityCheck saslNeeds(String field) {

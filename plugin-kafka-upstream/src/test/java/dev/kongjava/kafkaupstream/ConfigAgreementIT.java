@@ -34,7 +34,10 @@ class ConfigAgreementIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CONFIGS = 600;
     private static final long SEED = 0x5EED_C0DEL;
-    private static final double MUTATION_RATE = 0.08;
+    /** About four fields of the 68 below change per config. */
+    private static final double MUTATION_RATE = 0.055;
+    /** The token endpoint the generated OAUTHBEARER configs name, allowed in this JVM as --oauth-allowed-urls would. */
+    private static final String TOKEN_URL = "https://idp.example/token";
     private static final String FORWARD_RULE = "Invalid configuration of plugin kafka-upstream: at least one of these "
             + "attributes must be true: forward_method, forward_uri, forward_headers, forward_body";
     private static final String UUID = "8e2c6a10-3b7d-4f55-9a1e-5c4d3b2a1f00";
@@ -73,7 +76,8 @@ class ConfigAgreementIT {
             new Choice("forward_method", BOOLS), new Choice("forward_uri", BOOLS),
             new Choice("forward_headers", BOOLS), new Choice("forward_body", BOOLS),
             new Choice("authentication.strategy", Arrays.asList("sasl", "sasl", "kerberos", "", null)),
-            new Choice("authentication.mechanism", Arrays.asList("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "GSSAPI", null)),
+            new Choice("authentication.mechanism", Arrays.asList("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER",
+                    "GSSAPI", null)),
             new Choice("authentication.tokenauth", BOOLS),
             new Choice("authentication.user", Arrays.asList("u", "u", new KongOnly(""), null)),
             new Choice("authentication.password", Arrays.asList("p", "p", new KongOnly(""), 5, null)),
@@ -99,6 +103,22 @@ class ConfigAgreementIT {
             new Choice("producer_async_health_failure_threshold", Arrays.asList(1, 0, 100, 101)),
             new Choice("producer_async_health_probe_interval", Arrays.asList(100, 99, 600000, 600001)),
             new Choice("producer_async_health_recovery_threshold", Arrays.asList(1, 0)),
+            new Choice("authentication.oauthbearer.token_endpoint_url", Arrays.asList(TOKEN_URL, TOKEN_URL, "ftp://idp/t",
+                    "", null)),
+            new Choice("authentication.oauthbearer.client_id", Arrays.asList("kong", "kong", "", null)),
+            new Choice("authentication.oauthbearer.client_secret", Arrays.asList("s", "s", "", 5, null)),
+            new Choice("authentication.oauthbearer.scopes", Arrays.asList(List.of(), List.of("kafka"), List.of("a b"), null)),
+            new Choice("authentication.oauthbearer.extensions", Arrays.asList(Map.of(), Map.of("logicalCluster", "lkc"),
+                    Map.of("auth", "x"), Map.of("a1", "x"), Map.of("pool", "a\u0001b"))),
+            new Choice("authentication.oauthbearer.token_endpoint_tls_verify", BOOLS),
+            new Choice("key_header", Arrays.asList("x-key", "", null)),
+            new Choice("key_uri_capture", Arrays.asList("customer", "", null)),
+            new Choice("key_json_pointer", Arrays.asList("/id", "/a/0", "id", "", null)),
+            new Choice("partition_query_arg", Arrays.asList("p", "", null)),
+            new Choice("partition_header", Arrays.asList("x-partition", "", null)),
+            new Choice("batch_json_array", BOOLS),
+            new Choice("batch_max_records", Arrays.asList(1, 0, 10000, 10001, null)),
+            new Choice("return_record_metadata", BOOLS),
             new Choice("zzz_unknown", List.of(new KongOnly(1))),
             // whole records last, so they replace what the lines above put inside them
             new Choice("authentication", Arrays.asList(Map.of(), new KongOnly(null))),
@@ -137,6 +157,7 @@ class ConfigAgreementIT {
     static void start() throws Exception {
         Prerequisites.requireLuaPeer();
         kong = KongWrites.start(tmp);
+        OAuthBearer.allow(TOKEN_URL);
     }
 
     @AfterAll

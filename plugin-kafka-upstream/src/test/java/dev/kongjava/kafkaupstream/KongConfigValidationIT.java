@@ -72,15 +72,68 @@ class KongConfigValidationIT {
     void saslNeedsAMechanismAUserAndAPassword() throws Exception {
         for (String field : new String[] {"mechanism", "user", "password"}) {
             String auth = SASL.replaceAll(",?\"" + field + "\":\"[^\"]*\"", "").replaceFirst("^,", "");
+            // the strategy needs a mechanism; PLAIN and SCRAM need a user and a password
+            String because = conditional(field.equals("mechanism") ? "authentication.strategy" : "authentication.mechanism");
             refused(config("\"authentication\":{" + auth + "}"),
-                    "2 schema violations (" + conditional("authentication.strategy") + "; config.authentication: {\n  "
+                    "2 schema violations (" + because + "; config.authentication: {\n  "
                             + field + " = \"required field missing\"\n})",
-                    "{\"@entity\":[\"" + conditional("authentication.strategy") + "\"],\"config\":{\"authentication\":{\""
+                    "{\"@entity\":[\"" + because + "\"],\"config\":{\"authentication\":{\""
                             + field + "\":\"required field missing\"}}}",
                     "Invalid value null for configuration authentication." + field + " of plugin kafka-upstream: required "
-                            + "field missing (" + conditional("authentication.strategy") + ")");
+                            + "field missing (" + because + ")");
         }
         accepted(config("\"authentication\":{" + SASL + "}"));
+    }
+
+    @Test
+    void oauthBearerNeedsATokenEndpointAndClientCredentialsButNoUser() throws Exception {
+        String oauth = "\"strategy\":\"sasl\",\"mechanism\":\"OAUTHBEARER\",\"oauthbearer\":{";
+        refused(config("\"authentication\":{" + oauth + "\"client_id\":\"kong\"}}"),
+                "3 schema violations (" + conditional("authentication.mechanism") + "; " + conditional("authentication.mechanism")
+                        + "; config.authentication: {\n  oauthbearer = {\n    client_secret = \"required field missing\",\n"
+                        + "    token_endpoint_url = \"required field missing\"\n  }\n})",
+                "{\"@entity\":[\"" + conditional("authentication.mechanism") + "\",\"" + conditional("authentication.mechanism")
+                        + "\"],\"config\":{\"authentication\":{\"oauthbearer\":{\"client_secret\":\"required field missing\","
+                        + "\"token_endpoint_url\":\"required field missing\"}}}}",
+                "Invalid value null for configuration authentication.oauthbearer.token_endpoint_url of plugin "
+                        + "kafka-upstream: required field missing (" + conditional("authentication.mechanism") + ")");
+        String complete = oauth + "\"token_endpoint_url\":\"https://idp.example/token\",\"client_id\":\"kong\","
+                + "\"client_secret\":\"s\",\"scopes\":[\"kafka\"],\"extensions\":{\"logicalCluster\":\"lkc-1\"}}";
+        assertEquals(200, kong.write(config("\"authentication\":{" + complete + "}")).statusCode());
+        refused(config("\"authentication\":{" + oauth + "\"token_endpoint_url\":\"https://idp.example/token\","
+                        + "\"client_id\":\"kong\",\"client_secret\":\"s\",\"extensions\":{\"auth\":\"x\"}}}"),
+                "schema violation (config.authentication: {\n  oauthbearer = {\n    extensions = \"must be a SASL "
+                        + "extension name: ASCII letters, not 'auth'\"\n  }\n})",
+                "{\"config\":{\"authentication\":{\"oauthbearer\":{\"extensions\":\"must be a SASL extension name: "
+                        + "ASCII letters, not 'auth'\"}}}}",
+                "Invalid value \"auth\" for configuration authentication.oauthbearer.extensions of plugin kafka-upstream: "
+                        + "must be a SASL extension name: ASCII letters, not 'auth'");
+    }
+
+    @Test
+    void oneKeySourceOnePartitionSourceMetadataInSyncModeAndBatchesWithTheBody() throws Exception {
+        refused(config("\"key_query_arg\":\"k\",\"key_json_pointer\":\"/id\""),
+                "schema violation (only one or none of these fields must be set: 'config.key_query_arg', 'config.key_header', "
+                        + "'config.key_uri_capture', 'config.key_json_pointer')",
+                "{\"@entity\":[\"only one or none of these fields must be set: 'config.key_query_arg', "
+                        + "'config.key_header', 'config.key_uri_capture', 'config.key_json_pointer'\"]}",
+                "Invalid configuration of plugin kafka-upstream: only one or none of these fields must be set: "
+                        + "'config.key_query_arg', 'config.key_header', 'config.key_uri_capture', 'config.key_json_pointer'");
+        refused(config("\"return_record_metadata\":true"),
+                "2 schema violations (" + conditional("return_record_metadata") + "; config.producer_async: value must "
+                        + "be false)",
+                "{\"@entity\":[\"" + conditional("return_record_metadata") + "\"],\"config\":{\"producer_async\":"
+                        + "\"value must be false\"}}",
+                "Invalid value true for configuration producer_async of plugin kafka-upstream: value must be false ("
+                        + conditional("return_record_metadata") + ")");
+        refused(config("\"batch_json_array\":true,\"forward_body\":false,\"forward_uri\":true"),
+                "2 schema violations (" + conditional("batch_json_array") + "; config.forward_body: value must be true)",
+                "{\"@entity\":[\"" + conditional("batch_json_array") + "\"],\"config\":{\"forward_body\":"
+                        + "\"value must be true\"}}",
+                "Invalid value false for configuration forward_body of plugin kafka-upstream: value must be true ("
+                        + conditional("batch_json_array") + ")");
+        accepted(config("\"key_uri_capture\":\"customer\",\"partition_header\":\"x-partition\",\"batch_json_array\":true,"
+                + "\"batch_max_records\":500,\"producer_async\":false,\"return_record_metadata\":true"));
     }
 
     @Test
