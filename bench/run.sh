@@ -10,7 +10,7 @@
 # --allow-dirty runs anyway and saves the diff next to the results.
 # Further options go to dev.kongjava.bench.BenchMain: --parts 1,2,3,4,5  --results <dir>  --keep-work
 # Needs: a JDK >= 21 (found by scripts/java-home.sh), Maven, node + npm, wrk, and Debian's nginx
-# with the Lua module (see shared/docs/test-infrastructure.md):
+# with the Lua module (what .ci/run installs):
 #   apt-get install -y nginx libnginx-mod-http-lua libnginx-mod-http-ndk lua-resty-core \
 #       lua-resty-lrucache libluajit2-5.1-2 luajit2 lua-messagepack lua-cjson wrk nodejs npm
 # Kong's JS plugin server (kong-pdk 0.6.0) and kafkajs are installed from npm into bench/.work/node,

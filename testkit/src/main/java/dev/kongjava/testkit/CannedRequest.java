@@ -2,6 +2,7 @@ package dev.kongjava.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,10 @@ public final class CannedRequest {
     Map<String, Object> route = new LinkedHashMap<>(Map.of("id", "00000000-0000-4000-8000-000000000001",
             "name", "fake-route", "paths", List.of("/"), "protocols", List.of("http", "https")));
     final Set<String> raising = new HashSet<>();
+    /** The request's {@code kong.ctx.shared}: every phase of every plugin run with this request shares it, as in Kong. */
+    final Map<String, Object> ctxShared = Collections.synchronizedMap(new LinkedHashMap<>());
+    int responseStatus = 200;
+    final Map<String, String> uriCaptures = new LinkedHashMap<>();
 
     private CannedRequest() {}
 
@@ -76,6 +81,24 @@ public final class CannedRequest {
 
     public CannedRequest route(Map<String, Object> entity) {
         this.route = new LinkedHashMap<>(entity);
+        return this;
+    }
+
+    /** Stores a value in the request's {@code kong.ctx.shared}, as a plugin that ran before would have. */
+    public CannedRequest ctxShared(String key, Object value) {
+        ctxShared.put(key, value);
+        return this;
+    }
+
+    /** The status of the response, as the log phase sees it in {@code kong.log.serialize} (default 200). */
+    public CannedRequest responseStatus(int status) {
+        this.responseStatus = status;
+        return this;
+    }
+
+    /** A named capture of the route's regex path, for {@code kong.request.get_uri_captures}. */
+    public CannedRequest uriCapture(String name, String value) {
+        uriCaptures.put(name, value);
         return this;
     }
 

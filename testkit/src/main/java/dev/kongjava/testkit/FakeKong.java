@@ -212,7 +212,7 @@ public final class FakeKong implements AutoCloseable {
         }
     }
 
-    /** Kong's per-worker instance cache entry for one plugin config (protocol reference §6). */
+    /** Kong's per-worker instance cache entry for one plugin config (docs/protocol.md §6). */
     public static final class PluginConfig {
         private final FakeKong kong;
         private final String name;

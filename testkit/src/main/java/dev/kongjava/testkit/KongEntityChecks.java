@@ -7,7 +7,7 @@ import java.util.TreeSet;
 
 /**
  * The {@code entity_checks} of a plugin sub-schema, accepted as Kong's MetaSubSchema accepts them
- * ({@code entity_checks_schema} in {@code kong/db/schema/metaschema.lua}, the same from 3.0 to 3.9):
+ * (the entity checks Kong's metaschema accepts, the same from 3.0 to 3.9):
  * one known check kind per entry, only the keys its record declares, only conditional validators
  * inside {@code if_match}/{@code then_match}/{@code else_match}. Stricter than Kong in two ways that
  * would otherwise fail later: every path must name a field (Kong does not look when it loads the

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks a plugin dump the way Kong does before it loads an external plugin (protocol reference
- * §2: plugin_loader, MetaSubSchema, plugins DAO), written from that description. An unknown type,
+ * Checks a plugin dump the way Kong does before it loads an external plugin (docs/protocol.md §2:
+ * its plugin loader, metaschema and plugins DAO), written from that description. An unknown type,
  * attribute or entity check kind here means {@code kong start} would fail with "error loading plugin
  * schemas"; an entity check path that names no field would fail every write ({@link KongEntityChecks}).
  */
@@ -27,6 +27,7 @@ public final class KongMetaschema {
             "between", Set.of("integer", "number"),
             "len_eq", Set.of("array", "set", "string", "map"),
             "match", Set.of("string"),
+            "match_any", Set.of("string"),
             "one_of", Set.of("string", "number", "integer"),
             "contains", Set.of("array", "set"),
             "is_regex", Set.of("string"),

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Answers PDK calls the way Kong's bridge does (protocol reference §5.3, §7): the Step variant Kong
+ * Answers PDK calls the way Kong's bridge does (docs/protocol.md §5.3, §7): the Step variant Kong
  * would pick, multimaps as arrays of strings with empty maps kept as maps, raw bodies as bin (str on
  * 2.x), no {@code Data} for nil, StepError for nil+err only on 2.x.
  */
@@ -33,7 +33,6 @@ final class PdkAnswers {
 
     private final CannedRequest request;
     private final int kongMajor;
-    private final Map<String, Object> sharedCtx = new LinkedHashMap<>();
 
     PdkAnswers(CannedRequest request, int kongMajor) {
         this.request = request;
@@ -59,15 +58,17 @@ final class PdkAnswers {
             case "kong.request.get_host" -> step(request.host);
             case "kong.request.get_port" -> step((long) request.port);
             case "kong.request.get_http_version" -> step(1.1);
+            case "kong.request.get_uri_captures" -> step(uriCaptures());
             case "kong.client.get_ip", "kong.client.get_forwarded_ip" -> step(request.clientIp);
             case "kong.router.get_route" -> new Step("plugin.StepRoute", true, request.route);
             case "kong.router.get_service" -> new Step("plugin.StepService", false, null);
             case "kong.node.get_id" -> step("00000000-0000-4000-8000-00000000c0de");
-            case "kong.ctx.shared.get" -> step(sharedCtx.get(String.valueOf(arg0)));
+            case "kong.ctx.shared.get" -> step(request.ctxShared.get(String.valueOf(arg0)));
             case "kong.ctx.shared.set" -> {
-                sharedCtx.put(String.valueOf(arg0), args.size() > 1 ? args.get(1) : null);
+                request.ctxShared.put(String.valueOf(arg0), args.size() > 1 ? args.get(1) : null);
                 yield step(null);
             }
+            case "kong.log.serialize" -> step(serialize());
             case "kong.response.exit", "kong.response.error" -> terminal(method, args);
             default -> method.startsWith("kong.log.") ? step(null) : unknown(method);
         };
@@ -91,6 +92,33 @@ final class PdkAnswers {
         }
         byte[] body = request.body;
         return new Step("plugin.Step", true, kongMajor >= 3 ? new WireValues.Bin(body) : new String(body, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What a canned request knows of Kong's {@code kong.log.serialize}, which travels as a JSON string
+     * (docs/protocol.md §5.5): method, URI and headers, the response status, zero latencies, client and route.
+     */
+    private String serialize() {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers(100).forEach((name, values) -> {
+            List<?> all = (List<?>) values;
+            headers.put(name, all.size() == 1 ? all.get(0) : all); // Kong lists only repeated headers
+        });
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("request", Map.of("method", request.method, "uri", request.pathWithQuery(), "headers", headers));
+        entry.put("response", Map.of("status", request.responseStatus));
+        entry.put("latencies", Map.of("kong", 0, "proxy", -1, "request", 0, "receive", 0));
+        entry.put("client_ip", request.clientIp);
+        entry.put("route", request.route);
+        return new String(json(entry), StandardCharsets.UTF_8);
+    }
+
+    /** Kong's {@code {unnamed, named}}: the named captures, and their values in order as the numbered ones. */
+    private Map<String, Object> uriCaptures() {
+        Map<String, Object> captures = new LinkedHashMap<>();
+        captures.put("unnamed", List.copyOf(request.uriCaptures.values()));
+        captures.put("named", new LinkedHashMap<>(request.uriCaptures));
+        return captures;
     }
 
     private static int limit(Object arg) {

@@ -13,11 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * {@code ./demo.sh}: a Kafka broker in this JVM, the real plugin server in its own process (started
- * by the launcher, as Kong does), a Kong-compatible HTTP front with a service-less route
- * {@code /kafka} carrying kafka-upstream, and a tail of the topic. Ctrl-C (or SIGTERM) stops
+ * {@code ./demo.sh}: a Kafka broker in this JVM, the real plugin servers in their own processes
+ * (kafka-upstream started by its launcher, as Kong does, and one server per example plugin), a
+ * Kong-compatible HTTP front with the service-less routes {@code /kafka} (kafka-upstream) and
+ * {@code /tagged} (request-tagger, tag-echo), and a tail of the topic. Ctrl-C (or SIGTERM) stops
  * everything it started.
  */
 public final class Demo {
@@ -66,27 +69,47 @@ public final class Demo {
         out.println("  Kafka broker    " + bootstrap + " (KRaft, in the demo JVM), topic " + options.topic());
         own(TopicTail.start(bootstrap, options.topic(), out)); // stopped after the server has flushed
 
-        PluginServerProcess server = own(PluginServerProcess.start(options, prefix));
+        Map<String, PluginServerProcess> servers = startServers(prefix);
+        URI front = startFront(servers, broker.port(Listener.PLAINTEXT));
+        URI url = front.resolve(DemoRoute.PATH + "/orders?id=42");
+        out.println("  route           " + DemoRoute.PATH + " (no Service) -> kafka-upstream: topic " + options.topic()
+                + ", forward_method/uri/headers/body = true");
+        out.println("  route           " + DemoRoute.TAGGED_PATH + " (no Service) -> "
+                + String.join(", ", DemoRoute.EXAMPLE_PLUGINS) + " (examples/request-tagger)");
+        out.println();
+        out.println("Try:");
+        out.println("  curl -i -X POST '" + url + "' -H 'Content-Type: application/json' -d '{\"item\":\"book\",\"qty\":1}'");
+        out.println("  curl -i '" + front.resolve(DemoRoute.PATH) + "?flag&tag=a&tag=b'");
+        out.println("  curl -i '" + front.resolve(DemoRoute.TAGGED_PATH) + "' -H 'X-Request-Tag: my-first-tag'");
+        out.println();
+        out.println("Records on " + options.topic() + " appear below. Ctrl-C stops everything.");
+    }
+
+    /**
+     * One server per pluginserver entry, as Kong 3.9 runs them: kafka-upstream through its launcher,
+     * then the example jar once per plugin ({@code --plugin <name>}). Pluginserver name → process.
+     */
+    private Map<String, PluginServerProcess> startServers(Path prefix) throws Exception {
+        Map<String, PluginServerProcess> servers = new LinkedHashMap<>();
+        servers.put(DemoRoute.PLUGIN, watched(own(PluginServerProcess.start(options, prefix))));
+        for (String plugin : DemoRoute.EXAMPLE_PLUGINS) {
+            servers.put(plugin, watched(own(PluginServerProcess.startExample(options, prefix, plugin))));
+        }
+        servers.forEach((name, server) -> out.println("  plugin server   " + name + ": pid " + server.pid()
+                + ", socket " + server.socket() + ", log " + server.log()));
+        return servers;
+    }
+
+    private PluginServerProcess watched(PluginServerProcess server) {
         server.onExit().thenAccept(code -> {
             if (!stopping()) {
                 out.println("plugin server exited (" + code + "); its log:\n" + server.logText());
             }
         });
-        out.println("  plugin server   pid " + server.pid() + ", socket " + server.socket() + ", log " + server.log());
-
-        URI front = startFront(server, broker.port(Listener.PLAINTEXT));
-        URI url = front.resolve(DemoRoute.PATH + "/orders?id=42");
-        out.println("  route           " + DemoRoute.PATH + " (no Service) -> kafka-upstream: topic " + options.topic()
-                + ", forward_method/uri/headers/body = true");
-        out.println();
-        out.println("Try:");
-        out.println("  curl -i -X POST '" + url + "' -H 'Content-Type: application/json' -d '{\"item\":\"book\",\"qty\":1}'");
-        out.println("  curl -i '" + front.resolve(DemoRoute.PATH) + "?flag&tag=a&tag=b'");
-        out.println();
-        out.println("Records on " + options.topic() + " appear below. Ctrl-C stops everything.");
+        return server;
     }
 
-    private URI startFront(PluginServerProcess server, int kafkaPort) throws Exception {
+    private URI startFront(Map<String, PluginServerProcess> servers, int kafkaPort) throws Exception {
         int port = choosePort(options.port());
         if (options.front() == DemoOptions.Front.LUA && !LuaPeer.available()) {
             throw new IOException(LuaPeer.unavailableReason());
@@ -94,7 +117,7 @@ public final class Demo {
         String javaFrontNote = "";
         if (options.front() != DemoOptions.Front.JAVA && LuaPeer.available()) {
             try {
-                return startLuaPeer(server, kafkaPort, port);
+                return startLuaPeer(servers, kafkaPort, port);
             } catch (IOException e) {
                 if (options.front() == DemoOptions.Front.LUA) {
                     throw e;
@@ -105,24 +128,29 @@ public final class Demo {
         } else if (options.front() == DemoOptions.Front.AUTO) {
             javaFrontNote = "; no nginx with the Lua module here";
         }
-        JavaFront front = own(JavaFront.start(port, server.socket(),
-                DemoRoute.pluginConfigJson("127.0.0.1", kafkaPort, options.topic())));
+        Map<String, Path> sockets = new LinkedHashMap<>();
+        servers.forEach((name, server) -> sockets.put(name, server.socket()));
+        JavaFront front = own(JavaFront.start(port, DemoRoute.routes("127.0.0.1", kafkaPort, options.topic()), sockets));
         out.println("  Kong front      " + front.baseUri() + " (Java HTTP server + FakeKong" + javaFrontNote + ")");
         return front.baseUri();
     }
 
-    private URI startLuaPeer(PluginServerProcess server, int kafkaPort, int port) throws Exception {
+    private URI startLuaPeer(Map<String, PluginServerProcess> servers, int kafkaPort, int port) throws Exception {
         var builder = LuaPeer.builder()
-                .socketPath(server.socket())
+                .socketPath(servers.get(DemoRoute.PLUGIN).socket())
                 .queryShellCommand(PluginServerProcess.queryCommand(options))
                 .declarativeConfig(DemoRoute.declarativeJson("127.0.0.1", kafkaPort, options.topic()))
                 .bodyBufferSize("1m").maxBodySize("1m");
+        for (String plugin : DemoRoute.EXAMPLE_PLUGINS) {
+            builder.addPluginServer(plugin, servers.get(plugin).socket(), PluginServerProcess.exampleQueryCommand(options, plugin));
+        }
         if (port != 0) {
             builder.port(port);
         }
         LuaPeer peer = own(builder.start());
         out.println("  Kong front      " + peer.baseUri() + " (Lua peer: nginx + Kong's side of the plugin-server"
                 + " protocol, pid " + peer.pid() + ")");
+        out.println("  Kong's log      " + peer.prefix().resolve("logs/error.log") + " (request-tagger logs each request)");
         return peer.baseUri();
     }
 
@@ -152,7 +180,7 @@ public final class Demo {
         return stopping;
     }
 
-    /** Stops what was started, newest first: front, plugin server (flushes), tail, broker, temp files. */
+    /** Stops what was started, newest first: front, plugin servers (kafka-upstream flushes), tail, broker, temp files. */
     private synchronized void stop() {
         stopping = true;
         if (started.isEmpty()) {

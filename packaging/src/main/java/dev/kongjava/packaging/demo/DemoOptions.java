@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * The demo's command line: {@code --repo <checkout> [--port 8000] [--front auto|lua|java]
  * [--topic kong-upstream]}. Port 0 picks a free port.
  *
- * @param repo the source checkout holding kong-config/ and the built jar
+ * @param repo the source checkout holding kong-config/ and the built jars
  * @param port the front's port on 127.0.0.1; 8000 falls back to a free port when taken
  * @param front which Kong-compatible front to run
  * @param topic the topic the route's plugin writes to
@@ -55,5 +55,10 @@ record DemoOptions(Path repo, int port, Front front, String topic) {
 
     Path jar() {
         return repo.resolve("plugin-kafka-upstream/target/kafka-upstream.jar");
+    }
+
+    /** The jar of the example plugins (request-tagger, tag-echo). */
+    Path exampleJar() {
+        return repo.resolve("examples/request-tagger/target/request-tagger.jar");
     }
 }

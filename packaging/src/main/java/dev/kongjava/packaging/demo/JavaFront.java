@@ -12,31 +12,51 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A Kong stand-in for machines without nginx and the Lua module: a JDK HTTP server that runs each
- * request on the route through the plugin's access phase with {@link FakeKong}, over the real socket
- * and MessagePack protocol, and answers as Kong does (the plugin's {@code kong.response.exit}, 404
- * for no route, 503 for a service-less route the plugin did not end, 500 when Kong would raise).
+ * request through the access phase of its route's plugins, in Kong's order, with {@link FakeKong}
+ * over the real sockets and MessagePack protocol (one FakeKong per plugin server), and answers as Kong
+ * does: the first plugin's {@code kong.response.exit}, 404 for no route, 503 for a service-less route
+ * no plugin ended, 500 when Kong would raise. The plugins of a request share its
+ * {@code kong.ctx.shared}. The log phase is not run.
  */
 final class JavaFront implements AutoCloseable {
     private final HttpServer http;
-    private final FakeKong kong;
-    private final FakeKong.PluginConfig plugin;
+    private final List<FakeKong> kongs;
+    /** Route path → its plugins in Kong's order; longer paths first, so the longest prefix wins. */
+    private final Map<String, List<FakeKong.PluginConfig>> routes;
 
-    private JavaFront(HttpServer http, FakeKong kong, FakeKong.PluginConfig plugin) {
+    private JavaFront(HttpServer http, List<FakeKong> kongs, Map<String, List<FakeKong.PluginConfig>> routes) {
         this.http = http;
-        this.kong = kong;
-        this.plugin = plugin;
+        this.kongs = kongs;
+        this.routes = routes;
     }
 
-    static JavaFront start(int port, Path socket, String pluginConfigJson) throws IOException {
-        FakeKong kong = FakeKong.connect(socket);
-        FakeKong.PluginConfig plugin = kong.plugin(DemoRoute.PLUGIN, pluginConfigJson);
+    /**
+     * @param routes route path → plugin name → its {@code config}, in Kong's order (see {@link DemoRoute#routes})
+     * @param sockets plugin name → the socket of its server
+     */
+    static JavaFront start(int port, Map<String, Map<String, Object>> routes, Map<String, Path> sockets)
+            throws IOException {
+        Map<Path, FakeKong> kongs = new LinkedHashMap<>();
+        Map<String, List<FakeKong.PluginConfig>> plugins = new TreeMap<>(
+                Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+        routes.forEach((path, configs) -> {
+            List<FakeKong.PluginConfig> list = new ArrayList<>();
+            configs.forEach((name, config) -> list.add(
+                    kongs.computeIfAbsent(sockets.get(name), FakeKong::connect).plugin(name, DemoRoute.json(config))));
+            plugins.put(path, list);
+        });
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        JavaFront front = new JavaFront(http, kong, plugin);
+        JavaFront front = new JavaFront(http, List.copyOf(kongs.values()), plugins);
         http.createContext("/", front::handle);
         http.start();
         return front;
@@ -48,28 +68,35 @@ final class JavaFront implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            URI uri = exchange.getRequestURI();
-            if (!uri.getRawPath().startsWith(DemoRoute.PATH)) {
+            String path = exchange.getRequestURI().getRawPath();
+            Optional<List<FakeKong.PluginConfig>> route = routes.entrySet().stream()
+                    .filter(r -> path.startsWith(r.getKey())).map(Map.Entry::getValue).findFirst();
+            if (route.isEmpty()) {
                 reply(exchange, 404, Map.of(), json("no Route matched with those values"));
                 return;
             }
-            Exchange result;
-            try {
-                result = plugin.access(request(exchange));
-            } catch (RuntimeException e) {
-                System.out.println("kong front: " + e.getMessage());
-                reply(exchange, 500, Map.of(), json("An unexpected error occurred"));
-                return;
+            CannedRequest request = request(exchange);
+            for (FakeKong.PluginConfig plugin : route.get()) {
+                Exchange result;
+                try {
+                    result = plugin.access(request);
+                } catch (RuntimeException e) {
+                    System.out.println("kong front: " + e.getMessage());
+                    reply(exchange, 500, Map.of(), json("An unexpected error occurred"));
+                    return;
+                }
+                if (result.exitStatus() != null) {
+                    byte[] body = result.exitBody() == null ? new byte[0] : result.exitBody();
+                    reply(exchange, result.exitStatus(), result.exitHeaders(), body);
+                    return;
+                }
+                if (result.aborted()) {
+                    reply(exchange, 500, Map.of(), json("An unexpected error occurred"));
+                    return;
+                }
             }
-            if (result.exitStatus() != null) {
-                byte[] body = result.exitBody() == null ? new byte[0] : result.exitBody();
-                reply(exchange, result.exitStatus(), result.exitHeaders(), body);
-            } else if (result.aborted()) {
-                reply(exchange, 500, Map.of(), json("An unexpected error occurred"));
-            } else {
-                // The plugin did not end the request (or failed): Kong goes on, and a service-less route has nowhere to go.
-                reply(exchange, 503, Map.of(), json("no Service found with those values"));
-            }
+            // No plugin ended the request (or one failed: Kong goes on); a service-less route has nowhere to go.
+            reply(exchange, 503, Map.of(), json("no Service found with those values"));
         }
     }
 
@@ -108,6 +135,6 @@ final class JavaFront implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
-        kong.close();
+        kongs.forEach(FakeKong::close);
     }
 }

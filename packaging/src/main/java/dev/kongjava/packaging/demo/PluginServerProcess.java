@@ -3,15 +3,17 @@ package dev.kongjava.packaging.demo;
 import dev.kongjava.testkit.ServerProcess;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The plugin server as Kong runs it: the launcher ({@code kong-config/kafka-upstream}, which adds
- * {@code --exit-with-parent}) in its own process, with the socket in a temp prefix. Its log goes to
- * a file next to the socket.
+ * A plugin server as Kong runs it, in its own process with the socket in a temp prefix and its log in
+ * a file next to the socket: kafka-upstream through its launcher ({@code kong-config/kafka-upstream},
+ * which adds {@code --exit-with-parent}), an example plugin as examples/request-tagger's kong.conf
+ * runs it ({@code java -jar request-tagger.jar --plugin <name>}).
  */
 final class PluginServerProcess implements AutoCloseable {
     private final ServerProcess server;
@@ -30,6 +32,34 @@ final class PluginServerProcess implements AutoCloseable {
         env.put("KAFKA_UPSTREAM_HEAP", "-Xms32m -Xmx256m");
         List<String> command = List.of("/bin/sh", options.launcher().toString(), "--socket", socket.toString());
         return new PluginServerProcess(ServerProcess.start(command, env, socket, log), log);
+    }
+
+    /** Starts the server of one example plugin: the example jar with {@code --plugin <name>}, one process per plugin. */
+    static PluginServerProcess startExample(DemoOptions options, Path prefix, String plugin)
+            throws IOException, InterruptedException {
+        Path socket = prefix.resolve(plugin + ".socket");
+        Path log = prefix.resolve(plugin + ".log");
+        List<String> command = new ArrayList<>(exampleCommand(options, plugin));
+        command.addAll(List.of("--socket", socket.toString(), "--exit-with-parent"));
+        return new PluginServerProcess(ServerProcess.start(command, Map.of(), socket, log), log);
+    }
+
+    /** Kong's query_cmd of an example plugin: the dump of that plugin only, as Kong 3.9+ needs. */
+    static List<String> exampleQueryCommand(DemoOptions options, String plugin) {
+        List<String> command = new ArrayList<>(exampleCommand(options, plugin));
+        command.add("--dump");
+        return command;
+    }
+
+    private static List<String> exampleCommand(DemoOptions options, String plugin) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m"));
+        if (Runtime.version().feature() >= 23) {
+            // msgpack's use of sun.misc.Unsafe would print a warning into the server's log (as the launcher avoids too)
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.addAll(List.of("-jar", options.exampleJar().toString(), "--plugin", plugin));
+        return command;
     }
 
     /** What the launcher needs to find this JVM's Java and the checkout's jar. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The demo as a user runs it, minus the build: its own process group, a curl-like request, the
- * record printed, then Ctrl-C (SIGINT to the whole group, as a terminal sends it) or SIGTERM to
+ * record printed, a request through the example plugins, then Ctrl-C (SIGINT to the whole group, as a terminal sends it) or SIGTERM to
  * the demo JVM alone; afterwards none of its processes and none of its temp files are left.
  */
 class DemoIT {
@@ -36,6 +36,7 @@ class DemoIT {
     private static final Duration READY = Duration.ofSeconds(120);
     private static final Pattern FRONT = Pattern.compile("Kong front +(http://127\\.0\\.0\\.1:\\d+)");
     private static final Pattern PREFIX = Pattern.compile("prefix (/\\S+)\\)");
+    private static final Pattern KONG_LOG = Pattern.compile("Kong's log +(/\\S+)");
 
     @Test
     void ctrlCStopsTheLuaPeerDemoAndEverythingItStarted() throws Exception {
@@ -45,6 +46,8 @@ class DemoIT {
         RunningDemo demo = RunningDemo.start("lua");
         assertTrue(demo.output().contains("(Lua peer: nginx"), demo.output());
         demo.sendsARequestAndPrintsItsRecord();
+        demo.theExamplePluginsAnswerWithTheRequestsTag();
+        demo.requestTaggersLogPhaseWroteToKongsLog();
         demo.stopAndCheckNothingIsLeft(true);
     }
 
@@ -53,6 +56,7 @@ class DemoIT {
         RunningDemo demo = RunningDemo.start("java");
         assertTrue(demo.output().contains("(Java HTTP server + FakeKong)"), demo.output());
         demo.sendsARequestAndPrintsItsRecord();
+        demo.theExamplePluginsAnswerWithTheRequestsTag();
         demo.stopAndCheckNothingIsLeft(false);
     }
 
@@ -75,10 +79,14 @@ class DemoIT {
             return demo;
         }
 
-        void sendsARequestAndPrintsItsRecord() throws Exception {
+        String front() {
             Matcher m = FRONT.matcher(output());
             assertTrue(m.find(), output());
-            URI uri = URI.create(m.group(1) + "/kafka/orders?id=42");
+            return m.group(1);
+        }
+
+        void sendsARequestAndPrintsItsRecord() throws Exception {
+            URI uri = URI.create(front() + "/kafka/orders?id=42");
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"demo-it\"}")).build(),
@@ -88,11 +96,33 @@ class DemoIT {
             await(l -> l.contains("\"uri\":\"/kafka/orders?id=42\"") && l.contains("demo-it"), Duration.ofSeconds(30));
         }
 
+        /** request-tagger and tag-echo, each in its own server process, on the service-less route /tagged. */
+        void theExamplePluginsAnswerWithTheRequestsTag() throws Exception {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(front() + "/tagged")).header("X-Request-Tag", "demo-it-tag").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body() + "\n" + output());
+            assertEquals("{\"tag\":\"demo-it-tag\"}", response.body());
+        }
+
+        /** The Lua peer runs the log phase after the response, as Kong does; the demo prints where its log is. */
+        void requestTaggersLogPhaseWroteToKongsLog() throws Exception {
+            Matcher m = KONG_LOG.matcher(output());
+            assertTrue(m.find(), output());
+            Path log = Path.of(m.group(1));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!Files.readString(log).contains("[request-tagger] tag demo-it-tag: GET /tagged -> 200 in ")) {
+                assertTrue(System.nanoTime() < deadline, "no log line of request-tagger in " + log + ":\n" + Files.readString(log));
+                Thread.sleep(100);
+            }
+        }
+
         void stopAndCheckNothingIsLeft(boolean ctrlC) throws Exception {
             List<ProcessHandle> started = new ArrayList<>(process.descendants().toList());
             started.add(process.toHandle());
-            assertTrue(started.size() >= (ctrlC ? 3 : 2), "demo JVM (setsid and perl exec into it), plugin server"
-                    + (ctrlC ? ", nginx" : "") + ": " + started.stream().map(ProcessHandle::info).toList());
+            assertTrue(started.size() >= (ctrlC ? 5 : 4), "demo JVM (setsid and perl exec into it), plugin servers"
+                    + " of kafka-upstream, request-tagger, tag-echo" + (ctrlC ? ", nginx" : "") + ": "
+                    + started.stream().map(ProcessHandle::info).toList());
             Matcher prefix = PREFIX.matcher(output());
             assertTrue(prefix.find(), output());
             // setsid made the demo the leader of its own process group: -pid addresses the group.

@@ -13,6 +13,11 @@ public final class Ctx {
         return bridge.call("kong.ctx.shared.get", key);
     }
 
+    /** {@code kong.ctx.shared.get} of a text value (a str, or bytes decoded as UTF-8); null when absent. */
+    public String getString(String key) {
+        return Values.text(bridge.call("kong.ctx.shared.get", key));
+    }
+
     /** {@code kong.ctx.shared.set}: stores a MessagePack-encodable value. */
     public void set(String key, Object value) {
         bridge.call("kong.ctx.shared.set", key, value);

@@ -100,7 +100,7 @@ public final class Response {
         List<Object> args = new ArrayList<>(3);
         args.add(status);
         if (body != null || headers != null) {
-            // Never a nil hole before headers: Kong's unpack would drop them (protocol reference §4.4).
+            // Never a nil hole before headers: Kong's unpack would drop them (docs/protocol.md §4.4).
             args.add(body == null ? "" : body);
         }
         if (headers != null) {

@@ -20,7 +20,7 @@ public final class ConfigSchema {
     /** A plugin without config fields. */
     public static final ConfigSchema EMPTY = builder().build();
 
-    /** Keys Kong adds to every config (protocol reference §2.3); never warned about. */
+    /** Keys Kong adds to every config (docs/protocol.md §2.3); never warned about. */
     public static final Set<String> KONG_INJECTED_KEYS = Set.of(
             "route_id", "service_id", "consumer_id", "plugin_instance_name");
 

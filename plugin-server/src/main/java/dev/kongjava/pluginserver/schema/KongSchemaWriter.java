@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the plugin sub-schema Kong validates with its MetaSubSchema (protocol reference §2.2).
+ * Writes the plugin sub-schema Kong validates with its MetaSubSchema (docs/protocol.md §2.2).
  * Only attributes every Kong 3.x metaschema accepts are written; an unknown one stops Kong.
  */
 final class KongSchemaWriter {
@@ -76,6 +76,9 @@ final class KongSchemaWriter {
         }
         if (field.match != null) {
             a.put("match", field.match.source());
+        }
+        if (field.matchAny != null) {
+            a.put("match_any", Map.of("patterns", field.matchAny.stream().map(LuaPattern::source).toList()));
         }
         if (field.uuid) {
             a.put("uuid", true);

@@ -22,7 +22,7 @@ final class CommandLine {
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
     private static final Set<String> VALUE_OPTIONS = Set.of("kong-prefix", "p", "socket", "socket-mode",
             "allow-uid", "instance-idle-timeout", "event-timeout", "shutdown-timeout", "max-message-size",
-            "max-bytes-in-flight", "max-events", "max-instances", "max-connections");
+            "max-bytes-in-flight", "max-events", "max-instances", "max-connections", "plugin");
 
     /** Thrown for unusable input; the message is shown above the usage text. */
     static final class UsageException extends Exception {
@@ -37,6 +37,8 @@ final class CommandLine {
     boolean dump;
     boolean version;
     boolean verbose;
+    /** The one plugin to serve and dump ({@code --plugin}); null for all of them. */
+    String plugin;
     String kongPrefix = ServerOptions.DEFAULT_KONG_PREFIX;
     Path socket;
     Set<PosixFilePermission> socketMode = ServerOptions.DEFAULT_SOCKET_MODE;
@@ -101,6 +103,7 @@ final class CommandLine {
     private void option(String name, String arg, String value) throws UsageException {
         switch (name) {
             case "kong-prefix", "p" -> kongPrefix = value;
+            case "plugin" -> plugin = value;
             case "socket" -> socket = Path.of(value);
             case "socket-mode" -> socketMode = mode(arg, value);
             case "allow-uid" -> allowedUids = uids(arg, value);

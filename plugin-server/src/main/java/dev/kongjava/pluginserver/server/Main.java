@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -17,6 +18,11 @@ import java.util.function.Supplier;
  * (with {@code --exit-with-parent}) the end of the Kong worker that started it, and exits 0; or
  * until it can no longer serve, and exits 1 so that Kong starts a new one. A shutdown that left
  * work undone (see {@link PluginServer#closedCleanly()}) exits 1 too.
+ *
+ * <p>A jar may host several plugins ({@code Main.run(args, A.DEFINITION, B.DEFINITION)}). Kong up
+ * to 3.8 registers every plugin of the dump; Kong 3.9+ only the first, so there each plugin gets its
+ * own {@code pluginserver_names} entry whose commands add {@code --plugin <name>}: that process then
+ * dumps and serves that one plugin, on {@code <kong-prefix>/<name>.socket} by default.
  */
 public final class Main {
     /**
@@ -28,7 +34,7 @@ public final class Main {
 
     private Main() {}
 
-    /** Runs the server for {@code plugins}; returns the process exit code. */
+    /** Runs the server for {@code plugins} (or the one {@code --plugin} names); returns the process exit code. */
     public static int run(String[] args, PluginDefinition... plugins) {
         return run(args, System.out, System.err, plugins);
     }
@@ -43,16 +49,14 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, PluginDefinition... plugins) {
-        List<ServerFlag> pluginFlags = new ArrayList<>();
-        for (PluginDefinition p : plugins) {
-            pluginFlags.addAll(p.flags());
-        }
         CommandLine cli;
+        PluginDefinition[] served;
         try {
-            cli = CommandLine.parse(args, pluginFlags);
+            cli = CommandLine.parse(args, flags(plugins));
+            served = served(cli.plugin, plugins);
         } catch (CommandLine.UsageException e) {
             err.println(plugins[0].name() + ": " + e.getMessage());
-            err.print(usage(plugins[0].name(), pluginFlags));
+            err.print(usage(plugins));
             return 2;
         }
         if (cli.help) {
@@ -60,17 +64,45 @@ public final class Main {
             return 0;
         }
         if (cli.version) {
-            out.println(plugins[0].name() + " " + plugins[0].version());
+            out.println(served[0].name() + " " + served[0].version());
             return 0;
         }
         if (cli.dump) {
             // Kong parses stdout of query_cmd as JSON: the dump and nothing else goes there.
-            out.print(PluginInfoDump.json(List.of(plugins)));
+            out.print(PluginInfoDump.json(List.of(served)));
             out.flush();
             return 0;
         }
         Logging.configure(cli.verbose);
-        return serve(cli, plugins);
+        return serve(cli, served);
+    }
+
+    /**
+     * All plugins, or only the one {@code --plugin} names: Kong 3.9+ reads only the first plugin of a
+     * dump, so a jar hosting several runs as one server per plugin (docs/protocol.md §1.3).
+     */
+    private static PluginDefinition[] served(String name, PluginDefinition[] plugins) throws CommandLine.UsageException {
+        if (name == null) {
+            return plugins;
+        }
+        for (PluginDefinition p : plugins) {
+            if (p.name().equals(name)) {
+                return new PluginDefinition[] {p};
+            }
+        }
+        throw new CommandLine.UsageException("--plugin needs one of " + names(plugins) + ", got '" + name + "'");
+    }
+
+    private static String names(PluginDefinition[] plugins) {
+        return String.join(", ", Arrays.stream(plugins).map(PluginDefinition::name).toList());
+    }
+
+    private static List<ServerFlag> flags(PluginDefinition[] plugins) {
+        List<ServerFlag> flags = new ArrayList<>();
+        for (PluginDefinition p : plugins) {
+            flags.addAll(p.flags());
+        }
+        return flags;
     }
 
     private static int serve(CommandLine cli, PluginDefinition... plugins) {
@@ -119,20 +151,16 @@ public final class Main {
 
     /** The {@code --help} text of a server for {@code plugins}, as {@code --help} prints it. */
     public static String usage(PluginDefinition... plugins) {
-        List<ServerFlag> pluginFlags = new ArrayList<>();
-        for (PluginDefinition p : plugins) {
-            pluginFlags.addAll(p.flags());
-        }
-        return usage(plugins[0].name(), pluginFlags);
-    }
-
-    static String usage(String name, List<ServerFlag> pluginFlags) {
+        String name = plugins[0].name();
+        String socketName = plugins.length == 1 ? name : "<--plugin or " + name + ">";
         StringBuilder u = new StringBuilder();
         u.append("Usage: ").append(name).append(" [options]\n\n");
         u.append("Kong external plugin server (MessagePack-RPC over a Unix socket).\n\n");
         line(u, "--dump, -dump", "print the plugin info JSON for Kong's query_cmd and exit");
+        line(u, "--plugin <name>", "serve and dump only this plugin (" + names(plugins)
+                + "); Kong 3.9+ needs one server per plugin");
         line(u, "--kong-prefix, -kong-prefix <dir>", "Kong prefix (default " + ServerOptions.DEFAULT_KONG_PREFIX + ")");
-        line(u, "--socket <path>", "socket path (default <kong-prefix>/" + name + ".socket)");
+        line(u, "--socket <path>", "socket path (default <kong-prefix>/" + socketName + ".socket)");
         line(u, "--socket-mode <octal>", "socket file mode (default 600)");
         line(u, "--allow-uid <uid>[,<uid>...]", "accept only these peer uids (default: whom the mode admits)");
         line(u, "--instance-idle-timeout <d>", "close instances idle this long (default 60s)");
@@ -148,6 +176,7 @@ public final class Main {
         line(u, "-v, --verbose", "log every RPC (debug)");
         line(u, "--version", "print the plugin version and exit");
         line(u, "-h, --help", "print this help and exit");
+        List<ServerFlag> pluginFlags = flags(plugins);
         if (!pluginFlags.isEmpty()) {
             u.append("\nPlugin options:\n");
             for (ServerFlag f : pluginFlags) {

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The plugin info Kong's {@code query_cmd} reads: one JSON document,
  * {@code {"Protocol":"MsgPack:1","Plugins":[{"Name","Version","Priority","Phases","Schema"}]}}.
- * Kong 3.9+ uses only the first plugin, so a server for Kong 3.9 should carry one plugin.
+ * Kong 3.9+ uses only the first plugin, so a server for Kong 3.9 carries one plugin ({@code --plugin}).
  */
 public final class PluginInfoDump {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -2,8 +2,8 @@ package dev.kongjava.pluginserver.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kongjava.testkit.Prerequisites;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +79,8 @@ class LuaPatternTest {
 
     /** Runs {@code value:match(pattern)} in LuaJIT (what Kong runs) for each pair, in order. */
     private static List<Boolean> expectedByLuajit(List<String> patterns, List<String> values) throws Exception {
-        assumeTrue(Files.isExecutable(LUAJIT), "needs " + LUAJIT + " (apt-get install luajit2; .ci/run does)");
+        Prerequisites.require("luajit", Files.isExecutable(LUAJIT),
+                () -> "needs " + LUAJIT + " (apt-get install luajit2; .ci/run does)");
         StringBuilder script = new StringBuilder("local out = {}\n");
         for (String p : patterns) {
             for (String v : values) {

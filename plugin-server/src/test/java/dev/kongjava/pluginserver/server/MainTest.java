@@ -26,6 +26,20 @@ class MainTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8), ProbePlugin.DEFINITION);
     }
 
+    /** A server hosting two plugins, as a jar with several plugins passes them to {@code Main.run}. */
+    private int runTwo(String... args) {
+        PluginDefinition second = PluginDefinition.builder("second").version("2.0.0").priority(5)
+                .handler(ProbePlugin.class, ctx -> null).build();
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), ProbePlugin.DEFINITION, second);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> dumpedNames() throws IOException {
+        Map<String, Object> dump = new ObjectMapper().readValue(out.toByteArray(), Map.class);
+        return ((List<Map<String, Object>>) dump.get("Plugins")).stream().map(p -> p.get("Name")).toList();
+    }
+
     private static String golden(String name) throws IOException {
         try (InputStream in = MainTest.class.getResourceAsStream("/golden/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -108,6 +122,38 @@ class MainTest {
         assertTrue(c.exitWithParent);
         assertEquals(4321, c.parentPid);
         assertEquals(Map.of("kong-admin-url", "http://x"), c.flags);
+    }
+
+    @Test
+    void thePluginOptionDumpsOnlyThatPluginSoKong39SeesIt() throws Exception {
+        assertEquals(0, runTwo("--dump"));
+        assertEquals(List.of("probe", "second"), dumpedNames()); // Kong 3.9+ would register only probe
+        out.reset();
+        assertEquals(0, runTwo("--plugin", "second", "--dump"));
+        assertEquals(List.of("second"), dumpedNames());
+        out.reset();
+        assertEquals(0, runTwo("--plugin=second", "--version"));
+        assertEquals("second 2.0.0\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anUnknownPluginNameIsAUsageErrorNamingTheServersPlugins() {
+        assertEquals(2, runTwo("--plugin", "third", "--dump"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
+                "probe: --plugin needs one of probe, second, got 'third'\nUsage: probe [options]\n"),
+                err.toString(StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theHelpOfASeveralPluginServerNamesThemAndTheSocketOfTheChosenOne() {
+        assertEquals(0, runTwo("--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("\n  --plugin <name>                      serve and dump only this plugin (probe, second);"
+                + " Kong 3.9+ needs one server per plugin\n"), help);
+        assertTrue(help.contains("\n  --socket <path>                      socket path (default"
+                + " <kong-prefix>/<--plugin or probe>.socket)\n"), help);
     }
 
     @Test

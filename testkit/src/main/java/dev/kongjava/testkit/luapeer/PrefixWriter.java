@@ -89,7 +89,9 @@ final class PrefixWriter {
         vars.put("SOCKET_TIMEOUT", s.socketTimeout().toMillis() + "ms");
         vars.put("BODY_BUFFER_SIZE", s.bodyBufferSize());
         vars.put("MAX_BODY_SIZE", s.maxBodySize());
-        vars.put("LISTEN", "127.0.0.1:" + port);
+        // Kong listens with reuseport by default: the kernel spreads new connections over the
+        // workers, instead of the first awake worker taking most of them under load
+        vars.put("LISTEN", "127.0.0.1:" + port + (s.workers() > 1 ? " reuseport" : ""));
         String conf = new String(resource("nginx.conf.template"), StandardCharsets.UTF_8);
         for (Map.Entry<String, String> e : vars.entrySet()) {
             conf = conf.replace("${" + e.getKey() + "}", e.getValue());

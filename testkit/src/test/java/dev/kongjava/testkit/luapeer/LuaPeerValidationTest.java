@@ -3,10 +3,10 @@ package dev.kongjava.testkit.luapeer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.testkit.Prerequisites;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ class LuaPeerValidationTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(LuaPeer.available(), LuaPeer.unavailableReason());
+        Prerequisites.requireLuaPeer();
         Path dump = Files.writeString(tmp.resolve("dump.json"), DUMP);
         server = new FakePluginServer(tmp.resolve("v.socket"));
         peer = LuaPeer.builder().socketPath(tmp.resolve("v.socket")).queryCommand("cat", dump.toString())

@@ -245,7 +245,7 @@ final class RunningEvent implements Bridge {
 
     /**
      * Kong calls {@code method(unpack(Args))}: a nil in the middle may cut off every later argument
-     * (protocol reference §4.4), so refuse it here; trailing nils are simply dropped.
+     * (docs/protocol.md §4.4), so refuse it here; trailing nils are simply dropped.
      */
     static Object[] checkArgs(String method, Object[] args) {
         int length = args.length;

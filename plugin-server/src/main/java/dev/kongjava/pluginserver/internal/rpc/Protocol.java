@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Every wire constant of Kong's MessagePack-RPC plugin protocol, in one place so that a contract
- * test can pin each one (protocol reference §4, §5).
+ * test can pin each one (docs/protocol.md §4, §5).
  */
 public final class Protocol {
     private Protocol() {}

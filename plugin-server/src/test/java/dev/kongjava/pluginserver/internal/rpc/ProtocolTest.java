@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** Pins every wire constant to what Kong's Lua side sends and expects (protocol reference §4, §5). */
+/** Pins every wire constant to what Kong's Lua side sends and expects (docs/protocol.md §4, §5). */
 class ProtocolTest {
     @Test
     void messageTypesAreKongsRequestResponseAndNotification() {

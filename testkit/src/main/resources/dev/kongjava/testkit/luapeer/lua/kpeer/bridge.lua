@@ -1,4 +1,4 @@
--- kpeer.bridge: the HandleEvent / Step loop (protocol doc §5.3, §5.4, §4.5).
+-- kpeer.bridge: the HandleEvent / Step loop (docs/protocol.md §5.3, §5.4, §4.5).
 --
 -- * HandleEvent params [ {InstanceId, EventName} ]; result {EventId, Data}.  Only EventId of
 --   the HandleEvent result is kept; the loop ends when Data == "ret".

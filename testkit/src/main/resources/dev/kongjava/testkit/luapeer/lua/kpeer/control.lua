@@ -59,7 +59,7 @@ local function read_body()
 end
 
 -- Kong's plugins entity picks the plugin's schema by `name` (subschema_key); without one there is
--- nothing else to check (kong/db/schema/entities/plugins.lua, kong/db/schema/init.lua validate)
+-- nothing else to check (Kong's plugins entity and its validation)
 local function validate_plugin(peer, entity)
   local errors
   if entity.name == nil or entity.name == cjson.null then

@@ -1,12 +1,12 @@
 -- kpeer.dump: discovery of the plugins a plugin server offers (the "dump").
 --
--- Protocol doc §1.3: Kong runs the query command with io.popen at schema-load time
+-- docs/protocol.md §1.3: Kong runs the query command with io.popen at schema-load time
 -- (init phase: no cosockets yet), reads ALL of stdout and cjson-decodes it;
 -- `protocol = dump.Protocol or "MsgPack:1"`; plugin list = `dump.Plugins or dump`;
 -- Kong 3.9 takes only the first entry, 2.3-3.8 register every entry by Name.
 -- §2.1: each entry has Name, Priority, Version, Phases, Schema.
 -- §3: only "MsgPack:1" is implemented by this peer ("ProtoBuf:1" is refused at startup).
--- §13 "VERSION/PRIORITY validation": 3.0+ requires an integer Priority and an x.y.z Version.
+-- §9 (VERSION/PRIORITY validation): 3.0+ requires an integer Priority and an x.y.z Version.
 
 local cjson = require "cjson.safe"
 local schema = require "kpeer.schema"

@@ -1,5 +1,5 @@
 -- kpeer.entity: entity checks (checks across fields) as Kong 3.0 to 3.9 define and run them
--- (kong/db/schema/init.lua: Schema.entity_checkers, run_entity_check; kong/db/schema/metaschema.lua:
+-- (Kong's schema validator: its entity checkers and how it runs them; its metaschema:
 -- entity_checks_schema). Only the kinds a JSON schema can carry; custom_entity_check needs a Lua
 -- function. Messages are Kong's validation_errors.
 --

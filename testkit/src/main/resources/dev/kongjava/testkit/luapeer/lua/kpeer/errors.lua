@@ -1,4 +1,4 @@
--- kpeer.errors: Kong's "schema violation" error (kong/db/errors.lua schema_violation, 3.0 to
+-- kpeer.errors: Kong's "schema violation" error (as Kong's database errors build it, 3.0 to
 -- 3.9) from a table of validation errors as Kong nests them:
 --   { ["@entity"] = { "<entity check message>", ... },
 --     config = { topic = "<message>", authentication = { user = "<message>" },
@@ -155,7 +155,7 @@ function _M.schema_violation(errors)
 end
 
 --- The body of Kong's Admin API answer to a schema violation (HTTP 400): the err_t of
---- kong/db/errors.lua, {code = 2, name = "schema violation", message, fields}
+--- as Kong builds it: {code = 2, name = "schema violation", message, fields}
 function _M.schema_violation_body(errors)
   return { code = 2, name = "schema violation", message = _M.schema_violation(errors), fields = errors }
 end

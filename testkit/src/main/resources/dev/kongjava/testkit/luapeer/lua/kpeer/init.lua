@@ -86,7 +86,7 @@ function _M.init()
     error("kpeer: " .. opts_path .. " is not a JSON object", 0)
   end
 
-  -- kong_version: "3.9" (default, any 3.x) or "2.x"/"2.8" (§13 version differences)
+  -- kong_version: "3.9" (default, any 3.x) or "2.x"/"2.8" (§9 version differences)
   local kv = tostring(opts.kong_version or "3.9")
   kong_major = tonumber(kv:match("^(%d+)")) or 3
   if kong_major ~= 2 and kong_major ~= 3 then
@@ -294,10 +294,10 @@ function _M.access()
   stats.incr("requests")
 
   local model = refresh()
-  local route, matched_len
+  local route, matched_len, uri_captures
   if model then
-    route, matched_len = declarative.match(model, ngx.req.get_method(), ngx.var.host,
-                                           ngx.var.uri)
+    route, matched_len, uri_captures = declarative.match(model, ngx.req.get_method(), ngx.var.host,
+                                                         ngx.var.uri)
   end
   if not route then
     stats.incr("no_route")
@@ -305,8 +305,9 @@ function _M.access()
     return pdk.kong.response.error(404, "no Route matched with those values")
   end
   ctx.route = route
+  ctx.uri_captures = uri_captures
 
-  -- kong/init.lua execute_collecting_plugins_iterator: each handler in its own coroutine
+  -- Kong's access phase: each handler in its own coroutine
   -- with delay_response set; a raised error becomes a delayed 500 (§4.5, §5.4)
   ctx.delay_response = true
   for _, p in ipairs(route.plugins) do
@@ -339,7 +340,7 @@ function _M.access()
   end
 
   if not route.service then
-    -- kong/init.lua Kong.access for a service-less route
+    -- Kong's access phase for a service-less route
     stats.incr("serviceless")
     ctx.KONG_EXITED = true
     return pdk.send(503, { message = "no Service found with those values" })

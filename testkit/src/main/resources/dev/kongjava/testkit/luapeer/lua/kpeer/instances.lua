@@ -1,4 +1,4 @@
--- kpeer.instances: per-worker cache of plugin-server instances (protocol doc §6).
+-- kpeer.instances: per-worker cache of plugin-server instances (docs/protocol.md §6).
 --
 -- * Key: the plugin entity id (`kong.plugin.get_id()`, 3.3+); `conf.__key__` in 2.x mode.
 -- * Reuse (3.7+): cached id exists AND seq == conf.__seq__ AND conf.__plugin_id == key

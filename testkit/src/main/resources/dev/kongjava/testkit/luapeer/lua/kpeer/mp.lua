@@ -1,6 +1,6 @@
 -- kpeer.mp: MessagePack helpers for the Kong-side peer.
 --
--- Protocol doc §4.4 "Encoding details": Kong packs with lua-MessagePack, strings with the
+-- docs/protocol.md §4.4 "Encoding details": Kong packs with lua-MessagePack, strings with the
 -- `string_compat` packer (fixstr / str16 / str32, never str8), integral numbers as ints,
 -- other numbers as float64, cjson.null as nil, and forces two wire types by hand:
 --   * an empty header/query map must go out as an empty msgpack MAP (the library would

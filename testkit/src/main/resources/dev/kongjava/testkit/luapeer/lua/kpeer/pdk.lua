@@ -55,7 +55,7 @@ local function get_saved_req_data()
 end
 _M.get_saved_req_data = get_saved_req_data
 
--- Kong's phase checker (kong/pdk/private/phases.lua): a PDK function called in a phase it
+-- Kong's PDK phase checker: a PDK function called in a phase it
 -- does not support raises "function cannot be called in <phase> phase (only in: ...)"
 local function check_phase(allowed)
   local phase = ngx.ctx.KONG_PHASE

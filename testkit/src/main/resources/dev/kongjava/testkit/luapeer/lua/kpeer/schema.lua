@@ -1,7 +1,7 @@
 -- kpeer.schema: plugin schema acceptance and config building (defaults + validation), with the
 -- entity checks of kpeer.entity.
 --
--- Follows protocol doc §2.2 "Acceptance rules" and "Defaults":
+-- Follows docs/protocol.md §2.2 (what Kong accepts as a schema) and §2.3 (the config):
 --   * field types: array, set, string, number, boolean, integer, foreign, map, record,
 --     function, json; unknown type or unknown attribute = the plugin is refused;
 --   * companions: array/set need `elements`, map needs `keys`+`values`, record `fields`,
