@@ -4,7 +4,11 @@
 #   bench/run.sh            full run (about 30 min: 10 min of it is the memory soak)
 #   bench/run.sh --quick    smoke run (about 9 min), written to bench/results/quick/ (git-ignored)
 #
-# Further options go to dev.kongjava.bench.BenchMain: --parts 1,2,3,4  --results <dir>  --keep-work
+#   bench/run.sh --compare before.jar,after.jar   kafka-upstream jars side by side in one run (compare.md)
+#
+# A run refuses a working tree with uncommitted changes (results must belong to a commit);
+# --allow-dirty runs anyway and saves the diff next to the results.
+# Further options go to dev.kongjava.bench.BenchMain: --parts 1,2,3,4,5  --results <dir>  --keep-work
 # Needs: a JDK >= 21 (found by scripts/java-home.sh), Maven, node + npm, wrk, and Debian's nginx
 # with the Lua module (what .ci/run installs):
 #   apt-get install -y nginx libnginx-mod-http-lua libnginx-mod-http-ndk lua-resty-core \
@@ -39,7 +43,7 @@ if ! cmp -s "$here/js/package.json" "$node_dir/package.json" || [ ! -d "$node_di
     (cd "$node_dir" && npm install --no-audit --no-fund --omit=dev --loglevel=error)
 fi
 
-mvn -B -q -P bench -pl bench -am package -DskipTests
+mvn -B -q -P bench -pl bench,plugin-kafka-upstream -am package -DskipTests
 
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx1g \
     -cp "$here/target/bench.jar:$here/target/lib/*" dev.kongjava.bench.BenchMain \

@@ -15,16 +15,18 @@ import java.util.TreeSet;
 
 /**
  * The benchmark run behind {@code bench/run.sh}: one broker, then part 1 (PDK round trip), part 2
- * (end to end with wrk), part 3 (producer path vs ProducerPerformance), part 4 (memory and soak),
- * then RESULTS.md, chart.svg and results.json in the results directory.
+ * (end to end with wrk), part 3 (producer path vs ProducerPerformance), part 5 (cold start), part 4
+ * (memory and soak), then RESULTS.md, chart.svg and results.json in the results directory. It
+ * refuses a working tree with uncommitted changes unless {@code --allow-dirty}.
  *
  * <pre>java -cp bench/target/bench.jar:bench/target/lib/* dev.kongjava.bench.BenchMain
- *     --repo . --node bench/.work/node --results bench/results [--quick] [--parts 1,2,3,4]
- * java -cp … dev.kongjava.bench.BenchMain --render bench/results/results.json   (report and chart again)</pre>
+ *     --repo . --node bench/.work/node --results bench/results [--quick] [--parts 1,2,3,4,5] [--allow-dirty]
+ * java -cp … dev.kongjava.bench.BenchMain --render bench/results/results.json   (report and chart again)
+ * java -cp … dev.kongjava.bench.BenchMain --repo . --compare before.jar,after.jar  (see {@link Compare})</pre>
  */
 public final class BenchMain {
     private static final List<String> TOPICS = List.of("e2e-async", "e2e-sync", "e2e-fwd", "e2e-js", "soak",
-            "pp-ours", "pp-kafka", "memory");
+            "pp-ours", "pp-kafka", "memory", "cold");
 
     private BenchMain() {}
 
@@ -34,8 +36,10 @@ public final class BenchMain {
         Path node = null;
         boolean quick = false;
         boolean keep = false;
+        boolean allowDirty = false;
+        String compare = null;
         String command = "bench/run.sh";
-        Set<Integer> parts = new TreeSet<>(List.of(1, 2, 3, 4));
+        Set<Integer> parts = new TreeSet<>(List.of(1, 2, 3, 4, 5));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(args[++i]);
@@ -43,6 +47,8 @@ public final class BenchMain {
                 case "--node" -> node = Path.of(args[++i]);
                 case "--quick" -> quick = true;
                 case "--keep-work" -> keep = true;
+                case "--allow-dirty" -> allowDirty = true;
+                case "--compare" -> compare = args[++i];
                 case "--command" -> command = args[++i];
                 case "--render" -> {
                     rerender(Path.of(args[++i]));
@@ -58,9 +64,15 @@ public final class BenchMain {
             }
         }
         repo = repo.toAbsolutePath().normalize();
+        GitState git = GitState.of(repo);
+        if (git.dirty() && !allowDirty && compare == null) {
+            System.err.println("bench: the working tree has uncommitted changes; results must belong to a commit. "
+                    + "Commit first, or pass --allow-dirty (the diff is then saved with the results):\n" + git.changes());
+            System.exit(2);
+        }
         Env env = Env.of(quick, repo, results == null ? repo.resolve(quick ? "bench/results/quick" : "bench/results")
                 : results.toAbsolutePath(), node == null ? repo.resolve("bench/.work/node") : node.toAbsolutePath());
-        int code = run(env, parts, command);
+        int code = compare != null ? compare(env, Compare.jars(compare)) : run(env, parts, command, git);
         if (!keep && code == 0) {
             TempDirs.deleteQuietly(env.work());
         } else {
@@ -69,7 +81,7 @@ public final class BenchMain {
         System.exit(code);
     }
 
-    private static int run(Env env, Set<Integer> parts, String command) throws Exception {
+    private static int run(Env env, Set<Integer> parts, String command, GitState git) throws Exception {
         long start = System.nanoTime();
         Machine machine = new Machine();
         machine.startSampling();
@@ -77,11 +89,11 @@ public final class BenchMain {
         List<PdkRoundTrip.Result> pdk = List.of();
         List<EndToEnd.Result> e2e = List.of();
         ProducerPath.Result producer = null;
+        List<ColdStart.Result> cold = List.of();
         Memory.Result memory = null;
         List<JfrProfile.Summary> profiles = new ArrayList<>();
         try (Child broker = startBroker(env)) {
-            String bootstrap = broker.stdoutText().lines().filter(l -> l.startsWith("bootstrap="))
-                    .findFirst().orElseThrow().substring("bootstrap=".length());
+            String bootstrap = bootstrap(broker);
             try (Topics topics = new Topics(bootstrap)) {
                 topics.create(TOPICS);
                 if (parts.contains(1)) {
@@ -97,6 +109,9 @@ public final class BenchMain {
                         }
                     }
                 }
+                if (parts.contains(5)) {
+                    cold = new ColdStart(env, bootstrap).run();
+                }
                 if (parts.contains(4)) {
                     memory = memory(env, topics, bootstrap);
                 }
@@ -105,11 +120,31 @@ public final class BenchMain {
             machine.stopSampling();
         }
         long elapsed = Duration.ofNanos(System.nanoTime() - start).toSeconds();
-        Results r = new Results(machine.facts(env), machine.versions(env), machine.load(), machine.othersAtStart,
-                elapsed, command, pdk, e2e, producer, memory, profiles);
+        if (git.dirty()) {
+            git.writeDiff(env.repo(), env.results());
+        } else {
+            Files.deleteIfExists(env.results().resolve(GitState.DIFF_FILE)); // from an earlier experiment
+        }
+        Results r = new Results(machine.facts(env, git), machine.versions(env), machine.load(), machine.othersAtStart,
+                elapsed, command, pdk, e2e, producer, cold, memory, profiles);
         write(env, r);
         r.goals().forEach(g -> Log.info("goal %s: %s — %s", g.met() ? "MET   " : "MISSED", g.goal(), g.measured()));
         return r.syncAssertionHeld() ? 0 : 3;
+    }
+
+    /** {@code --compare before.jar,after.jar}: jars side by side (experiments; any tree), to compare.md. */
+    private static int compare(Env env, List<Path> jars) throws IOException {
+        try (Child broker = startBroker(env); Topics topics = new Topics(bootstrap(broker))) {
+            String table = new Compare(env, bootstrap(broker), broker.pid()).run(jars, topics);
+            Files.createDirectories(env.results());
+            Files.writeString(env.results().resolve("compare.md"), table);
+            return 0;
+        }
+    }
+
+    private static String bootstrap(Child broker) {
+        return broker.stdoutText().lines().filter(l -> l.startsWith("bootstrap=")).findFirst().orElseThrow()
+                .substring("bootstrap=".length());
     }
 
     private static Child startBroker(Env env) throws IOException {

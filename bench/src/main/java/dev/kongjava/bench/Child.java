@@ -44,6 +44,10 @@ final class Child implements AutoCloseable {
 
     /** Waits until {@code ready} holds (e.g. a socket file exists) or fails with the process's stderr. */
     void awaitReady(Predicate<Child> ready, Duration timeout) throws IOException {
+        awaitReady(ready, timeout, 20);
+    }
+
+    private void awaitReady(Predicate<Child> ready, Duration timeout, long pollMillis) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.test(this)) {
             if (!process.isAlive()) {
@@ -52,13 +56,18 @@ final class Child implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IOException(name + " not ready within " + timeout + ": " + tail(stderr));
             }
-            sleep(20);
+            sleep(pollMillis);
         }
     }
 
     /** Waits until the server accepts connections on a Unix socket (the file appears before listen()). */
     void awaitSocket(Path socket) throws IOException {
-        awaitReady(c -> accepts(socket), Duration.ofSeconds(60));
+        awaitSocket(socket, 20);
+    }
+
+    /** As {@link #awaitSocket(Path)}, checking every {@code pollMillis} (a cold start is timed by it). */
+    void awaitSocket(Path socket, long pollMillis) throws IOException {
+        awaitReady(c -> accepts(socket), Duration.ofSeconds(60), pollMillis);
     }
 
     private static boolean accepts(Path socket) {

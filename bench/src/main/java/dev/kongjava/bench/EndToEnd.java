@@ -44,6 +44,12 @@ final class EndToEnd {
             return spread(runs.stream().map(r -> r.cpuUsPerRequest().get(component)).toList());
         }
 
+        /** CPU of every process per request, summed per run, over the runs. */
+        Samples.Spread cpuTotal() {
+            return spread(runs.stream().map(r -> r.cpuUsPerRequest().values().stream()
+                    .mapToDouble(Double::doubleValue).sum()).toList());
+        }
+
         long acknowledged() {
             return runs.stream().mapToLong(Run::acknowledged).sum();
         }
@@ -129,6 +135,10 @@ final class EndToEnd {
         long requests = ((Number) stats.getOrDefault("requests", 0)).longValue();
         double rpc = requests == 0 ? 0 : ((Number) stats.getOrDefault("rpc_calls_access", 0)).doubleValue() / requests;
         double pdk = requests == 0 ? 0 : ((Number) stats.getOrDefault("pdk_calls_access", 0)).doubleValue() / requests;
+        if (wrk.non2xx() > 0) {
+            Log.info("%s %s: %d non-2xx answers; statuses from the peer: %s", c.key(), tag, wrk.non2xx(),
+                    stats.get("status"));
+        }
         if (c.sync() && delivered != acknowledged) {
             Log.info("ASSERTION FAILED: sync column %s delivered %d records but acknowledged %d requests",
                     c.key(), delivered, acknowledged);

@@ -16,7 +16,7 @@ record Env(boolean quick, Path repo, Path work, Path results, Path nodeDir, Stri
         int pdkWarmup, int pdkRounds, int pdkSequences, int pdkSteps,
         int e2eWarmupSeconds, int e2eRounds, int e2eSeconds, int connections, int nginxWorkers,
         int producerRounds, int producerSeconds, int producerConnections,
-        int soakSeconds, int memoryInstances, int memoryConnections, List<Integer> bodySizes) {
+        int soakSeconds, int memoryInstances, int memoryConnections, List<Integer> bodySizes, int coldRounds) {
 
     /** JVM options of every server under test: the launcher's defaults (kong-config/kafka-upstream). */
     static final List<String> SERVER_JVM = List.of("--enable-native-access=ALL-UNNAMED",
@@ -39,12 +39,15 @@ record Env(boolean quick, Path repo, Path work, Path results, Path nodeDir, Stri
         Path work = Files.createTempDirectory(Path.of("/tmp"), "kjbench-");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Integer> sizes = List.of(512, 8192);
+        // Rounds: every column runs once per round, in an order that rotates; ratios are paired by
+        // round, so the spread over 9 (part 1) and 7 (parts 2, 3) rounds says how far a ratio moves
+        // with the machine's load.
         if (quick) {
             return new Env(true, repo, work, results, nodeDir, java, 3000, 3, 3000, 4,
-                    4, 2, 5, 32, 2, 2, 6, 32, 60, 1000, 512, sizes);
+                    4, 3, 5, 32, 2, 3, 6, 32, 60, 1000, 512, sizes, 2);
         }
-        return new Env(false, repo, work, results, nodeDir, java, 20000, 5, 20000, 4,
-                10, 3, 15, 32, 2, 3, 15, 32, 600, 1000, 512, sizes);
+        return new Env(false, repo, work, results, nodeDir, java, 20000, 9, 20000, 4,
+                8, 7, 8, 32, 2, 5, 10, 32, 600, 1000, 512, sizes, 5);
     }
 
     Path kafkaUpstreamJar() {

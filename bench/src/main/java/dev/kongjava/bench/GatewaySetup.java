@@ -96,7 +96,7 @@ final class GatewaySetup implements AutoCloseable {
                 + "]}";
     }
 
-    private static String route(String name, String path, String plugin, String config) {
+    static String route(String name, String path, String plugin, String config) {
         return "{\"name\":\"" + name + "\",\"paths\":[\"" + path + "\"],\"plugins\":[{\"name\":\"" + plugin
                 + "\",\"config\":" + config + "}]}";
     }

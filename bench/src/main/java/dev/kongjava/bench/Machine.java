@@ -58,7 +58,7 @@ final class Machine {
         }
     }
 
-    Map<String, String> facts(Env env) {
+    Map<String, String> facts(Env env, GitState git) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("Date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replaceAll("\\.\\d+", ""));
         f.put("Mode", env.quick() ? "quick (smoke run, not for comparison)" : "full");
@@ -70,8 +70,7 @@ final class Machine {
         f.put("RAM", memTotal());
         f.put("Kernel", command(List.of("uname", "-sr")).trim());
         f.put("OS", osName());
-        f.put("Git commit", command(List.of("git", "-C", env.repo().toString(), "describe", "--always", "--dirty"))
-                .trim());
+        f.put("Git commit", git.describe());
         return f;
     }
 

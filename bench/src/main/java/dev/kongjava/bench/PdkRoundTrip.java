@@ -42,6 +42,10 @@ final class PdkRoundTrip {
                         env.benchJava("dev.kongjava.bench.NoopServerMain", List.of("--socket",
                                 w.resolve("ours-pdk.sock").toString())), Map.of(), w.resolve("ours-pdk.sock"),
                         "bench-noop", calls),
+                new Target("ours-ra", "our plugin server, the same reads declared as ReadAhead",
+                        env.benchJava("dev.kongjava.bench.NoopServerMain", List.of("--socket",
+                                w.resolve("ours-ra.sock").toString())), Map.of(), w.resolve("ours-ra.sock"),
+                        "bench-noop", "{\"calls\":" + n + ",\"read_ahead\":true}"),
                 new Target("js", "Kong's JS plugin server kong-pdk 0.6.0 (bench-calls.js)",
                         env.jsServer("calls", List.of("-p", w.toString(), "--sock-name", "js-pdk.sock")),
                         env.nodeEnv(), w.resolve("js-pdk.sock"), "bench-calls", calls));

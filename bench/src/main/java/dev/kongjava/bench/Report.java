@@ -19,14 +19,17 @@ final class Report {
         md.append("# Benchmark results\n\n");
         md.append("Produced by `").append(r.command().trim()).append("` in ").append(r.elapsedSeconds() / 60).append(" min ")
                 .append(r.elapsedSeconds() % 60).append(" s. Every figure is the median over rounds with the min–max ")
-                .append("spread in parentheses; every ratio is taken between columns measured in the same round of ")
-                .append("this run, then the median of those ratios is shown. Chart: [chart.svg](chart.svg); ")
+                .append("spread in parentheses. Within a round every column runs once, in an order that rotates from ")
+                .append("round to round. Every ratio is computed one way: between two columns of the same round, then ")
+                .append("the median of those per-round ratios with their min–max (so a ratio is not the quotient of ")
+                .append("the two medians shown next to it). Chart: [chart.svg](chart.svg); ")
                 .append("raw numbers: [results.json](results.json).\n\n");
         goals();
         machine();
         pdk();
         e2e();
         producer();
+        coldStart();
         memory();
         profiles();
         return md.toString();
@@ -89,14 +92,15 @@ final class Report {
                         .append(hasTopic ? (e.delivered() == e.acknowledged() ? "yes" : "**no**") : "–").append(" | ")
                         .append(e.failures()).append(" |\n");
             }
-            md.append("\n(b) ÷ (e): ").append(r.e2eRatio("b", "e", size).format("%.2f")).append("\n\n");
+            md.append("\n(b) ÷ (e): ").append(r.e2eRatio("b", "e", size).format("%.2f")).append("; (c) ÷ (b): ")
+                    .append(r.e2eRatio("c", "b", size).format("%.2f")).append("\n\n");
             cpu(size);
         }
     }
 
     private void cpu(int size) {
         md.append("CPU time per request, µs, by process (/proc utime+stime over the run ÷ requests; \"other\" is ")
-                .append("everything else on the machine, including other users' builds):\n\n| Column |");
+                .append("everything else on the machine, including other users' builds; total is the sum per run):\n\n| Column |");
         EndToEnd.COMPONENTS.forEach(c -> md.append(' ').append(c).append(" |"));
         md.append(" total |\n|---|");
         EndToEnd.COMPONENTS.forEach(c -> md.append("---|"));
@@ -104,13 +108,10 @@ final class Report {
         for (GatewaySetup.Column c : GatewaySetup.COLUMNS) {
             EndToEnd.Result e = r.e2e(c.key(), size);
             md.append("| ").append(c.label()).append(" |");
-            double total = 0;
             for (String comp : EndToEnd.COMPONENTS) {
-                double v = e.cpu(comp).median();
-                total += v;
-                md.append(String.format(" %.0f |", v));
+                md.append(' ').append(e.cpu(comp).format("%.0f")).append(" |");
             }
-            md.append(String.format(" %.0f |%n", total));
+            md.append(' ').append(e.cpuTotal().format("%.0f")).append(" |\n");
         }
         md.append('\n');
     }
@@ -138,6 +139,23 @@ final class Report {
         for (ProducerPath.Round round : p.rounds()) {
             md.append(String.format("| %d | %d | %d | %d | %.1f | %.1f |%n", i++, round.accepted(), round.delivered(),
                     round.rejected(), round.serverCpuUsPerRecord(), round.driverCpuUsPerRecord()));
+        }
+        md.append('\n');
+    }
+
+    private void coldStart() {
+        if (r.coldStart().isEmpty()) {
+            return;
+        }
+        md.append("## 5. Cold start: process start to the first 200\n\nA fresh server process per column and round; ")
+                .append("as soon as its socket accepts, a Kong-like client sends StartInstance and one access event ")
+                .append("(512 B JSON body), then 50 more requests one after the other. ms from starting the process ")
+                .append("(JVM or node start included):\n\n| Column | socket accepts | first 200 | ")
+                .append("first request (StartInstance + event) | next 50 requests, median |\n|---|---|---|---|---|\n");
+        for (ColdStart.Result c : r.coldStart()) {
+            md.append("| ").append(c.label()).append(" | ").append(c.acceptMs().format("%.0f")).append(" | ")
+                    .append(c.firstOkMs().format("%.0f")).append(" | ").append(c.firstRequestMs().format("%.1f"))
+                    .append(" | ").append(c.warmRequestMs().format("%.2f")).append(" |\n");
         }
         md.append('\n');
     }

@@ -5,10 +5,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** Everything one run measured, and the goals judged from it (all ratios paired by round). */
+/**
+ * Everything one run measured, and the goals judged from it. Every ratio is computed one way: per
+ * round, between columns measured in that round, then the median of those ratios with their min–max
+ * (never a ratio of medians).
+ */
 record Results(Map<String, String> facts, Map<String, String> versions, double[] load, String othersAtStart,
         long elapsedSeconds, String command, List<PdkRoundTrip.Result> pdk, List<EndToEnd.Result> e2e,
-        ProducerPath.Result producer, Memory.Result memory, List<JfrProfile.Summary> profiles) {
+        ProducerPath.Result producer, List<ColdStart.Result> coldStart, Memory.Result memory,
+        List<JfrProfile.Summary> profiles) {
+    /** The body size the issue's end-to-end goals are set at. */
+    static final int GOAL_SIZE = 512;
+
 
     /** One goal of the issue: what was measured against what was asked. */
     record Goal(String goal, String measured, boolean met) {}
@@ -53,31 +61,11 @@ record Results(Map<String, String> facts, Map<String, String> versions, double[]
         List<Goal> goals = new ArrayList<>();
         if (!pdk.isEmpty()) {
             Samples.Spread r = pdkRatio("ours", "echo");
-            goals.add(new Goal("PDK round trip: our server ≤ 1.5 × raw echo (median µs per call)",
-                    r.format("%.2f") + " ×", r.median() <= 1.5));
+            goals.add(new Goal("PDK round trip: our server ≤ 1.3 × raw echo, every round < 1.5 × (µs per call)",
+                    r.format("%.2f") + " ×", r.median() <= 1.3 && r.max() < 1.5));
         }
         if (!e2e.isEmpty()) {
-            for (int size : sizes()) {
-                Samples.Spread ba = e2eRatio("b", "a", size);
-                goals.add(new Goal("End to end, " + Bodies.label(size) + ": (b) ≥ 0.80 × (a) req/s",
-                        ba.format("%.2f") + " ×", ba.median() >= 0.80));
-            }
-            for (int size : sizes()) {
-                Samples.Spread be = e2eRatio("b", "e", size);
-                goals.add(new Goal("End to end, " + Bodies.label(size) + ": (b) ≥ 3 × (e) req/s",
-                        be.format("%.2f") + " ×", be.median() >= 3));
-            }
-            // median over rounds: a round may include a few extra RPCs when the server expired the idle
-            // instance (60 s) and the peer started it again (StartInstance + the retried HandleEvent)
-            double rpc = sizes().stream().mapToDouble(s -> e2e("b", s).rpcPerRequest().median()).max().orElse(0);
-            double rounded = Math.round(rpc * 100) / 100.0;
-            goals.add(new Goal("Default config: ≤ 3 PDK round trips per request (median over rounds)",
-                    String.format("%.2f", rounded), rounded <= 3));
-            for (int size : sizes()) {
-                EndToEnd.Result c = e2e("c", size);
-                goals.add(new Goal("Sync acks=1, " + Bodies.label(size) + ": records delivered = requests acknowledged",
-                        c.delivered() + " = " + c.acknowledged(), c.delivered() == c.acknowledged()));
-            }
+            e2eGoals(goals);
         }
         if (producer != null) {
             Samples.Spread d = producerRatio(ProducerPath.Round::ppDefaults);
@@ -87,6 +75,35 @@ record Results(Map<String, String> facts, Map<String, String> versions, double[]
                     strict.format("%.2f") + " ×", strict.median() >= 0.50));
         }
         return goals;
+    }
+
+    private void e2eGoals(List<Goal> goals) {
+        String at = Bodies.label(GOAL_SIZE);
+        Samples.Spread cpu = e2e("b", GOAL_SIZE).cpu("plugin server");
+        goals.add(new Goal("Plugin server CPU per request, (b) default config, " + at + ": ≤ 70 µs",
+                cpu.format("%.0f") + " µs", cpu.median() <= 70));
+        Samples.Spread ba = e2eRatio("b", "a", GOAL_SIZE);
+        goals.add(new Goal("End to end, " + at + ": (b) ÷ (a) ≥ 0.50 req/s", ba.format("%.2f") + " ×",
+                ba.median() >= 0.50));
+        Samples.Spread cb = e2eRatio("c", "b", GOAL_SIZE);
+        goals.add(new Goal("End to end, " + at + ": sync acks=1 ÷ async, (c) ÷ (b) ≥ 0.80 req/s",
+                cb.format("%.2f") + " ×", cb.median() >= 0.80));
+        for (int size : sizes()) {
+            Samples.Spread be = e2eRatio("b", "e", size);
+            goals.add(new Goal("End to end, " + Bodies.label(size) + ": (b) ≥ 3 × (e) req/s",
+                    be.format("%.2f") + " ×", be.median() >= 3));
+        }
+        // median over rounds: a round may include a few extra RPCs when the server expired the idle
+        // instance (60 s) and the peer started it again (StartInstance + the retried HandleEvent)
+        double rpc = sizes().stream().mapToDouble(s -> e2e("b", s).rpcPerRequest().median()).max().orElse(0);
+        double rounded = Math.round(rpc * 100) / 100.0;
+        goals.add(new Goal("Default config: ≤ 3 PDK round trips per request (median over rounds)",
+                String.format("%.2f", rounded), rounded <= 3));
+        for (int size : sizes()) {
+            EndToEnd.Result c = e2e("c", size);
+            goals.add(new Goal("Sync acks=1, " + Bodies.label(size) + ": records delivered = requests acknowledged",
+                    c.delivered() + " = " + c.acknowledged(), c.delivered() == c.acknowledged()));
+        }
     }
 
     List<Integer> sizes() {

@@ -1,6 +1,7 @@
 package dev.kongjava.kafkaupstream;
 
 import dev.kongjava.pluginserver.pdk.MultiMap;
+import java.util.Map;
 
 /**
  * What the plugin read from Kong for one request; a field is null when nothing needed it (so it
@@ -12,9 +13,20 @@ import dev.kongjava.pluginserver.pdk.MultiMap;
  * @param headers all request headers, lower-case names
  * @param contentType the Content-Type header value
  * @param body the raw body bytes (empty when there is none)
+ * @param uriCaptures the named captures of the route's regex path
  */
 record CapturedRequest(String method, String pathWithQuery, String rawQuery, MultiMap headers, String contentType,
-        byte[] body) {
+        byte[] body, Map<String, String> uriCaptures) {
+    CapturedRequest(String method, String pathWithQuery, String rawQuery, MultiMap headers, String contentType,
+            byte[] body) {
+        this(method, pathWithQuery, rawQuery, headers, contentType, body, null);
+    }
+
+    /** The same request with another body: one element of a batch. */
+    CapturedRequest withBody(byte[] element) {
+        return new CapturedRequest(method, pathWithQuery, rawQuery, headers, contentType, element, uriCaptures);
+    }
+
     /** The query string of a path with query, without '?'; empty when there is none. */
     static String queryOf(String pathWithQuery) {
         if (pathWithQuery == null) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The plugin's one ObjectMapper. */
-final class Json {
+/** The plugin's one ObjectMapper (public for the registry package). */
+public final class Json {
     private Json() {}
 
     /**
@@ -14,7 +14,7 @@ final class Json {
      * so it never recycled: a shared pool made that half of all allocation go away (bench part 2).
      * Trailing content after a JSON body is an error, not ignored.
      */
-    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
             .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

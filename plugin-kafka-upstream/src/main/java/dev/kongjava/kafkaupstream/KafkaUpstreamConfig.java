@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The validated config of one plugin instance as typed values. {@link #toString()} masks the
- * password, so the record is safe to log.
+ * password and the OAuth client secret, so the record is safe to log.
  */
 record KafkaUpstreamConfig(
         List<String> bootstrapServers,
@@ -23,7 +23,9 @@ record KafkaUpstreamConfig(
         MessageFormat messageFormat,
         HeaderRules headerRules,
         boolean returnErrorMessage,
-        Health health) {
+        Health health,
+        OAuthBearer.Settings oauthBearer,
+        RecordOptions options) {
 
     /** SASL settings; null when authentication.strategy is not sasl. */
     record Sasl(String mechanism, String user, String password, boolean tokenAuth) {
@@ -34,8 +36,21 @@ record KafkaUpstreamConfig(
         }
     }
 
-    /** The security record: TLS on, the client certificate, verification and trusted CAs. */
-    record Tls(boolean enabled, String certificateId, boolean verify, List<String> caCertificateIds) {}
+    /**
+     * The security record: TLS on, verification, and the sources of the client certificate and of
+     * the trusted CAs (at most one each; see {@link TlsSources}). {@link #toString()} masks the key.
+     */
+    record Tls(boolean enabled, boolean verify, String certificateId, String clientCertificatePem, String clientKeyPem,
+            String clientCertificateFile, String clientKeyFile, List<String> caCertificateIds, String caCertificatesPem,
+            String caCertificatesFile) {
+        @Override
+        public String toString() {
+            return "Tls[enabled=" + enabled + ", verify=" + verify + ", certificateId=" + certificateId
+                    + ", clientCertificateFile=" + clientCertificateFile + ", clientKeyFile=" + clientKeyFile
+                    + ", clientKeyPem=" + (clientKeyPem == null ? null : ConfigValues.MASK) + ", caCertificateIds="
+                    + caCertificateIds + ", caCertificatesFile=" + caCertificatesFile + "]";
+        }
+    }
 
     /** The producer_* fields and compression. */
     record Producer(int acks, int requestTimeout, int messagesPerRequest, int bytesPerRequest, int maxAttempts,
@@ -53,8 +68,11 @@ record KafkaUpstreamConfig(
                         c.string("authentication.password"), c.bool("authentication.tokenauth"))
                 : null;
         return new KafkaUpstreamConfig(servers, c.string("topic"), c.integer("timeout"), c.integer("keepalive"), sasl,
-                new Tls(c.bool("security.ssl"), c.string("security.certificate_id"), c.bool("security.ssl_verify"),
-                        c.strings("security.ca_certificates")),
+                new Tls(c.bool("security.ssl"), c.bool("security.ssl_verify"), c.string("security.certificate_id"),
+                        c.string("security.client_certificate_pem"), c.string("security.client_key_pem"),
+                        c.string("security.client_certificate_file"), c.string("security.client_key_file"),
+                        c.strings("security.ca_certificates"), c.string("security.ca_certificates_pem"),
+                        c.string("security.ca_certificates_file")),
                 new Forward(c.bool("forward_method"), c.bool("forward_uri"), c.bool("forward_headers"),
                         c.bool("forward_body")),
                 new Producer(c.integer("producer_request_acks"), c.integer("producer_request_timeout"),
@@ -69,7 +87,8 @@ record KafkaUpstreamConfig(
                 c.bool("error_handling.return_error_message"),
                 new Health(c.bool("producer_async_health_gating"), c.integer("producer_async_health_failure_threshold"),
                         c.integer("producer_async_health_probe_interval"),
-                        c.integer("producer_async_health_recovery_threshold")));
+                        c.integer("producer_async_health_recovery_threshold")),
+                OAuthBearer.from(c), RecordOptions.from(c));
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.kongjava.kafkaupstream;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
+import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.RateLimitedLog;
+import dev.kongjava.pluginserver.plugin.ReadAhead;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -18,50 +20,76 @@ import org.slf4j.LoggerFactory;
  * the records, produce them, end the request with {@code kong.response.exit}. The upstream service
  * is never called.
  */
-final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
+final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaUpstreamHandler.class);
     /** A failure repeats per request (a broker outage, a flood of bodies): one line per interval per instance. */
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    /** An OAuth producer logs in while it is created: after a failed login, the next try waits this long. */
+    static final Duration LOGIN_RETRY = Duration.ofSeconds(1);
 
     private final KafkaUpstreamConfig config;
     private final RequestReader reader;
     private final KafkaUpstreamPlugin plugin;
+    /** Null without schema_registry: records go as they are built. */
+    private final SchemaSerializer schemas;
     private final ReentrantLock producerLock = new ReentrantLock();
     private volatile PoolKey key;
     private volatile SharedProducer producer;
     private volatile boolean closed;
+    private final WarmUp warmUp;
+    /** The last failure to create an OAuth producer (its login), and when: guarded by producerLock. */
+    private KafkaException loginFailure;
+    private long loginFailedAt;
 
-    KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin) {
+    private KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin, SchemaSerializer schemas) {
         this.config = config;
         this.reader = RequestReader.of(config);
         this.plugin = plugin;
+        this.schemas = schemas;
+        this.warmUp = new WarmUp(config, failures);
+    }
+
+    /** A handler whose producer and topic metadata are being warmed up already (see {@link WarmUp}). */
+    static KafkaUpstreamHandler started(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin, SchemaSerializer schemas) {
+        KafkaUpstreamHandler handler = new KafkaUpstreamHandler(config, plugin, schemas);
+        handler.warmUp.start(handler::acquire);
+        return handler;
+    }
+
+    /** Everything the request needs is known from the config: the server reads it before {@link #access} runs. */
+    @Override
+    public void readAhead(Phase phase, Kong kong) {
+        reader.read(kong);
     }
 
     @Override
     public void access(Kong kong) {
         long start = System.nanoTime();
+        // The read-ahead may hold the body meanwhile: it stays charged to the server's in-flight
+        // budget, so waiting requests cannot grow memory past --max-bytes-in-flight.
+        warmUp.await();
         int status = handle(kong);
         plugin.pool().metrics().request(config.topic(), status, System.nanoTime() - start);
     }
 
+    /** How a request ended, and the batch element of each of its records (null when not a batch). */
+    private record Answer(SendResult result, List<Integer> elements) {}
+
     /** Answers the request; returns the status it answered with. */
     private int handle(Kong kong) {
-        SendResult result;
+        Answer answer;
         try {
-            result = send(reader.read(kong)).get();
+            answer = send(reader.read(kong)).get();
         } catch (ServerBusyException e) {
             // the body did not fit the server's budget for requests in flight: it was never kept
-            result = SendResult.busy(e.getMessage());
+            answer = new Answer(SendResult.busy(e.getMessage()), null);
         }
-        if (result.ok()) {
-            Replies.sent(kong);
-        } else {
-            if (result.status() >= 500) {
-                failures.warn("request not sent to topic " + config.topic() + ": " + result.error()
-                        + (result.detail() == null ? "" : " (" + result.detail() + ")"));
-            }
-            Replies.error(kong, result.status(), result.error(config.returnErrorMessage()));
+        SendResult result = answer.result();
+        if (result.status() >= 500) {
+            failures.warn("request not sent to topic " + config.topic() + ": " + result.error()
+                    + (result.detail() == null ? "" : " (" + result.detail() + ")"));
         }
+        Replies.answer(kong, result, answer.elements(), config);
         return result.status();
     }
 
@@ -70,60 +98,72 @@ final class KafkaUpstreamHandler implements AccessPhase, AutoCloseable {
      * the memory of messages being built is bounded whatever the number of requests; returns the
      * outcome, or (sync) the wait for the broker's acknowledgement, which needs no budget.
      */
-    private Supplier<SendResult> send(CapturedRequest request) {
-        long body = request.body() == null ? 0 : request.body().length;
-        long reserved = BuildBudget.estimate(body, config.producer().bytesPerRequest());
-        if (!plugin.builds().tryReserve(reserved)) {
-            return () -> SendResult.busy(plugin.builds().used() + " bytes of messages are being built");
-        }
-        try {
-            List<ProducerRecord<byte[], byte[]>> records = Records.build(request, config);
+    private Supplier<Answer> send(CapturedRequest request) {
+        try (RequestRecords built = RequestRecords.build(request, config, plugin.builds())) {
+            List<ProducerRecord<byte[], byte[]>> records = schemas == null ? built.records()
+                    : schemas.serialize(built.records(), plugin.builds(), config.producer().bytesPerRequest());
             SharedProducer shared = producer();
+            List<Integer> elements = built.elements();
             if (config.producer().async()) {
                 SendResult result = shared.sendAsync(records);
-                return () -> result;
+                return () -> new Answer(result, elements);
             }
-            return shared.startSync(records)::await;
+            SyncSend sync = shared.startSync(records);
+            return () -> new Answer(sync.await(), elements);
+        } catch (RequestRecords.BudgetFull e) {
+            return answer(SendResult.busy(e.getMessage()));
         } catch (BadRequestBody e) {
-            return () -> new SendResult(400, e.getMessage(), null);
+            return answer(new SendResult(400, e.getMessage(), null));
         } catch (MessageTooLarge e) {
-            return () -> new SendResult(413, e.getMessage(), null);
-        } catch (KongCertificates.Unavailable | ProducerPool.TooManyProducers e) {
-            return () -> new SendResult(500, e.getMessage(), null);
-        } catch (KafkaException e) {
-            // e.g. no bootstrap host resolves: the original's "could not create a Kafka Producer"
-            return () -> new SendResult(500, "could not create a Kafka producer from the configuration: "
-                    + rootMessage(e), null);
-        } finally {
-            plugin.builds().release(reserved);
+            return answer(new SendResult(413, e.getMessage(), null));
+        } catch (SchemaSerializer.Refused e) {
+            return answer(e.result());
+        } catch (CertificateUnavailable | ProducerPool.TooManyProducers | KafkaException e) {
+            return answer(SendResult.noProducer(e));
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    private static Supplier<Answer> answer(SendResult result) {
+        return () -> new Answer(result, null);
+    }
+
+    /** The instance's producer; the warm-up has acquired it already unless that failed. */
+    private SharedProducer producer() throws CertificateUnavailable, ProducerPool.TooManyProducers {
+        SharedProducer current = acquire();
+        if (current == null) {
+            throw new IllegalStateException("instance closed");
         }
-        return root.getMessage();
+        return current;
     }
 
     /**
-     * The instance's producer, acquired on first use: resolving certificates asks Kong's Admin API,
-     * which should not happen while Kong waits for StartInstance.
+     * The instance's producer, acquired on first use (by the warm-up, after StartInstance: resolving
+     * certificates may ask Kong's Admin API, which should not happen while Kong waits for
+     * StartInstance); null once the instance is closed. The lock makes acquire and release happen
+     * exactly once each, whichever of the warm-up, a request and CloseInstance comes first.
      */
-    private SharedProducer producer() throws KongCertificates.Unavailable, ProducerPool.TooManyProducers {
+    private SharedProducer acquire() throws CertificateUnavailable, ProducerPool.TooManyProducers {
         SharedProducer current = producer;
         if (current != null) {
             return current;
         }
         producerLock.lock();
         try {
-            if (producer == null) {
-                if (closed) {
-                    throw new IllegalStateException("instance closed");
+            if (producer == null && !closed) {
+                if (loginFailure != null && System.nanoTime() - loginFailedAt < LOGIN_RETRY.toNanos()) {
+                    throw loginFailure; // requests meanwhile get the same 502 at once, and the endpoint rests
                 }
                 key = plugin.producerKey(config);
-                producer = plugin.pool().acquire(key);
+                try {
+                    producer = plugin.pool().acquire(key);
+                    loginFailure = null;
+                } catch (KafkaException e) {
+                    if (config.oauthBearer() != null) {
+                        loginFailure = e;
+                        loginFailedAt = System.nanoTime();
+                    }
+                    throw e;
+                }
             }
             return producer;
         } finally {

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * pool, the certificate resolver, the metrics.
  */
 public final class KafkaUpstreamPlugin {
+    static final String DEFAULT_ADMIN_URL = "http://127.0.0.1:8001";
     static final ServerFlag ADMIN_URL = new ServerFlag("kong-admin-url", "url",
             "Kong Admin API for security.certificate_id/ca_certificates (default http://127.0.0.1:8001)");
     static final ServerFlag ADMIN_TOKEN_FILE = new ServerFlag("kong-admin-token-file", "path",
@@ -29,10 +30,12 @@ public final class KafkaUpstreamPlugin {
     static final ServerFlag MAX_PRODUCERS = new ServerFlag("max-producers", "n",
             "distinct Kafka producers at once, 16 MiB of buffer each (default " + ProducerPool.DEFAULT_MAX_PRODUCERS + ")");
 
+    static final String NAME = "kafka-upstream";
+
     private final ProducerPool pool;
     private final BuildBudget builds = new BuildBudget(BuildBudget.DEFAULT_BYTES);
-    private volatile KongCertificates certificates;
-    private volatile String caBundle;
+    /** Set when the server starts; see {@link #tls()}. */
+    private volatile TlsSources tls;
     private volatile MetricsServer metricsServer;
 
     KafkaUpstreamPlugin(ProducerPool pool) {
@@ -45,11 +48,12 @@ public final class KafkaUpstreamPlugin {
     }
 
     PluginDefinition<ConfigValues> define() {
-        return PluginDefinition.builder("kafka-upstream")
+        return PluginDefinition.builder(NAME)
                 .version("0.2.0")
                 .priority(751)
                 .schema(KafkaUpstreamSchema.SCHEMA)
                 .flag(ADMIN_URL).flag(ADMIN_TOKEN_FILE).flag(CA_BUNDLE).flag(METRICS_PORT).flag(MAX_PRODUCERS)
+                .flag(OAuthBearer.ALLOWED_URLS_FLAG)
                 .onServerStart(this::start)
                 .handler(KafkaUpstreamHandler.class, context -> newInstance(context.config()))
                 .build();
@@ -57,12 +61,15 @@ public final class KafkaUpstreamPlugin {
 
     /** Reads the flags once, before the socket exists, so a missing file stops the server at once. */
     private AutoCloseable start(Map<String, String> flags) throws IOException {
-        URI admin = URI.create(flags.getOrDefault(ADMIN_URL.name(), "http://127.0.0.1:8001"));
+        URI admin = URI.create(flags.getOrDefault(ADMIN_URL.name(), DEFAULT_ADMIN_URL));
         String token = flags.containsKey(ADMIN_TOKEN_FILE.name()) ? read(flags, ADMIN_TOKEN_FILE).strip() : null;
-        certificates = new KongCertificates(admin, token);
-        caBundle = flags.containsKey(CA_BUNDLE.name()) ? read(flags, CA_BUNDLE) : null;
+        tls = new TlsSources(new KongCertificates(admin, token), flags.containsKey(CA_BUNDLE.name())
+                ? read(flags, CA_BUNDLE) : null);
         if (flags.containsKey(MAX_PRODUCERS.name())) {
             pool.maxProducers(number(MAX_PRODUCERS, flags.get(MAX_PRODUCERS.name()), 1, 10_000));
+        }
+        if (flags.containsKey(OAuthBearer.ALLOWED_URLS_FLAG.name())) {
+            OAuthBearer.allow(flags.get(OAuthBearer.ALLOWED_URLS_FLAG.name()));
         }
         if (flags.containsKey(METRICS_PORT.name())) {
             metricsServer = MetricsServer.start(number(METRICS_PORT, flags.get(METRICS_PORT.name()), 0, 65535),
@@ -105,9 +112,20 @@ public final class KafkaUpstreamPlugin {
 
     private KafkaUpstreamHandler newInstance(ConfigValues values) {
         KafkaUpstreamConfig config = KafkaUpstreamConfig.from(values);
+        OAuthBearer.checkAllowed(NAME, config.oauthBearer());
         // A Kafka setting Java refuses fails StartInstance now, with Kafka's own message.
-        new ProducerConfig(ProducerSettings.of(config, caBundle, null).toMap("validation"));
-        return new KafkaUpstreamHandler(config, this);
+        new ProducerConfig(ProducerSettings.of(config, tls().caBundle(), null).toMap("validation"));
+        return KafkaUpstreamHandler.started(config, this, SchemaSerializer.of(values));
+    }
+
+    /** The TLS sources; without a server start (handlers made directly by tests) the flags' defaults. */
+    private TlsSources tls() {
+        TlsSources current = tls;
+        if (current == null) {
+            current = new TlsSources(new KongCertificates(URI.create(DEFAULT_ADMIN_URL), null), null);
+            tls = current;
+        }
+        return current;
     }
 
     ProducerPool pool() {
@@ -123,19 +141,11 @@ public final class KafkaUpstreamPlugin {
         return metricsServer == null ? -1 : metricsServer.port();
     }
 
-    /** The sharing key of an instance's producer, resolving its certificates through Kong if it has any. */
-    PoolKey producerKey(KafkaUpstreamConfig config) throws KongCertificates.Unavailable {
-        KafkaUpstreamConfig.Tls tls = config.tls();
-        ClientCertificate cert = tls.certificateId() == null ? null : certificates.clientCertificate(tls.certificateId());
-        String trusted = caBundle;
-        if (!tls.caCertificateIds().isEmpty()) {
-            StringBuilder pems = new StringBuilder();
-            for (String id : tls.caCertificateIds()) {
-                pems.append(certificates.caCertificate(id).strip()).append('\n');
-            }
-            trusted = pems.toString();
-        }
-        return new PoolKey(ProducerSettings.of(config, trusted, cert), config.producer().messagesInMemory(),
-                config.health(), config.clusterName());
+    /** The sharing key of an instance's producer, with its TLS material from where the config says. */
+    PoolKey producerKey(KafkaUpstreamConfig config) throws CertificateUnavailable {
+        TlsSources sources = tls();
+        return new PoolKey(ProducerSettings.of(config, sources.trustedCertificates(config.tls()),
+                sources.clientCertificate(config.tls())), config.producer().messagesInMemory(), config.health(),
+                config.clusterName());
     }
 }

@@ -1,5 +1,6 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.registry.RegistryFields;
 import dev.kongjava.pluginserver.schema.ConfigRule;
 import dev.kongjava.pluginserver.schema.ConfigSchema;
 import dev.kongjava.pluginserver.schema.ConfigValues;
@@ -24,6 +25,8 @@ final class KafkaUpstreamSchema {
     /** What Kafka's bootstrap.servers parser reads as one host ({@code Utils.getHost}); a comma would split it. */
     static final String HOST_RULE = "must be a host name or an IP address: ASCII letters, digits, '.', '-', '_', ':' "
             + "and '%', an IPv6 address optionally in brackets (a comma would split bootstrap.servers)";
+
+    static final String ABSOLUTE_PATH = "must be an absolute path";
 
     /** A field holding a topic name Kafka accepts, checked by Kong (Lua pattern) and at StartInstance. */
     static Field.Builder topicName(String name) {
@@ -50,16 +53,17 @@ final class KafkaUpstreamSchema {
             .add(Field.record("authentication",
                             Field.string("strategy").oneOf("sasl")
                                     .doc("Authentication strategy; the only one is `sasl`."),
-                            Field.string("mechanism").oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+                            Field.string("mechanism").oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER")
                                     .doc("SASL mechanism.").mapsTo("`sasl.mechanism`"),
                             Field.bool("tokenauth").defaultValue(false)
                                     .doc("Delegation-token login: token id in `user`, token HMAC in `password`.")
                                     .mapsTo("`tokenauth=\"true\"` in `sasl.jaas.config`"),
-                            Field.string("user").doc("SASL user name (or delegation token id).")
+                            Field.string("user").referenceable().doc("SASL user name (or delegation token id).")
                                     .mapsTo("`sasl.jaas.config` username"),
                             Field.string("password").secret().referenceable()
                                     .doc("SASL password (or delegation token HMAC).")
-                                    .mapsTo("`sasl.jaas.config` password"))
+                                    .mapsTo("`sasl.jaas.config` password"),
+                            OAuthBearer.field())
                     .required())
             .add(Field.record("security",
                             Field.bool("ssl").defaultValue(false)
@@ -73,7 +77,27 @@ final class KafkaUpstreamSchema {
                                     .mapsTo("`ssl.endpoint.identification.algorithm=https` and a verifying trust manager"),
                             Field.array("ca_certificates", Field.string("id").uuid()).defaultValue(java.util.List.of())
                                     .doc("Kong CA Certificate entities trusted for the brokers, instead of the server's CA bundle.")
-                                    .mapsTo("`ssl.truststore.type=PEM`, `ssl.truststore.certificates`"))
+                                    .mapsTo("`ssl.truststore.type=PEM`, `ssl.truststore.certificates`"),
+                            // no Admin API on hybrid and DB-less data planes: PEM in the config (vault references
+                            // resolved by Kong) or files on the data plane
+                            Field.string("client_certificate_pem").referenceable()
+                                    .doc("Client certificate for mTLS as PEM, the leaf first; needs `ssl` and `client_key_pem`.")
+                                    .mapsTo("`ssl.keystore.certificate.chain`"),
+                            Field.string("client_key_pem").referenceable().secret()
+                                    .doc("Private key of client_certificate_pem as PEM: PKCS#8, RSA or EC, unencrypted.")
+                                    .mapsTo("`ssl.keystore.key` (as PKCS#8)"),
+                            Field.string("client_certificate_file").match("^/").err(ABSOLUTE_PATH)
+                                    .doc("PEM file of the client certificate on the data plane; needs `ssl` and `client_key_file`.")
+                                    .mapsTo("`ssl.keystore.certificate.chain`"),
+                            Field.string("client_key_file").match("^/").err(ABSOLUTE_PATH)
+                                    .doc("PEM file of client_certificate_file's private key on the data plane.")
+                                    .mapsTo("`ssl.keystore.key` (as PKCS#8)"),
+                            Field.string("ca_certificates_pem").referenceable()
+                                    .doc("CA certificates (PEM) trusted for the brokers, instead of the server's CA bundle.")
+                                    .mapsTo("`ssl.truststore.certificates`"),
+                            Field.string("ca_certificates_file").match("^/").err(ABSOLUTE_PATH)
+                                    .doc("PEM file of CA certificates on the data plane, trusted instead of the server's CA bundle.")
+                                    .mapsTo("`ssl.truststore.certificates`"))
                     .required())
             .add(Field.bool("forward_method").defaultValue(false).doc("Include the request method as `method`."))
             .add(Field.bool("forward_uri").defaultValue(false)
@@ -108,12 +132,14 @@ final class KafkaUpstreamSchema {
                     .doc("Async mode: messages accepted but not yet acknowledged, per producer; beyond it requests get 503.")
                     .mapsTo("in-flight limit in front of `buffer.memory`"))
             .addAll(ExtraFields.FIELDS)
+            .addAll(RecordOptions.FIELDS)
+            .add(RegistryFields.FIELD)
             // Kong's presence checks count false as set: this one only StartInstance can enforce
             .rule(ConfigRule.atLeastOneTrue("forward_method", "forward_uri", "forward_headers", "forward_body"))
             .check(saslNeeds("authentication.mechanism"))
-            .check(saslNeeds("authentication.user"))
-            .check(saslNeeds("authentication.password"))
-            .check(EntityCheck.conditional("security.certificate_id", Match.required(), "security.ssl", Match.eq(true)))
+            .check(credentialsNeed("authentication.user"))
+            .check(credentialsNeed("authentication.password"))
+            .check(needsTls("security.certificate_id"))
             // delegation tokens authenticate over SCRAM; with PLAIN the broker would refuse them
             .check(EntityCheck.conditional("authentication.tokenauth", Match.eq(true),
                     "authentication.strategy", Match.eq("sasl")))
@@ -121,9 +147,39 @@ final class KafkaUpstreamSchema {
                     "authentication.mechanism", Match.required().and(Match.oneOf("SCRAM-SHA-256", "SCRAM-SHA-512"))))
             .check(EntityCheck.conditional("security.ca_certificates", Match.required().and(Match.lenMin(1)),
                     "security.ssl", Match.eq(true)))
+            // one client certificate, its key from the same kind of source, one set of trusted CAs
+            .check(EntityCheck.mutuallyExclusive("security.certificate_id", "security.client_certificate_pem",
+                    "security.client_certificate_file"))
+            .check(EntityCheck.mutuallyRequired("security.client_certificate_pem", "security.client_key_pem"))
+            .check(EntityCheck.mutuallyRequired("security.client_certificate_file", "security.client_key_file"))
+            .check(EntityCheck.mutuallyExclusive("security.ca_certificates", "security.ca_certificates_pem",
+                    "security.ca_certificates_file"))
+            .check(needsTls("security.client_certificate_pem"))
+            .check(needsTls("security.client_certificate_file"))
+            .check(needsTls("security.ca_certificates_pem"))
+            .check(needsTls("security.ca_certificates_file"))
             .check(ExtraFields.ALLOWED_TOPICS_NEED_THE_ARG)
             .check(ExtraFields.GATING_NEEDS_ASYNC)
+            .check(OAuthBearer.needs("token_endpoint_url"))
+            .check(OAuthBearer.needs("client_id"))
+            .check(OAuthBearer.needs("client_secret"))
+            .check(RecordOptions.ONE_KEY_SOURCE)
+            .check(RecordOptions.ONE_PARTITION_SOURCE)
+            .check(RecordOptions.METADATA_NEEDS_SYNC)
+            .check(RecordOptions.BATCH_NEEDS_THE_BODY)
+            .check(RegistryFields.BASIC_NEEDS_CREDENTIALS)
+            .check(RegistryFields.OAUTH2_NEEDS_A_CLIENT)
             .build();
+
+    private static EntityCheck needsTls(String field) {
+        return EntityCheck.conditional(field, Match.required(), "security.ssl", Match.eq(true));
+    }
+
+    /** User and password log in with PLAIN and SCRAM; OAUTHBEARER has its own credentials. */
+    private static EntityCheck credentialsNeed(String field) {
+        return EntityCheck.conditional("authentication.mechanism",
+                Match.required().and(Match.oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")), field, Match.required());
+    }
 
     private static EntityCheck saslNeeds(String field) {
         return EntityCheck.conditional("authentication.strategy", Match.eq("sasl"), field, Match.required());

@@ -27,15 +27,6 @@ final class KongCertificates {
     static final Duration FAILURE_TTL = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = Json.MAPPER;
 
-    /** A certificate could not be had; the message is safe to show to a client. */
-    static final class Unavailable extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Unavailable(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private record Entry(JsonNode entity, String failure, long expiresNanos) {}
 
     /** The Admin API without userinfo: what requests go to, and what messages may show. */
@@ -61,30 +52,30 @@ final class KongCertificates {
     }
 
     /** The client certificate of a Certificate entity, its key converted to PKCS#8. */
-    ClientCertificate clientCertificate(String id) throws Unavailable {
+    ClientCertificate clientCertificate(String id) throws CertificateUnavailable {
         JsonNode entity = entity("certificates", id, "certificate");
         String cert = entity.path("cert").asText(null);
         String key = entity.path("key").asText(null);
         if (cert == null || key == null) {
-            throw new Unavailable("could not load certificate " + id + ": the Certificate has no cert or key");
+            throw new CertificateUnavailable("could not load certificate " + id + ": the Certificate has no cert or key");
         }
         try {
             return new ClientCertificate(id, cert, PemKeys.toPkcs8Pem(key));
         } catch (GeneralSecurityException e) {
-            throw new Unavailable("could not load certificate " + id + ": " + e.getMessage());
+            throw new CertificateUnavailable("could not load certificate " + id + ": " + e.getMessage());
         }
     }
 
     /** The PEM of a CA Certificate entity. */
-    String caCertificate(String id) throws Unavailable {
+    String caCertificate(String id) throws CertificateUnavailable {
         String cert = entity("ca_certificates", id, "CA certificate").path("cert").asText(null);
         if (cert == null) {
-            throw new Unavailable("could not load CA certificate " + id + ": the CA Certificate has no cert");
+            throw new CertificateUnavailable("could not load CA certificate " + id + ": the CA Certificate has no cert");
         }
         return cert;
     }
 
-    private JsonNode entity(String collection, String id, String what) throws Unavailable {
+    private JsonNode entity(String collection, String id, String what) throws CertificateUnavailable {
         String path = collection + "/" + id;
         Entry entry = cache.get(path);
         if (entry == null || System.nanoTime() - entry.expiresNanos() > 0) {
@@ -92,7 +83,7 @@ final class KongCertificates {
             cache.put(path, entry);
         }
         if (entry.failure() != null) {
-            throw new Unavailable(entry.failure());
+            throw new CertificateUnavailable(entry.failure());
         }
         return entry.entity();
     }
@@ -100,14 +91,14 @@ final class KongCertificates {
     private Entry fetch(String path, String prefix) {
         try {
             return new Entry(JSON.readTree(request(path)), null, System.nanoTime() + TTL.toNanos());
-        } catch (Unavailable e) {
+        } catch (CertificateUnavailable e) {
             return new Entry(null, prefix + e.getMessage(), System.nanoTime() + FAILURE_TTL.toNanos());
         } catch (IOException e) {
             return new Entry(null, prefix + "the Kong Admin API answer is not JSON", System.nanoTime() + FAILURE_TTL.toNanos());
         }
     }
 
-    private String request(String path) throws Unavailable {
+    private String request(String path) throws CertificateUnavailable {
         URI uri = adminUrl.resolve(adminUrl.getPath().endsWith("/") ? path : adminUrl.getPath() + "/" + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
                 .header("Accept", "application/json");
@@ -121,16 +112,16 @@ final class KongCertificates {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new Unavailable("Kong Admin API at " + adminUrl + " is unreachable (" + e.getClass().getSimpleName() + ")");
+            throw new CertificateUnavailable("Kong Admin API at " + adminUrl + " is unreachable (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted while asking the Kong Admin API");
+            throw new CertificateUnavailable("interrupted while asking the Kong Admin API");
         }
         if (response.statusCode() == 404) {
-            throw new Unavailable("not found in Kong (Admin API " + adminUrl + ")");
+            throw new CertificateUnavailable("not found in Kong (Admin API " + adminUrl + ")");
         }
         if (response.statusCode() != 200) {
-            throw new Unavailable("Kong Admin API answered HTTP " + response.statusCode());
+            throw new CertificateUnavailable("Kong Admin API answered HTTP " + response.statusCode());
         }
         return response.body();
     }

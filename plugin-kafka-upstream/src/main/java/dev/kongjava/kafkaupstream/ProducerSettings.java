@@ -17,7 +17,8 @@ final class ProducerSettings {
     /** Keys whose values are never shown. */
     private static final java.util.Set<String> SECRET_KEYS = java.util.Set.of(
             SaslConfigs.SASL_JAAS_CONFIG, SslConfigs.SSL_KEYSTORE_KEY_CONFIG, SslConfigs.SSL_KEY_PASSWORD_CONFIG,
-            SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG);
+            SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
+            SaslConfigs.SASL_OAUTHBEARER_CLIENT_CREDENTIALS_CLIENT_SECRET);
 
     /**
      * What one producer may hold (Kafka's default is 32 MiB); a producer keeps what it once used, so
@@ -79,7 +80,11 @@ final class ProducerSettings {
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, (sasl ? "SASL_" : "") + (ssl ? "SSL" : "PLAINTEXT"));
         if (sasl) {
             p.put(SaslConfigs.SASL_MECHANISM, c.sasl().mechanism());
-            p.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(c.sasl()));
+            if (c.oauthBearer() != null) {
+                OAuthBearer.configure(p, c.oauthBearer(), c.timeout(), c.producer());
+            } else {
+                p.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(c.sasl()));
+            }
         }
         if (ssl) {
             p.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, c.tls().verify() ? "https" : "");

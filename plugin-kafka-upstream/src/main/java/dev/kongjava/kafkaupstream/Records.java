@@ -12,7 +12,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Turns a captured request into the records to produce: the value (envelope or raw body), the key
- * from a query argument, record headers, and one record per target topic. A pure function; a
+ * and partition ({@link Placement}), record headers, and one record per target topic. A pure function; a
  * request that asks for a topic it may not use gets a {@link BadRequestBody}, one whose body or
  * message is over the producer's limit a {@link MessageTooLarge}, and nothing is sent.
  */
@@ -32,26 +32,14 @@ final class Records {
             headers.add(new RecordHeader("content-type", request.contentType().getBytes(StandardCharsets.UTF_8)));
         }
         Map<String, Object> query = c.keyQueryArg() != null || c.topicsQueryArg() != null
-                ? FormCodec.decode(request.rawQuery()) : Map.of();
-        byte[] key = key(query, c.keyQueryArg());
+                || c.options().partitionQueryArg() != null ? FormCodec.decode(request.rawQuery()) : Map.of();
+        Placement placement = Placement.of(request, query, c);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (String topic : topics(query, c)) {
-            records.add(new ProducerRecord<>(topic, null, null, key, value, List.copyOf(headers)));
+            records.add(new ProducerRecord<>(topic, placement.partition(), null, placement.key(), value,
+                    List.copyOf(headers)));
         }
         return records;
-    }
-
-    /** The first value of the key argument; absent (or a bare flag) means a null key, not empty bytes. */
-    private static byte[] key(Map<String, Object> query, String arg) {
-        if (arg == null) {
-            return null;
-        }
-        for (Object value : values(query.get(arg))) {
-            if (value instanceof String s) {
-                return s.getBytes(StandardCharsets.UTF_8);
-            }
-        }
-        return null;
     }
 
     private static List<String> topics(Map<String, Object> query, KafkaUpstreamConfig c) throws BadRequestBody {

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.pluginserver.pdk.Kong;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The plugin's answers to the HTTP client, in the seed's shapes: {@code {"message":"message sent"}}
@@ -22,6 +25,56 @@ final class Replies {
         kong.response().exit(200, SENT_BODY, JSON_HEADERS);
     }
 
+    /**
+     * Ends the request with {@code result}: the seed's bodies, plus the outcome of each record when
+     * the config asks for record metadata (200 and errors) or the request was a batch (errors once
+     * records were handed over, so the client knows which to send again).
+     *
+     * @param elements the batch element of each record, or null when the request was not a batch
+     */
+    static void answer(Kong kong, SendResult result, List<Integer> elements, KafkaUpstreamConfig c) {
+        boolean detail = c.returnErrorMessage();
+        boolean records = result.records() != null && (c.options().returnMetadata() || elements != null && !result.ok());
+        if (!records) {
+            if (result.ok()) {
+                sent(kong);
+            } else {
+                error(kong, result.status(), result.error(detail));
+            }
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", result.ok() ? "message sent" : phrase(result.status()));
+        if (!result.ok()) {
+            body.put("error", result.error(detail));
+        }
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (int i = 0; i < result.records().size(); i++) {
+            list.add(record(result.records().get(i), elements == null ? null : elements.get(i), detail));
+        }
+        body.put("records", list);
+        kong.response().exit(result.status(), json(body), JSON_HEADERS);
+    }
+
+    /** {@code {index?, topic, partition, offset, timestamp}} when acknowledged, {@code {index?, topic, error}} when failed. */
+    private static Map<String, Object> record(RecordOutcome outcome, Integer element, boolean detail) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        if (element != null) {
+            entry.put("index", element);
+        }
+        entry.put("topic", outcome.topic());
+        if (outcome.metadata() != null) {
+            RecordMetadata m = outcome.metadata();
+            entry.put("partition", m.partition());
+            entry.put("offset", m.hasOffset() ? m.offset() : null);
+            entry.put("timestamp", m.hasTimestamp() ? m.timestamp() : null);
+        }
+        if (outcome.failure() != null) {
+            entry.put("error", outcome.failure().error(detail));
+        }
+        return entry;
+    }
+
     static void error(Kong kong, int status, String error) {
         kong.response().exit(status, body(status, error), JSON_HEADERS);
     }
@@ -30,6 +83,10 @@ final class Replies {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("message", phrase(status));
         body.put("error", error);
+        return json(body);
+    }
+
+    private static String json(Map<String, ?> body) {
         try {
             return JSON.writeValueAsString(body);
         } catch (JsonProcessingException e) {

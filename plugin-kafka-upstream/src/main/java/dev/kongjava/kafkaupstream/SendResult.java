@@ -1,5 +1,6 @@
 package dev.kongjava.kafkaupstream;
 
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
@@ -15,9 +16,20 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * How a send ended, as the HTTP status and error text the client gets. Failures are classified by
  * exception type, never by message text; the text is ours and carries no secret. {@code detail}
  * is Kafka's own message, for the log (and for the client only when the operator opts in).
+ * {@code records} says how each record of the request ended, once records were handed to the
+ * producer (sync always; async when one was refused); null otherwise.
  */
-record SendResult(int status, String error, String detail) {
+record SendResult(int status, String error, String detail, java.util.List<RecordOutcome> records) {
     static final SendResult SENT = new SendResult(200, null, null);
+
+    SendResult(int status, String error, String detail) {
+        this(status, error, detail, null);
+    }
+
+    /** This result with the outcome of each record. */
+    SendResult with(java.util.List<RecordOutcome> outcomes) {
+        return new SendResult(status, error, detail, java.util.List.copyOf(outcomes));
+    }
 
     boolean ok() {
         return status == 200;
@@ -41,6 +53,32 @@ record SendResult(int status, String error, String detail) {
     /** The client's error text, with Kafka's own message when the operator opted in. */
     String error(boolean withDetail) {
         return withDetail && detail != null ? error + ": " + detail : error;
+    }
+
+    /**
+     * The instance has no producer: a certificate Kong does not give, {@code --max-producers} (500),
+     * or Kafka refusing to create one: a failed login (kafka-clients logs in while it builds the
+     * producer, e.g. at an OAuth token endpoint) is the brokers' side, 502; anything else is the
+     * configuration's, 500 (e.g. no bootstrap host resolves: the original's "could not create a
+     * Kafka Producer").
+     */
+    static SendResult noProducer(Exception e) {
+        if (!(e instanceof KafkaException)) {
+            return new SendResult(500, e.getMessage(), null);
+        }
+        Throwable root = e;
+        Throwable login = null;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+            login = login == null && root instanceof javax.security.auth.login.LoginException ? root : login;
+        }
+        if (login != null) {
+            // Kafka appends the cause's stack trace to a login failure's message: its first line says why
+            String reason = login.getMessage() == null ? "" : login.getMessage().lines().findFirst().orElse("");
+            return new SendResult(502, "could not log in to the Kafka brokers: the OAuth token endpoint refused the "
+                    + "client or could not be reached", login.getClass().getSimpleName() + ": " + reason);
+        }
+        return new SendResult(500, "could not create a Kafka producer from the configuration: " + root.getMessage(), null);
     }
 
     /** Classifies a Kafka client failure for {@code topic}. */

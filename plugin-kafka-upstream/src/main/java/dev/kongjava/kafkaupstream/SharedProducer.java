@@ -76,6 +76,10 @@ final class SharedProducer {
             }
             default -> { }
         }
+        SendResult partitions = partitionsExist(records);
+        if (!partitions.ok()) {
+            return partitions;
+        }
         int n = records.size();
         long bytes = 0;
         for (ProducerRecord<byte[], byte[]> record : records) {
@@ -103,27 +107,11 @@ final class SharedProducer {
                 }
                 countFailure(record.topic());
                 health.failed();
-                return SendResult.failure(e, record.topic());
+                SendResult refused = SendResult.failure(e, record.topic());
+                return refused.with(RecordOutcome.afterRefusal(records, futures.size(), refused));
             }
         }
-        return rejectedAtOnce(records, futures);
-    }
-
-    /** A record refused before it was queued (e.g. too large) is reported to the client now. */
-    private static SendResult rejectedAtOnce(List<ProducerRecord<byte[], byte[]>> records,
-            List<Future<RecordMetadata>> futures) {
-        for (int i = 0; i < futures.size(); i++) {
-            if (futures.get(i).isDone()) {
-                try {
-                    futures.get(i).get();
-                } catch (ExecutionException e) {
-                    return SendResult.failure(e, records.get(i).topic());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-        return SendResult.SENT;
+        return RecordOutcome.rejectedAtOnce(records, futures);
     }
 
     /** Sync: answer once the broker acknowledged every record (per acks) or one definitely failed. */
@@ -133,64 +121,79 @@ final class SharedProducer {
 
     /**
      * The first half of a sync send: hands every record to the producer (which copies it into its
-     * buffer) and returns at once; {@link SyncSend#await()} waits for the acknowledgements. The
-     * caller no longer needs its copy of the records in between.
+     * buffer) and returns at once; {@link SyncSend#await()} waits for the acknowledgements.
      */
     SyncSend startSync(List<ProducerRecord<byte[], byte[]>> records) {
-        List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
-        List<String> topics = new ArrayList<>(records.size());
-        SendResult refused = SendResult.SENT;
+        SyncSend sync = new SyncSend(this);
+        SendResult partitions = partitionsExist(records);
         for (ProducerRecord<byte[], byte[]> record : records) {
+            if (!partitions.ok()) {
+                sync.refused(record.topic(), partitions);
+                continue;
+            }
             try {
-                futures.add(producer.send(record));
-                topics.add(record.topic());
+                sync.handedOver(record.topic(), producer.send(record));
             } catch (RuntimeException e) {
                 countFailure(record.topic());
-                refused = refused.ok() ? SendResult.failure(e, record.topic()) : refused;
+                sync.refused(record.topic(), SendResult.failure(e, record.topic()));
             }
         }
-        return new SyncSend(futures, topics, refused);
+        return sync;
     }
 
-    /** Records handed over in sync mode, and the first refusal among them if there was one. */
-    final class SyncSend {
-        private final List<Future<RecordMetadata>> futures;
-        private final List<String> topics;
-        private final SendResult refused;
-
-        private SyncSend(List<Future<RecordMetadata>> futures, List<String> topics, SendResult refused) {
-            this.futures = futures;
-            this.topics = topics;
-            this.refused = refused;
-        }
-
-        /** Waits for every acknowledgement, at most delivery.timeout.ms + max.block.ms + 1 s in all. */
-        SendResult await() {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(syncWaitMillis);
-            SendResult result = refused;
-            for (int i = 0; i < futures.size(); i++) {
-                SendResult one = SharedProducer.this.await(futures.get(i), topics.get(i), deadline);
-                result = result.ok() ? one : result;
-            }
-            return result;
-        }
+    /** When a sync wait that starts now must end. */
+    long syncDeadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(syncWaitMillis);
     }
 
-    private SendResult await(Future<RecordMetadata> future, String topic, long deadline) {
+    RecordOutcome await(Future<RecordMetadata> future, String topic, long deadline) {
         try {
-            future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            RecordMetadata metadata = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             countDelivery(topic);
-            return SendResult.SENT;
+            return new RecordOutcome(topic, metadata, null);
         } catch (ExecutionException e) {
             countFailure(topic);
-            return SendResult.failure(e, topic);
+            return RecordOutcome.failed(topic, SendResult.failure(e, topic));
         } catch (java.util.concurrent.TimeoutException e) {
             countFailure(topic);
-            return SendResult.failure(new TimeoutException("no acknowledgement within " + syncWaitMillis + " ms"), topic);
+            return RecordOutcome.failed(topic, SendResult.failure(
+                    new TimeoutException("no acknowledgement within " + syncWaitMillis + " ms"), topic));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return SendResult.failure(new InterruptException(e), topic);
+            return RecordOutcome.failed(topic, SendResult.failure(new InterruptException(e), topic));
         }
+    }
+
+    /** Waits, at most max.block.ms, until the producer has {@code topic}'s metadata (connecting first if it must). */
+    void fetchMetadata(String topic) {
+        producer.partitionsFor(topic);
+    }
+
+    /** True once the producer closes: then fetching metadata fails, as it should. */
+    boolean closing() {
+        return closing;
+    }
+
+    /**
+     * A partition the request named must exist (else Kafka would wait max.block.ms for it and time
+     * out): the client's 400. The partition count comes from the producer's metadata.
+     */
+    private SendResult partitionsExist(List<ProducerRecord<byte[], byte[]>> records) {
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            if (record.partition() == null) {
+                continue;
+            }
+            try {
+                int count = producer.partitionsFor(record.topic()).size();
+                if (record.partition() >= count) {
+                    return new SendResult(400, "partition " + record.partition() + " does not exist in topic "
+                            + record.topic() + " (it has " + count + ")", null);
+                }
+            } catch (RuntimeException e) {
+                return SendResult.failure(e, record.topic());
+            }
+        }
+        return SendResult.SENT;
     }
 
     /** What a record takes in the producer's buffer, about: key, value and headers. */

@@ -26,20 +26,30 @@ import org.junit.jupiter.api.io.TempDir;
  * the real dump) and started (StartInstance's validation and handler factory, in this process).
  * A config Kong accepts never fails StartInstance for a reason Kong could have checked: the only
  * refusal allowed after Kong's acceptance is the one rule Kong's schema language cannot express
- * (all forward_* flags false). Kong may refuse configs StartInstance tolerates, but only for what
- * Kong is stricter about (empty strings, unknown fields, a null record); the generator marks those.
+ * (all forward_* flags false), or a check across fields that Kong skipped because one of them held
+ * a vault reference. Kong may refuse configs StartInstance tolerates, but only for what Kong is
+ * stricter about (empty strings, unknown fields, a null record); the generator marks those.
  */
 class ConfigAgreementIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CONFIGS = 600;
     private static final long SEED = 0x5EED_C0DEL;
-    private static final double MUTATION_RATE = 0.08;
+    /** About four fields of the 68 below change per config. */
+    private static final double MUTATION_RATE = 0.055;
+    /** The token endpoint the generated OAUTHBEARER configs name, allowed in this JVM as --oauth-allowed-urls would. */
+    private static final String TOKEN_URL = "https://idp.example/token";
     private static final String FORWARD_RULE = "Invalid configuration of plugin kafka-upstream: at least one of these "
             + "attributes must be true: forward_method, forward_uri, forward_headers, forward_body";
     private static final String UUID = "8e2c6a10-3b7d-4f55-9a1e-5c4d3b2a1f00";
 
     /** A value Kong refuses and StartInstance tolerates. */
     private record KongOnly(Object value) {}
+
+    /**
+     * A vault reference: Kong skips every check across fields while one of them holds a reference
+     * (it resolves it only later), so StartInstance, which gets the resolved value, may refuse alone.
+     */
+    private record Reference(Object value) {}
 
     /** A value to put at a dotted path; {@code ABSENT} removes the key. */
     private record Choice(String path, List<Object> values) {}
@@ -66,7 +76,8 @@ class ConfigAgreementIT {
             new Choice("forward_method", BOOLS), new Choice("forward_uri", BOOLS),
             new Choice("forward_headers", BOOLS), new Choice("forward_body", BOOLS),
             new Choice("authentication.strategy", Arrays.asList("sasl", "sasl", "kerberos", "", null)),
-            new Choice("authentication.mechanism", Arrays.asList("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "GSSAPI", null)),
+            new Choice("authentication.mechanism", Arrays.asList("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER",
+                    "GSSAPI", null)),
             new Choice("authentication.tokenauth", BOOLS),
             new Choice("authentication.user", Arrays.asList("u", "u", new KongOnly(""), null)),
             new Choice("authentication.password", Arrays.asList("p", "p", new KongOnly(""), 5, null)),
@@ -92,11 +103,51 @@ class ConfigAgreementIT {
             new Choice("producer_async_health_failure_threshold", Arrays.asList(1, 0, 100, 101)),
             new Choice("producer_async_health_probe_interval", Arrays.asList(100, 99, 600000, 600001)),
             new Choice("producer_async_health_recovery_threshold", Arrays.asList(1, 0)),
+            new Choice("authentication.oauthbearer.token_endpoint_url", Arrays.asList(TOKEN_URL, TOKEN_URL, "ftp://idp/t",
+                    "", null)),
+            new Choice("authentication.oauthbearer.client_id", Arrays.asList("kong", "kong", "", null)),
+            new Choice("authentication.oauthbearer.client_secret", Arrays.asList("s", "s", "", 5, null)),
+            new Choice("authentication.oauthbearer.scopes", Arrays.asList(List.of(), List.of("kafka"), List.of("a b"), null)),
+            new Choice("authentication.oauthbearer.extensions", Arrays.asList(Map.of(), Map.of("logicalCluster", "lkc"),
+                    Map.of("auth", "x"), Map.of("a1", "x"), Map.of("pool", "a\u0001b"))),
+            new Choice("authentication.oauthbearer.token_endpoint_tls_verify", BOOLS),
+            new Choice("key_header", Arrays.asList("x-key", "", null)),
+            new Choice("key_uri_capture", Arrays.asList("customer", "", null)),
+            new Choice("key_json_pointer", Arrays.asList("/id", "/a/0", "id", "", null)),
+            new Choice("partition_query_arg", Arrays.asList("p", "", null)),
+            new Choice("partition_header", Arrays.asList("x-partition", "", null)),
+            new Choice("batch_json_array", BOOLS),
+            new Choice("batch_max_records", Arrays.asList(1, 0, 10000, 10001, null)),
+            new Choice("return_record_metadata", BOOLS),
             new Choice("zzz_unknown", List.of(new KongOnly(1))),
             // whole records last, so they replace what the lines above put inside them
             new Choice("authentication", Arrays.asList(Map.of(), new KongOnly(null))),
-            new Choice("security", Arrays.asList(Map.of(), new KongOnly(null))),
+            new Choice("security", Arrays.asList(Map.of(), new KongOnly(null),
+                    Map.of("ssl", true, "client_certificate_pem", "c", "client_key_pem", "k"),
+                    Map.of("ssl", true, "client_certificate_pem", "c", "client_key_file", "/k.pem"),
+                    Map.of("ssl", true, "certificate_id", UUID, "client_certificate_file", "/c.pem", "client_key_file", "/k"),
+                    Map.of("ssl", true, "ca_certificates", List.of(UUID), "ca_certificates_pem", "ca"),
+                    Map.of("ssl", true, "ca_certificates_file", "ca.pem"),
+                    new KongOnly(Map.of("client_key_pem", "", "ssl", true)),
+                    new Reference(Map.of("ca_certificates_pem", "{vault://env/ca}")))),
             new Choice("headers", Arrays.asList(Map.of(), new KongOnly(null))));
+
+    /** A valid schema_registry record, which the choices below change. */
+    private static final Map<String, Object> REGISTRY = Map.of("confluent", Map.of("url", "http://r:8081",
+            "value_schema", Map.of("subject_name", "v"),
+            "authentication", Map.of("mode", "basic", "basic", Map.of("username", "u", "password", "p"))));
+    private static final List<Choice> REGISTRY_CHOICES = List.of(
+            new Choice("schema_registry", Arrays.asList(Map.of("confluent", Map.of("url", "https://r/x/", "ttl", 0.5,
+                    "key_schema", Map.of("subject_name", "k", "schema_version", "2"), "authentication", Map.of("mode",
+                    "oauth2", "oauth2", Map.of("token_endpoint", "https://idp/t", "client_id", "c", "client_secret",
+                    "s")))), Map.of(), Map.of("confluent", Map.of()), null)),
+            new Choice("schema_registry.confluent.url", Arrays.asList("http://r", "ftp://r", "http://u:p@r",
+                    "http://[bad", "", null)),
+            new Choice("schema_registry.confluent.ttl", Arrays.asList(0, 3600, 3601, "5")),
+            new Choice("schema_registry.confluent.authentication.mode", Arrays.asList("none", "basic", "oauth2", "mtls")),
+            new Choice("schema_registry.confluent.authentication.basic", Arrays.asList(Map.of("username", "u"), null)),
+            new Choice("schema_registry.confluent.value_schema.schema_version", Arrays.asList("latest", "12", "v2", "")),
+            new Choice("schema_registry.confluent.key_schema", Arrays.asList(Map.of("subject_name", "k"), Map.of())));
 
     @TempDir
     static Path tmp;
@@ -106,6 +157,7 @@ class ConfigAgreementIT {
     static void start() throws Exception {
         Prerequisites.requireLuaPeer();
         kong = KongWrites.start(tmp);
+        OAuthBearer.allow(TOKEN_URL);
     }
 
     @AfterAll
@@ -117,18 +169,30 @@ class ConfigAgreementIT {
 
     @Test
     void everyConfigKongAcceptsStartsAnInstanceUnlessOnlyTheServerCanCheckTheRule() throws Exception {
+        agree(Map.of(), CHOICES, CONFIGS, MUTATION_RATE);
+    }
+
+    /** The registry's record is one field among fifty above: here it gets configs of its own. */
+    @Test
+    void everyRegistryConfigKongAcceptsStartsAnInstance() throws Exception {
+        agree(Map.of("schema_registry", REGISTRY), REGISTRY_CHOICES, CONFIGS / 2, 0.25);
+    }
+
+    /** {@code configs} configs: bootstrap servers, a topic, {@code base}, then each choice with probability {@code rate}. */
+    private static void agree(Map<String, Object> base, List<Choice> choices, int configs, double rate) throws Exception {
         Random random = new Random(SEED);
         int kongAccepted = 0;
         int bothRefused = 0;
         List<String> disagreements = new ArrayList<>();
-        for (int i = 0; i < CONFIGS; i++) {
+        for (int i = 0; i < configs; i++) {
             boolean[] kongOnly = {false};
-            String config = generate(random, kongOnly);
+            boolean[] reference = {false};
+            String config = generate(random, base, choices, rate, kongOnly, reference);
             int status = kong.write(config).statusCode();
             String refusal = startInstance(config);
             if (status == 200) {
                 kongAccepted++;
-                if (refusal != null && !refusal.equals(FORWARD_RULE)) {
+                if (refusal != null && !refusal.equals(FORWARD_RULE) && !reference[0]) {
                     disagreements.add("Kong accepted, StartInstance refused: " + config + " -> " + refusal);
                 }
             } else if (status == 400 && refusal == null && !kongOnly[0]) {
@@ -141,8 +205,8 @@ class ConfigAgreementIT {
         }
         assertEquals(List.of(), disagreements, "seed " + SEED);
         // not vacuous: both outcomes are common
-        assertTrue(kongAccepted >= CONFIGS / 5, "Kong accepted only " + kongAccepted);
-        assertTrue(bothRefused >= CONFIGS / 5, "both refused only " + bothRefused);
+        assertTrue(kongAccepted >= configs / 5, "Kong accepted only " + kongAccepted);
+        assertTrue(bothRefused >= configs / 5, "both refused only " + bothRefused);
     }
 
     /** StartInstance's refusal, or null when the instance started. */
@@ -155,16 +219,22 @@ class ConfigAgreementIT {
         }
     }
 
-    private static String generate(Random random, boolean[] kongOnly) {
+    private static String generate(Random random, Map<String, Object> base, List<Choice> choices, double rate,
+            boolean[] kongOnly, boolean[] reference) {
         ObjectNode config = JSON.createObjectNode();
         config.set("bootstrap_servers", JSON.valueToTree(List.of(server("localhost", 9092))));
         config.put("topic", "t");
-        for (Choice choice : CHOICES) {
-            if (random.nextDouble() < MUTATION_RATE) {
+        config.setAll((ObjectNode) JSON.valueToTree(base));
+        for (Choice choice : choices) {
+            if (random.nextDouble() < rate) {
                 Object value = choice.values().get(random.nextInt(choice.values().size()));
                 if (value instanceof KongOnly k) {
                     kongOnly[0] = true;
                     value = k.value();
+                }
+                if (value instanceof Reference r) {
+                    reference[0] = true;
+                    value = r.value();
                 }
                 put(config, choice.path(), value);
             }

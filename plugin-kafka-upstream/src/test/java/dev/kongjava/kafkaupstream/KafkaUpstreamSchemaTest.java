@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import dev.kongjava.pluginserver.schema.ConfigValues;
 import dev.kongjava.testkit.KongMetaschema;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
@@ -55,12 +58,12 @@ class KafkaUpstreamSchemaTest {
         assertEquals("Invalid configuration of plugin kafka-upstream: at least one of these attributes must be true: "
                 + "forward_method, forward_uri, forward_headers, forward_body", error(MINIMAL + ",\"forward_body\":false}"));
         assertEquals("Invalid value null for configuration authentication.user of plugin kafka-upstream: required field "
-                + "missing (failed conditional validation given value of field 'config.authentication.strategy')", error(MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
+                + "missing (failed conditional validation given value of field 'config.authentication.mechanism')", error(MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
                 + "\"mechanism\":\"PLAIN\",\"password\":\"x\"}}"));
         assertEquals("Invalid value [hidden] for configuration authentication.password of plugin kafka-upstream: expected "
                 + "a string", error(MINIMAL + ",\"authentication\":{\"password\":5}}"));
         assertEquals("Invalid value \"GSSAPI\" for configuration authentication.mechanism of plugin kafka-upstream: expected "
-                + "one of: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512", error(MINIMAL + ",\"authentication\":{\"mechanism\":\"GSSAPI\"}}"));
+                + "one of: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER", error(MINIMAL + ",\"authentication\":{\"mechanism\":\"GSSAPI\"}}"));
         assertEquals("Invalid value false for configuration security.ssl of plugin kafka-upstream: value must be true "
                 + "(failed conditional validation given value of field 'config.security.certificate_id')",
                 error(MINIMAL + ",\"security\":{\"certificate_id\":\"6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e\"}}"));
@@ -183,5 +186,87 @@ class KafkaUpstreamSchemaTest {
         assertEquals(4, trips.apply(",\"forward_uri\":true,\"key_query_arg\":\"k\""));
         assertEquals(3, trips.apply(",\"message_format\":\"body\""));
         assertEquals(3, trips.apply(",\"headers\":{\"include_headers\":[\"x-id\"]}"));
+    }
+
+    @Test
+    void theCallsReadAheadAreTheCallsTheRequestMakesWhateverKongAnswers() {
+        Map<String, Object> kong = Map.of("kong.request.get_method", "POST",
+                "kong.request.get_path_with_query", "/p?k=1", "kong.request.get_raw_query", "k=1",
+                "kong.request.get_headers", Map.of("content-type", List.of("application/json")),
+                "kong.request.get_header", "application/json", "kong.request.get_raw_body", new byte[] {'{', '}'});
+        for (String extra : List.of("", ",\"forward_method\":true", ",\"forward_uri\":true", ",\"forward_headers\":true",
+                ",\"forward_method\":true,\"forward_uri\":true,\"forward_headers\":true", ",\"forward_body\":false,\"forward_uri\":true",
+                ",\"key_query_arg\":\"k\"", ",\"message_format\":\"body\"", ",\"headers\":{\"include_headers\":[\"x-id\"]}",
+                ",\"key_header\":\"x-key\"", ",\"key_uri_capture\":\"customer\"", ",\"partition_query_arg\":\"p\"",
+                ",\"partition_header\":\"x-p\",\"forward_uri\":true", ",\"key_json_pointer\":\"/id\",\"batch_json_array\":true",
+                ",\"forward_body\":false,\"forward_method\":true,\"key_json_pointer\":\"/id\"")) {
+            RequestReader reader = RequestReader.of(KafkaUpstreamConfig.from(parse(MINIMAL + extra + "}")));
+            List<String> readAhead = calls(reader, method -> null); // what the server records at StartInstance
+            assertEquals(calls(reader, kong::get), readAhead, extra);
+            assertEquals(reader.roundTrips() - 1, readAhead.size(), extra);
+        }
+    }
+
+    /** The calls {@code reader} makes, as "method args", when Kong answers each with {@code answer}. */
+    private static List<String> calls(RequestReader reader, java.util.function.Function<String, Object> answer) {
+        List<String> calls = new ArrayList<>();
+        reader.read(Kong.over((method, args) -> {
+            calls.add(method + " " + Arrays.toString(args));
+            return answer.apply(method);
+        }));
+        return calls;
+    }
+
+    /** Each way to place a record costs a round trip only when it is on, and none when its data is read anyway. */
+    @Test
+    void keyAndPartitionSourcesCostARoundTripOnlyWhenTheyNeedOne() {
+        java.util.function.Function<String, Integer> trips = extra -> RequestReader.of(
+                KafkaUpstreamConfig.from(parse(MINIMAL + extra + "}"))).roundTrips();
+        assertEquals(3, trips.apply(",\"key_header\":\"x-key\""), "all headers in the call that read the content type");
+        assertEquals(3, trips.apply(",\"key_header\":\"x-key\",\"partition_header\":\"x-partition\""));
+        assertEquals(4, trips.apply(",\"key_uri_capture\":\"customer\""));
+        assertEquals(3, trips.apply(",\"key_json_pointer\":\"/id\""));
+        assertEquals(4, trips.apply(",\"partition_query_arg\":\"p\""));
+        assertEquals(4, trips.apply(",\"forward_uri\":true,\"partition_query_arg\":\"p\""));
+        assertEquals(4, trips.apply(",\"forward_body\":false,\"forward_method\":true,\"key_json_pointer\":\"/id\""));
+        assertEquals(3, trips.apply(",\"batch_json_array\":true,\"producer_async\":false,\"return_record_metadata\":true"));
+    }
+
+    @Test
+    void theNewKeyPartitionBatchAndOAuthFieldsRefuseWhatCannotWork() {
+        assertEquals("Invalid configuration of plugin kafka-upstream: only one or none of these fields must be set: "
+                + "'config.key_query_arg', 'config.key_header', 'config.key_uri_capture', 'config.key_json_pointer'",
+                error(MINIMAL + ",\"key_query_arg\":\"k\",\"key_header\":\"x-key\"}"));
+        assertEquals("Invalid configuration of plugin kafka-upstream: only one or none of these fields must be set: "
+                + "'config.partition_query_arg', 'config.partition_header'",
+                error(MINIMAL + ",\"partition_query_arg\":\"p\",\"partition_header\":\"x-p\"}"));
+        assertEquals("Invalid value \"id\" for configuration key_json_pointer of plugin kafka-upstream: must be a JSON "
+                + "pointer (RFC 6901) starting with '/'", error(MINIMAL + ",\"key_json_pointer\":\"id\"}"));
+        assertEquals("Invalid value true for configuration producer_async of plugin kafka-upstream: value must be false "
+                + "(failed conditional validation given value of field 'config.return_record_metadata')",
+                error(MINIMAL + ",\"return_record_metadata\":true}"));
+        assertEquals("Invalid value false for configuration forward_body of plugin kafka-upstream: value must be true "
+                + "(failed conditional validation given value of field 'config.batch_json_array')",
+                error(MINIMAL + ",\"batch_json_array\":true,\"forward_body\":false,\"forward_uri\":true}"));
+        assertEquals("Invalid value 0 for configuration batch_max_records of plugin kafka-upstream: value should be "
+                + "between 1 and 10000", error(MINIMAL + ",\"batch_max_records\":0}"));
+        String oauth = ",\"authentication\":{\"strategy\":\"sasl\",\"mechanism\":\"OAUTHBEARER\",\"oauthbearer\":{";
+        assertEquals("Invalid value null for configuration authentication.oauthbearer.token_endpoint_url of plugin "
+                + "kafka-upstream: required field missing (failed conditional validation given value of field "
+                + "'config.authentication.mechanism')", error(MINIMAL + oauth + "\"client_id\":\"c\",\"client_secret\":\"s\"}}}"));
+        assertEquals("Invalid value [hidden] for configuration authentication.oauthbearer.client_secret of plugin "
+                + "kafka-upstream: length must be at least 1", error(MINIMAL + oauth + "\"client_secret\":\"\"}}}"));
+        assertEquals("Invalid value \"ftp://idp/token\" for configuration authentication.oauthbearer.token_endpoint_url "
+                + "of plugin kafka-upstream: must be an http:// or https:// URL",
+                error(MINIMAL + oauth + "\"token_endpoint_url\":\"ftp://idp/token\"}}}"));
+        assertEquals("Invalid value \"a b\" for configuration authentication.oauthbearer.scopes[1] of plugin "
+                + "kafka-upstream: must be an OAuth scope: printable ASCII without spaces, '\"' or '\\'",
+                error(MINIMAL + oauth + "\"scopes\":[\"a b\"]}}}"));
+        assertEquals("Invalid value \"auth\" for configuration authentication.oauthbearer.extensions of plugin "
+                + "kafka-upstream: must be a SASL extension name: ASCII letters, not 'auth'",
+                error(MINIMAL + oauth + "\"extensions\":{\"auth\":\"x\"}}}}"));
+        // OAUTHBEARER needs no user or password, PLAIN still does
+        parse(MINIMAL + oauth + "\"token_endpoint_url\":\"https://idp/token\",\"client_id\":\"c\","
+                + "\"client_secret\":\"s\",\"scopes\":[\"kafka\",\"a:b/c\"],\"extensions\":{\"logicalCluster\":\"lkc-1\"}}}}");
     }
 }

@@ -72,15 +72,68 @@ class KongConfigValidationIT {
     void saslNeedsAMechanismAUserAndAPassword() throws Exception {
         for (String field : new String[] {"mechanism", "user", "password"}) {
             String auth = SASL.replaceAll(",?\"" + field + "\":\"[^\"]*\"", "").replaceFirst("^,", "");
+            // the strategy needs a mechanism; PLAIN and SCRAM need a user and a password
+            String because = conditional(field.equals("mechanism") ? "authentication.strategy" : "authentication.mechanism");
             refused(config("\"authentication\":{" + auth + "}"),
-                    "2 schema violations (" + conditional("authentication.strategy") + "; config.authentication: {\n  "
+                    "2 schema violations (" + because + "; config.authentication: {\n  "
                             + field + " = \"required field missing\"\n})",
-                    "{\"@entity\":[\"" + conditional("authentication.strategy") + "\"],\"config\":{\"authentication\":{\""
+                    "{\"@entity\":[\"" + because + "\"],\"config\":{\"authentication\":{\""
                             + field + "\":\"required field missing\"}}}",
                     "Invalid value null for configuration authentication." + field + " of plugin kafka-upstream: required "
-                            + "field missing (" + conditional("authentication.strategy") + ")");
+                            + "field missing (" + because + ")");
         }
         accepted(config("\"authentication\":{" + SASL + "}"));
+    }
+
+    @Test
+    void oauthBearerNeedsATokenEndpointAndClientCredentialsButNoUser() throws Exception {
+        String oauth = "\"strategy\":\"sasl\",\"mechanism\":\"OAUTHBEARER\",\"oauthbearer\":{";
+        refused(config("\"authentication\":{" + oauth + "\"client_id\":\"kong\"}}"),
+                "3 schema violations (" + conditional("authentication.mechanism") + "; " + conditional("authentication.mechanism")
+                        + "; config.authentication: {\n  oauthbearer = {\n    client_secret = \"required field missing\",\n"
+                        + "    token_endpoint_url = \"required field missing\"\n  }\n})",
+                "{\"@entity\":[\"" + conditional("authentication.mechanism") + "\",\"" + conditional("authentication.mechanism")
+                        + "\"],\"config\":{\"authentication\":{\"oauthbearer\":{\"client_secret\":\"required field missing\","
+                        + "\"token_endpoint_url\":\"required field missing\"}}}}",
+                "Invalid value null for configuration authentication.oauthbearer.token_endpoint_url of plugin "
+                        + "kafka-upstream: required field missing (" + conditional("authentication.mechanism") + ")");
+        String complete = oauth + "\"token_endpoint_url\":\"https://idp.example/token\",\"client_id\":\"kong\","
+                + "\"client_secret\":\"s\",\"scopes\":[\"kafka\"],\"extensions\":{\"logicalCluster\":\"lkc-1\"}}";
+        assertEquals(200, kong.write(config("\"authentication\":{" + complete + "}")).statusCode());
+        refused(config("\"authentication\":{" + oauth + "\"token_endpoint_url\":\"https://idp.example/token\","
+                        + "\"client_id\":\"kong\",\"client_secret\":\"s\",\"extensions\":{\"auth\":\"x\"}}}"),
+                "schema violation (config.authentication: {\n  oauthbearer = {\n    extensions = \"must be a SASL "
+                        + "extension name: ASCII letters, not 'auth'\"\n  }\n})",
+                "{\"config\":{\"authentication\":{\"oauthbearer\":{\"extensions\":\"must be a SASL extension name: "
+                        + "ASCII letters, not 'auth'\"}}}}",
+                "Invalid value \"auth\" for configuration authentication.oauthbearer.extensions of plugin kafka-upstream: "
+                        + "must be a SASL extension name: ASCII letters, not 'auth'");
+    }
+
+    @Test
+    void oneKeySourceOnePartitionSourceMetadataInSyncModeAndBatchesWithTheBody() throws Exception {
+        refused(config("\"key_query_arg\":\"k\",\"key_json_pointer\":\"/id\""),
+                "schema violation (only one or none of these fields must be set: 'config.key_query_arg', 'config.key_header', "
+                        + "'config.key_uri_capture', 'config.key_json_pointer')",
+                "{\"@entity\":[\"only one or none of these fields must be set: 'config.key_query_arg', "
+                        + "'config.key_header', 'config.key_uri_capture', 'config.key_json_pointer'\"]}",
+                "Invalid configuration of plugin kafka-upstream: only one or none of these fields must be set: "
+                        + "'config.key_query_arg', 'config.key_header', 'config.key_uri_capture', 'config.key_json_pointer'");
+        refused(config("\"return_record_metadata\":true"),
+                "2 schema violations (" + conditional("return_record_metadata") + "; config.producer_async: value must "
+                        + "be false)",
+                "{\"@entity\":[\"" + conditional("return_record_metadata") + "\"],\"config\":{\"producer_async\":"
+                        + "\"value must be false\"}}",
+                "Invalid value true for configuration producer_async of plugin kafka-upstream: value must be false ("
+                        + conditional("return_record_metadata") + ")");
+        refused(config("\"batch_json_array\":true,\"forward_body\":false,\"forward_uri\":true"),
+                "2 schema violations (" + conditional("batch_json_array") + "; config.forward_body: value must be true)",
+                "{\"@entity\":[\"" + conditional("batch_json_array") + "\"],\"config\":{\"forward_body\":"
+                        + "\"value must be true\"}}",
+                "Invalid value false for configuration forward_body of plugin kafka-upstream: value must be true ("
+                        + conditional("batch_json_array") + ")");
+        accepted(config("\"key_uri_capture\":\"customer\",\"partition_header\":\"x-partition\",\"batch_json_array\":true,"
+                + "\"batch_max_records\":500,\"producer_async\":false,\"return_record_metadata\":true"));
     }
 
     @Test
@@ -106,6 +159,60 @@ class KongConfigValidationIT {
                         + conditional("security.ca_certificates") + ")");
         accepted(config("\"security\":{\"ssl\":true,\"ca_certificates\":[\"" + UUID + "\"]}"));
         accepted(config("\"security\":{\"ca_certificates\":[]}"));
+    }
+
+    @Test
+    void aClientCertificateComesFromOneSourceAndItsKeyFromTheSameKindOfSource() throws Exception {
+        String pem = "\"client_certificate_pem\":\"c\",\"client_key_pem\":\"k\"";
+        String files = "\"client_certificate_file\":\"/c.pem\",\"client_key_file\":\"/k.pem\"";
+        String exclusive = "only one or none of these fields must be set: 'config.security.certificate_id', "
+                + "'config.security.client_certificate_pem', 'config.security.client_certificate_file'";
+        refused(config("\"security\":{\"ssl\":true,\"certificate_id\":\"" + UUID + "\"," + pem + "}"),
+                "schema violation (" + exclusive + ")", "{\"@entity\":[\"" + exclusive + "\"]}",
+                "Invalid configuration of plugin kafka-upstream: " + exclusive);
+        String pair = "all or none of these fields must be set: 'config.security.client_certificate_file', "
+                + "'config.security.client_key_file'";
+        refused(config("\"security\":{\"ssl\":true,\"client_certificate_file\":\"/c.pem\",\"client_key_pem\":\"k\"}"),
+                "2 schema violations (all or none of these fields must be set: 'config.security.client_certificate_pem', "
+                        + "'config.security.client_key_pem'; " + pair + ")",
+                "{\"@entity\":[\"all or none of these fields must be set: 'config.security.client_certificate_pem', "
+                        + "'config.security.client_key_pem'\",\"" + pair + "\"]}",
+                "Invalid configuration of plugin kafka-upstream: all or none of these fields must be set: "
+                        + "'config.security.client_certificate_pem', 'config.security.client_key_pem'");
+        accepted(config("\"security\":{\"ssl\":true," + pem + "}"));
+        accepted(config("\"security\":{\"ssl\":true," + files + "}"));
+    }
+
+    @Test
+    void trustedCasComeFromOneSourceAndPemOrFilesNeedTls() throws Exception {
+        String exclusive = "only one or none of these fields must be set: 'config.security.ca_certificates', "
+                + "'config.security.ca_certificates_pem', 'config.security.ca_certificates_file'";
+        refused(config("\"security\":{\"ssl\":true,\"ca_certificates\":[\"" + UUID + "\"],\"ca_certificates_file\":\"/ca.pem\"}"),
+                "schema violation (" + exclusive + ")", "{\"@entity\":[\"" + exclusive + "\"]}",
+                "Invalid configuration of plugin kafka-upstream: " + exclusive);
+        for (String field : new String[] {"ca_certificates_pem", "ca_certificates_file"}) {
+            refused(config("\"security\":{\"" + field + "\":\"/ca.pem\"}"),
+                    "2 schema violations (" + conditional("security." + field) + "; config.security: {\n"
+                            + "  ssl = \"value must be true\"\n})",
+                    "{\"@entity\":[\"" + conditional("security." + field) + "\"],\"config\":{\"security\":{\"ssl\":"
+                            + "\"value must be true\"}}}",
+                    "Invalid value false for configuration security.ssl of plugin kafka-upstream: value must be true ("
+                            + conditional("security." + field) + ")");
+            accepted(config("\"security\":{\"ssl\":true,\"" + field + "\":\"/ca.pem\"}"));
+        }
+    }
+
+    @Test
+    void filesAreAbsolutePathsAndPemFieldsAndTheUserTakeVaultReferences() throws Exception {
+        String rule = KafkaUpstreamSchema.ABSOLUTE_PATH;
+        refused(config("\"security\":{\"ssl\":true,\"ca_certificates_file\":\"ca.pem\"}"),
+                "schema violation (config.security: {\n  ca_certificates_file = \"" + rule + "\"\n})",
+                "{\"config\":{\"security\":{\"ca_certificates_file\":\"" + rule + "\"}}}",
+                "Invalid value \"ca.pem\" for configuration security.ca_certificates_file of plugin kafka-upstream: " + rule);
+        // Kong resolves a reference before StartInstance; written as a reference, it skips every check
+        accepted(config("\"security\":{\"ssl\":true,\"client_certificate_pem\":\"{vault://env/kafka-cert}\","
+                + "\"client_key_pem\":\"{vault://env/kafka-key}\",\"ca_certificates_pem\":\"{vault://env/kafka-ca}\"},"
+                + "\"authentication\":{" + SASL.replace("\"u\"", "\"{vault://env/kafka-user}\"") + "}"));
     }
 
     @Test
@@ -184,6 +291,42 @@ class KongConfigValidationIT {
         for (String host : new String[] {"kafka-1.internal", "10.0.0.7", "::1", "[::1]", "fe80::1%eth0"}) {
             accepted("{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":9092}],\"topic\":\"t\"}");
         }
+    }
+
+    @Test
+    void aRegistryLoginModeNeedsItsCredentialsAndTheRegistryFieldsFollowTheirRules() throws Exception {
+        String registry = "\"schema_registry\":{\"confluent\":{\"url\":\"http://registry:8081\",%s}}";
+        String mode = "schema_registry.confluent.authentication.mode";
+        for (String login : new String[] {"basic", "oauth2"}) {
+            refused(config(registry.formatted("\"authentication\":{\"mode\":\"" + login + "\"}")),
+                    "2 schema violations (" + conditional(mode) + "; config.schema_registry: {\n  confluent = {\n"
+                            + "    authentication = {\n      " + login + " = \"required field missing\"\n    }\n  }\n})",
+                    "{\"@entity\":[\"" + conditional(mode) + "\"],\"config\":{\"schema_registry\":{\"confluent\":"
+                            + "{\"authentication\":{\"" + login + "\":\"required field missing\"}}}}}",
+                    "Invalid value null for configuration schema_registry.confluent.authentication." + login
+                            + " of plugin kafka-upstream: required field missing (" + conditional(mode) + ")");
+        }
+        String version = "must be a version number or latest";
+        refused(config(registry.formatted("\"value_schema\":{\"subject_name\":\"v\",\"schema_version\":\"v2\"}")),
+                "schema violation (config.schema_registry: {\n  confluent = {\n    value_schema = {\n"
+                        + "      schema_version = \"" + version + "\"\n    }\n  }\n})",
+                "{\"config\":{\"schema_registry\":{\"confluent\":{\"value_schema\":{\"schema_version\":\"" + version
+                        + "\"}}}}}",
+                "Invalid value \"v2\" for configuration schema_registry.confluent.value_schema.schema_version of plugin "
+                        + "kafka-upstream: " + version);
+        String url = "must be an http:// or https:// URL without user info";
+        refused(config(registry.formatted("\"key_schema\":{\"subject_name\":\"k\"}").replace("registry:8081",
+                "u:p@registry:8081")),
+                "schema violation (config.schema_registry: {\n  confluent = {\n    url = \"" + url + "\"\n  }\n})",
+                "{\"config\":{\"schema_registry\":{\"confluent\":{\"url\":\"" + url + "\"}}}}",
+                "Invalid value \"http://u:p@registry:8081\" for configuration schema_registry.confluent.url of plugin "
+                        + "kafka-upstream: " + url);
+        accepted(config(registry.formatted("\"authentication\":{\"mode\":\"basic\",\"basic\":{\"username\":\"u\","
+                + "\"password\":\"p\"}},\"value_schema\":{\"subject_name\":\"v\",\"schema_version\":\"3\"}")));
+        accepted(config(registry.formatted("\"authentication\":{\"mode\":\"oauth2\",\"oauth2\":{\"token_endpoint\":"
+                + "\"https://idp/token\",\"client_id\":\"c\",\"client_secret\":\"s\"}},\"key_schema\":"
+                + "{\"subject_name\":\"k\"}")));
+        accepted(config("\"schema_registry\":{}"));
     }
 
     @Test

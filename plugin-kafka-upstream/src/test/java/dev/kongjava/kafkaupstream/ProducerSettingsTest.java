@@ -120,4 +120,51 @@ class ProducerSettingsTest {
         assertNotEquals(ProducerSettings.of(config(MINIMAL + "}"), null, null),
                 ProducerSettings.of(config(MINIMAL + ",\"producer_request_acks\":0}"), null, null));
     }
+
+    @Test
+    void oauthBearerUsesKafkasLoginHandlerWithTheSecretOutsideTheJaasTextAndNeverShown() {
+        String oauth = ",\"authentication\":{\"strategy\":\"sasl\",\"mechanism\":\"OAUTHBEARER\",\"oauthbearer\":{"
+                + "\"token_endpoint_url\":\"https://idp/token\",\"client_id\":\"kong\",\"client_secret\":\"Oauth-S3cret\","
+                + "\"scopes\":[\"kafka\",\"audit\"],\"extensions\":{\"logicalCluster\":\"lkc \\\"1\\\"\",\"pool\":\"p\\n2\"}";
+        ProducerSettings s = ProducerSettings.of(config(MINIMAL + oauth + "}}}"), null, null);
+
+        Map<String, Object> expected = new TreeMap<>();
+        expected.put("sasl.mechanism", "OAUTHBEARER");
+        expected.put("sasl.login.callback.handler.class",
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler");
+        expected.put("sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
+                + "extension_logicalCluster=\"lkc \\\"1\\\"\" extension_pool=\"p\\n2\";");
+        expected.put("sasl.oauthbearer.token.endpoint.url", "https://idp/token");
+        expected.put("sasl.oauthbearer.client.credentials.client.id", "kong");
+        expected.put("sasl.oauthbearer.client.credentials.client.secret", "Oauth-S3cret");
+        expected.put("sasl.oauthbearer.scope", "kafka audit");
+        expected.put("sasl.login.connect.timeout.ms", 10000);
+        expected.put("sasl.login.read.timeout.ms", 2000);
+        expected.put("sasl.login.retry.backoff.ms", 100L);
+        expected.put("sasl.login.retry.backoff.max.ms", 2000L);
+        Map<String, Object> actual = new TreeMap<>(s.toMap("c"));
+        actual.keySet().retainAll(expected.keySet());
+        assertEquals(expected, actual);
+        assertEquals("SASL_PLAINTEXT", s.get("security.protocol"));
+        assertFalse(s.toString().contains("Oauth-S3cret"), s.toString());
+        assertFalse(config(MINIMAL + oauth + "}}}").toString().contains("Oauth-S3cret"));
+        // Kafka's JAAS parser reads the extensions back intact
+        Map<String, ?> options = org.apache.kafka.common.security.JaasContext.loadClientContext(Map.of("sasl.jaas.config",
+                new org.apache.kafka.common.config.types.Password((String) s.get("sasl.jaas.config"))))
+                .configurationEntries().get(0).getOptions();
+        assertEquals(Map.of("extension_logicalCluster", "lkc \"1\"", "extension_pool", "p\n2"), options);
+        // and the settings are valid for a producer
+        new org.apache.kafka.clients.producer.ProducerConfig(s.toMap("validation"));
+    }
+
+    @Test
+    void anUnverifiedTokenEndpointGetsTheTrustAllFactoryInItsJaasOptionsOnly() {
+        String oauth = ",\"authentication\":{\"strategy\":\"sasl\",\"mechanism\":\"OAUTHBEARER\",\"oauthbearer\":{"
+                + "\"token_endpoint_url\":\"https://idp/token\",\"client_id\":\"kong\",\"client_secret\":\"s\","
+                + "\"token_endpoint_tls_verify\":false}}}";
+        ProducerSettings s = ProducerSettings.of(config(MINIMAL + oauth), null, null);
+        assertEquals("org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
+                + "ssl.engine.factory.class=\"dev.kongjava.kafkaupstream.TrustAllTokenEndpoint\";", s.get("sasl.jaas.config"));
+        assertEquals(null, s.get("ssl.engine.factory.class"), "the brokers are still verified");
+    }
 }

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Secrets never leave the server: the SASL password, a delegation token's HMAC, the Admin API token
- * and the mTLS client key are used, succeed or fail, and then appear in none of the client bodies,
- * none of the RPC replies and nowhere in the server's own log, even at debug level. And TLS to
- * brokers is verified by default.
+ * and the mTLS client key (from Kong or in the config) are used, succeed or fail, and then appear in
+ * none of the client bodies, none of the RPC replies and nowhere in the server's own log, even at
+ * debug level. And TLS to brokers is verified by default.
  */
 class SecretsIT {
     private static final String CERT_ID = "0d6f3c8e-5f7a-4a3b-9d2e-7c1b2a3d4e5f";
@@ -81,9 +81,19 @@ class SecretsIT {
                 statuses.put("mtls", send(kong, Configs.config(broker.bootstrap(Listener.MTLS), topic(),
                         SYNC + "\"security\":{\"ssl\":true,\"certificate_id\":\"" + CERT_ID + "\"}"),
                         replies));
-                replies.add(startInstanceReply(server.socket, sasl));
+                String keyInConfig = Configs.config(broker.bootstrap(Listener.MTLS), topic(), SYNC + "\"security\":"
+                        + DataPlaneTlsIT.pemSecurity(tls.clientCertificateChainPem(), tls.clientPrivateKeyPem(),
+                                tls.caCertificatePem()));
+                statuses.put("mtls, the key in the config", send(kong, keyInConfig, replies));
+                statuses.put("a key in the config that does not load", send(kong, Configs.config(broker.bootstrap(
+                        Listener.MTLS), topic(), SYNC + "\"error_handling\":{\"return_error_message\":true},"
+                        + "\"security\":" + DataPlaneTlsIT.pemSecurity(tls.clientCertificateChainPem(),
+                                tls.clientPrivateKeyPem().replace("BEGIN", "BEGIN RSA"), tls.caCertificatePem())), replies));
+                replies.add(startInstanceReply(server.socket, sasl, "authentication", "password"));
+                replies.add(startInstanceReply(server.socket, keyInConfig, "security", "client_key_pem"));
                 assertEquals(Map.of("scram", 200, "wrong password, with Kafka's detail", 502, "delegation token", 200,
-                        "mtls", 200), statuses, "replies " + replies);
+                        "mtls", 200, "mtls, the key in the config", 200, "a key in the config that does not load", 500),
+                        statuses, "replies " + replies);
                 assertEquals(ADMIN_TOKEN, admin.lastToken, "the Admin API got the token");
                 assertEquals("Basic " + Base64.getEncoder().encodeToString(("kong:" + ADMIN_URL_PASSWORD)
                         .getBytes(StandardCharsets.UTF_8)), admin.lastAuthorization, "and the URL's userinfo");
@@ -167,14 +177,14 @@ class SecretsIT {
         return ex.exitStatus();
     }
 
-    /** The raw StartInstance reply, whose Config echoes the instance's config back to Kong. */
-    private static String startInstanceReply(Path socket, String config) throws Exception {
+    /** The raw StartInstance reply, whose Config echoes the instance's config back to Kong with the secret hidden. */
+    private static String startInstanceReply(Path socket, String config, String record, String secret) throws Exception {
         try (KongConnection c = new KongConnection(socket)) {
             KongConnection.Reply reply = c.call(1, "plugin.StartInstance", List.of(Map.of("Name", "kafka-upstream",
                     "Config", config)));
             assertEquals(null, reply.error());
             Map<?, ?> echoed = (Map<?, ?>) ((Map<?, ?>) reply.result()).get("Config");
-            assertEquals("[hidden]", ((Map<?, ?>) echoed.get("authentication")).get("password"));
+            assertEquals("[hidden]", ((Map<?, ?>) echoed.get(record)).get(secret));
             return reply.result().toString();
         }
     }

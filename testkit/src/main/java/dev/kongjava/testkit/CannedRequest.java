@@ -28,6 +28,7 @@ public final class CannedRequest {
     /** The request's {@code kong.ctx.shared}: every phase of every plugin run with this request shares it, as in Kong. */
     final Map<String, Object> ctxShared = Collections.synchronizedMap(new LinkedHashMap<>());
     int responseStatus = 200;
+    final Map<String, String> uriCaptures = new LinkedHashMap<>();
 
     private CannedRequest() {}
 
@@ -92,6 +93,12 @@ public final class CannedRequest {
     /** The status of the response, as the log phase sees it in {@code kong.log.serialize} (default 200). */
     public CannedRequest responseStatus(int status) {
         this.responseStatus = status;
+        return this;
+    }
+
+    /** A named capture of the route's regex path, for {@code kong.request.get_uri_captures}. */
+    public CannedRequest uriCapture(String name, String value) {
+        uriCaptures.put(name, value);
         return this;
     }
 

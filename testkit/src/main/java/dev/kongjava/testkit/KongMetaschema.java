@@ -27,6 +27,7 @@ public final class KongMetaschema {
             "between", Set.of("integer", "number"),
             "len_eq", Set.of("array", "set", "string", "map"),
             "match", Set.of("string"),
+            "match_any", Set.of("string"),
             "one_of", Set.of("string", "number", "integer"),
             "contains", Set.of("array", "set"),
             "is_regex", Set.of("string"),

@@ -58,6 +58,7 @@ final class PdkAnswers {
             case "kong.request.get_host" -> step(request.host);
             case "kong.request.get_port" -> step((long) request.port);
             case "kong.request.get_http_version" -> step(1.1);
+            case "kong.request.get_uri_captures" -> step(uriCaptures());
             case "kong.client.get_ip", "kong.client.get_forwarded_ip" -> step(request.clientIp);
             case "kong.router.get_route" -> new Step("plugin.StepRoute", true, request.route);
             case "kong.router.get_service" -> new Step("plugin.StepService", false, null);
@@ -110,6 +111,14 @@ final class PdkAnswers {
         entry.put("client_ip", request.clientIp);
         entry.put("route", request.route);
         return new String(json(entry), StandardCharsets.UTF_8);
+    }
+
+    /** Kong's {@code {unnamed, named}}: the named captures, and their values in order as the numbered ones. */
+    private Map<String, Object> uriCaptures() {
+        Map<String, Object> captures = new LinkedHashMap<>();
+        captures.put("unnamed", List.copyOf(request.uriCaptures.values()));
+        captures.put("named", new LinkedHashMap<>(request.uriCaptures));
+        return captures;
     }
 
     private static int limit(Object arg) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kong-config/ as shipped, through the Kong-side Lua peer: kong.yml (only the broker address
  * changed) is validated against the schema from the launcher's dump the way Kong does, the server
- * runs through the launcher on the socket of its own, and the body sizes of kong.conf apply.
+ * runs through the launcher on the socket of its own, and the body buffer of kong.conf applies.
  */
 class KongYmlThroughLuaPeerIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -61,7 +61,6 @@ class KongYmlThroughLuaPeerIT {
                 .queryShellCommand(PluginServerProcess.queryCommand(options))
                 .declarativeConfig(RepoFiles.JSON.writeValueAsString(kongYml))
                 .bodyBufferSize(conf.get("nginx_http_client_body_buffer_size"))
-                .maxBodySize(conf.get("nginx_http_client_max_body_size"))
                 .start();
     }
 
@@ -98,11 +97,15 @@ class KongYmlThroughLuaPeerIT {
     }
 
     @Test
-    void aBodyOverClientMaxBodySizeIsRefusedByNginx() throws Exception {
+    void aBodyOverTheProducersLimitGetsThePlugins413() throws Exception {
+        // kong.conf caps no body gateway-wide: the plugin refuses what Kafka would not take
+        int size = 1024 * 1024 + 1;
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/kafka"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024 * 1024 + 1])).build(),
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[size])).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(413, response.statusCode());
+        assertEquals("413 {\"message\":\"Payload Too Large\",\"error\":\"the request body of " + size + " bytes is larger "
+                + "than producer_request_limits_bytes_per_request (1048576 bytes)\"}",
+                response.statusCode() + " " + response.body(), kong.errorLog());
     }
 
     @Test

@@ -81,8 +81,10 @@ final class ConfigParser {
         check(!field.uuid || UUID.matcher(value).matches(), field, node, path, "expected a valid UUID");
         // Kong's len_min/len_max count a string's bytes (Lua's #), not its characters
         length(field, node, path, value.getBytes(StandardCharsets.UTF_8).length);
-        check(field.match == null || field.match.matches(value), field, node, path,
-                "invalid value: " + (field.secret ? ConfigValues.MASK : value));
+        String invalid = "invalid value: " + (field.secret ? ConfigValues.MASK : value);
+        check(field.match == null || field.match.matches(value), field, node, path, invalid);
+        check(field.matchAny == null || field.matchAny.stream().anyMatch(p -> p.matches(value)), field, node, path,
+                invalid);
         return value;
     }
 

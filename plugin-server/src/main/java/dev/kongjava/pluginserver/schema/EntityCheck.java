@@ -123,8 +123,9 @@ public final class EntityCheck {
             return kind.passes.passes(set, paths.size()) ? Optional.empty()
                     : Optional.of(new ConfigRule.Violation(null, kind.kongMessage.formatted(quoted(paths))));
         }
-        if (ifMatch.error(config.get(paths.get(0))).isPresent()) {
-            return Optional.empty();
+        boolean allMissing = paths.stream().allMatch(p -> underNullRecord(config, p));
+        if (allMissing || ifMatch.error(config.get(paths.get(0))).isPresent()) {
+            return Optional.empty(); // Kong skips a conditional whose fields are all missing
         }
         Object then = config.get(paths.get(1));
         // Kong answers a then_match with required=true and a null value before running its validators
@@ -156,7 +157,9 @@ public final class EntityCheck {
 
     /**
      * The field at {@code path}. Kong reads entity check fields through records that exist: an
-     * optional record that is null would make Kong answer "field required for entity check".
+     * optional record that is null would make Kong answer "field required for entity check". Only a
+     * conditional may pass an optional record, and only one that holds all of its fields: when that
+     * record is null every field is missing, and Kong skips such a conditional.
      */
     private Field resolve(List<Field> fields, String path, List<String> problems) {
         Field found = ConfigSchema.find(fields, path);
@@ -165,12 +168,24 @@ public final class EntityCheck {
             return null;
         }
         for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
-            if (!ConfigSchema.find(fields, path.substring(0, dot)).required) {
+            String record = path.substring(0, dot);
+            boolean holdsAll = paths.stream().allMatch(p -> p.startsWith(record + "."));
+            if (!ConfigSchema.find(fields, record).required && !(kind == Kind.CONDITIONAL && holdsAll)) {
                 problems.add(kind.kongName + " names " + path + " inside the optional record "
-                        + path.substring(0, dot) + "; entity checks need required records");
+                        + record + "; entity checks need required records");
             }
         }
         return found;
+    }
+
+    /** Whether a record that holds {@code path} is null, so the field is missing rather than null. */
+    private static boolean underNullRecord(ConfigValues config, String path) {
+        for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
+            if (config.get(path.substring(0, dot)) == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean nonEmpty(Object value) {

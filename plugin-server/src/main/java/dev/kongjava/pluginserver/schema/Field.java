@@ -19,6 +19,7 @@ public final class Field {
     final List<Object> oneOf;
     final List<Object> notOneOf;
     final LuaPattern match;
+    final List<LuaPattern> matchAny;
     final String err;
     final Number betweenMin;
     final Number betweenMax;
@@ -43,6 +44,7 @@ public final class Field {
         this.oneOf = b.oneOf == null ? null : List.copyOf(b.oneOf);
         this.notOneOf = b.notOneOf == null ? null : List.copyOf(b.notOneOf);
         this.match = b.match;
+        this.matchAny = b.matchAny;
         this.err = b.err;
         this.betweenMin = b.betweenMin;
         this.betweenMax = b.betweenMax;
@@ -158,6 +160,7 @@ public final class Field {
         private List<Object> oneOf;
         private List<Object> notOneOf;
         private LuaPattern match;
+        private List<LuaPattern> matchAny;
         private String err;
         private Number betweenMin;
         private Number betweenMax;
@@ -213,6 +216,18 @@ public final class Field {
         public Builder match(String luaPattern) {
             allow(type == FieldType.STRING, "match");
             this.match = LuaPattern.compile(luaPattern);
+            return this;
+        }
+
+        /**
+         * Kong {@code match_any}: the string must match at least one of these Lua patterns (an
+         * alternation, which one Lua pattern cannot express), checked the same way at StartInstance.
+         *
+         * @throws IllegalArgumentException for Lua pattern items outside the supported subset
+         */
+        public Builder matchAny(String... luaPatterns) {
+            allow(type == FieldType.STRING, "match_any");
+            this.matchAny = Arrays.stream(luaPatterns).map(LuaPattern::compile).toList();
             return this;
         }
 

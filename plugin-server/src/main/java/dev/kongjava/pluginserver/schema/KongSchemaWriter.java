@@ -77,6 +77,9 @@ final class KongSchemaWriter {
         if (field.match != null) {
             a.put("match", field.match.source());
         }
+        if (field.matchAny != null) {
+            a.put("match_any", Map.of("patterns", field.matchAny.stream().map(LuaPattern::source).toList()));
+        }
         if (field.uuid) {
             a.put("uuid", true);
         }

@@ -113,6 +113,10 @@ final class SchemaDocs {
         if (f.match != null) {
             parts.add("matches the Lua pattern `" + f.match.source() + "`");
         }
+        if (f.matchAny != null) {
+            parts.add("matches one of the Lua patterns " + String.join(", ",
+                    f.matchAny.stream().map(p -> "`" + p.source() + "`").toList()));
+        }
         if (f.uuid) {
             parts.add("UUID");
         }

@@ -187,6 +187,27 @@ class ConfigSchemaTest {
     }
 
     @Test
+    void matchAnyAcceptsAStringMatchingOneOfItsPatternsAndIsWrittenAsKongsMatchAny() throws Exception {
+        ConfigSchema schema = ConfigSchema.builder()
+                .add(Field.string("version").matchAny("^%d+$", "^latest$"))
+                .add(Field.string("named").matchAny("^%d+$", "^latest$").err("must be a number or latest"))
+                .build();
+        assertEquals("12", schema.parse("probe", "{\"version\":\"12\"}").string("version"));
+        assertEquals("latest", schema.parse("probe", "{\"version\":\"latest\"}").string("version"));
+        assertEquals("Invalid value \"12latest\" for configuration version of plugin probe: invalid value: 12latest",
+                assertThrows(ConfigException.class, () -> schema.parse("probe", "{\"version\":\"12latest\"}")).getMessage());
+        assertEquals("Invalid value \"v2\" for configuration named of plugin probe: must be a number or latest",
+                assertThrows(ConfigException.class, () -> schema.parse("probe", "{\"named\":\"v2\"}")).getMessage());
+        Map<String, Object> kong = schema.toKongSchema("probe", List.of());
+        assertEquals("{\"version\":{\"type\":\"string\",\"match_any\":{\"patterns\":[\"^%d+$\",\"^latest$\"]}}}",
+                new ObjectMapper().writeValueAsString(((List<?>) ((Map<?, ?>) ((Map<?, ?>) ((List<?>) kong.get("fields"))
+                        .get(0)).get("config")).get("fields")).get(0)));
+        assertEquals(List.of(), KongMetaschema.checkSubSchema(kong));
+        assertTrue(schema.markdownTable().contains("| `version` | string |  | matches one of the Lua patterns `^%d+$`, "
+                + "`^latest$` |  |\n"), schema.markdownTable());
+    }
+
+    @Test
     void anInvalidDefaultStopsTheSchemaFromBuilding() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ConfigSchema.builder()
                 .add(Field.integer("timeout").defaultValue(0).between(1, 10)).build());
@@ -209,5 +230,6 @@ class ConfigSchemaTest {
         assertEquals("Kong does not allow 'one_of' on boolean field flag", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Field.string("s").between(1, 2));
         assertThrows(IllegalArgumentException.class, () -> Field.integer("i").uuid());
+        assertThrows(IllegalArgumentException.class, () -> Field.integer("i").matchAny("^%d+$"));
     }
 }

@@ -142,6 +142,26 @@ class EntityCheckTest {
     }
 
     @Test
+    void aConditionalInsideAnOptionalRecordThatHoldsBothFieldsIsSkippedWhenTheRecordIsNullAsKongSkipsIt() {
+        ConfigSchema schema = ConfigSchema.builder()
+                .add(Field.record("opt", Field.string("mode").defaultValue("none"),
+                        Field.record("basic", Field.string("user"))))
+                .check(EntityCheck.conditional("opt.mode", Match.eq("basic"), "opt.basic", Match.required()))
+                .build();
+        assertEquals(null, schema.parse("probe", "{}").get("opt"));
+        assertEquals("none", schema.parse("probe", "{\"opt\":{}}").string("opt.mode"));
+        assertEquals("Invalid value null for configuration opt.basic of plugin probe: required field missing "
+                + "(failed conditional validation given value of field 'config.opt.mode')",
+                assertThrows(ConfigException.class, () -> schema.parse("probe", "{\"opt\":{\"mode\":\"basic\"}}"))
+                        .getMessage());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ConfigSchema.builder()
+                .add(Field.bool("flag")).add(Field.record("opt", Field.string("x")))
+                .check(EntityCheck.conditional("flag", Match.eq(true), "opt.x", Match.required())).build());
+        assertEquals("invalid config schema: conditional names opt.x inside the optional record opt; entity checks "
+                + "need required records", e.getMessage(), "a record holding only some of the fields still may not be optional");
+    }
+
+    @Test
     void kongsFieldRulesRunInKongsOrderAndErrReplacesTheValidatorsText() {
         ConfigSchema<?> schema = ConfigSchema.builder()
                 .add(Field.string("topic").lenMax(5).notOneOf(".", "..").match("^[%w._-]+$"))

@@ -2,12 +2,19 @@ package dev.kongjava.testkit.oauth;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.kongjava.testkit.kafka.TlsMaterial;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * An OAuth 2.0 authorization server for tests, on a free 127.0.0.1 port: a token endpoint for the
@@ -31,12 +40,16 @@ import java.util.UUID;
  * and {@code client_secret} form parameters ({@code client_secret_post}). A token's {@code sub} is
  * the client id, its {@code scope} the requested scopes, its {@code aud} the server's audience and
  * its {@code iss} {@link #issuer()}. {@link #mode(TokenMode)} makes it issue expired or wrongly
- * signed tokens.
+ * signed tokens. A token without requested scopes has no {@code scope} claim (Kafka's client
+ * refuses an empty one). {@link Builder#https()} adds the token endpoint on a second port over TLS,
+ * with the test kit's broker certificate ({@link TlsMaterial}: {@code localhost} and {@code 127.0.0.1},
+ * signed by a CA no JVM trusts by default).
  */
 public final class OAuthServer implements AutoCloseable {
     private static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final HttpServer server;
+    private final HttpsServer httpsServer;
     private final Map<String, String> clients;
     private final String audience;
     private final Duration tokenLifetime;
@@ -56,6 +69,28 @@ public final class OAuthServer implements AutoCloseable {
         server.createContext("/token", this::token);
         server.createContext("/jwks", exchange -> answer(exchange, 200, signer.jwks()));
         server.start();
+        httpsServer = builder.https ? httpsTokenEndpoint() : null;
+    }
+
+    private HttpsServer httpsTokenEndpoint() {
+        TlsMaterial tls = TlsMaterial.get();
+        try (InputStream in = Files.newInputStream(tls.brokerKeystore())) {
+            KeyStore keys = KeyStore.getInstance(tls.storeType());
+            keys.load(in, tls.password().toCharArray());
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, tls.password().toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            https.setHttpsConfigurator(new HttpsConfigurator(context));
+            https.createContext("/token", this::token);
+            https.start();
+            return https;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the OAuth test server's TLS port", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the test kit's broker keystore", e);
+        }
     }
 
     /**
@@ -83,6 +118,19 @@ public final class OAuthServer implements AutoCloseable {
      */
     public String tokenEndpointUrl() {
         return issuer() + "/token";
+    }
+
+    /**
+     * The token endpoint over TLS (the tokens are the same, issuer included).
+     *
+     * @return {@code https://127.0.0.1:<tls port>/token}
+     * @throws IllegalStateException unless the server was built with {@link Builder#https()}
+     */
+    public String httpsTokenEndpointUrl() {
+        if (httpsServer == null) {
+            throw new IllegalStateException("this OAuth server has no TLS port; build it with https()");
+        }
+        return "https://127.0.0.1:" + httpsServer.getAddress().getPort() + "/token";
     }
 
     /**
@@ -125,6 +173,9 @@ public final class OAuthServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (httpsServer != null) {
+            httpsServer.stop(0);
+        }
     }
 
     private void token(HttpExchange exchange) throws IOException {
@@ -140,6 +191,9 @@ public final class OAuthServer implements AutoCloseable {
             if (!"client_credentials".equals(form.grantType())) {
                 status = 400;
                 body = error("unsupported_grant_type", "only client_credentials is supported");
+            } else if (mode == TokenMode.UNAVAILABLE) {
+                status = 503;
+                body = error("temporarily_unavailable", "the authorization server is down for a while");
             } else if (!form.clientSecret().equals(clients.get(form.clientId()))) {
                 status = 401;
                 body = error("invalid_client", "unknown client or wrong secret");
@@ -167,12 +221,16 @@ public final class OAuthServer implements AutoCloseable {
         claims.put("iat", issuedAt.getEpochSecond());
         claims.put("exp", issuedAt.plus(tokenLifetime).getEpochSecond());
         claims.put("jti", UUID.randomUUID().toString());
-        claims.put("scope", form.scope());
+        if (!form.scope().isEmpty()) {
+            claims.put("scope", form.scope()); // an empty claim would be refused by clients: no scope, no claim
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", signer.sign(claims, current != TokenMode.WRONG_KEY));
         body.put("token_type", "Bearer");
         body.put("expires_in", tokenLifetime.toSeconds());
-        body.put("scope", form.scope());
+        if (!form.scope().isEmpty()) {
+            body.put("scope", form.scope());
+        }
         return JwtSigner.toJson(body);
     }
 
@@ -198,8 +256,19 @@ public final class OAuthServer implements AutoCloseable {
         private final Map<String, String> clients = new LinkedHashMap<>();
         private String audience = "kafka";
         private Duration tokenLifetime = Duration.ofHours(1);
+        private boolean https;
 
         private Builder() {}
+
+        /**
+         * Also serves the token endpoint over TLS, see {@link OAuthServer#httpsTokenEndpointUrl()}.
+         *
+         * @return this builder
+         */
+        public Builder https() {
+            this.https = true;
+            return this;
+        }
 
         /**
          * Registers a client for the {@code client_credentials} grant.

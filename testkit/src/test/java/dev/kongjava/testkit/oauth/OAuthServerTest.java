@@ -11,7 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.kongjava.testkit.kafka.TlsMaterial;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -43,7 +48,7 @@ class OAuthServerTest {
     @BeforeAll
     static void start() {
         oauth = OAuthServer.builder().client("kong", "s3cret").audience("kafka-test")
-                .tokenLifetime(Duration.ofMinutes(10)).start();
+                .tokenLifetime(Duration.ofMinutes(10)).https().start();
     }
 
     @AfterAll
@@ -135,6 +140,49 @@ class OAuthServerTest {
 
         assertInstanceOf(InvalidJwtSignatureException.class,
                 assertThrows(InvalidJwtException.class, () -> verifier().processToClaims(token)));
+    }
+
+    @Test
+    void aTokenWithoutRequestedScopesHasNoScopeClaim() throws Exception {
+        HttpResponse<String> response = tokenRequest(basic("kong", "s3cret"), "grant_type=client_credentials");
+
+        assertTrue(JSON.readTree(response.body()).path("scope").isMissingNode(), response.body());
+        assertEquals(false, verifier().processToClaims(accessToken(response)).hasClaim("scope"));
+    }
+
+    @Test
+    void unavailableModeAnswersEveryRequestWith503() throws Exception {
+        oauth.mode(TokenMode.UNAVAILABLE);
+
+        HttpResponse<String> response = tokenRequest(basic("kong", "s3cret"), "grant_type=client_credentials");
+
+        assertEquals(503, response.statusCode());
+        assertEquals("{\"error\":\"temporarily_unavailable\",\"error_description\":\"the authorization server is down "
+                + "for a while\"}", response.body());
+        assertEquals(List.of(new TokenRequest("kong", "client_credentials", "", 503)), newRequests());
+    }
+
+    /** The TLS port serves the same tokens with a certificate of the test CA, which a client must trust explicitly. */
+    @Test
+    void theTlsTokenEndpointIssuesTheSameTokensUnderTheTestCa() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(TlsMaterial.get().truststore())) {
+            trust.load(in, TlsMaterial.get().password().toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        HttpClient tls = HttpClient.newBuilder().sslContext(context).connectTimeout(TIMEOUT).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(oauth.httpsTokenEndpointUrl())).timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic("kong", "s3cret"))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
+
+        String token = accessToken(tls.send(request, HttpResponse.BodyHandlers.ofString()));
+
+        assertEquals("kong", verifier().processToClaims(token).getSubject());
+        assertThrows(javax.net.ssl.SSLHandshakeException.class,
+                () -> http.send(request, HttpResponse.BodyHandlers.ofString()), "the JVM's trust store lacks the test CA");
     }
 
     private List<TokenRequest> newRequests() {

@@ -34,8 +34,9 @@ public final class EventRegistry {
     }
 
     /**
-     * Starts the handler of {@code phase} on a new virtual thread; its first PDK call (or "ret")
-     * answers {@code reply}. The caller has already registered the event on the instance.
+     * Starts the handler of {@code phase} on a new virtual thread (after its read-ahead, if any); its
+     * first PDK call (or "ret") answers {@code reply}. The caller has already registered the event on
+     * the instance.
      */
     public void start(PluginInstance instance, Phase phase, Reply reply) {
         int id = nextId.incrementAndGet() & Integer.MAX_VALUE;
@@ -50,10 +51,15 @@ public final class EventRegistry {
             reply.result(Map.of(Protocol.KEY_EVENT_ID, id, Protocol.KEY_DATA, RunningEvent.failClosed(phase, 503)));
             return;
         }
-        RunningEvent event = new RunningEvent(id, instance, phase, this, reply);
+        RunningEvent event = new RunningEvent(id, instance, phase, this, reply, instance.readAhead(phase));
         events.put(id, event);
+        event.begin();
+    }
+
+    /** Runs the event's handler on a new virtual thread. */
+    void launch(RunningEvent event) {
         Thread.ofVirtual()
-                .name(instance.definition().name() + "." + phase.wireName() + "#" + id)
+                .name(event.instanceName() + "#" + event.id)
                 .start(event::run);
     }
 

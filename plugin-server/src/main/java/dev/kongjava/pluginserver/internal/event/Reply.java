@@ -7,4 +7,12 @@ public interface Reply {
 
     /** Sends {@code [1, msgid, message, nil]}. */
     void error(String message);
+
+    /**
+     * Keeps what the request holds of the in-flight budget past the answer, until the returned
+     * action runs (a read-ahead answer is still in memory after the next call was sent).
+     */
+    default Runnable retain() {
+        return () -> { };
+    }
 }

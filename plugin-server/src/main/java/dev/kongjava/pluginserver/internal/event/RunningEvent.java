@@ -8,6 +8,7 @@ import dev.kongjava.pluginserver.pdk.PdkException;
 import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.Phase;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * the Kong request that is waiting (HandleEvent or the last Step, on whatever connection it came),
  * then parks until the next Step delivers Kong's result. Kong never sends a Step before it has our
  * answer, so at most one reply is ever pending.
+ *
+ * <p>When the handler reads ahead ({@link dev.kongjava.pluginserver.plugin.ReadAhead}), the
+ * connection threads first answer HandleEvent and each Step with the next call read ahead, and
+ * start the handler's thread only with the last answer: one hand-off per event, not one per call.
  */
 final class RunningEvent implements Bridge {
     private static final Logger LOG = LoggerFactory.getLogger(RunningEvent.class);
@@ -36,16 +41,37 @@ final class RunningEvent implements Bridge {
     private final AtomicReference<Reply> pendingReply;
     private final AtomicBoolean released = new AtomicBoolean();
     private final LinkedTransferQueue<Object> inbox = new LinkedTransferQueue<>();
+    /** Null when the handler reads nothing ahead. */
+    private final ReadAheadAnswers readAhead;
     private volatile long sinceNanos = System.nanoTime();
     private volatile String endReason;
     private volatile Thread thread;
 
-    RunningEvent(int id, PluginInstance instance, Phase phase, EventRegistry registry, Reply firstReply) {
+    RunningEvent(int id, PluginInstance instance, Phase phase, EventRegistry registry, Reply firstReply,
+            List<PdkCall> readAhead) {
         this.id = id;
         this.instance = instance;
         this.phase = phase;
         this.registry = registry;
         this.pendingReply = new AtomicReference<>(firstReply);
+        this.readAhead = readAhead.isEmpty() ? null : new ReadAheadAnswers(readAhead);
+    }
+
+    /** Starts the handler's thread, or first asks Kong for what the handler reads ahead. */
+    void begin() {
+        PdkCall first = readAhead == null ? null : readAhead.next();
+        if (first == null) {
+            registry.launch(this);
+        } else {
+            ask(pendingReply.getAndSet(null), first);
+        }
+    }
+
+    /** Answers the waiting Kong request with a call read ahead; its Step comes to {@link #deliver}. */
+    private void ask(Reply reply, PdkCall call) {
+        sinceNanos = System.nanoTime();
+        state.set(State.WAITING_FOR_KONG);
+        reply.result(eventData(callback(call.method(), call.args())));
     }
 
     /** Body of the event's virtual thread. */
@@ -81,6 +107,13 @@ final class RunningEvent implements Bridge {
     @Override
     public Object call(String method, Object... args) {
         Object[] wireArgs = checkArgs(method, args);
+        if (readAhead != null) {
+            Delivery answer = readAhead.take(method, wireArgs);
+            if (answer != null) {
+                return outcome(method, answer);
+            }
+            readAhead.release(); // the handler now calls Kong itself
+        }
         Reply reply = pendingReply.getAndSet(null);
         if (reply == null) {
             throw new PdkException(method, endReason == null ? "the event is over" : endReason);
@@ -104,7 +137,10 @@ final class RunningEvent implements Bridge {
         if (next == ABANDONED) {
             throw new PdkException(method, endReason);
         }
-        Delivery delivery = (Delivery) next;
+        return outcome(method, (Delivery) next);
+    }
+
+    private static Object outcome(String method, Delivery delivery) {
         if (delivery.error() != null) {
             throw delivery.busy() ? new ServerBusyException(method, delivery.error())
                     : new PdkException(method, delivery.error());
@@ -112,12 +148,26 @@ final class RunningEvent implements Bridge {
         return delivery.data();
     }
 
-    /** A Step from Kong; false when the event is not waiting for one (then Kong gets an error). */
+    /**
+     * A Step from Kong; false when the event is not waiting for one (then Kong gets an error). While
+     * reading ahead it is answered here, on the connection's thread, with the next call.
+     */
     boolean deliver(Delivery delivery, Reply reply) {
         if (!state.compareAndSet(State.WAITING_FOR_KONG, State.RUNNING_PLUGIN)) {
             return false;
         }
         sinceNanos = System.nanoTime();
+        if (readAhead != null && readAhead.next() != null) {
+            readAhead.store(delivery, reply.retain());
+            PdkCall next = readAhead.next();
+            if (next != null) {
+                ask(reply, next);
+                return true;
+            }
+            pendingReply.set(reply);
+            registry.launch(this);
+            return true;
+        }
         pendingReply.set(reply);
         inbox.offer(delivery);
         return true;
@@ -131,7 +181,7 @@ final class RunningEvent implements Bridge {
         if (now - sinceNanos < timeoutNanos) {
             return;
         }
-        String who = instance.definition().name() + "." + phase.wireName() + " on instance #" + instance.id();
+        String who = instanceName() + " on instance #" + instance.id();
         if (state.compareAndSet(State.WAITING_FOR_KONG, State.ENDED)) {
             release("Kong sent no result for event " + id + " within " + timeoutNanos / 1_000_000 + " ms");
             inbox.offer(ABANDONED);
@@ -157,6 +207,11 @@ final class RunningEvent implements Bridge {
         return state.get();
     }
 
+    /** e.g. {@code kafka-upstream.access}, for thread names and logs. */
+    String instanceName() {
+        return instance.definition().name() + "." + phase.wireName();
+    }
+
     private void finish(Object data) {
         Reply reply = pendingReply.getAndSet(null);
         release("the event is over");
@@ -171,6 +226,9 @@ final class RunningEvent implements Bridge {
             endReason = reason;
         }
         state.set(State.ENDED);
+        if (readAhead != null) {
+            readAhead.release();
+        }
         if (released.compareAndSet(false, true)) {
             registry.remove(this);
             instance.endEvent();

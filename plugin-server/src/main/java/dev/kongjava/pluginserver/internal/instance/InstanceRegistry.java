@@ -69,7 +69,15 @@ public final class InstanceRegistry {
         int id = ids.next();
         Object handler = definition.factory().create(new Context<>(id, definition.name(),
                 definition.schema().bind(config), flags, services.apply(definition.name())));
-        PluginInstance instance = new PluginInstance(id, definition, config, handler);
+        PluginInstance instance;
+        try {
+            instance = new PluginInstance(id, definition, config, handler);
+        } catch (RuntimeException e) { // recording the handler's read-ahead failed: a bug in the plugin
+            if (handler instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+            throw e;
+        }
         instances.put(id, instance);
         LOG.info("instance #{} of {} started with config {}", id, definition.name(), config);
         return instance;

@@ -1,7 +1,11 @@
 package dev.kongjava.pluginserver.internal.instance;
 
+import dev.kongjava.pluginserver.internal.event.PdkCall;
+import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigValues;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -19,6 +23,7 @@ public final class PluginInstance {
     private final PluginDefinition<?> definition;
     private final ConfigValues config;
     private final Object handler;
+    private final Map<Phase, List<PdkCall>> readAhead;
     private final double startTime;
     private final AtomicInteger activeEvents = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -31,6 +36,7 @@ public final class PluginInstance {
         this.definition = definition;
         this.config = config;
         this.handler = handler;
+        this.readAhead = PdkCall.recordReadAhead(handler, definition.phases());
         this.startTime = System.currentTimeMillis() / 1000.0;
     }
 
@@ -48,6 +54,11 @@ public final class PluginInstance {
 
     public Object handler() {
         return handler;
+    }
+
+    /** The calls the handler of {@code phase} reads ahead (recorded when the instance started); often none. */
+    public List<PdkCall> readAhead(Phase phase) {
+        return readAhead.getOrDefault(phase, List.of());
     }
 
     /** Epoch seconds, as the other PDKs report {@code StartTime}. */

@@ -257,6 +257,8 @@ final class RpcConnection implements Runnable {
         /** What the request holds of the in-flight budget until it is answered. */
         private final Frame frame;
         private final AtomicBoolean sent = new AtomicBoolean();
+        /** Set by {@link #retain()}: the charge outlives the answer. */
+        private volatile boolean retained;
 
         ConnectionReply(long msgid, Frame frame) {
             this.msgid = msgid;
@@ -276,6 +278,15 @@ final class RpcConnection implements Runnable {
             send(message, null);
         }
 
+        @Override
+        public Runnable retain() {
+            retained = true;
+            return () -> {
+                frame.release();
+                held.remove(frame); // until then close() gives it back, like any unanswered request's
+            };
+        }
+
         private void send(String error, Object value) {
             if (!sent.compareAndSet(false, true)) {
                 LOG.warn("second reply to request {} dropped", msgid);
@@ -284,8 +295,10 @@ final class RpcConnection implements Runnable {
             try {
                 reply(msgid, error, value);
             } finally {
-                frame.release();
-                held.remove(frame);
+                if (!retained) {
+                    frame.release();
+                    held.remove(frame);
+                }
             }
             if (unanswered.decrementAndGet() == 0 && closeWhenAnswered) {
                 close();

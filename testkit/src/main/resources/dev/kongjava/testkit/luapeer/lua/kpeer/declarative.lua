@@ -417,43 +417,60 @@ local function host_matches(patterns, host)
   return false
 end
 
---- longest matching path (length), or nil
+--- Kong's uri_captures of a regex match: named groups by name, the numbered groups in order
+--- (Kong also keeps the whole match at index 0, which a Lua sequence cannot hold).
+local function captures(m)
+  local unnamed, named = {}, {}
+  for k, v in pairs(m) do
+    if type(k) == "string" then
+      named[k] = v
+    end
+  end
+  for i = 1, #m do
+    unnamed[i] = m[i]
+  end
+  return { unnamed = unnamed, named = named }
+end
+
+--- longest matching path (length) and, for a regex path with groups, its captures; or nil
 local function path_match_len(paths, path)
   if not paths then
     return 0
   end
-  local best
+  local best, caps
   for _, p in ipairs(paths) do
     if p:sub(1, 1) == "~" then
-      local from, to = ngx.re.find(path, "^(?:" .. p:sub(2) .. ")", "jo")
-      if from and (not best or to > best) then
-        best = to
+      local m = ngx.re.match(path, "^(?:" .. p:sub(2) .. ")", "jo")
+      if m and (not best or #m[0] > best) then
+        best = #m[0]
+        caps = m[1] ~= nil and captures(m) or nil
       end
     elseif path:sub(1, #p) == p then
       if not best or #p > best then
-        best = #p
+        best, caps = #p, nil
       end
     end
   end
-  return best
+  return best, caps
 end
 
---- Find the route for a request; returns route and the matched path length, or nil.
+--- Find the route for a request; returns the route, the matched path length and the path's
+--- captures (nil unless a regex path with groups matched), or nil.
 function _M.match(model, method, host, path)
-  local best, best_len, best_weight
+  local best, best_len, best_weight, best_caps
   for _, route in ipairs(model.routes) do
     if (not route.methods or route.methods[method])
        and (not route.hosts or host_matches(route.hosts, host)) then
-      local len = path_match_len(route.paths, path)
+      local len, caps = path_match_len(route.paths, path)
       if len then
         local weight = (route.hosts and 2 or 0) + (route.methods and 1 or 0)
         if not best or len > best_len or (len == best_len and weight > best_weight) then
-          best, best_len, best_weight = route, len, weight
+          best, best_len, best_weight, best_caps = route, len, weight, caps
         end
       end
     end
   end
-  return best, best_len
+  return best, best_len, best_caps
 end
 
 return _M

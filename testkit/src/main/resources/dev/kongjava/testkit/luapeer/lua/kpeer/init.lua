@@ -294,10 +294,10 @@ function _M.access()
   stats.incr("requests")
 
   local model = refresh()
-  local route, matched_len
+  local route, matched_len, uri_captures
   if model then
-    route, matched_len = declarative.match(model, ngx.req.get_method(), ngx.var.host,
-                                           ngx.var.uri)
+    route, matched_len, uri_captures = declarative.match(model, ngx.req.get_method(), ngx.var.host,
+                                                         ngx.var.uri)
   end
   if not route then
     stats.incr("no_route")
@@ -305,6 +305,7 @@ function _M.access()
     return pdk.kong.response.error(404, "no Route matched with those values")
   end
   ctx.route = route
+  ctx.uri_captures = uri_captures
 
   -- Kong's access phase: each handler in its own coroutine
   -- with delay_response set; a raised error becomes a delayed 500 (§4.5, §5.4)
