@@ -200,8 +200,8 @@ class LuaPeerTest {
             server.forgetInstances();
             assertEquals(200, get(peer, "/fake").statusCode());
             Map<String, Object> stats = peer.stats();
-            assertEquals(1, num(stats, "no_plugin_instance_retries"));
-            assertEquals(2, num(stats, "start_instance"));
+            assertEquals(1, num(stats, "no_plugin_instance_retries"), stats + "\n" + peer.errorLog());
+            assertEquals(2, num(stats, "start_instance"), stats + "\n" + peer.errorLog());
             assertFalse(peer.errorLogLines("No plugin instance 1000").isEmpty(), peer.errorLog());
         }
     }
