@@ -80,8 +80,9 @@ class WarmUpIT {
             server = UpstreamServer.start(Map.of(), plugin.define());
         }
 
-        HeldMetadata only() {
-            assertEquals(1, producers.size(), producers.keySet().toString());
+        /** The one producer; the warm-up creates it on its own thread after StartInstance answered. */
+        HeldMetadata only() throws InterruptedException {
+            EventuallyAssert.within(WAIT, () -> assertEquals(1, producers.size(), producers.keySet().toString()));
             return producers.values().iterator().next();
         }
 
