@@ -58,6 +58,8 @@ final class FakePluginServer implements AutoCloseable {
     final List<String> startConfigs = Collections.synchronizedList(new ArrayList<>());
     final List<Long> closedIds = Collections.synchronizedList(new ArrayList<>());
     final List<Long> msgIds = Collections.synchronizedList(new ArrayList<>());
+    /** The phase of every event an instance ran, in order. */
+    final List<String> handledPhases = Collections.synchronizedList(new ArrayList<>());
     volatile long pid = 4242;
     private volatile boolean closed;
 
@@ -187,6 +189,7 @@ final class FakePluginServer implements AutoCloseable {
                 }
                 int eid = nextEvent.getAndIncrement();
                 String phase = get(m, "EventName").asStringValue().asString();
+                handledPhases.add(phase);
                 if (!phase.equals("access")) {
                     return map("EventId", ValueFactory.newInteger(eid), "Data", ValueFactory.newString("ret"));
                 }
