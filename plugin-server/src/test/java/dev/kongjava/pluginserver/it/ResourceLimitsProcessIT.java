@@ -118,9 +118,11 @@ class ResourceLimitsProcessIT {
         Path socket = dir.resolve("probe.socket");
         try (ServerProcess server = ServerProcess.startJava(ProbeServerMain.class, socket, dir.resolve("server.log"))) {
             String limits = Files.readString(Path.of("/proc", Long.toString(server.pid()), "limits"));
-            // no descriptor left: every accept fails with EMFILE and leaves the connection queued
+            // no descriptor left: every accept fails with EMFILE and leaves the connection queued.
+            // One below the count read a moment ago, so a descriptor the JVM closed meanwhile
+            // cannot let the accept through.
             int inUse = ProcFs.openFiles(server.pid());
-            run("prlimit", "--pid", Long.toString(server.pid()), "--nofile=" + inUse + ":");
+            run("prlimit", "--pid", Long.toString(server.pid()), "--nofile=" + (inUse - 1) + ":");
             SocketChannel queued = SocketChannel.open(UnixDomainSocketAddress.of(socket));
             held.add(queued);
             Duration cpuBefore = ProcFs.cpuTime(server.pid());
