@@ -125,6 +125,17 @@ public final class TrustAllSslEngineFactory implements SslEngineFactory {
      * manager): this is what ssl_verify=false asks for, also of the schema registry's HTTP client.
      */
     public static final class TrustAll extends X509ExtendedTrustManager {
+        /** A TLS context without client certificate that trusts every server: the token endpoint's and the registry's. */
+        public static SSLContext context() {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {new TrustAll()}, null);
+                return context;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS without verification: " + e.getMessage(), e);
+            }
+        }
+
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 

@@ -1,9 +1,6 @@
 package dev.kongjava.kafkaupstream;
 
-import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.security.ssl.DefaultSslEngineFactory;
 
 /**
@@ -14,17 +11,7 @@ import org.apache.kafka.common.security.ssl.DefaultSslEngineFactory;
  * every certificate and host name.
  */
 public final class TrustAllTokenEndpoint extends DefaultSslEngineFactory {
-    private static final SSLContext TRUST_ALL = trustAll();
-
-    private static SSLContext trustAll() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new TrustAllSslEngineFactory.TrustAll()}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new KafkaException("cannot set up TLS without verification: " + e.getMessage(), e);
-        }
-    }
+    private static final SSLContext TRUST_ALL = TrustAllSslEngineFactory.TrustAll.context();
 
     /** What kafka-clients' token retriever asks for its socket factory. */
     @Override

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 /**
  * HTTP to the registry and its token endpoint: one JDK client per verification mode for the whole
@@ -37,7 +34,7 @@ final class RegistryHttp {
     }
 
     private static final class Trusting {
-        static final HttpClient CLIENT = builder().sslContext(trustAll()).build();
+        static final HttpClient CLIENT = builder().sslContext(TrustAllSslEngineFactory.TrustAll.context()).build();
     }
 
     static HttpClient client(boolean verify) {
@@ -87,16 +84,6 @@ final class RegistryHttp {
     private static HttpClient.Builder builder() {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10));
-    }
-
-    private static SSLContext trustAll() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new TrustAllSslEngineFactory.TrustAll()}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no TLS", e);
-        }
     }
 
     /** The answer was larger than the bound; it was not kept. */
