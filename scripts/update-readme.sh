@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the README sections that come from the code: the settings table (the schema), the
-# --help text and the example plugin. ReadmeTest fails the build when they are stale.
+# Regenerates the sections of README.md and docs/*.md that come from the code and the shipped files
+# (the settings table, --help, the example plugin and its test, the kong.conf, Admin API, kong.yml
+# and compose examples); ReadmeSections.FILES says which file holds each. ReadmeTest fails the
+# build when one is stale or not in the file FILES names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME=$(scripts/java-home.sh)

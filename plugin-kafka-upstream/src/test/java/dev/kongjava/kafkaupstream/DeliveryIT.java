@@ -121,7 +121,7 @@ class DeliveryIT {
             FakeKong.PluginConfig p = server.kong.plugin("kafka-upstream", Configs.config(own.bootstrap(Listener.PLAINTEXT),
                     topic, "\"producer_async\":false,\"producer_request_timeout\":" + requestTimeout
                             + ",\"producer_request_retries_max_attempts\":" + attempts + ",\"timeout\":500"));
-            // as the README states: delivery.timeout.ms = attempts x (timeout + backoff), and a sync
+            // as docs/settings.md states: delivery.timeout.ms = attempts x (timeout + backoff), and a sync
             // request waits at most that plus max.block.ms (the request timeout) plus 1 s
             long deliveryTimeout = (long) attempts * (requestTimeout + backoff);
             long syncBound = deliveryTimeout + requestTimeout + 1_000;

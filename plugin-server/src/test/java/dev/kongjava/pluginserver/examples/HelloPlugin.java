@@ -9,7 +9,7 @@ import dev.kongjava.pluginserver.schema.LenMin;
 import dev.kongjava.pluginserver.server.Main;
 import java.util.Map;
 
-/** Greets the caller by the name in a header; the README's "write your own plugin" example. */
+/** Greets the caller by the name in a header; the example of docs/pdk-guide.md. */
 public final class HelloPlugin implements AccessPhase {
     /** The config, declared once: Kong's schema, its validation and the settings table come from it. */
     public record Config(

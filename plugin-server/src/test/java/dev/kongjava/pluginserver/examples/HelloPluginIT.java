@@ -8,10 +8,11 @@ import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
 import org.junit.jupiter.api.Test;
 
-/** The README's example plugin, tested the way the README shows: with FakeKong over a real socket. */
+/** The PDK guide's example plugin, tested the way the guide shows (docs/pdk-guide.md): with FakeKong over a real socket. */
 class HelloPluginIT {
     @Test
     void greetsTheCallerNamedInTheHeaderAndAStrangerOtherwise() throws Exception {
+        // readme:hello-test start
         try (TestServer server = TestServer.start(HelloPlugin.DEFINITION);
                 FakeKong kong = FakeKong.connect(server.socket())) {
             FakeKong.PluginConfig hello = kong.plugin("hello", "{\"greeting\":\"Hi\"}");
@@ -20,5 +21,6 @@ class HelloPluginIT {
             assertEquals("Hi, Ada!", named.exitBodyText());
             assertEquals("Hi, stranger!", hello.access(CannedRequest.get("/")).exitBodyText());
         }
+        // readme:hello-test end
     }
 }
