@@ -26,6 +26,7 @@ final class DocLinks {
     private static final Pattern CODE_SPAN = Pattern.compile("(`+)(.+?)\\1");
     private static final Pattern INLINE_LINK = Pattern.compile("!?\\[([^\\]]*)\\]\\(\\s*<?([^)\\s>]*)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
     private static final Pattern REFERENCE = Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*<?([^\\s>]+)>?");
+    private static final Pattern SOURCE = Pattern.compile(".*\\.(java|lua|sh|conf|xml|yml|properties)");
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*:|//)");
 
     private DocLinks() {}
@@ -34,6 +35,14 @@ final class DocLinks {
     static List<Path> markdownFiles(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(f -> f.toString().endsWith(".md") && !skipped(root.relativize(f)))
+                    .sorted().toList();
+        }
+    }
+
+    /** Every source, script and build file under {@code root} that can name a document, skipping the same. */
+    static List<Path> sourceFiles(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(f -> SOURCE.matcher(f.getFileName().toString()).matches() && !skipped(root.relativize(f)))
                     .sorted().toList();
         }
     }

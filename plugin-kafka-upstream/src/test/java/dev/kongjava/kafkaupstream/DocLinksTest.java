@@ -8,15 +8,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every relative link of the README, docs/*.md and the module READMEs points to a file that exists
- * and, for a {@code #anchor} into a Markdown file, to a heading it has: text moved between files
- * keeps its links working.
+ * and, for a {@code #anchor} into a Markdown file, to a heading it has, and every docs/*.md a source
+ * comment names exists: text moved between files keeps its links working.
  */
 class DocLinksTest {
+    /** A document under docs/ as source comments name it, e.g. {@code docs/protocol.md}. */
+    private static final Pattern DOCS_PATH = Pattern.compile("(?<![\\w/.-])docs/[A-Za-z0-9_-]+\\.md");
+
     @Test
     void everyRelativeLinkOfTheDocumentationPointsToAnExistingFileAndHeading() throws Exception {
         List<Path> documents = DocLinks.markdownFiles(ReadmeSections.ROOT);
@@ -30,6 +35,23 @@ class DocLinksTest {
         assertTrue(documents.contains(ReadmeSections.README) && documents.contains(ReadmeSections.ROOT.resolve("docs/pdk-guide.md"))
                 && documents.contains(ReadmeSections.ROOT.resolve("plugin-server/README.md")), "documents checked: " + documents);
         assertTrue(links >= 50, "links checked: " + links);
+    }
+
+    @Test
+    void everyDocumentASourceFileNamesUnderDocsExists() throws Exception {
+        List<String> missing = new ArrayList<>();
+        int named = 0;
+        for (Path source : DocLinks.sourceFiles(ReadmeSections.ROOT)) {
+            Matcher m = DOCS_PATH.matcher(Files.readString(source));
+            while (m.find()) {
+                named++;
+                if (!Files.exists(ReadmeSections.ROOT.resolve(m.group()))) {
+                    missing.add(ReadmeSections.ROOT.relativize(source) + ": " + m.group());
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "documents named in sources that do not exist");
+        assertTrue(named >= 20, "docs/*.md named in sources: " + named);
     }
 
     @Test
@@ -52,18 +74,18 @@ class DocLinksTest {
 
     @Test
     void aMissingFileAMissingHeadingAndALinkOutOfTheRepositoryAreEachReported(@TempDir Path root) throws Exception {
-        Files.createDirectories(root.resolve("docs"));
-        Files.writeString(root.resolve("docs/guide.md"), "# Guide\n\n## Phases\n");
+        Files.createDirectories(root.resolve("guides"));
+        Files.writeString(root.resolve("guides/guide.md"), "# Guide\n\n## Phases\n");
         Path readme = root.resolve("README.md");
         Files.writeString(readme, """
-                [ok](docs/guide.md#phases) [ok too](#top) [web](https://example.com/x.md) `[code](nowhere.md)`
-                [gone](docs/missing.md) [no heading](docs/guide.md#readahead) [outside](../elsewhere.md)
+                [ok](guides/guide.md#phases) [ok too](#top) [web](https://example.com/x.md) `[code](nowhere.md)`
+                [gone](guides/missing.md) [no heading](guides/guide.md#readahead) [outside](../elsewhere.md)
                 ```md
                 [in a code block](nowhere.md)
                 ```
                 # Top
                 """);
-        assertEquals(List.of("README.md: (docs/missing.md) no such file", "README.md: (docs/guide.md#readahead) no such heading",
+        assertEquals(List.of("README.md: (guides/missing.md) no such file", "README.md: (guides/guide.md#readahead) no such heading",
                 "README.md: (../elsewhere.md) no such file"), DocLinks.broken(root, readme));
     }
 }

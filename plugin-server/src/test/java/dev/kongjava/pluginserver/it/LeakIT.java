@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Many events ending each way an event can end, with config churn on the side: afterwards no event
  * is left, only the live instances exist, and the heap (used, after GC) has not grown. Event counts
- * are per ending (split over two workers each); {@code -Dleak.events=N} changes them (docs/guarantees.md).
+ * are per ending (split over two workers each); {@code -Dleak.events=N} changes them (docs/fuzzing-and-soak.md).
  */
 class LeakIT {
     private static final int EVENTS = Integer.getInteger("leak.events", 100_000);

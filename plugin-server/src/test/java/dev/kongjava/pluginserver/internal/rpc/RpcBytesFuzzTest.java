@@ -35,7 +35,7 @@ import org.msgpack.core.MessageUnpacker;
 /**
  * Arbitrary bytes where Kong's MessagePack-RPC requests arrive: straight into the codec, and over a
  * real connection to a running server. A normal build runs the seeds in
- * {@code RpcBytesFuzzTestInputs/}; {@code JAZZER_FUZZ=1} fuzzes (see docs/guarantees.md).
+ * {@code RpcBytesFuzzTestInputs/}; {@code JAZZER_FUZZ=1} fuzzes (see docs/fuzzing-and-soak.md).
  */
 class RpcBytesFuzzTest {
     /** Small, so that length fields the fuzzer inflates hit the limit instead of the heap. */
