@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  *     Exchange ex = harness.plugin("my-plugin", "{\"greeting\":\"Hi\"}")
  *             .access(CannedRequest.get("/").header("X-Name", "Ada"));
  *     assertEquals(200, ex.exitStatus());
- *     assertEquals(List.of("kong.request.get_header"), ex.methods());
+ *     assertEquals(List.of("kong.request.get_header", "kong.response.exit"), ex.methods());
  * }
  * }</pre>
  *
