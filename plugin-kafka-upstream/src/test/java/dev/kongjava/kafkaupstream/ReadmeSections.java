@@ -28,9 +28,9 @@ public final class ReadmeSections {
             ? Path.of("..") : Path.of(".");
     static final Path README = ROOT.resolve("README.md");
     /** The example plugin the PDK guide shows whole. */
-    static final String HELLO_PLUGIN = "plugin-server/src/test/java/dev/kongjava/pluginserver/examples/HelloPlugin.java";
+    static final String HELLO_PLUGIN = "plugin-server-testing/src/test/java/dev/kongjava/pluginserver/examples/HelloPlugin.java";
     /** Its test; the guide shows the region between the {@code // readme:hello-test} markers. */
-    static final String HELLO_PLUGIN_IT = "plugin-server/src/test/java/dev/kongjava/pluginserver/examples/HelloPluginIT.java";
+    static final String HELLO_PLUGIN_IT = "plugin-server-testing/src/test/java/dev/kongjava/pluginserver/examples/HelloPluginIT.java";
     /** Section name → the document (relative to the repository root) that holds it. */
     static final Map<String, String> FILES = files();
     private static final Pattern SECTION = Pattern.compile(

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.testing.PluginHarness;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
@@ -16,31 +16,29 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both plugins in a server inside the test JVM, driven by FakeKong over a real Unix socket: each
- * test runs Kong's phases for one request, and what the plugins asked Kong to do is checked exactly.
+ * Both plugins in a server inside the test JVM, driven by FakeKong over a real Unix socket
+ * (PluginHarness): each test runs Kong's phases for one request, and what the plugins asked Kong to
+ * do is checked exactly.
  * A {@link CannedRequest} keeps its {@code kong.ctx.shared} across phases and plugins, as Kong does.
  */
 class RequestTaggerIT {
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
 
-    private TestServer server;
-    private FakeKong kong;
+    private PluginHarness harness;
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(RequestTagger.DEFINITION, TagEcho.DEFINITION);
-        kong = FakeKong.connect(server.socket());
+        harness = PluginHarness.start(RequestTagger.DEFINITION, TagEcho.DEFINITION);
     }
 
     @AfterEach
     void stop() throws Exception {
-        kong.close();
-        server.close();
+        harness.close();
     }
 
     @Test
     void aPlainClientTagGoesUpstreamUnderTheConfiguredHeaderAndIntoKongCtxShared() {
-        Exchange access = kong.plugin("request-tagger", "{\"header\":\"x-correlation-id\"}")
+        Exchange access = harness.plugin("request-tagger", "{\"header\":\"x-correlation-id\"}")
                 .access(CannedRequest.get("/orders").header("X-Correlation-Id", "order-42.a_b"));
 
         assertTrue(access.returned()); // the request goes on to the upstream service
@@ -53,7 +51,7 @@ class RequestTaggerIT {
 
     @Test
     void aMissingOrNotPlainClientTagIsReplacedByANewRandomOne() {
-        FakeKong.PluginConfig tagger = kong.plugin("request-tagger", "{}");
+        FakeKong.PluginConfig tagger = harness.plugin("request-tagger", "{}");
         String first = upstreamTag(tagger.access(CannedRequest.get("/")));
         String second = upstreamTag(tagger.access(CannedRequest.get("/")));
         String spaced = upstreamTag(tagger.access(CannedRequest.get("/").header("X-Request-Tag", "two words")));
@@ -68,7 +66,7 @@ class RequestTaggerIT {
 
     @Test
     void theLogPhaseWritesTheTagRequestStatusAndLatencyToKongsLog() {
-        FakeKong.PluginConfig tagger = kong.plugin("request-tagger", "{}");
+        FakeKong.PluginConfig tagger = harness.plugin("request-tagger", "{}");
         CannedRequest request = CannedRequest.get("/orders?id=1").header("X-Request-Tag", "t-1").responseStatus(404);
         tagger.access(request);
 
@@ -76,23 +74,22 @@ class RequestTaggerIT {
 
         assertTrue(log.returned());
         assertEquals(List.of("kong.ctx.shared.get", "kong.log.serialize", "kong.log.notice"), log.methods());
-        assertEquals(List.of("tag ", "t-1", ": ", "GET", " ", "/orders?id=1", " -> ", 404L, " in ", 0L, " ms"),
-                log.calls().get(2).args());
+        assertEquals(List.of("notice tag t-1: GET /orders?id=1 -> 404 in 0 ms"), PluginHarness.kongLog(log));
     }
 
     @Test
     void theLogLineOfARequestEndedBeforeTheTaggerRanHasNoTag() {
-        Exchange log = kong.plugin("request-tagger", "{}").run("log", CannedRequest.get("/").responseStatus(401));
+        Exchange log = harness.plugin("request-tagger", "{}").run("log", CannedRequest.get("/").responseStatus(401));
 
-        assertEquals(List.of("tag ", "-", ": ", "GET", " ", "/", " -> ", 401L, " in ", 0L, " ms"), log.calls().get(2).args());
+        assertEquals(List.of("notice tag -: GET / -> 401 in 0 ms"), PluginHarness.kongLog(log));
     }
 
     @Test
     void tagEchoAnswersWithTheTagRequestTaggerLeftInKongCtxShared() {
         CannedRequest request = CannedRequest.get("/").header("X-Request-Tag", "t-2");
-        kong.plugin("request-tagger", "{}").access(request); // Kong runs plugins by priority: 1000, then 900
+        harness.plugin("request-tagger", "{}").access(request); // Kong runs plugins by priority: 1000, then 900
 
-        Exchange echo = kong.plugin("tag-echo", "{}").access(request);
+        Exchange echo = harness.plugin("tag-echo", "{}").access(request);
 
         assertEquals("kong.response.exit", echo.exitMethod());
         assertEquals(200, echo.exitStatus());
@@ -102,7 +99,7 @@ class RequestTaggerIT {
 
     @Test
     void tagEchoWithoutRequestTaggerBeforeItAnswers500NamingTheMissingPlugin() {
-        Exchange echo = kong.plugin("tag-echo", "{}").access(CannedRequest.get("/"));
+        Exchange echo = harness.plugin("tag-echo", "{}").access(CannedRequest.get("/"));
 
         assertEquals("kong.response.error", echo.exitMethod());
         assertEquals(500, echo.exitStatus());
@@ -113,7 +110,7 @@ class RequestTaggerIT {
     @Test
     void aHeaderSettingThatIsNoHeaderNameIsRefusedWhenTheInstanceStarts() {
         FakeKong.KongRpcException e = assertThrows(FakeKong.KongRpcException.class,
-                () -> kong.startInstance("request-tagger", "{\"header\":\"x tag\"}"));
+                () -> harness.kong().startInstance("request-tagger", "{\"header\":\"x tag\"}"));
 
         assertEquals("Invalid value \"x tag\" for configuration header of plugin request-tagger: "
                 + "must be a header name: letters, digits and '-'", e.getMessage());

@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kongjava.pluginserver.ProbePlugin;
-import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.server.PluginServer;
+import dev.kongjava.pluginserver.server.ServerOptions;
 import dev.kongjava.testkit.KongConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -18,6 +19,8 @@ import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +49,9 @@ class RpcBytesFuzzTest {
         t.setDaemon(true);
         return t;
     });
-    private static TestServer server;
+    /** One server for all inputs; started directly, as plugin-server cannot use its harness (plugin-server-testing). */
+    private static PluginServer server;
+    private static Path dir;
     private static long nextMsgid = 1;
 
     @AfterAll
@@ -54,6 +59,8 @@ class RpcBytesFuzzTest {
         if (server != null) {
             server.close();
             server = null;
+            Files.deleteIfExists(dir.resolve("probe.socket"));
+            Files.delete(dir);
         }
     }
 
@@ -79,10 +86,10 @@ class RpcBytesFuzzTest {
     @FuzzTest(maxDuration = "5m")
     void anyBytesOnAConnectionGetWellFormedAnswersOrACloseAndTheServerKeepsServing(byte[] input)
             throws IOException {
-        TestServer s = server();
-        byte[] received = exchange(s, input);
+        Path socket = server().socketPath();
+        byte[] received = exchange(socket, input);
         assertWellFormed(received);
-        try (KongConnection next = new KongConnection(s.socket())) {
+        try (KongConnection next = new KongConnection(socket)) {
             long msgid = nextMsgid++;
             KongConnection.Reply status = next.call(msgid, "plugin.GetStatus", List.of());
             assertNull(status.error(), "a fresh connection still gets answers");
@@ -90,19 +97,20 @@ class RpcBytesFuzzTest {
         }
     }
 
-    private static TestServer server() throws IOException {
+    private static PluginServer server() throws IOException {
         if (server == null) {
-            server = TestServer.start(o -> o.maxMessageBytes(LIMIT).eventTimeout(Duration.ofMillis(200)),
-                    ProbePlugin.DEFINITION);
+            dir = Files.createTempDirectory("kps");
+            server = PluginServer.start(ServerOptions.builder(dir.resolve("probe.socket"))
+                    .maxMessageBytes(LIMIT).eventTimeout(Duration.ofMillis(200)).build(), ProbePlugin.DEFINITION);
         }
         return server;
     }
 
     /** Writes the input, half-closes, reads until the server closes; fails if it neither answers nor closes. */
-    private static byte[] exchange(TestServer s, byte[] input) throws IOException {
+    private static byte[] exchange(Path socket, byte[] input) throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         AtomicBoolean timedOut = new AtomicBoolean();
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(s.socket()))) {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
                 timedOut.set(true);
                 closeQuietly(channel);

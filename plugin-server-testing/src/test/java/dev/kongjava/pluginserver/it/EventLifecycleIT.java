@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
-import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.testing.TestServer;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
@@ -48,8 +48,8 @@ class EventLifecycleIT {
             for (int i = 0; i < 10_000; i++) {
                 assertEquals(200, plugin.access(CannedRequest.get("/")).exitStatus());
             }
-            assertEquals(0, s.server.status().events());
-            assertEquals(1, s.server.status().instances());
+            assertEquals(0, s.server().status().events());
+            assertEquals(1, s.server().status().instances());
         }
     }
 
@@ -72,10 +72,10 @@ class EventLifecycleIT {
             Exchange ex = kong.plugin("probe", "{\"mode\":\"error\"}")
                     .access(CannedRequest.post("/").raising("kong.request.get_raw_body"));
             assertTrue(ex.aborted());
-            assertEquals(1, s.server.status().events());
+            assertEquals(1, s.server().status().events());
             assertEquals("kong.request.get_raw_body failed: Kong sent no result for event 1 within 300 ms",
                     ProbePlugin.events.poll(5, TimeUnit.SECONDS));
-            assertEquals(0, s.server.status().events());
+            assertEquals(0, s.server().status().events());
         }
     }
 
@@ -92,7 +92,7 @@ class EventLifecycleIT {
             // not before the event timeout, and then promptly: the plugin would sleep for 600 s
             assertTrue(millis >= EVENT_TIMEOUT.toMillis() && millis < EVENT_TIMEOUT.plus(MARGIN).toMillis(),
                     "answered after " + millis + " ms with an event timeout of " + EVENT_TIMEOUT.toMillis() + " ms");
-            waitFor(() -> s.server.status().events() == 0);
+            waitFor(() -> s.server().status().events() == 0);
         }
     }
 
@@ -102,7 +102,7 @@ class EventLifecycleIT {
             Exchange ex = kong.plugin("probe", "{\"mode\":\"throw\"}").access(CannedRequest.get("/"));
             assertEquals("kong.response.error", ex.exitMethod());
             assertEquals(500, ex.exitStatus());
-            assertEquals(0, s.server.status().events());
+            assertEquals(0, s.server().status().events());
             assertEquals(200, kong.plugin("probe", "{\"mode\":\"header\"}").access(CannedRequest.get("/")).exitStatus());
         }
     }
@@ -113,7 +113,7 @@ class EventLifecycleIT {
                 FakeKong kong = FakeKong.connect(s.socket())) {
             int id = kong.startInstance("probe", "{\"mode\":\"ret\"}");
             assertEquals("closed ret", ProbePlugin.events.poll(5, TimeUnit.SECONDS));
-            assertEquals(0, s.server.status().instances());
+            assertEquals(0, s.server().status().instances());
             assertEquals("No plugin instance " + id, kong.event(id, "access", CannedRequest.get("/")).rpcError());
         }
     }
@@ -121,10 +121,10 @@ class EventLifecycleIT {
     @Test
     void closeInstanceWaitsForRunningEventsBeforeClosingTheHandler() throws Exception {
         try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
-            Path release = s.dir.resolve("release");
+            Path release = s.directory().resolve("release");
             int id = kong.startInstance("probe", "{\"mode\":\"wait\",\"release_file\":\"" + release + "\"}");
             Thread request = Thread.ofVirtual().start(() -> kong.event(id, "access", CannedRequest.get("/")));
-            waitFor(() -> s.server.status().events() == 1);
+            waitFor(() -> s.server().status().events() == 1);
             kong.closeInstance(id);
             // the event runs until the test releases it, however slow the machine
             assertEquals(null, ProbePlugin.events.poll(200, TimeUnit.MILLISECONDS), "not closed while running");
@@ -144,7 +144,7 @@ class EventLifecycleIT {
             assertEquals(200, plugin.access(CannedRequest.get("/")).exitStatus());
             assertNotEquals(first, plugin.instanceId());
             assertEquals("closed ret", ProbePlugin.events.poll(5, TimeUnit.SECONDS));
-            assertEquals(1, s.server.status().instances());
+            assertEquals(1, s.server().status().instances());
         }
     }
 
@@ -154,7 +154,7 @@ class EventLifecycleIT {
         try (FakeKong kong = FakeKong.connect(first.socket())) {
             FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"header\"}");
             assertEquals("v", plugin.access(CannedRequest.get("/").header("x-probe", "v")).exitBodyText());
-            first.server.close();
+            first.server().close();
             try (var second = dev.kongjava.pluginserver.server.PluginServer.start(
                     dev.kongjava.pluginserver.server.ServerOptions.defaults(first.socket()), ProbePlugin.DEFINITION)) {
                 Exchange ex = plugin.access(CannedRequest.get("/").header("x-probe", "again"));

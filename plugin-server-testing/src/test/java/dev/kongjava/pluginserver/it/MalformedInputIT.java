@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
-import dev.kongjava.pluginserver.TestServer;
 import dev.kongjava.pluginserver.server.ServerOptions;
+import dev.kongjava.pluginserver.testing.TestServer;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.FakeKong;
 import dev.kongjava.testkit.KongConnection;

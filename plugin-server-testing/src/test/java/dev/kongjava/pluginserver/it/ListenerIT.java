@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
-import dev.kongjava.pluginserver.TestServer;
 import dev.kongjava.pluginserver.server.PluginServer;
 import dev.kongjava.pluginserver.server.ServerOptions;
+import dev.kongjava.pluginserver.testing.TestServer;
 import dev.kongjava.testkit.KongConnection;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -158,7 +158,7 @@ class ListenerIT {
                 t.join();
             }
             assertEquals(3 * 512, ok.get());
-            assertEquals(512, s.server.status().connections(), "idle connections are never closed");
+            assertEquals(512, s.server().status().connections(), "idle connections are never closed");
             for (KongConnection c : connections) {
                 c.close();
             }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
-import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.testing.TestServer;
 import dev.kongjava.testkit.KongConnection;
 import dev.kongjava.testkit.Prerequisites;
 import java.io.IOException;
@@ -111,7 +111,7 @@ class PeerCredentialsIT {
 
     /** The test's temp dir is 0700; the second user needs to reach the socket inside it. */
     private static void openDirectory(TestServer s) throws IOException {
-        Files.setPosixFilePermissions(s.dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(s.directory(), PosixFilePermissions.fromString("rwx--x--x"));
     }
 
     private static String connectAs(int asUid, int asGid, Path socket) throws Exception {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
-import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.testing.TestServer;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
@@ -71,8 +71,8 @@ class LeakIT {
             awaitNoEvents(s);
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
-            assertEquals(0, s.server.status().events(), "events left");
-            assertEquals(3 * THREADS_PER_ENDING, s.server.status().instances(), "instances beyond the live ones");
+            assertEquals(0, s.server().status().events(), "events left");
+            assertEquals(3 * THREADS_PER_ENDING, s.server().status().instances(), "instances beyond the live ones");
             EventLifecycleIT.waitFor(() -> ProbePlugin.closed.get() - closedBefore == reconfigured);
             assertEquals(EVENTS, log.matches() - loggedBefore, "each plugin exception logged once");
             long growth = usedHeapAfterGc() - before;
@@ -139,9 +139,9 @@ class LeakIT {
 
     private static void awaitNoEvents(TestServer s) throws InterruptedException {
         long deadline = System.nanoTime() + EVENT_TIMEOUT.multipliedBy(5).toNanos();
-        while (s.server.status().events() > 0) {
+        while (s.server().status().events() > 0) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(s.server.status().events() + " events left after " + EVENT_TIMEOUT.multipliedBy(5));
+                throw new AssertionError(s.server().status().events() + " events left after " + EVENT_TIMEOUT.multipliedBy(5));
             }
             Thread.sleep(20);
         }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
-import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.testing.TestServer;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
@@ -73,8 +73,8 @@ class ConnectionLimitsIT {
             System.out.printf("next to a peer that stopped reading, an abandoned event ended after %d ms "
                     + "(event timeout %d ms)%n", endedMillis, EVENT_TIMEOUT.toMillis());
 
-            waitFor(() -> s.server.status().instances() == 0, IDLE_TIMEOUT.plus(bound), "every idle instance expired");
-            waitFor(() -> s.server.status().connections() == kong.connectionsOpened(), bound,
+            waitFor(() -> s.server().status().instances() == 0, IDLE_TIMEOUT.plus(bound), "every idle instance expired");
+            waitFor(() -> s.server().status().connections() == kong.connectionsOpened(), bound,
                     "the stalled connection closed, Kong's stayed open");
             assertEquals(1, closedLog.matches(), "the stalled connection is logged once");
             assertTrue(flood.join(Duration.ofSeconds(10)), "the stalled peer's writes ended");
@@ -104,7 +104,7 @@ class ConnectionLimitsIT {
                     assertNull(pooled.call(2, "plugin.GetStatus", List.of()).error(), "open connections are never closed");
                 }
                 pool.removeFirst().close();
-                waitFor(() -> s.server.status().connections() == 7, Duration.ofSeconds(10), "a connection ended");
+                waitFor(() -> s.server().status().connections() == 7, Duration.ofSeconds(10), "a connection ended");
                 try (KongConnection next = new KongConnection(s.socket())) {
                     assertNull(next.call(3, "plugin.GetStatus", List.of()).error(), "a freed place is taken again");
                 }

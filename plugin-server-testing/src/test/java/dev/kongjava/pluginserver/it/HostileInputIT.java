@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kongjava.pluginserver.ProbePlugin;
-import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.testing.TestServer;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.FakeKong;
 import dev.kongjava.testkit.KongConnection;
@@ -42,11 +42,11 @@ class HostileInputIT {
                 assertEquals("v", plugin.access(CannedRequest.get("/").header("x-probe", "v")).exitBodyText());
             }
             // every event was answered in time while all 100 stalls were still open and unfinished
-            assertEquals(101, s.server.status().connections(), "Kong's connection and the 100 stalled ones");
+            assertEquals(101, s.server().status().connections(), "Kong's connection and the 100 stalled ones");
             for (KongConnection c : stalled) {
                 c.close();
             }
-            EventLifecycleIT.waitFor(() -> s.server.status().connections() == 1);
+            EventLifecycleIT.waitFor(() -> s.server().status().connections() == 1);
         }
     }
 
@@ -97,8 +97,8 @@ class HostileInputIT {
             }
             events.join();
             assertEquals(500, served.get(), "Kong's events during the storm");
-            EventLifecycleIT.waitFor(() -> s.server.status().connections() == 1);
-            assertEquals(0, s.server.status().events());
+            EventLifecycleIT.waitFor(() -> s.server().status().connections() == 1);
+            assertEquals(0, s.server().status().events());
             try (KongConnection fresh = new KongConnection(s.socket())) {
                 assertNull(fresh.call(1, "plugin.GetStatus", List.of()).error());
             }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ProbePlugin;
-import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.testing.TestServer;
 import dev.kongjava.testkit.KongConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,7 +40,7 @@ class InFlightBudgetIT {
                 // a body of the same size, 900 KiB of it sent: the server holds about 1 MiB for it
                 byte[] stalled = step(99, body);
                 staller.writeRaw(Arrays.copyOf(stalled, 900 * 1024));
-                EventLifecycleIT.waitFor(() -> s.server.status().bytesInFlight() >= MIB - 100);
+                EventLifecycleIT.waitFor(() -> s.server().status().bytesInFlight() >= MIB - 100);
 
                 long event = firstCallback(kong, instance, "kong.request.get_raw_body");
                 Map<?, ?> exit = (Map<?, ?>) data(kong.call(11, "plugin.Step", List.of(Map.of("EventId", event, "Data", body))));
@@ -51,7 +51,7 @@ class InFlightBudgetIT {
                         + "\\d+ bytes of requests not yet answered, its limit is 2097152 bytes "
                         + "\\(--max-bytes-in-flight\\); try again later"), args.get(1).toString());
             }
-            EventLifecycleIT.waitFor(() -> s.server.status().bytesInFlight() == 0);
+            EventLifecycleIT.waitFor(() -> s.server().status().bytesInFlight() == 0);
 
             long event = firstCallback(kong, instance, "kong.request.get_raw_body");
             assertEquals("ret", data(kong.call(12, "plugin.Step", List.of(Map.of("EventId", event, "Data", body)))),
@@ -70,15 +70,15 @@ class InFlightBudgetIT {
                     c.writeRaw(Arrays.copyOf(message, 1024));
                     stalled.add(c);
                 }
-                EventLifecycleIT.waitFor(() -> s.server.status().bytesInFlight() >= 10 * CHUNK);
-                long held = s.server.status().bytesInFlight();
+                EventLifecycleIT.waitFor(() -> s.server().status().bytesInFlight() >= 10 * CHUNK);
+                long held = s.server().status().bytesInFlight();
                 assertTrue(held <= 10 * (CHUNK + 1024), "10 stalled 15 MiB bodies hold " + held + " bytes");
             } finally {
                 for (KongConnection c : stalled) {
                     c.close();
                 }
             }
-            EventLifecycleIT.waitFor(() -> s.server.status().bytesInFlight() == 0);
+            EventLifecycleIT.waitFor(() -> s.server().status().bytesInFlight() == 0);
         }
     }
 
@@ -98,7 +98,7 @@ class InFlightBudgetIT {
             assertEquals("the message decodes to more than 2097152 bytes of memory (twice --max-message-size)",
                     refused.error());
             assertNull(c.call(8, "plugin.GetStatus", List.of()).error(), "the same connection serves the next request");
-            EventLifecycleIT.waitFor(() -> s.server.status().bytesInFlight() == 0);
+            EventLifecycleIT.waitFor(() -> s.server().status().bytesInFlight() == 0);
         }
     }
 
@@ -118,12 +118,12 @@ class InFlightBudgetIT {
                     }));
                     busy.add(c);
                 }
-                EventLifecycleIT.waitFor(() -> s.server.status().events() == 2);
+                EventLifecycleIT.waitFor(() -> s.server().status().events() == 2);
                 int other = startProbe(kong, "{\"mode\":\"header\"}");
                 Map<?, ?> third = (Map<?, ?>) kong.call(3, "plugin.HandleEvent",
                         List.of(Map.of("InstanceId", other, "EventName", "access"))).result();
                 assertEquals(Map.of("Method", "kong.response.error", "Args", List.of(503L)), third.get("Data"));
-                assertEquals(2, s.server.status().events(), "the refused event never ran");
+                assertEquals(2, s.server().status().events(), "the refused event never ran");
             } finally {
                 for (KongConnection c : busy) {
                     c.close();
@@ -143,7 +143,7 @@ class InFlightBudgetIT {
                     List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"header\"}")));
             assertEquals("the plugin server holds 3 instances, its limit (--max-instances); "
                     + "idle ones close after --instance-idle-timeout", refused.error());
-            assertEquals(3, s.server.status().instances());
+            assertEquals(3, s.server().status().instances());
         }
     }
 

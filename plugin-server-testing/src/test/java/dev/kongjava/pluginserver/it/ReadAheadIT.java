@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.pluginserver.ReadAheadPlugin;
-import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.testing.TestServer;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
@@ -85,7 +85,7 @@ class ReadAheadIT {
             assertEquals(List.of(new Exchange.Call("kong.request.get_method", List.of()),
                     new Exchange.Call("kong.request.get_header", List.of("x-a")),
                     new Exchange.Call("kong.request.get_header", List.of("x-b"))), ex.calls().subList(0, 3));
-            assertEquals(0, s.server.status().bytesInFlight());
+            assertEquals(0, s.server().status().bytesInFlight());
         }
     }
 
@@ -118,11 +118,11 @@ class ReadAheadIT {
             assertEquals("started", ReadAheadPlugin.events.poll(30, TimeUnit.SECONDS));
             assertEquals("holding " + body.length, ReadAheadPlugin.events.poll(30, TimeUnit.SECONDS));
             // the body's Step was answered (with get_method) before the handler ran: it is still held
-            long held = s.server.status().bytesInFlight();
+            long held = s.server().status().bytesInFlight();
             assertTrue(held >= body.length, "holds " + held + " bytes for a body of " + body.length);
             Files.createFile(release);
             assertEquals(200, request.get(30, TimeUnit.SECONDS).exitStatus());
-            EventLifecycleIT.waitFor(() -> s.server.status().bytesInFlight() == 0);
+            EventLifecycleIT.waitFor(() -> s.server().status().bytesInFlight() == 0);
         } finally {
             Files.deleteIfExists(release);
         }
@@ -135,13 +135,13 @@ class ReadAheadIT {
             int instance = start(kong, "{\"mode\":\"same\"}");
             long begin = System.nanoTime(); // the server runs in this JVM: its own clock
             result(kong.call(2, "plugin.HandleEvent", List.of(Map.of("InstanceId", instance, "EventName", "access"))));
-            assertEquals(1, s.server.status().events());
-            EventLifecycleIT.waitFor(() -> s.server.status().events() == 0); // Kong never sends the Step
+            assertEquals(1, s.server().status().events());
+            EventLifecycleIT.waitFor(() -> s.server().status().events() == 0); // Kong never sends the Step
             long millis = (System.nanoTime() - begin) / 1_000_000;
             assertTrue(millis >= EVENT_TIMEOUT.toMillis() && millis < EVENT_TIMEOUT.plus(MARGIN).toMillis(),
                     "freed after " + millis + " ms with an event timeout of " + EVENT_TIMEOUT.toMillis() + " ms");
             assertNull(ReadAheadPlugin.events.poll(), "the handler never ran");
-            assertEquals(0, s.server.status().bytesInFlight());
+            assertEquals(0, s.server().status().bytesInFlight());
         }
     }
 
@@ -153,7 +153,7 @@ class ReadAheadIT {
                     List.of(Map.of("Name", "read-ahead", "Config", "{\"mode\":\"setter\"}")));
             assertEquals("starting an instance of read-ahead failed: read-ahead of access calls "
                     + "kong.response.set_header, which is not a getter (kong.<module>.get_*)", reply.error());
-            assertEquals(0, s.server.status().instances());
+            assertEquals(0, s.server().status().instances());
         }
     }
 
