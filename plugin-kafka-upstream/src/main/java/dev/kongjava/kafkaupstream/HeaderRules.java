@@ -1,7 +1,6 @@
 package dev.kongjava.kafkaupstream;
 
 import dev.kongjava.pluginserver.pdk.MultiMap;
-import dev.kongjava.pluginserver.schema.ConfigValues;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,15 +14,14 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 /** Which HTTP request headers become Kafka record headers, under which names (the {@code headers.*} config). */
 record HeaderRules(boolean enabled, boolean allByDefault, Set<String> include, Set<String> exclude,
-        Map<String, String> mappings, String repeated) {
+        Map<String, String> mappings, ConfigFields.Repeated repeated) {
 
-    static HeaderRules from(ConfigValues c) {
+    static HeaderRules from(ConfigFields.HeaderFields h) {
         Map<String, String> mappings = new HashMap<>();
-        c.map("headers.name_mappings").forEach((k, v) -> mappings.put(k.toLowerCase(Locale.ROOT), (String) v));
-        return new HeaderRules(c.bool("headers.forward_http_headers_as_record_headers"),
-                c.bool("headers.forward_all_by_default"), lower(c.strings("headers.include_headers")),
-                lower(c.strings("headers.exclude_headers")), Map.copyOf(mappings),
-                c.string("headers.repeated_headers_behavior"));
+        h.nameMappings().forEach((k, v) -> mappings.put(k.toLowerCase(Locale.ROOT), v));
+        return new HeaderRules(h.forwardHttpHeadersAsRecordHeaders(), h.forwardAllByDefault(),
+                lower(h.includeHeaders()), lower(h.excludeHeaders()), Map.copyOf(mappings),
+                h.repeatedHeadersBehavior());
     }
 
     private static Set<String> lower(List<String> names) {
@@ -49,9 +47,9 @@ record HeaderRules(boolean enabled, boolean allByDefault, Set<String> include, S
             }
             String recordName = mappings.getOrDefault(name, name);
             switch (repeated) {
-                case "take_first" -> out.add(header(recordName, values.get(0)));
-                case "concatenate_by_comma" -> out.add(header(recordName, String.join(", ", values)));
-                default -> values.forEach(v -> out.add(header(recordName, v)));
+                case TAKE_FIRST -> out.add(header(recordName, values.get(0)));
+                case CONCATENATE_BY_COMMA -> out.add(header(recordName, String.join(", ", values)));
+                case RETAIN_DUPLICATES -> values.forEach(v -> out.add(header(recordName, v)));
             }
         }
         return out;

@@ -59,36 +59,28 @@ record KafkaUpstreamConfig(
     /** producer_async_health_*: fail fast with 503 while async deliveries keep failing. */
     record Health(boolean gating, int failureThreshold, int probeIntervalMs, int recoveryThreshold) {}
 
-    static KafkaUpstreamConfig from(ConfigValues c) {
-        List<String> servers = c.records("bootstrap_servers").stream()
-                .map(s -> hostPort(s.string("host"), s.integer("port")))
-                .toList();
-        Sasl sasl = "sasl".equals(c.string("authentication.strategy"))
-                ? new Sasl(c.string("authentication.mechanism"), c.string("authentication.user"),
-                        c.string("authentication.password"), c.bool("authentication.tokenauth"))
+    static KafkaUpstreamConfig from(ConfigFields c) {
+        List<String> servers = c.bootstrapServers().stream().map(s -> hostPort(s.host(), s.port())).toList();
+        ConfigFields.Authentication a = c.authentication();
+        Sasl sasl = a.strategy() == ConfigFields.Strategy.SASL
+                ? new Sasl(a.mechanism() == null ? null : a.mechanism().kafkaName(), a.user(), a.password(), a.tokenauth())
                 : null;
-        return new KafkaUpstreamConfig(servers, c.string("topic"), c.integer("timeout"), c.integer("keepalive"), sasl,
-                new Tls(c.bool("security.ssl"), c.bool("security.ssl_verify"), c.string("security.certificate_id"),
-                        c.string("security.client_certificate_pem"), c.string("security.client_key_pem"),
-                        c.string("security.client_certificate_file"), c.string("security.client_key_file"),
-                        c.strings("security.ca_certificates"), c.string("security.ca_certificates_pem"),
-                        c.string("security.ca_certificates_file")),
-                new Forward(c.bool("forward_method"), c.bool("forward_uri"), c.bool("forward_headers"),
-                        c.bool("forward_body")),
-                new Producer(c.integer("producer_request_acks"), c.integer("producer_request_timeout"),
-                        c.integer("producer_request_limits_messages_per_request"),
-                        c.integer("producer_request_limits_bytes_per_request"),
-                        c.integer("producer_request_retries_max_attempts"),
-                        c.integer("producer_request_retries_backoff_timeout"), c.bool("producer_async"),
-                        c.integer("producer_async_flush_timeout"),
-                        c.integer("producer_async_buffering_limits_messages_in_memory"), c.string("compression_type")),
-                c.string("cluster_name"), c.string("key_query_arg"), c.string("topics_query_arg"),
-                c.strings("allowed_topics"), MessageFormat.of(c.string("message_format")), HeaderRules.from(c),
-                c.bool("error_handling.return_error_message"),
-                new Health(c.bool("producer_async_health_gating"), c.integer("producer_async_health_failure_threshold"),
-                        c.integer("producer_async_health_probe_interval"),
-                        c.integer("producer_async_health_recovery_threshold")),
-                OAuthBearer.from(c), RecordOptions.from(c));
+        ConfigFields.Security s = c.security();
+        return new KafkaUpstreamConfig(servers, c.topic(), c.timeout(), c.keepalive(), sasl,
+                new Tls(s.ssl(), s.sslVerify(), s.certificateId(), s.clientCertificatePem(), s.clientKeyPem(),
+                        s.clientCertificateFile(), s.clientKeyFile(), s.caCertificates(), s.caCertificatesPem(),
+                        s.caCertificatesFile()),
+                new Forward(c.forwardMethod(), c.forwardUri(), c.forwardHeaders(), c.forwardBody()),
+                new Producer(c.producerRequestAcks(), c.producerRequestTimeout(),
+                        c.producerRequestLimitsMessagesPerRequest(), c.producerRequestLimitsBytesPerRequest(),
+                        c.producerRequestRetriesMaxAttempts(), c.producerRequestRetriesBackoffTimeout(),
+                        c.producerAsync(), c.producerAsyncFlushTimeout(), c.producerAsyncBufferingLimitsMessagesInMemory(),
+                        c.compressionType().kafkaName()),
+                c.clusterName(), c.keyQueryArg(), c.topicsQueryArg(), c.allowedTopics(), c.messageFormat(),
+                HeaderRules.from(c.headers()), c.errorHandling().returnErrorMessage(),
+                new Health(c.producerAsyncHealthGating(), c.producerAsyncHealthFailureThreshold(),
+                        c.producerAsyncHealthProbeInterval(), c.producerAsyncHealthRecoveryThreshold()),
+                OAuthBearer.from(a), RecordOptions.from(c));
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.kongjava.pluginserver.plugin.ServerFlag;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import dev.kongjava.pluginserver.schema.ConfigValues;
 import dev.kongjava.pluginserver.schema.EntityCheck;
-import dev.kongjava.pluginserver.schema.Field;
 import dev.kongjava.pluginserver.schema.Match;
 import java.util.Arrays;
 import java.util.Collections;
@@ -48,37 +47,6 @@ final class OAuthBearer {
         }
     }
 
-    /** The fields inside {@code authentication}, with Enterprise's names. */
-    static Field.Builder field() {
-        return Field.record("oauthbearer",
-                Field.string("token_endpoint_url").match("^https?://[^%s]+$").err("must be an http:// or https:// URL")
-                        .doc("OAuth 2.0 token endpoint (client_credentials grant); the server must allow it "
-                                + "with --oauth-allowed-urls.")
-                        .mapsTo("`sasl.oauthbearer.token.endpoint.url`"),
-                Field.string("client_id").lenMin(1).doc("OAuth client id.")
-                        .mapsTo("`sasl.oauthbearer.client.credentials.client.id`"),
-                Field.string("client_secret").lenMin(1).secret().referenceable().doc("OAuth client secret.")
-                        .mapsTo("`sasl.oauthbearer.client.credentials.client.secret`"),
-                Field.array("scopes", Field.string("scope").match("^[!#-[%]^-~]+$")
-                                .err("must be an OAuth scope: printable ASCII without spaces, '\"' or '\\'"))
-                        .defaultValue(List.of())
-                        .doc("Scopes to request; none by default.")
-                        .mapsTo("`sasl.oauthbearer.scope`, space-separated"),
-                Field.map("extensions", Field.string("name").match("^%a+$").notOneOf("auth")
-                                        .err("must be a SASL extension name: ASCII letters, not 'auth'"),
-                                Field.string("value").match("^[ -~\t\r\n]+$")
-                                        .err("must be a SASL extension value: printable ASCII, tabs and line breaks"))
-                        .defaultValue(Map.of())
-                        .doc("SASL extensions sent with the token (names: ASCII letters; values: printable ASCII), e.g. "
-                                + "Confluent Cloud's logicalCluster and identityPoolId.")
-                        .mapsTo("`extension_<name>` options in `sasl.jaas.config`"),
-                Field.bool("token_endpoint_tls_verify").defaultValue(true)
-                        .doc("Verify the token endpoint's certificate and host name (against the JVM's trust store); "
-                                + "false trusts any certificate.")
-                        .mapsTo("`ssl.engine.factory.class` option in `sasl.jaas.config` when false"))
-                .required();
-    }
-
     /** An OAUTHBEARER login needs {@code field} of {@code authentication.oauthbearer} (endpoint, client id and secret). */
     static EntityCheck needs(String field) {
         return EntityCheck.conditional("authentication.mechanism", Match.eq("OAUTHBEARER"),
@@ -86,16 +54,14 @@ final class OAuthBearer {
     }
 
     /** The settings of an OAUTHBEARER login, or null when the config has another (or no) mechanism. */
-    static Settings from(ConfigValues c) {
-        if (!"sasl".equals(c.string("authentication.strategy")) || !"OAUTHBEARER".equals(c.string("authentication.mechanism"))) {
+    static Settings from(ConfigFields.Authentication a) {
+        if (a.strategy() != ConfigFields.Strategy.SASL || a.mechanism() != ConfigFields.Mechanism.OAUTHBEARER) {
             return null;
         }
-        Map<String, String> extensions = new TreeMap<>();
-        c.map("authentication.oauthbearer.extensions").forEach((k, v) -> extensions.put(k, (String) v));
-        return new Settings(c.string("authentication.oauthbearer.token_endpoint_url"),
-                c.string("authentication.oauthbearer.client_id"), c.string("authentication.oauthbearer.client_secret"),
-                c.strings("authentication.oauthbearer.scopes"), Collections.unmodifiableMap(extensions), // sorted: one JAAS text
-                c.bool("authentication.oauthbearer.token_endpoint_tls_verify"));
+        ConfigFields.OAuthBearerFields o = a.oauthbearer();
+        return new Settings(o.tokenEndpointUrl(), o.clientId(), o.clientSecret(), o.scopes(),
+                Collections.unmodifiableMap(new TreeMap<>(o.extensions())), // sorted: one JAAS text
+                o.tokenEndpointTlsVerify());
     }
 
     /**

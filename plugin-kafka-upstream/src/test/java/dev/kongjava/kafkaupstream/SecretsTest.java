@@ -18,11 +18,12 @@ class SecretsTest {
     @Test
     void theParsedConfigTheTypedConfigAndTheProducerSettingsMaskThePasswordAndTheClientKey() {
         ConfigValues values = KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", CONFIG);
-        KafkaUpstreamConfig config = KafkaUpstreamConfig.from(values);
+        ConfigFields fields = KafkaUpstreamSchema.SCHEMA.bind(values);
+        KafkaUpstreamConfig config = KafkaUpstreamConfig.from(fields);
         ClientCertificate cert = new ClientCertificate("6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e", "chain", KEY);
         ProducerSettings settings = ProducerSettings.of(config, null, cert);
 
-        for (String shown : new String[] {values.toString(), config.toString(), settings.toString(), cert.toString()}) {
+        for (String shown : new String[] {values.toString(), fields.toString(), config.toString(), settings.toString(), cert.toString()}) {
             assertFalse(shown.contains(PASSWORD), shown);
             assertFalse(shown.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"), shown);
         }
