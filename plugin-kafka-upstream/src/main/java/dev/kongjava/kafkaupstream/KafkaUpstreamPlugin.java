@@ -1,5 +1,11 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.config.ConfigFields;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamConfig;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
+import dev.kongjava.kafkaupstream.config.OAuthBearer;
+import dev.kongjava.kafkaupstream.config.ProducerSettings;
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.pluginserver.plugin.InstanceContext;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.plugin.ServerFlag;

@@ -2,10 +2,16 @@ package dev.kongjava.kafkaupstream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kongjava.kafkaupstream.produce.SendResult;
+import dev.kongjava.kafkaupstream.record.BadRequestBody;
+import dev.kongjava.kafkaupstream.record.BoundedOutput;
+import dev.kongjava.kafkaupstream.record.BuildBudget;
+import dev.kongjava.kafkaupstream.record.Json;
+import dev.kongjava.kafkaupstream.record.MessageTooLarge;
 import dev.kongjava.kafkaupstream.registry.RegistryFailure;
+import dev.kongjava.kafkaupstream.registry.RegistryFields;
 import dev.kongjava.kafkaupstream.registry.SchemaMismatch;
 import dev.kongjava.kafkaupstream.registry.SubjectSchemas;
-import dev.kongjava.kafkaupstream.registry.RegistryFields;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

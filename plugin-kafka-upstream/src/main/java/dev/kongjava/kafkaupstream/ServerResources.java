@@ -1,5 +1,15 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamConfig;
+import dev.kongjava.kafkaupstream.config.OAuthBearer;
+import dev.kongjava.kafkaupstream.config.ProducerSettings;
+import dev.kongjava.kafkaupstream.metrics.MetricsServer;
+import dev.kongjava.kafkaupstream.produce.Losses;
+import dev.kongjava.kafkaupstream.produce.PoolKey;
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
+import dev.kongjava.kafkaupstream.record.BuildBudget;
+import dev.kongjava.kafkaupstream.tls.CertificateUnavailable;
+import dev.kongjava.kafkaupstream.tls.KongCertificates;
 import dev.kongjava.pluginserver.plugin.ServerFlag;
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,10 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamConfig;
+import dev.kongjava.kafkaupstream.tls.CertificateUnavailable;
+import dev.kongjava.kafkaupstream.tls.ClientCertificate;
+import dev.kongjava.kafkaupstream.tls.KongCertificates;
+import dev.kongjava.kafkaupstream.tls.PemKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +21,7 @@ import java.security.cert.CertificateFactory;
  * a CA source the server's {@code --kafka-ca-bundle} is trusted, else the JVM's trust store. The
  * schema allows at most one source of each. Errors name the field and never show PEM content.
  */
-final class TlsSources {
+public final class TlsSources {
     private final KongCertificates kong;
     private final String caBundle;
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.kafkaupstream.config.ConfigFields;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamConfig;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
+import dev.kongjava.kafkaupstream.record.RequestReader;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigException;

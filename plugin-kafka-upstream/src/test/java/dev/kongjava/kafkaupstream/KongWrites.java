@@ -1,5 +1,7 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.config.ConfigFields;
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.pluginserver.plugin.InstanceContext;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.testkit.JavaProcess;

@@ -3,6 +3,7 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.testkit.kafka.KafkaCluster;
 import java.time.Duration;
 import java.util.List;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
+import dev.kongjava.kafkaupstream.produce.SendResult;
+import dev.kongjava.kafkaupstream.record.BuildBudget;
+import dev.kongjava.kafkaupstream.record.Json;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
 import java.net.InetAddress;
