@@ -21,7 +21,7 @@ import java.security.cert.CertificateFactory;
  * a CA source the server's {@code --kafka-ca-bundle} is trusted, else the JVM's trust store. The
  * schema allows at most one source of each. Errors name the field and never show PEM content.
  */
-public final class TlsSources {
+final class TlsSources {
     private final KongCertificates kong;
     private final String caBundle;
 

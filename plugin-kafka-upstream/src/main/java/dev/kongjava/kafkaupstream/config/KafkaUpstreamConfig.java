@@ -1,6 +1,5 @@
 package dev.kongjava.kafkaupstream.config;
 
-import dev.kongjava.kafkaupstream.TlsSources;
 import dev.kongjava.pluginserver.schema.ConfigValues;
 import java.util.List;
 
@@ -39,7 +38,7 @@ public record KafkaUpstreamConfig(
 
     /**
      * The security record: TLS on, verification, and the sources of the client certificate and of
-     * the trusted CAs (at most one each; see {@link TlsSources}). {@link #toString()} masks the key.
+     * the trusted CAs (at most one each; the server's TlsSources reads them). {@link #toString()} masks the key.
      */
     public record Tls(boolean enabled, boolean verify, String certificateId, String clientCertificatePem, String clientKeyPem,
             String clientCertificateFile, String clientKeyFile, List<String> caCertificateIds, String caCertificatesPem,

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The plugin's one ObjectMapper (public for the registry package). */
+/** The plugin's one ObjectMapper, for request bodies, Kong's Admin API and the schema registry. */
 public final class Json {
     private Json() {}
 
