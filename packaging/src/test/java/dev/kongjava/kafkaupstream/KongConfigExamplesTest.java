@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kongjava.packaging.RepoFiles;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
 import dev.kongjava.packaging.RepoFiles.CurlCall;
+import dev.kongjava.packaging.RepoFiles;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

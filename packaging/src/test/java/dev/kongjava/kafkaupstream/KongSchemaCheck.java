@@ -1,5 +1,6 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

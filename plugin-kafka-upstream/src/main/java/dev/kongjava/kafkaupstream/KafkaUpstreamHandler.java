@@ -1,5 +1,20 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamConfig;
+import dev.kongjava.kafkaupstream.config.ProducerSettings;
+import dev.kongjava.kafkaupstream.produce.PoolKey;
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
+import dev.kongjava.kafkaupstream.produce.SendResult;
+import dev.kongjava.kafkaupstream.produce.SharedProducer;
+import dev.kongjava.kafkaupstream.produce.SyncSend;
+import dev.kongjava.kafkaupstream.produce.WarmUp;
+import dev.kongjava.kafkaupstream.record.BadRequestBody;
+import dev.kongjava.kafkaupstream.record.BuildBudget;
+import dev.kongjava.kafkaupstream.record.CapturedRequest;
+import dev.kongjava.kafkaupstream.record.MessageTooLarge;
+import dev.kongjava.kafkaupstream.record.RequestReader;
+import dev.kongjava.kafkaupstream.record.RequestRecords;
+import dev.kongjava.kafkaupstream.tls.CertificateUnavailable;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.AccessPhase;
@@ -8,8 +23,8 @@ import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import dev.kongjava.pluginserver.plugin.ReadAhead;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -29,7 +44,7 @@ final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseabl
 
     private final KafkaUpstreamConfig config;
     private final RequestReader reader;
-    private final KafkaUpstreamPlugin plugin;
+    private final ServerResources resources;
     /** Null without schema_registry: records go as they are built. */
     private final SchemaSerializer schemas;
     private final ReentrantLock producerLock = new ReentrantLock();
@@ -41,17 +56,17 @@ final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseabl
     private KafkaException loginFailure;
     private long loginFailedAt;
 
-    private KafkaUpstreamHandler(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin, SchemaSerializer schemas) {
+    private KafkaUpstreamHandler(KafkaUpstreamConfig config, ServerResources resources, SchemaSerializer schemas) {
         this.config = config;
         this.reader = RequestReader.of(config);
-        this.plugin = plugin;
+        this.resources = resources;
         this.schemas = schemas;
         this.warmUp = new WarmUp(config, failures);
     }
 
     /** A handler whose producer and topic metadata are being warmed up already (see {@link WarmUp}). */
-    static KafkaUpstreamHandler started(KafkaUpstreamConfig config, KafkaUpstreamPlugin plugin, SchemaSerializer schemas) {
-        KafkaUpstreamHandler handler = new KafkaUpstreamHandler(config, plugin, schemas);
+    static KafkaUpstreamHandler started(KafkaUpstreamConfig config, ServerResources resources, SchemaSerializer schemas) {
+        KafkaUpstreamHandler handler = new KafkaUpstreamHandler(config, resources, schemas);
         handler.warmUp.start(handler::acquire);
         return handler;
     }
@@ -69,7 +84,7 @@ final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseabl
         // budget, so waiting requests cannot grow memory past --max-bytes-in-flight.
         warmUp.await();
         int status = handle(kong);
-        plugin.pool().metrics().request(config.topic(), status, System.nanoTime() - start);
+        resources.pool().metrics().request(config.topic(), status, System.nanoTime() - start);
     }
 
     /** How a request ended, and the batch element of each of its records (null when not a batch). */
@@ -99,9 +114,9 @@ final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseabl
      * outcome, or (sync) the wait for the broker's acknowledgement, which needs no budget.
      */
     private Supplier<Answer> send(CapturedRequest request) {
-        try (RequestRecords built = RequestRecords.build(request, config, plugin.builds())) {
+        try (RequestRecords built = RequestRecords.build(request, config, resources.builds())) {
             List<ProducerRecord<byte[], byte[]>> records = schemas == null ? built.records()
-                    : schemas.serialize(built.records(), plugin.builds(), config.producer().bytesPerRequest());
+                    : schemas.serialize(built.records(), resources.builds(), config.producer().bytesPerRequest());
             SharedProducer shared = producer();
             List<Integer> elements = built.elements();
             if (config.producer().async()) {
@@ -153,9 +168,9 @@ final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseabl
                 if (loginFailure != null && System.nanoTime() - loginFailedAt < LOGIN_RETRY.toNanos()) {
                     throw loginFailure; // requests meanwhile get the same 502 at once, and the endpoint rests
                 }
-                key = plugin.producerKey(config);
+                key = resources.producerKey(config);
                 try {
-                    producer = plugin.pool().acquire(key);
+                    producer = resources.pool().acquire(key);
                     loginFailure = null;
                 } catch (KafkaException e) {
                     if (config.oauthBearer() != null) {
@@ -178,7 +193,7 @@ final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseabl
         try {
             closed = true;
             if (producer != null) {
-                plugin.pool().release(key, Duration.ofMillis(ProducerSettings.deliveryTimeout(config.producer())));
+                resources.pool().release(key, Duration.ofMillis(ProducerSettings.deliveryTimeout(config.producer())));
                 producer = null;
             }
         } finally {

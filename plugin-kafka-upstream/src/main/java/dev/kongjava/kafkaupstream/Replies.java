@@ -2,6 +2,10 @@ package dev.kongjava.kafkaupstream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamConfig;
+import dev.kongjava.kafkaupstream.produce.RecordOutcome;
+import dev.kongjava.kafkaupstream.produce.SendResult;
+import dev.kongjava.kafkaupstream.record.Json;
 import dev.kongjava.pluginserver.pdk.Kong;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

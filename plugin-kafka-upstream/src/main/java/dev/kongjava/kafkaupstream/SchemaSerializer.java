@@ -2,10 +2,16 @@ package dev.kongjava.kafkaupstream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kongjava.kafkaupstream.produce.SendResult;
+import dev.kongjava.kafkaupstream.record.BadRequestBody;
+import dev.kongjava.kafkaupstream.record.BoundedOutput;
+import dev.kongjava.kafkaupstream.record.BuildBudget;
+import dev.kongjava.kafkaupstream.record.Json;
+import dev.kongjava.kafkaupstream.record.MessageTooLarge;
 import dev.kongjava.kafkaupstream.registry.RegistryFailure;
+import dev.kongjava.kafkaupstream.registry.RegistryFields;
 import dev.kongjava.kafkaupstream.registry.SchemaMismatch;
 import dev.kongjava.kafkaupstream.registry.SubjectSchemas;
-import dev.kongjava.pluginserver.schema.ConfigValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +58,7 @@ final class SchemaSerializer {
     }
 
     /** The serializer of a config, or null when it names no schema (records go as they are built). */
-    static SchemaSerializer of(ConfigValues config) {
+    static SchemaSerializer of(RegistryFields config) {
         SubjectSchemas schemas = SubjectSchemas.of(config);
         return schemas == null ? null : new SchemaSerializer(schemas);
     }

@@ -1,5 +1,10 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamConfig;
+import dev.kongjava.kafkaupstream.tls.CertificateUnavailable;
+import dev.kongjava.kafkaupstream.tls.ClientCertificate;
+import dev.kongjava.kafkaupstream.tls.KongCertificates;
+import dev.kongjava.kafkaupstream.tls.PemKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

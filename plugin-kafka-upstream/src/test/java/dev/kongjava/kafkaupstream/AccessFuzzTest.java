@@ -9,11 +9,13 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.kafkaupstream.config.ConfigFields;
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
+import dev.kongjava.kafkaupstream.record.MediaType;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.PdkException;
 import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
-import dev.kongjava.pluginserver.schema.ConfigValues;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -49,13 +51,14 @@ class AccessFuzzTest {
             "multipart/form-data; boundary=XyZ", "multipart/form-data", "text/plain", "text/plain; charset=iso-8859-1",
             "text/html; charset=nope", "application/octet-stream", "APPLICATION/JSON", "", ";");
     private static final List<MockProducer<byte[], byte[]>> PRODUCERS = new ArrayList<>();
-    private static final KafkaUpstreamPlugin PLUGIN = new KafkaUpstreamPlugin(new ProducerPool(settings -> {
+    private static final ProducerPool POOL = new ProducerPool(settings -> {
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
                 new ByteArraySerializer());
         PRODUCERS.add(producer);
         return producer;
-    }));
-    private static final PluginDefinition<ConfigValues> DEFINITION = PLUGIN.define();
+    });
+    private static final PluginDefinition<ConfigFields> DEFINITION = KafkaUpstreamPlugin.define(POOL);
+    private static final ServerResources RESOURCES = KongWrites.Context.resources(POOL);
     private static final Map<String, Object> HANDLERS = new LinkedHashMap<>();
 
     @FuzzTest(maxDuration = "5m")
@@ -92,8 +95,8 @@ class AccessFuzzTest {
     private static Object handler(String config) throws Exception {
         Object handler = HANDLERS.get(config);
         if (handler == null) {
-            ConfigValues values = DEFINITION.schema().parse("kafka-upstream", config);
-            handler = DEFINITION.factory().create(new KongWrites.Context(values));
+            ConfigFields values = DEFINITION.schema().read("kafka-upstream", config);
+            handler = DEFINITION.factory().create(new KongWrites.Context(values, RESOURCES));
             HANDLERS.put(config, handler);
         }
         assertEquals(Phase.ACCESS, DEFINITION.phases().get(0));

@@ -3,6 +3,7 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.kafkaupstream.config.OAuthBearer;
 import dev.kongjava.testkit.JavaProcess;
 import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.kafka.KafkaBroker;

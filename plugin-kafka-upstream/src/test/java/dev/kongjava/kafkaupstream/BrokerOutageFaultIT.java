@@ -3,6 +3,7 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.testkit.kafka.KafkaBroker;
 import dev.kongjava.testkit.kafka.Listener;
 import java.time.Duration;
@@ -61,8 +62,8 @@ class BrokerOutageFaultIT {
     void syncRequestsAnswered200DuringAnOutageAreAllInTheTopicAndTheOthersGet502() throws Exception {
         String topic = Configs.topic("outage-sync");
         broker.createTopic(topic, 1);
-        KafkaUpstreamPlugin plugin = new KafkaUpstreamPlugin(new ProducerPool());
-        try (UpstreamServer server = UpstreamServer.start(Map.of(), plugin.define())) {
+        ProducerPool pool = new ProducerPool();
+        try (UpstreamServer server = UpstreamServer.start(Map.of(), KafkaUpstreamPlugin.define(pool))) {
             RequestLoad load = RequestLoad.start(server.kong, Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic,
                     "\"producer_async\":false," + FAST_FAILING), 8, Duration.ofMillis(2));
             outageUnderLoad(load, () -> load.outcomes().containsKey(notAcknowledged(topic)), "502 during the outage");
@@ -84,15 +85,15 @@ class BrokerOutageFaultIT {
         String topic = Configs.topic("outage-async");
         broker.createTopic(topic, 1);
         Deliveries deliveries = new Deliveries();
-        KafkaUpstreamPlugin plugin = new KafkaUpstreamPlugin(new ProducerPool(deliveries::producer));
-        try (UpstreamServer server = UpstreamServer.start(Map.of(), plugin.define());
+        ProducerPool pool = new ProducerPool(deliveries::producer);
+        try (UpstreamServer server = UpstreamServer.start(Map.of(), KafkaUpstreamPlugin.define(pool));
                 CapturedStderr log = new CapturedStderr()) {
             RequestLoad load = RequestLoad.start(server.kong, Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic,
                     "\"producer_async\":true,\"producer_async_flush_timeout\":10," + FAST_FAILING), 8, Duration.ofMillis(2));
             outageUnderLoad(load, () -> deliveries.failed.stream().anyMatch(load.idsWithStatus(200)::contains),
                     "failed delivery of an accepted record");
             load.stop();
-            EventuallyAssert.within(Duration.ofSeconds(30), () -> assertEquals(0, plugin.pool().totals().inFlight()));
+            EventuallyAssert.within(Duration.ofSeconds(30), () -> assertEquals(0, pool.totals().inFlight()));
 
             Map<String, Integer> outcomes = load.outcomes();
             String refused = notAcknowledged(topic);
@@ -110,7 +111,7 @@ class BrokerOutageFaultIT {
             lost.removeAll(inTopic);
             assertEquals(Set.of(), lost, "delivered but not in the topic");
             // ... and the plugin counted each outcome: every failure (refusals included) and every delivery
-            ProducerPool.Totals totals = plugin.pool().totals();
+            ProducerPool.Totals totals = pool.totals();
             assertEquals(deliveries.failed.size(), totals.failed(), "failed deliveries counted");
             assertEquals(deliveries.delivered.size(), totals.delivered(), "deliveries counted");
             assertEquals(accepted.size() + outcomes.getOrDefault(refused, 0), totals.delivered() + totals.failed(),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kongjava.kafkaupstream.config.OAuthBearer;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.luapeer.LuaPeer;

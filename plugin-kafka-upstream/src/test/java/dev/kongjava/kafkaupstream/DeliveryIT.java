@@ -3,6 +3,7 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
@@ -21,14 +22,14 @@ class DeliveryIT {
     /** Scheduling slack for a loaded machine on top of a bound the configuration gives. */
     private static final long MARGIN_MS = 5_000;
     private static KafkaBroker broker;
-    private static KafkaUpstreamPlugin plugin;
+    private static ProducerPool pool;
     private static UpstreamServer server;
 
     @BeforeAll
     static void start() throws Exception {
         broker = KafkaBroker.builder().start();
-        plugin = new KafkaUpstreamPlugin(new ProducerPool());
-        server = UpstreamServer.start(Map.of(), plugin.define());
+        pool = new ProducerPool();
+        server = UpstreamServer.start(Map.of(), KafkaUpstreamPlugin.define(pool));
     }
 
     @AfterAll
@@ -95,18 +96,18 @@ class DeliveryIT {
     void instancesWithEqualSettingsShareOneProducerWhichClosesWithTheLast() throws Exception {
         String topic = newTopic();
         String config = Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic, "\"producer_request_acks\":-1");
-        int before = plugin.pool().size();
+        int before = pool.size();
         List<FakeKong.PluginConfig> instances = new ArrayList<>();
         for (int worker = 0; worker < 8; worker++) {
             FakeKong.PluginConfig p = server.kong.plugin("kafka-upstream", config);
             assertEquals(200, p.access(request(worker)).exitStatus());
             instances.add(p);
         }
-        assertEquals(before + 1, plugin.pool().size(), "8 instances, one producer");
+        assertEquals(before + 1, pool.size(), "8 instances, one producer");
         for (FakeKong.PluginConfig p : instances) {
             server.kong.closeInstance(p.instanceId());
         }
-        EventuallyAssert.within(Duration.ofSeconds(10), () -> assertEquals(before, plugin.pool().size()));
+        EventuallyAssert.within(Duration.ofSeconds(10), () -> assertEquals(before, pool.size()));
         assertEquals(8, broker.readRecords(topic, 8, Duration.ofSeconds(10)).size());
     }
 
@@ -155,13 +156,13 @@ class DeliveryIT {
             FakeKong.PluginConfig p = server.kong.plugin("kafka-upstream", Configs.config(own.bootstrap(Listener.PLAINTEXT),
                     topic, "\"producer_request_timeout\":300,\"producer_request_retries_max_attempts\":1,"
                             + "\"producer_async_flush_timeout\":2000,\"timeout\":300"));
-            long failedBefore = plugin.pool().totals().failed();
+            long failedBefore = pool.totals().failed();
             for (int i = 0; i < 3; i++) {
                 assertEquals(200, p.access(request(i)).exitStatus(), "accepted into the buffer");
             }
             own.stop();
             EventuallyAssert.within(Duration.ofSeconds(15),
-                    () -> assertEquals(failedBefore + 3, plugin.pool().totals().failed()));
+                    () -> assertEquals(failedBefore + 3, pool.totals().failed()));
             assertTrue(log.text().contains("async delivery to topic " + topic + " failed: the Kafka brokers did not "
                     + "acknowledge the message on topic " + topic + " in time"), log.text());
             Exchange refused = p.access(request(4));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
@@ -25,14 +26,14 @@ import org.junit.jupiter.api.Test;
 /** What users of the original asked for: keys, topics, record headers, compression, raw bodies, sharing. */
 class ExtrasIT {
     private static KafkaBroker broker;
-    private static KafkaUpstreamPlugin plugin;
+    private static ProducerPool pool;
     private static UpstreamServer server;
 
     @BeforeAll
     static void start() throws Exception {
         broker = KafkaBroker.builder().start();
-        plugin = new KafkaUpstreamPlugin(new ProducerPool());
-        server = UpstreamServer.start(Map.of(), plugin.define());
+        pool = new ProducerPool();
+        server = UpstreamServer.start(Map.of(), KafkaUpstreamPlugin.define(pool));
     }
 
     @AfterAll
@@ -165,12 +166,12 @@ class ExtrasIT {
     @Test
     void instancesWithTheSameClusterNameShareOneProducerEvenWithOtherSettings() {
         String topic = topic(1);
-        int before = plugin.pool().size();
+        int before = pool.size();
         plugin(topic, "\"cluster_name\":\"orders\",\"producer_request_acks\":1").access(CannedRequest.post("/").body("1"));
         plugin(topic, "\"cluster_name\":\"orders\",\"producer_request_acks\":-1").access(CannedRequest.post("/").body("2"));
-        assertEquals(before + 1, plugin.pool().size());
+        assertEquals(before + 1, pool.size());
         plugin(topic, "\"keepalive_enabled\":true").access(CannedRequest.post("/").body("3"));
-        assertEquals(before + 2, plugin.pool().size());
+        assertEquals(before + 2, pool.size());
         assertEquals(3, broker.readRecords(topic, 3, Duration.ofSeconds(10)).size());
     }
 

@@ -3,6 +3,7 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import dev.kongjava.testkit.FakeKong;
@@ -24,9 +25,10 @@ class HealthGateIT {
 
     @Test
     void whileDeliveriesKeepFailingRequestsGet503AndAProbeReopensTheGateAfterTheBrokerIsBack() throws Exception {
-        KafkaUpstreamPlugin plugin = new KafkaUpstreamPlugin(new ProducerPool());
+        ProducerPool pool = new ProducerPool();
+        int port = freePort();
         try (KafkaBroker broker = KafkaBroker.builder().start();
-                UpstreamServer server = UpstreamServer.start(Map.of("metrics-port", "0"), plugin.define())) {
+                UpstreamServer server = UpstreamServer.start(Map.of("metrics-port", String.valueOf(port)), KafkaUpstreamPlugin.define(pool))) {
             String topic = Configs.topic("gate");
             broker.createTopic(topic, 1);
             FakeKong.PluginConfig p = server.kong.plugin("kafka-upstream", Configs.config(broker.bootstrap(Listener.PLAINTEXT),
@@ -36,17 +38,17 @@ class HealthGateIT {
             assertEquals(200, p.access(request()).exitStatus());
             assertEquals(200, p.access(request()).exitStatus(), "both accepted, lingering 1.5 s");
             broker.stop();
-            EventuallyAssert.within(Duration.ofSeconds(15), () -> assertEquals(2, plugin.pool().totals().failed()));
+            EventuallyAssert.within(Duration.ofSeconds(15), () -> assertEquals(2, pool.totals().failed()));
             Exchange gated = p.access(request());
             assertEquals(503, gated.exitStatus());
             assertEquals("{\"message\":\"Service Unavailable\",\"error\":\"the Kafka producer is failing (2 deliveries "
                     + "failed in a row); not accepting messages until a probe succeeds\"}", gated.exitBodyText());
-            assertTrue(scrape(plugin).contains("kafka_upstream_producer_gated{producer=\"kong-kafka-upstream-1\"} 1\n"));
+            assertTrue(scrape(port).contains("kafka_upstream_producer_gated{producer=\"kong-kafka-upstream-1\"} 1\n"));
             broker.restart();
             EventuallyAssert.within(Duration.ofSeconds(20), () -> assertEquals(200, p.access(request()).exitStatus()));
             assertEquals(200, p.access(request()).exitStatus(), "the gate is open again: async accept");
             EventuallyAssert.within(Duration.ofSeconds(10), () -> assertTrue(broker.countRecords(topic) >= 2));
-            String metrics = scrape(plugin);
+            String metrics = scrape(port);
             assertTrue(metrics.contains("kafka_upstream_producer_gated{producer=\"kong-kafka-upstream-1\"} 0\n"), metrics);
             // the two lost while lingering, plus every probe that ran while the broker was still down (its client got 502)
             assertEquals(2 + value(metrics, "kafka_upstream_requests_total{topic=\"" + topic + "\",status=\"502\"}"),
@@ -66,9 +68,16 @@ class HealthGateIT {
         return 0;
     }
 
-    static String scrape(KafkaUpstreamPlugin plugin) throws Exception {
+    /** A port nothing listens on now; the metrics endpoint binds it a moment later. */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static String scrape(int port) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + plugin.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         assertEquals("text/plain; version=0.0.4; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
         return response.body();

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.kafkaupstream.config.ConfigFields;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamConfig;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
+import dev.kongjava.kafkaupstream.record.RequestReader;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigException;
@@ -24,6 +28,10 @@ class KafkaUpstreamSchemaTest {
 
     private static ConfigValues parse(String json) {
         return KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", json);
+    }
+
+    private static ConfigFields read(String json) {
+        return KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", json);
     }
 
     private static String error(String json) {
@@ -165,7 +173,7 @@ class KafkaUpstreamSchemaTest {
                 "::1", "[::1]:9092", "[::1]", "[::1]:9092", "fe80::1%eth0", "[fe80::1%eth0]:9092", "a:b]", "a:b]:9092");
         addresses.forEach((host, address) -> {
             ConfigValues c = parse("{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":9092}],\"topic\":\"t\"}");
-            assertEquals(List.of(address), KafkaUpstreamConfig.from(c).bootstrapServers());
+            assertEquals(List.of(address), KafkaUpstreamConfig.from(KafkaUpstreamSchema.SCHEMA.bind(c)).bootstrapServers());
             // Kafka's own parser reads it as that one host and port
             assertEquals(host.replace("[", "").replace("]", ""), Utils.getHost(address));
             assertEquals(9092, Utils.getPort(address));
@@ -175,7 +183,7 @@ class KafkaUpstreamSchemaTest {
     @Test
     void roundTripsPerRequestFollowTheConfigAndTheDefaultNeedsThree() {
         java.util.function.Function<String, Integer> trips = extra -> RequestReader.of(
-                KafkaUpstreamConfig.from(parse(MINIMAL + extra + "}"))).roundTrips();
+                KafkaUpstreamConfig.from(read(MINIMAL + extra + "}"))).roundTrips();
         assertEquals(3, trips.apply(""));
         assertEquals(4, trips.apply(",\"forward_method\":true"));
         assertEquals(4, trips.apply(",\"forward_uri\":true"));
@@ -200,7 +208,7 @@ class KafkaUpstreamSchemaTest {
                 ",\"key_header\":\"x-key\"", ",\"key_uri_capture\":\"customer\"", ",\"partition_query_arg\":\"p\"",
                 ",\"partition_header\":\"x-p\",\"forward_uri\":true", ",\"key_json_pointer\":\"/id\",\"batch_json_array\":true",
                 ",\"forward_body\":false,\"forward_method\":true,\"key_json_pointer\":\"/id\"")) {
-            RequestReader reader = RequestReader.of(KafkaUpstreamConfig.from(parse(MINIMAL + extra + "}")));
+            RequestReader reader = RequestReader.of(KafkaUpstreamConfig.from(read(MINIMAL + extra + "}")));
             List<String> readAhead = calls(reader, method -> null); // what the server records at StartInstance
             assertEquals(calls(reader, kong::get), readAhead, extra);
             assertEquals(reader.roundTrips() - 1, readAhead.size(), extra);
@@ -221,7 +229,7 @@ class KafkaUpstreamSchemaTest {
     @Test
     void keyAndPartitionSourcesCostARoundTripOnlyWhenTheyNeedOne() {
         java.util.function.Function<String, Integer> trips = extra -> RequestReader.of(
-                KafkaUpstreamConfig.from(parse(MINIMAL + extra + "}"))).roundTrips();
+                KafkaUpstreamConfig.from(read(MINIMAL + extra + "}"))).roundTrips();
         assertEquals(3, trips.apply(",\"key_header\":\"x-key\""), "all headers in the call that read the content type");
         assertEquals(3, trips.apply(",\"key_header\":\"x-key\",\"partition_header\":\"x-partition\""));
         assertEquals(4, trips.apply(",\"key_uri_capture\":\"customer\""));

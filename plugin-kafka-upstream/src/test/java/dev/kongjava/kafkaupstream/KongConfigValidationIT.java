@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import dev.kongjava.testkit.Prerequisites;
 import dev.kongjava.testkit.luapeer.LuaPeer;

@@ -1,8 +1,9 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.config.ConfigFields;
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.pluginserver.plugin.InstanceContext;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
-import dev.kongjava.pluginserver.schema.ConfigValues;
 import dev.kongjava.testkit.JavaProcess;
 import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.util.Optional;
  * it) and StartInstance (the schema's parse and the handler factory, in this process).
  */
 final class KongWrites implements AutoCloseable {
-    private static final PluginDefinition<ConfigValues> DEFINITION = new KafkaUpstreamPlugin(new ProducerPool()).define();
+    private static final PluginDefinition<ConfigFields> DEFINITION = KafkaUpstreamPlugin.define(new ProducerPool());
+    /** What the server start hook makes without flags; no producer is created by a StartInstance. */
+    private static final ServerResources RESOURCES = Context.resources(new ProducerPool());
 
     private final LuaPeer peer;
 
@@ -45,9 +48,9 @@ final class KongWrites implements AutoCloseable {
      * @throws dev.kongjava.pluginserver.schema.ConfigException or Kafka's own exception when refused
      */
     static void startInstance(String configJson) throws Exception {
-        ConfigValues config = DEFINITION.schema().parse("kafka-upstream", configJson);
+        ConfigFields config = DEFINITION.schema().read("kafka-upstream", configJson);
         DEFINITION.schema().unknownKeys("kafka-upstream", configJson);
-        Object handler = DEFINITION.factory().create(new Context(config));
+        Object handler = DEFINITION.factory().create(new Context(config, RESOURCES));
         if (handler instanceof AutoCloseable closeable) {
             closeable.close();
         }
@@ -58,8 +61,17 @@ final class KongWrites implements AutoCloseable {
         peer.close();
     }
 
-    /** The context of instance 1 of kafka-upstream, without server flags. */
-    record Context(ConfigValues config) implements InstanceContext<ConfigValues> {
+    /** The context of instance 1 of kafka-upstream, without server flags, sharing {@code resources}. */
+    record Context(ConfigFields config, ServerResources resources) implements InstanceContext<ConfigFields> {
+        /** What the server start hook makes of {@code pool} without flags. */
+        static ServerResources resources(ProducerPool pool) {
+            try {
+                return ServerResources.start(java.util.Map.of(), pool);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
         @Override
         public int instanceId() {
             return 1;
@@ -77,7 +89,7 @@ final class KongWrites implements AutoCloseable {
 
         @Override
         public <T> T service(Class<T> type) {
-            throw new IllegalStateException("no server services here");
+            return type.cast(resources);
         }
     }
 }

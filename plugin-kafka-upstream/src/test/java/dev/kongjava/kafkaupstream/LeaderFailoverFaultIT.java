@@ -3,6 +3,7 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.testkit.kafka.KafkaCluster;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +22,8 @@ class LeaderFailoverFaultIT {
         try (KafkaCluster cluster = KafkaCluster.builder().nodes(3).start()) {
             String topic = Configs.topic("failover");
             cluster.createTopic(topic, 1, 3, 2);
-            KafkaUpstreamPlugin plugin = new KafkaUpstreamPlugin(new ProducerPool());
-            try (UpstreamServer server = UpstreamServer.start(Map.of(), plugin.define())) {
+            ProducerPool pool = new ProducerPool();
+            try (UpstreamServer server = UpstreamServer.start(Map.of(), KafkaUpstreamPlugin.define(pool))) {
                 RequestLoad load = RequestLoad.start(server.kong, config(cluster, topic), 8, Duration.ofMillis(2));
                 BrokerOutageFaultIT.awaitMore(() -> load.idsWithStatus(200).size(), 200, "200s before the crash");
                 int leader = cluster.leaderOf(topic, 0);

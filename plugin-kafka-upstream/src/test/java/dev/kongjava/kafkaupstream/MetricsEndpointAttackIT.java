@@ -3,6 +3,7 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kongjava.kafkaupstream.metrics.MetricsServer;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.FakeKong;
 import dev.kongjava.testkit.ProcFs;

@@ -1,5 +1,6 @@
 package dev.kongjava.kafkaupstream;
 
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
 import dev.kongjava.pluginserver.server.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

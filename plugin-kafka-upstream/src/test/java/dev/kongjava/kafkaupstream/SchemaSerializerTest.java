@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
+import dev.kongjava.kafkaupstream.produce.SendResult;
+import dev.kongjava.kafkaupstream.record.BuildBudget;
+import dev.kongjava.kafkaupstream.record.Json;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
 import java.net.InetAddress;
@@ -22,9 +26,9 @@ class SchemaSerializerTest {
     private static final int MIB = 1024 * 1024;
 
     private static SchemaSerializer serializer(String registryUrl) {
-        return SchemaSerializer.of(KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", KafkaUpstreamSchemaTest.MINIMAL
+        return SchemaSerializer.of(KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", KafkaUpstreamSchemaTest.MINIMAL
                 + ",\"schema_registry\":{\"confluent\":{\"url\":\"" + registryUrl + "\",\"value_schema\":"
-                + "{\"subject_name\":\"orders-value\"}}}}"));
+                + "{\"subject_name\":\"orders-value\"}}}}").schemaRegistry());
     }
 
     private static List<ProducerRecord<byte[], byte[]>> records(byte[] value) {

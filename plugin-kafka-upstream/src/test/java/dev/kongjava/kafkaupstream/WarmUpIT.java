@@ -3,6 +3,8 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kongjava.kafkaupstream.config.ConfigFields;
+import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
@@ -70,14 +72,14 @@ class WarmUpIT {
     /** A server whose producers hold back the metadata of {@code slowTopic}; producers by client id. */
     private static final class Held implements AutoCloseable {
         final Map<String, HeldMetadata> producers = new ConcurrentHashMap<>();
-        final KafkaUpstreamPlugin plugin;
+        final ProducerPool pool;
         final UpstreamServer server;
 
         Held(String slowTopic) throws Exception {
-            plugin = new KafkaUpstreamPlugin(new ProducerPool(settings -> producers.computeIfAbsent(
+            pool = new ProducerPool(settings -> producers.computeIfAbsent(
                     (String) settings.get(ProducerConfig.CLIENT_ID_CONFIG), id -> new HeldMetadata(slowTopic,
-                            ((Number) settings.get(ProducerConfig.MAX_BLOCK_MS_CONFIG)).longValue()))));
-            server = UpstreamServer.start(Map.of(), plugin.define());
+                            ((Number) settings.get(ProducerConfig.MAX_BLOCK_MS_CONFIG)).longValue())));
+            server = UpstreamServer.start(Map.of(), KafkaUpstreamPlugin.define(pool));
         }
 
         /** The one producer; the warm-up creates it on its own thread after StartInstance answered. */
@@ -140,25 +142,25 @@ class WarmUpIT {
         try (Held held = new Held("slow")) {
             // two instances share one producer by cluster_name; the second one's warm-up waits for metadata
             AutoCloseable serving = handler(held, config("fast", "\"cluster_name\":\"c\""));
-            EventuallyAssert.within(WAIT, () -> assertEquals(1, held.plugin.pool().size(), "acquired by its warm-up"));
+            EventuallyAssert.within(WAIT, () -> assertEquals(1, held.pool.size(), "acquired by its warm-up"));
             AutoCloseable warming = handler(held, config("slow", "\"cluster_name\":\"c\""));
             HeldMetadata producer = held.only();
             assertTrue(producer.asked.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the warm-up asked for the metadata");
 
             warming.close(); // what CloseInstance does
-            assertEquals(1, held.plugin.pool().size(), "the other instance still holds the producer");
+            assertEquals(1, held.pool.size(), "the other instance still holds the producer");
             assertEquals(0, producer.closes.get());
 
             serving.close();
-            assertEquals(0, held.plugin.pool().size());
+            assertEquals(0, held.pool.size());
             assertEquals(1, producer.closes.get(), "closed once, by its last instance");
         }
     }
 
     /** What StartInstance does: the factory makes the handler (and starts its warm-up). */
     private static AutoCloseable handler(Held held, String config) throws Exception {
-        PluginDefinition definition = held.plugin.define();
+        PluginDefinition<ConfigFields> definition = KafkaUpstreamPlugin.define(held.pool);
         return (AutoCloseable) definition.factory().create(new KongWrites.Context(
-                definition.schema().parse("kafka-upstream", config)));
+                definition.schema().read("kafka-upstream", config), KongWrites.Context.resources(held.pool)));
     }
 }

@@ -1,6 +1,6 @@
 package dev.kongjava.kafkaupstream.registry;
 
-import dev.kongjava.kafkaupstream.TrustAllSslEngineFactory;
+import dev.kongjava.kafkaupstream.tls.TrustAllSslEngineFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;

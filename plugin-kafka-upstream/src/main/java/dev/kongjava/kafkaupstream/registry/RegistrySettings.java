@@ -53,34 +53,29 @@ record RegistrySettings(String url, Duration ttl, boolean sslVerify, Credentials
     }
 
     /** The settings of a config, or null when it names no value or key schema (then nothing is serialized). */
-    static RegistrySettings from(ConfigValues config) {
-        ConfigValues c = config.record("schema_registry") == null ? null
-                : config.record("schema_registry").record("confluent");
-        if (c == null || c.record("value_schema") == null && c.record("key_schema") == null) {
+    static RegistrySettings from(RegistryFields fields) {
+        RegistryFields.Confluent c = fields == null ? null : fields.confluent();
+        if (c == null || c.valueSchema() == null && c.keySchema() == null) {
             return null;
         }
-        Double ttl = c.number("ttl");
-        return new RegistrySettings(trimSlash(c.string("url")),
+        Double ttl = c.ttl();
+        return new RegistrySettings(trimSlash(c.url()),
                 ttl == null || ttl == 0 ? null : Duration.ofMillis(Math.max(1, Math.round(ttl * 1000))),
-                c.bool("ssl_verify"),
-                credentials(c.record("authentication")), subject(c.record("value_schema")),
-                subject(c.record("key_schema")));
+                c.sslVerify(), credentials(c.authentication()),
+                c.valueSchema() == null ? null : new Subject(c.valueSchema().subjectName(), c.valueSchema().schemaVersion()),
+                c.keySchema() == null ? null : new Subject(c.keySchema().subjectName(), c.keySchema().schemaVersion()));
     }
 
-    private static Credentials credentials(ConfigValues auth) {
-        return switch (auth.string("mode")) {
-            case "basic" -> new Basic(auth.string("basic.username"), auth.string("basic.password"));
-            case "oauth2" -> new OAuth2(auth.string("oauth2.token_endpoint"),
-                    auth.string("oauth2.client_id"), auth.string("oauth2.client_secret"),
-                    auth.strings("oauth2.scopes"), auth.strings("oauth2.audience"),
-                    "client_secret_basic".equals(auth.string("oauth2_client.auth_method")),
-                    Duration.ofMillis(auth.integer("oauth2_client.timeout")), auth.bool("oauth2_client.ssl_verify"));
-            default -> new None();
+    /** The entity checks guarantee the record of the mode chosen. */
+    private static Credentials credentials(RegistryFields.Authentication auth) {
+        return switch (auth.mode()) {
+            case BASIC -> new Basic(auth.basic().username(), auth.basic().password());
+            case OAUTH2 -> new OAuth2(auth.oauth2().tokenEndpoint(), auth.oauth2().clientId(),
+                    auth.oauth2().clientSecret(), auth.oauth2().scopes(), auth.oauth2().audience(),
+                    auth.oauth2Client().authMethod() == RegistryFields.AuthMethod.CLIENT_SECRET_BASIC,
+                    Duration.ofMillis(auth.oauth2Client().timeout()), auth.oauth2Client().sslVerify());
+            case NONE -> new None();
         };
-    }
-
-    private static Subject subject(ConfigValues s) {
-        return s == null ? null : new Subject(s.string("subject_name"), s.string("schema_version"));
     }
 
     private static String trimSlash(String url) {

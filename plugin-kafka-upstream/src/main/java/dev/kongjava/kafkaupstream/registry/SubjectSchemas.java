@@ -1,7 +1,6 @@
 package dev.kongjava.kafkaupstream.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kongjava.pluginserver.schema.ConfigValues;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -23,7 +22,7 @@ public final class SubjectSchemas {
      *
      * @return null when the config names no value or key schema
      */
-    public static SubjectSchemas of(ConfigValues config) {
+    public static SubjectSchemas of(RegistryFields config) {
         RegistrySettings settings = RegistrySettings.from(config);
         if (settings == null) {
             return null;

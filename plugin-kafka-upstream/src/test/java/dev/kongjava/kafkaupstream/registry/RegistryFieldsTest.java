@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /** The schema_registry record: Enterprise's names and defaults, its rules, and what an instance makes of it. */
 class RegistryFieldsTest {
-    private static final ConfigSchema SCHEMA = ConfigSchema.builder().add(RegistryFields.FIELD)
+    /** A config of the schema_registry record alone. */
+    record Holder(RegistryFields schemaRegistry) {}
+
+    private static final ConfigSchema<Holder> SCHEMA = ConfigSchema.builder(Holder.class)
             .check(RegistryFields.BASIC_NEEDS_CREDENTIALS).check(RegistryFields.OAUTH2_NEEDS_A_CLIENT).build();
 
     private static ConfigValues parse(String confluent) {
@@ -22,7 +25,11 @@ class RegistryFieldsTest {
     }
 
     private static RegistrySettings settings(String confluent) {
-        return RegistrySettings.from(parse(confluent));
+        return from(parse(confluent));
+    }
+
+    private static RegistrySettings from(ConfigValues values) {
+        return RegistrySettings.from(SCHEMA.bind(values).schemaRegistry());
     }
 
     private static String error(String confluent) {
@@ -31,8 +38,8 @@ class RegistryFieldsTest {
 
     @Test
     void withoutAValueOrKeySchemaNothingIsSerialized() {
-        assertNull(RegistrySettings.from(SCHEMA.parse("kafka-upstream", "{}")));
-        assertNull(RegistrySettings.from(SCHEMA.parse("kafka-upstream", "{\"schema_registry\":{}}")));
+        assertNull(from(SCHEMA.parse("kafka-upstream", "{}")));
+        assertNull(from(SCHEMA.parse("kafka-upstream", "{\"schema_registry\":{}}")));
         assertNull(settings("{\"url\":\"http://registry:8081\"}"));
     }
 
@@ -68,8 +75,8 @@ class RegistryFieldsTest {
     void basicCredentialsAreMaskedWhereverTheConfigIsShown() {
         ConfigValues c = parse("{\"url\":\"https://r\",\"value_schema\":{\"subject_name\":\"v\"},"
                 + "\"authentication\":{\"mode\":\"basic\",\"basic\":{\"username\":\"u\",\"password\":\"b4sic-pw\"}}}");
-        assertEquals(new RegistrySettings.Basic("u", "b4sic-pw"), RegistrySettings.from(c).credentials());
-        assertFalse(RegistrySettings.from(c).toString().contains("b4sic-pw"));
+        assertEquals(new RegistrySettings.Basic("u", "b4sic-pw"), from(c).credentials());
+        assertFalse(from(c).toString().contains("b4sic-pw"));
         assertFalse(c.toString().contains("b4sic-pw"), c.toString());
     }
 

@@ -22,7 +22,7 @@ import java.util.Set;
  *   <tr><th>Java</th><th>Kong</th></tr>
  *   <tr><td>{@code String}</td><td>string</td></tr>
  *   <tr><td>{@code boolean}, {@code Boolean}</td><td>boolean</td></tr>
- *   <tr><td>{@code int}, {@code Integer}</td><td>integer, within int's range</td></tr>
+ *   <tr><td>{@code int}, {@code Integer}</td><td>integer, within int's range (a {@link Between} or {@link OneOf} of ints bounds it instead)</td></tr>
  *   <tr><td>{@code long}, {@code Long}</td><td>integer</td></tr>
  *   <tr><td>{@code double}, {@code Double}</td><td>number</td></tr>
  *   <tr><td>an enum</td><td>string, one of its constants' names (lower case, or {@link Name})</td></tr>
@@ -78,7 +78,8 @@ final class RecordFields {
     private static Field.Builder field(String name, AnnotatedType type, String where) {
         Class<?> raw = raw(type.getType());
         Field.Builder field = typed(name, type, raw, where);
-        if ((raw == int.class || raw == Integer.class) && type.getAnnotation(Between.class) == null) {
+        if ((raw == int.class || raw == Integer.class) && type.getAnnotation(Between.class) == null
+                && !intOneOf(type.getAnnotation(OneOf.class), where)) {
             field.between(Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         if (raw.isPrimitive() && type.getAnnotation(Default.class) == null && type.getAnnotation(Required.class) == null) {
@@ -86,6 +87,20 @@ final class RecordFields {
         }
         annotations(field, type, raw, where);
         return field;
+    }
+
+    /** Whether an int's {@link OneOf} bounds it already; its values must then fit an int. */
+    private static boolean intOneOf(OneOf oneOf, String where) {
+        if (oneOf == null) {
+            return false;
+        }
+        for (String v : oneOf.value()) {
+            long n = Long.parseLong(v);
+            if (n != (int) n) {
+                throw new IllegalArgumentException(where + " is an int, which cannot hold @OneOf value " + v);
+            }
+        }
+        return true;
     }
 
     private static Field.Builder typed(String name, AnnotatedType type, Class<?> raw, String where) {
@@ -154,6 +169,10 @@ final class RecordFields {
         Matches matches = t.getAnnotation(Matches.class);
         if (matches != null) {
             f.match(matches.value());
+        }
+        MatchAny matchAny = t.getAnnotation(MatchAny.class);
+        if (matchAny != null) {
+            f.matchAny(matchAny.value());
         }
         Err err = t.getAnnotation(Err.class);
         if (err != null) {

@@ -124,4 +124,28 @@ class RecordConfigTest {
                 .check(EntityCheck.conditional("tls.certificate", Match.required(), "tls.on", Match.eq(true))).build());
         assertTrue(wrong.getMessage().contains("tls.certificate"), wrong.getMessage());
     }
+
+    record Acks(@Default("1") @OneOf({"-1", "0", "1"}) int acks,
+            @MatchAny({"^%d+$", "^latest$"}) @Err("a version or latest") String version) {}
+
+    @Test
+    void anIntWithOneOfIsBoundedByItsValuesAndMatchAnyIsKongsAlternation() throws Exception {
+        ConfigSchema<Acks> schema = ConfigSchema.of(Acks.class);
+        assertEquals("[{\"acks\":{\"type\":\"integer\",\"default\":1,\"one_of\":[-1,0,1]}},"
+                + "{\"version\":{\"type\":\"string\",\"match_any\":{\"patterns\":[\"^%d+$\",\"^latest$\"]},"
+                + "\"err\":\"a version or latest\"}}]",
+                JSON.writeValueAsString(schema.fields().stream().map(f -> Map.of(f.name(), KongSchemaWriter.attributes(f)))
+                        .toList()));
+        assertEquals(new Acks(-1, "latest"), schema.read("p", "{\"acks\":-1,\"version\":\"latest\"}"));
+        assertEquals("Invalid value \"next\" for configuration version of plugin p: a version or latest",
+                assertThrows(ConfigException.class, () -> schema.read("p", "{\"version\":\"next\"}")).getMessage());
+    }
+
+    record WideAcks(@Default("1") @OneOf({"1", "4294967296"}) int acks) {}
+
+    @Test
+    void anIntWhoseOneOfValueAnIntCannotHoldStopsTheSchema() {
+        assertEquals("WideAcks.acks is an int, which cannot hold @OneOf value 4294967296",
+                assertThrows(IllegalArgumentException.class, () -> ConfigSchema.of(WideAcks.class)).getMessage());
+    }
 }
