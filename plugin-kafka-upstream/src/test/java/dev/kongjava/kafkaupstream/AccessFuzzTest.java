@@ -9,11 +9,11 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.PdkException;
 import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigValues;
+import dev.kongjava.pluginserver.server.LocalInstance;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -56,7 +56,7 @@ class AccessFuzzTest {
         return producer;
     }));
     private static final PluginDefinition<ConfigValues> DEFINITION = PLUGIN.define();
-    private static final Map<String, Object> HANDLERS = new LinkedHashMap<>();
+    private static final Map<String, LocalInstance<ConfigValues>> INSTANCES = new LinkedHashMap<>();
 
     @FuzzTest(maxDuration = "5m")
     void everyRequestEndsWithOneExitOf200OrANamed400AndAForwardedBodyArrivesByteForByte(FuzzedDataProvider data)
@@ -65,7 +65,7 @@ class AccessFuzzTest {
         FuzzedKong kong = new FuzzedKong(data);
         PRODUCERS.forEach(MockProducer::clear);
         try {
-            DEFINITION.phases().get(0).invoke(handler(config), Kong.over(kong));
+            instance(config).run(Phase.ACCESS, kong);
         } catch (PdkException afterExit) {
             // a call after exit fails fast, as RunningEvent makes it; the exit below is what counts
         } catch (Exception e) {
@@ -89,15 +89,14 @@ class AccessFuzzTest {
         assertBodyKept(config, sent.get(0).value(), kong);
     }
 
-    private static Object handler(String config) throws Exception {
-        Object handler = HANDLERS.get(config);
-        if (handler == null) {
-            ConfigValues values = DEFINITION.schema().parse("kafka-upstream", config);
-            handler = DEFINITION.factory().create(new KongWrites.Context(values));
-            HANDLERS.put(config, handler);
+    private static LocalInstance<ConfigValues> instance(String config) throws Exception {
+        LocalInstance<ConfigValues> instance = INSTANCES.get(config);
+        if (instance == null) {
+            instance = LocalInstance.start(DEFINITION, config);
+            INSTANCES.put(config, instance);
         }
-        assertEquals(Phase.ACCESS, DEFINITION.phases().get(0));
-        return handler;
+        assertEquals(List.of(Phase.ACCESS), DEFINITION.phases());
+        return instance;
     }
 
     /** The record carries the body exactly: raw in body format, else in body (base64 when flagged). */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The seed's config → kafka-clients mapping, pinned (spec B4.2). */
 class ProducerSettingsTest {
     static KafkaUpstreamConfig config(String json) {
-        return KafkaUpstreamConfig.from(KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", json));
+        return KafkaUpstreamConfig.from(KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", json));
     }
 
     static final String MINIMAL = "{\"bootstrap_servers\":[{\"host\":\"k1\",\"port\":9092},{\"host\":\"::1\",\"port\":9093}],"

@@ -22,7 +22,7 @@ class SchemaSerializerTest {
     private static final int MIB = 1024 * 1024;
 
     private static SchemaSerializer serializer(String registryUrl) {
-        return SchemaSerializer.of(KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", KafkaUpstreamSchemaTest.MINIMAL
+        return SchemaSerializer.of(KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", KafkaUpstreamSchemaTest.MINIMAL
                 + ",\"schema_registry\":{\"confluent\":{\"url\":\"" + registryUrl + "\",\"value_schema\":"
                 + "{\"subject_name\":\"orders-value\"}}}}"));
     }

@@ -17,7 +17,7 @@ class SecretsTest {
 
     @Test
     void theParsedConfigTheTypedConfigAndTheProducerSettingsMaskThePasswordAndTheClientKey() {
-        ConfigValues values = KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", CONFIG);
+        ConfigValues values = KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", CONFIG);
         KafkaUpstreamConfig config = KafkaUpstreamConfig.from(values);
         ClientCertificate cert = new ClientCertificate("6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e", "chain", KEY);
         ProducerSettings settings = ProducerSettings.of(config, null, cert);

@@ -3,7 +3,7 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.server.LocalInstance;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import java.time.Duration;
@@ -157,8 +157,6 @@ class WarmUpIT {
 
     /** What StartInstance does: the factory makes the handler (and starts its warm-up). */
     private static AutoCloseable handler(Held held, String config) throws Exception {
-        PluginDefinition definition = held.plugin.define();
-        return (AutoCloseable) definition.factory().create(new KongWrites.Context(
-                definition.schema().parse("kafka-upstream", config)));
+        return LocalInstance.start(held.plugin.define(), config);
     }
 }

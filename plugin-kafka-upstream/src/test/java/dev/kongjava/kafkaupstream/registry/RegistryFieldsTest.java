@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 
 /** The schema_registry record: Enterprise's names and defaults, its rules, and what an instance makes of it. */
 class RegistryFieldsTest {
-    private static final ConfigSchema SCHEMA = ConfigSchema.builder().add(RegistryFields.FIELD)
+    private static final ConfigSchema<ConfigValues> SCHEMA = ConfigSchema.builder().add(RegistryFields.FIELD)
             .check(RegistryFields.BASIC_NEEDS_CREDENTIALS).check(RegistryFields.OAUTH2_NEEDS_A_CLIENT).build();
 
     private static ConfigValues parse(String confluent) {
-        return SCHEMA.parse("kafka-upstream", "{\"schema_registry\":{\"confluent\":" + confluent + "}}");
+        return SCHEMA.read("kafka-upstream", "{\"schema_registry\":{\"confluent\":" + confluent + "}}");
     }
 
     private static RegistrySettings settings(String confluent) {
@@ -31,8 +31,8 @@ class RegistryFieldsTest {
 
     @Test
     void withoutAValueOrKeySchemaNothingIsSerialized() {
-        assertNull(RegistrySettings.from(SCHEMA.parse("kafka-upstream", "{}")));
-        assertNull(RegistrySettings.from(SCHEMA.parse("kafka-upstream", "{\"schema_registry\":{}}")));
+        assertNull(RegistrySettings.from(SCHEMA.read("kafka-upstream", "{}")));
+        assertNull(RegistrySettings.from(SCHEMA.read("kafka-upstream", "{\"schema_registry\":{}}")));
         assertNull(settings("{\"url\":\"http://registry:8081\"}"));
     }
 

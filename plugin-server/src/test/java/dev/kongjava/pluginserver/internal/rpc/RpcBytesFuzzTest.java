@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kongjava.pluginserver.ProbePlugin;
 import dev.kongjava.pluginserver.TestServer;
+import dev.kongjava.pluginserver.internal.Protocol;
 import dev.kongjava.testkit.KongConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
