@@ -81,7 +81,7 @@ public final class ApiAccess {
         try {
             return MethodHandles.privateLookupIn(owner, MethodHandles.lookup()).findVirtual(owner, name, type);
         } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+            throw new IllegalStateException("no " + owner.getSimpleName() + "." + name + type + " to read", e);
         }
     }
 
