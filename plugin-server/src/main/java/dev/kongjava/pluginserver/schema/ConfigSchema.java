@@ -85,7 +85,8 @@ public final class ConfigSchema<C> {
         return bind(parse(plugin, json));
     }
 
-    // The members below without "public" are the server's: internal.instance.ApiAccess reads them.
+    // Below, what is not public is the server's (internal.instance.ApiAccess reads bind, parse,
+    // unknownKeys and toKongSchema) or this package's.
 
     /** The config type's value of already validated values. */
     C bind(ConfigValues values) {
