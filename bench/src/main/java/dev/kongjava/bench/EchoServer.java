@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import dev.kongjava.pluginserver.internal.rpc.MsgpackCodec;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
@@ -24,8 +23,6 @@ import org.msgpack.core.MessageUnpacker;
  * <pre>java -cp … dev.kongjava.bench.EchoServer &lt;socket&gt; &lt;steps&gt; [platform|virtual]</pre>
  */
 public final class EchoServer {
-    /** The plugin server's own MessagePack codec: the echo and the client pay what the server pays. */
-    private static final MsgpackCodec CODEC = new MsgpackCodec(64L << 20);
     private static final Map<String, Object> GET_HEADER =
             Map.of("Method", "kong.request.get_header", "Args", List.of("x-bench"));
     private static final Map<String, Object> EXIT =
@@ -63,7 +60,7 @@ public final class EchoServer {
                 in.unpackInt();
                 long msgid = in.unpackLong();
                 String method = in.unpackString();
-                CODEC.read(in, in.getTotalReadBytes()); // params, decoded with the server's own codec
+                Msgpack.read(in); // params, decoded to Java values as the server does
                 Object result;
                 if (method.equals("plugin.StartInstance")) {
                     result = Map.of("Name", "echo", "Id", 1);
@@ -80,7 +77,7 @@ public final class EchoServer {
                 out.packInt(1);
                 out.packLong(msgid);
                 out.packNil();
-                CODEC.write(out, result);
+                Msgpack.write(out, result);
                 out.flush();
             }
         } catch (IOException e) {

@@ -5,7 +5,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
-import dev.kongjava.pluginserver.internal.rpc.MsgpackCodec;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
@@ -16,8 +15,6 @@ import org.msgpack.core.MessageUnpacker;
  * {@code UnixDomainSocketAddress} channels, the same kind our server uses.
  */
 final class RpcClient implements AutoCloseable {
-    /** The plugin server's own MessagePack codec: the echo and the client pay what the server pays. */
-    private static final MsgpackCodec CODEC = new MsgpackCodec(64L << 20);
     private final SocketChannel channel;
     private final MessagePacker packer;
     private final MessageUnpacker unpacker;
@@ -46,13 +43,13 @@ final class RpcClient implements AutoCloseable {
         packer.packLong(id);
         packer.packString(method);
         packer.packArrayHeader(1);
-        CODEC.write(packer, param);
+        Msgpack.write(packer, param);
         packer.flush();
         while (true) {
             if (!unpacker.hasNext()) {
                 throw new IOException("connection closed while waiting for " + method);
             }
-            Object message = CODEC.read(unpacker, unpacker.getTotalReadBytes());
+            Object message = Msgpack.read(unpacker);
             if (!(message instanceof List<?> parts) || parts.isEmpty()) {
                 throw new IOException("not an RPC message: " + message);
             }

@@ -42,7 +42,7 @@ class KongConfigExamplesTest {
         KongSchemaCheck kong = new KongSchemaCheck();
         Map<String, Object> config = kong.typed(pluginConfig(route));
         assertEquals(List.of(), kong.problems(), file);
-        KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", json(config));
+        KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", json(config));
         assertEquals("3.0", RepoFiles.yaml(file).path("_format_version").asText(), file + " _format_version");
         assertTrue(route.path("service").isMissingNode(), file + ": the route must be service-less");
     }
@@ -67,7 +67,7 @@ class KongConfigExamplesTest {
             KongSchemaCheck kong = new KongSchemaCheck();
             Map<String, Object> config = kong.fromForm(call.data());
             assertEquals(List.of(), kong.problems(), call.function());
-            KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", json(config));
+            KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", json(config));
         }
     }
 
@@ -111,7 +111,7 @@ class KongConfigExamplesTest {
                 "config.bootstrap_servers[1].port=9092", "config.topic=t", "config.forward_body=false"));
         assertEquals(List.of(), typed.problems());
         ConfigException e = assertThrows(ConfigException.class,
-                () -> KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", json(config)));
+                () -> KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", json(config)));
         assertTrue(e.getMessage().contains("forward_method, forward_uri, forward_headers, forward_body"), e.getMessage());
     }
 

@@ -1,6 +1,9 @@
 package dev.kongjava.kafkaupstream;
 
-import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.pluginserver.server.Main;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +24,18 @@ final class KongSchemaCheck {
     private final List<String> problems = new ArrayList<>();
 
     KongSchemaCheck() {
-        Map<String, Object> schema = KafkaUpstreamSchema.SCHEMA.toKongSchema("kafka-upstream", List.of());
-        this.config = fieldsOf(schema).get("config");
+        this.config = fieldsOf(dumpedSchema()).get("config");
+    }
+
+    /** The plugin's {@code Schema} in the {@code --dump} Kong reads. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> dumpedSchema() {
+        try {
+            Map<String, Object> dump = new ObjectMapper().readValue(Main.dump(KafkaUpstreamPlugin.definition()), Map.class);
+            return (Map<String, Object>) ((List<Map<String, Object>>) dump.get("Plugins")).get(0).get("Schema");
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     List<String> problems() {

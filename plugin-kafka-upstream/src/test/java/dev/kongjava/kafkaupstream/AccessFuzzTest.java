@@ -12,10 +12,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.kafkaupstream.config.ConfigFields;
 import dev.kongjava.kafkaupstream.produce.ProducerPool;
 import dev.kongjava.kafkaupstream.record.MediaType;
-import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.PdkException;
 import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.server.LocalInstance;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -58,8 +58,8 @@ class AccessFuzzTest {
         return producer;
     });
     private static final PluginDefinition<ConfigFields> DEFINITION = KafkaUpstreamPlugin.define(POOL);
-    private static final ServerResources RESOURCES = KongWrites.Context.resources(POOL);
-    private static final Map<String, Object> HANDLERS = new LinkedHashMap<>();
+    private static final ServerResources RESOURCES = KongWrites.resources(POOL);
+    private static final Map<String, LocalInstance<ConfigFields>> INSTANCES = new LinkedHashMap<>();
 
     @FuzzTest(maxDuration = "5m")
     void everyRequestEndsWithOneExitOf200OrANamed400AndAForwardedBodyArrivesByteForByte(FuzzedDataProvider data)
@@ -68,7 +68,7 @@ class AccessFuzzTest {
         FuzzedKong kong = new FuzzedKong(data);
         PRODUCERS.forEach(MockProducer::clear);
         try {
-            DEFINITION.phases().get(0).invoke(handler(config), Kong.over(kong));
+            instance(config).run(Phase.ACCESS, kong);
         } catch (PdkException afterExit) {
             // a call after exit fails fast, as RunningEvent makes it; the exit below is what counts
         } catch (Exception e) {
@@ -92,15 +92,14 @@ class AccessFuzzTest {
         assertBodyKept(config, sent.get(0).value(), kong);
     }
 
-    private static Object handler(String config) throws Exception {
-        Object handler = HANDLERS.get(config);
-        if (handler == null) {
-            ConfigFields values = DEFINITION.schema().read("kafka-upstream", config);
-            handler = DEFINITION.factory().create(new KongWrites.Context(values, RESOURCES));
-            HANDLERS.put(config, handler);
+    private static LocalInstance<ConfigFields> instance(String config) throws Exception {
+        LocalInstance<ConfigFields> instance = INSTANCES.get(config);
+        if (instance == null) {
+            instance = LocalInstance.start(DEFINITION, config, RESOURCES);
+            INSTANCES.put(config, instance);
         }
-        assertEquals(Phase.ACCESS, DEFINITION.phases().get(0));
-        return handler;
+        assertEquals(List.of(Phase.ACCESS), DEFINITION.phases());
+        return instance;
     }
 
     /** The record carries the body exactly: raw in body format, else in body (base64 when flagged). */

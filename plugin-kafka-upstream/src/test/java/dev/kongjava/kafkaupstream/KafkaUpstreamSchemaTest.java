@@ -9,9 +9,8 @@ import dev.kongjava.kafkaupstream.config.KafkaUpstreamConfig;
 import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
 import dev.kongjava.kafkaupstream.record.RequestReader;
 import dev.kongjava.pluginserver.pdk.Kong;
-import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigException;
-import dev.kongjava.pluginserver.schema.ConfigValues;
+import dev.kongjava.pluginserver.server.Main;
 import dev.kongjava.testkit.KongMetaschema;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
@@ -26,39 +26,35 @@ import org.junit.jupiter.api.Test;
 class KafkaUpstreamSchemaTest {
     static final String MINIMAL = "{\"bootstrap_servers\":[{\"host\":\"localhost\",\"port\":9092}],\"topic\":\"t\"";
 
-    private static ConfigValues parse(String json) {
-        return KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", json);
-    }
-
     private static ConfigFields read(String json) {
         return KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", json);
     }
 
     private static String error(String json) {
-        return assertThrows(ConfigException.class, () -> parse(json)).getMessage();
+        return assertThrows(ConfigException.class, () -> read(json)).getMessage();
     }
 
     @Test
     void everySeedFieldHasTheSeedsDefault() {
-        ConfigValues c = parse(MINIMAL + "}");
-        assertEquals(10000, c.integer("timeout"));
-        assertEquals(60000, c.integer("keepalive"));
-        assertEquals(null, c.string("authentication.strategy"));
-        assertEquals(null, c.string("authentication.mechanism"));
-        assertEquals(false, c.bool("authentication.tokenauth"));
-        assertEquals(false, c.bool("security.ssl"));
-        assertEquals(null, c.string("security.certificate_id"));
-        assertEquals(List.of(false, false, false, true), List.of(c.bool("forward_method"), c.bool("forward_uri"),
-                c.bool("forward_headers"), c.bool("forward_body")));
-        assertEquals(1, c.integer("producer_request_acks"));
-        assertEquals(2000, c.integer("producer_request_timeout"));
-        assertEquals(200, c.integer("producer_request_limits_messages_per_request"));
-        assertEquals(1048576, c.integer("producer_request_limits_bytes_per_request"));
-        assertEquals(10, c.integer("producer_request_retries_max_attempts"));
-        assertEquals(100, c.integer("producer_request_retries_backoff_timeout"));
-        assertEquals(true, c.bool("producer_async"));
-        assertEquals(1000, c.integer("producer_async_flush_timeout"));
-        assertEquals(50000, c.integer("producer_async_buffering_limits_messages_in_memory"));
+        ConfigFields c = read(MINIMAL + "}");
+        assertEquals(10000, c.timeout());
+        assertEquals(60000, c.keepalive());
+        assertEquals(null, c.authentication().strategy());
+        assertEquals(null, c.authentication().mechanism());
+        assertEquals(false, c.authentication().tokenauth());
+        assertEquals(false, c.security().ssl());
+        assertEquals(null, c.security().certificateId());
+        assertEquals(List.of(false, false, false, true), List.of(c.forwardMethod(), c.forwardUri(),
+                c.forwardHeaders(), c.forwardBody()));
+        assertEquals(1, c.producerRequestAcks());
+        assertEquals(2000, c.producerRequestTimeout());
+        assertEquals(200, c.producerRequestLimitsMessagesPerRequest());
+        assertEquals(1048576, c.producerRequestLimitsBytesPerRequest());
+        assertEquals(10, c.producerRequestRetriesMaxAttempts());
+        assertEquals(100, c.producerRequestRetriesBackoffTimeout());
+        assertEquals(true, c.producerAsync());
+        assertEquals(1000, c.producerAsyncFlushTimeout());
+        assertEquals(50000, c.producerAsyncBufferingLimitsMessagesInMemory());
     }
 
     @Test
@@ -94,9 +90,7 @@ class KafkaUpstreamSchemaTest {
      */
     @Test
     void theSchemaInTheDumpIsTheGoldenFile() throws Exception {
-        PluginDefinition definition = KafkaUpstreamPlugin.definition();
-        String schema = new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(definition.schema().toKongSchema(definition.name(), definition.protocols())) + "\n";
+        String schema = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(dumpedSchema()) + "\n";
         Path golden = Path.of("src/test/resources/golden/kafka-upstream-schema.json");
         if (Boolean.getBoolean("golden.write")) {
             Files.writeString(golden, schema);
@@ -105,14 +99,21 @@ class KafkaUpstreamSchemaTest {
     }
 
     @Test
-    void theDumpedSchemaPassesKongsMetaschemaRules() {
-        assertEquals(List.of(), KongMetaschema.checkSubSchema(KafkaUpstreamSchema.SCHEMA.toKongSchema("kafka-upstream", List.of())));
+    void theDumpedSchemaPassesKongsMetaschemaRules() throws Exception {
+        assertEquals(List.of(), KongMetaschema.checkSubSchema(dumpedSchema()));
+    }
+
+    /** The plugin's {@code Schema} in the {@code --dump} Kong reads. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> dumpedSchema() throws Exception {
+        Map<String, Object> dump = new ObjectMapper().readValue(Main.dump(KafkaUpstreamPlugin.definition()), Map.class);
+        return (Map<String, Object>) ((List<Map<String, Object>>) dump.get("Plugins")).get(0).get("Schema");
     }
 
     @Test
     void theSeedsAdminApiExampleIsAccepted() {
         // the config of the seed's "Enable on a service-less route" example, as Kong stores it
-        ConfigValues c = parse("{\"bootstrap_servers\":[{\"host\":\"localhost\",\"port\":9092}],\"topic\":\"kong-upstream\","
+        ConfigFields c = read("{\"bootstrap_servers\":[{\"host\":\"localhost\",\"port\":9092}],\"topic\":\"kong-upstream\","
                 + "\"timeout\":10000,\"keepalive\":60000,\"forward_method\":false,\"forward_uri\":false,"
                 + "\"forward_headers\":false,\"forward_body\":true,\"producer_request_acks\":1,"
                 + "\"producer_request_timeout\":2000,\"producer_request_limits_messages_per_request\":200,"
@@ -121,7 +122,7 @@ class KafkaUpstreamSchemaTest {
                 + "\"producer_async_flush_timeout\":1000,\"producer_async_buffering_limits_messages_in_memory\":50000,"
                 + "\"authentication\":{\"strategy\":null,\"mechanism\":null,\"tokenauth\":false,\"user\":null,\"password\":null},"
                 + "\"security\":{\"ssl\":false,\"certificate_id\":null},\"route_id\":\"r\",\"__seq__\":3}");
-        assertEquals(Map.of("host", "localhost", "port", 9092L), c.records("bootstrap_servers").get(0).toMap(false));
+        assertEquals(Set.of(new ConfigFields.Server("localhost", 9092)), c.bootstrapServers());
     }
 
     @Test
@@ -156,8 +157,8 @@ class KafkaUpstreamSchemaTest {
                 error(base + ",\"topic\":\"" + "t".repeat(250) + "\"}"));
         assertEquals("Invalid value \"a b\" for configuration allowed_topics[2] of plugin kafka-upstream: " + rule,
                 error(MINIMAL + ",\"topics_query_arg\":\"t\",\"allowed_topics\":[\"ok\",\"a b\"]}"));
-        assertEquals("t".repeat(249), parse(base + ",\"topic\":\"" + "t".repeat(249) + "\"}").string("topic"));
-        assertEquals("Orders_2024.v-1", parse(base + ",\"topic\":\"Orders_2024.v-1\"}").string("topic"));
+        assertEquals("t".repeat(249), read(base + ",\"topic\":\"" + "t".repeat(249) + "\"}").topic());
+        assertEquals("Orders_2024.v-1", read(base + ",\"topic\":\"Orders_2024.v-1\"}").topic());
     }
 
     @Test
@@ -172,8 +173,8 @@ class KafkaUpstreamSchemaTest {
         Map<String, String> addresses = Map.of("kafka-1.internal", "kafka-1.internal:9092", "10.0.0.1", "10.0.0.1:9092",
                 "::1", "[::1]:9092", "[::1]", "[::1]:9092", "fe80::1%eth0", "[fe80::1%eth0]:9092", "a:b]", "a:b]:9092");
         addresses.forEach((host, address) -> {
-            ConfigValues c = parse("{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":9092}],\"topic\":\"t\"}");
-            assertEquals(List.of(address), KafkaUpstreamConfig.from(KafkaUpstreamSchema.SCHEMA.bind(c)).bootstrapServers());
+            ConfigFields c = read("{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":9092}],\"topic\":\"t\"}");
+            assertEquals(List.of(address), KafkaUpstreamConfig.from(c).bootstrapServers());
             // Kafka's own parser reads it as that one host and port
             assertEquals(host.replace("[", "").replace("]", ""), Utils.getHost(address));
             assertEquals(9092, Utils.getPort(address));
@@ -274,7 +275,7 @@ class KafkaUpstreamSchemaTest {
                 + "kafka-upstream: must be a SASL extension name: ASCII letters, not 'auth'",
                 error(MINIMAL + oauth + "\"extensions\":{\"auth\":\"x\"}}}}"));
         // OAUTHBEARER needs no user or password, PLAIN still does
-        parse(MINIMAL + oauth + "\"token_endpoint_url\":\"https://idp/token\",\"client_id\":\"c\","
+        read(MINIMAL + oauth + "\"token_endpoint_url\":\"https://idp/token\",\"client_id\":\"c\","
                 + "\"client_secret\":\"s\",\"scopes\":[\"kafka\",\"a:b/c\"],\"extensions\":{\"logicalCluster\":\"lkc-1\"}}}}");
     }
 }

@@ -2,24 +2,25 @@ package dev.kongjava.kafkaupstream;
 
 import dev.kongjava.kafkaupstream.config.ConfigFields;
 import dev.kongjava.kafkaupstream.produce.ProducerPool;
-import dev.kongjava.pluginserver.plugin.InstanceContext;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.server.LocalInstance;
 import dev.kongjava.testkit.JavaProcess;
 import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * The two places a kafka-upstream config is checked: Kong when the config is written (the Lua
  * peer's Kong validation with the schema of the real {@code --dump}, as the Admin API or decK write
- * it) and StartInstance (the schema's parse and the handler factory, in this process).
+ * it) and StartInstance (the config's validation and the handler factory, in this process).
  */
 final class KongWrites implements AutoCloseable {
     private static final PluginDefinition<ConfigFields> DEFINITION = KafkaUpstreamPlugin.define(new ProducerPool());
     /** What the server start hook makes without flags; no producer is created by a StartInstance. */
-    private static final ServerResources RESOURCES = Context.resources(new ProducerPool());
+    private static final ServerResources RESOURCES = resources(new ProducerPool());
 
     private final LuaPeer peer;
 
@@ -48,12 +49,7 @@ final class KongWrites implements AutoCloseable {
      * @throws dev.kongjava.pluginserver.schema.ConfigException or Kafka's own exception when refused
      */
     static void startInstance(String configJson) throws Exception {
-        ConfigFields config = DEFINITION.schema().read("kafka-upstream", configJson);
-        DEFINITION.schema().unknownKeys("kafka-upstream", configJson);
-        Object handler = DEFINITION.factory().create(new Context(config, RESOURCES));
-        if (handler instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
+        LocalInstance.start(DEFINITION, configJson, RESOURCES).close();
     }
 
     @Override
@@ -61,35 +57,12 @@ final class KongWrites implements AutoCloseable {
         peer.close();
     }
 
-    /** The context of instance 1 of kafka-upstream, without server flags, sharing {@code resources}. */
-    record Context(ConfigFields config, ServerResources resources) implements InstanceContext<ConfigFields> {
-        /** What the server start hook makes of {@code pool} without flags. */
-        static ServerResources resources(ProducerPool pool) {
-            try {
-                return ServerResources.start(java.util.Map.of(), pool);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public int instanceId() {
-            return 1;
-        }
-
-        @Override
-        public String pluginName() {
-            return "kafka-upstream";
-        }
-
-        @Override
-        public Optional<String> flag(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public <T> T service(Class<T> type) {
-            return type.cast(resources);
+    /** What the server start hook makes of {@code pool} without flags. */
+    static ServerResources resources(ProducerPool pool) {
+        try {
+            return ServerResources.start(Map.of(), pool);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

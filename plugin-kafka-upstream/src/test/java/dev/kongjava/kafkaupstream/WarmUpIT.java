@@ -3,9 +3,8 @@ package dev.kongjava.kafkaupstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kongjava.kafkaupstream.config.ConfigFields;
 import dev.kongjava.kafkaupstream.produce.ProducerPool;
-import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.server.LocalInstance;
 import dev.kongjava.testkit.CannedRequest;
 import dev.kongjava.testkit.Exchange;
 import java.time.Duration;
@@ -159,8 +158,6 @@ class WarmUpIT {
 
     /** What StartInstance does: the factory makes the handler (and starts its warm-up). */
     private static AutoCloseable handler(Held held, String config) throws Exception {
-        PluginDefinition<ConfigFields> definition = KafkaUpstreamPlugin.define(held.pool);
-        return (AutoCloseable) definition.factory().create(new KongWrites.Context(
-                definition.schema().read("kafka-upstream", config), KongWrites.Context.resources(held.pool)));
+        return LocalInstance.start(KafkaUpstreamPlugin.define(held.pool), config, KongWrites.resources(held.pool));
     }
 }

@@ -127,13 +127,13 @@ public record ConfigFields(
         @MapsTo("magic byte 0, 4-byte schema id, Avro binary or the JSON as received") RegistryFields schemaRegistry) {
 
     /** One broker to bootstrap from. */
-    record Server(
+    public record Server(
             @Required @LenMin(1) @Matches("^%[?[%w%.%-_:%%]+%]?$") @Err(HOST_RULE)
             @Doc("Broker host name or address.") String host,
             @Required @Between(min = 0, max = 65535) @Doc("Broker port.") int port) {}
 
     /** How the producer logs in to the brokers. {@link #toString()} masks the password. */
-    record Authentication(
+    public record Authentication(
             @Doc("Authentication strategy; the only one is `sasl`.") Strategy strategy,
             @Doc("SASL mechanism.") @MapsTo("`sasl.mechanism`") Mechanism mechanism,
             @Default("false") @Doc("Delegation-token login: token id in `user`, token HMAC in `password`.")
@@ -209,7 +209,7 @@ public record ConfigFields(
     }
 
     /** TLS to the brokers and where its certificates come from. {@link #toString()} masks the key. */
-    record Security(
+    public record Security(
             @Default("false") @Doc("TLS to the brokers; the broker certificate is verified.")
             @MapsTo("`security.protocol` SSL / SASL_SSL") boolean ssl,
             @Uuid @Doc("Kong Certificate entity used as the client certificate (mTLS); needs `ssl`.")

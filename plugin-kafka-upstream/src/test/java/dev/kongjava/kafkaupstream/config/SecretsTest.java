@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kongjava.kafkaupstream.tls.ClientCertificate;
-import dev.kongjava.pluginserver.schema.ConfigValues;
 import org.junit.jupiter.api.Test;
 
 /** toString() of everything that holds a secret shows a mask instead, so logging any of them is safe. */
@@ -17,18 +16,17 @@ class SecretsTest {
             + "\"password\":\"" + PASSWORD + "\"},\"security\":{\"ssl\":true}}";
 
     @Test
-    void theParsedConfigTheTypedConfigAndTheProducerSettingsMaskThePasswordAndTheClientKey() {
-        ConfigValues values = KafkaUpstreamSchema.SCHEMA.parse("kafka-upstream", CONFIG);
-        ConfigFields fields = KafkaUpstreamSchema.SCHEMA.bind(values);
+    void theConfigRecordTheInstanceConfigAndTheProducerSettingsMaskThePasswordAndTheClientKey() {
+        ConfigFields fields = KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", CONFIG);
         KafkaUpstreamConfig config = KafkaUpstreamConfig.from(fields);
         ClientCertificate cert = new ClientCertificate("6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e", "chain", KEY);
         ProducerSettings settings = ProducerSettings.of(config, null, cert);
 
-        for (String shown : new String[] {values.toString(), fields.toString(), config.toString(), settings.toString(), cert.toString()}) {
+        for (String shown : new String[] {fields.toString(), config.toString(), settings.toString(), cert.toString()}) {
             assertFalse(shown.contains(PASSWORD), shown);
             assertFalse(shown.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"), shown);
         }
-        assertTrue(values.toString().contains("password=[hidden]"), values.toString());
+        assertTrue(fields.toString().contains("password=[hidden]"), fields.toString());
         assertTrue(settings.toString().contains("sasl.jaas.config=[hidden]"), settings.toString());
         assertTrue(settings.toString().contains("ssl.keystore.key=[hidden]"), settings.toString());
         assertEquals("ClientCertificate[id=6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e, key=[hidden]]", cert.toString());

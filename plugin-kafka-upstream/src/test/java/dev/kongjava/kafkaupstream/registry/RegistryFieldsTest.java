@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kongjava.pluginserver.schema.ConfigException;
 import dev.kongjava.pluginserver.schema.ConfigSchema;
-import dev.kongjava.pluginserver.schema.ConfigValues;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,16 +19,16 @@ class RegistryFieldsTest {
     private static final ConfigSchema<Holder> SCHEMA = ConfigSchema.builder(Holder.class)
             .check(RegistryFields.BASIC_NEEDS_CREDENTIALS).check(RegistryFields.OAUTH2_NEEDS_A_CLIENT).build();
 
-    private static ConfigValues parse(String confluent) {
-        return SCHEMA.parse("kafka-upstream", "{\"schema_registry\":{\"confluent\":" + confluent + "}}");
+    private static Holder parse(String confluent) {
+        return SCHEMA.read("kafka-upstream", "{\"schema_registry\":{\"confluent\":" + confluent + "}}");
     }
 
     private static RegistrySettings settings(String confluent) {
         return from(parse(confluent));
     }
 
-    private static RegistrySettings from(ConfigValues values) {
-        return RegistrySettings.from(SCHEMA.bind(values).schemaRegistry());
+    private static RegistrySettings from(Holder config) {
+        return RegistrySettings.from(config.schemaRegistry());
     }
 
     private static String error(String confluent) {
@@ -38,8 +37,8 @@ class RegistryFieldsTest {
 
     @Test
     void withoutAValueOrKeySchemaNothingIsSerialized() {
-        assertNull(from(SCHEMA.parse("kafka-upstream", "{}")));
-        assertNull(from(SCHEMA.parse("kafka-upstream", "{\"schema_registry\":{}}")));
+        assertNull(from(SCHEMA.read("kafka-upstream", "{}")));
+        assertNull(from(SCHEMA.read("kafka-upstream", "{\"schema_registry\":{}}")));
         assertNull(settings("{\"url\":\"http://registry:8081\"}"));
     }
 
@@ -73,7 +72,7 @@ class RegistryFieldsTest {
 
     @Test
     void basicCredentialsAreMaskedWhereverTheConfigIsShown() {
-        ConfigValues c = parse("{\"url\":\"https://r\",\"value_schema\":{\"subject_name\":\"v\"},"
+        Holder c = parse("{\"url\":\"https://r\",\"value_schema\":{\"subject_name\":\"v\"},"
                 + "\"authentication\":{\"mode\":\"basic\",\"basic\":{\"username\":\"u\",\"password\":\"b4sic-pw\"}}}");
         assertEquals(new RegistrySettings.Basic("u", "b4sic-pw"), from(c).credentials());
         assertFalse(from(c).toString().contains("b4sic-pw"));

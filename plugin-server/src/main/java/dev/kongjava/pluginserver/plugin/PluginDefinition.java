@@ -34,7 +34,6 @@ public final class PluginDefinition<C> {
     private final ConfigSchema<C> schema;
     private final List<String> protocols;
     private final List<ServerFlag> flags;
-    private final Class<?> handlerType;
     private final InstanceFactory<C, ?> factory;
     private final List<Phase> phases;
     private final ServerHook serverHook;
@@ -46,7 +45,6 @@ public final class PluginDefinition<C> {
         this.schema = b.schema;
         this.protocols = List.copyOf(b.protocols);
         this.flags = List.copyOf(b.flags);
-        this.handlerType = b.handlerType;
         this.factory = b.factory;
         this.phases = Phase.implementedBy(b.handlerType);
         this.serverHook = b.serverHook;
@@ -72,6 +70,7 @@ public final class PluginDefinition<C> {
         return priority;
     }
 
+    /** The config schema: its settings table, and {@link ConfigSchema#read} to check a config as StartInstance does. */
     public ConfigSchema<C> schema() {
         return schema;
     }
@@ -91,16 +90,14 @@ public final class PluginDefinition<C> {
         return phases;
     }
 
-    public Class<?> handlerType() {
-        return handlerType;
-    }
+    // The two below are the server's (internal.instance.ApiAccess reads them), not the author's.
 
-    public InstanceFactory<C, ?> factory() {
+    InstanceFactory<C, ?> factory() {
         return factory;
     }
 
     /** What the plugin does once at server start, or null. */
-    public ServerHook serverHook() {
+    ServerHook serverHook() {
         return serverHook;
     }
 

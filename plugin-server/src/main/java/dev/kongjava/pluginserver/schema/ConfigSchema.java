@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * A plugin's config, declared once: a Java record whose components are the fields (see
  * {@link #of(Class)}), plus checks across fields: {@link EntityCheck}s, which Kong enforces too,
  * and the few {@link ConfigRule}s it cannot express. From it come the Kong sub-schema in the dump
- * ({@link #toKongSchema}), parsing and validation of {@code StartInstance} config, the typed
+ * (what {@code --dump} shows), parsing and validation of {@code StartInstance} config, the typed
  * value each instance gets ({@link #read}) and the settings table ({@link #markdownTable()}).
  *
  * <pre>{@code
@@ -32,7 +32,7 @@ public final class ConfigSchema<C> {
     public record NoConfig() {}
 
     /** Keys Kong adds to every config (docs/protocol.md §2.3); never warned about. */
-    public static final Set<String> KONG_INJECTED_KEYS = Set.of(
+    static final Set<String> KONG_INJECTED_KEYS = Set.of(
             "route_id", "service_id", "consumer_id", "plugin_instance_name");
 
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -76,7 +76,8 @@ public final class ConfigSchema<C> {
     }
 
     /**
-     * Parses and validates {@code Config} JSON (as {@link #parse}) and gives it as the config type.
+     * Parses and validates {@code Config} JSON as StartInstance does (unknown keys ignored, defaults
+     * applied, every field, entity check and rule checked) and gives it as the config type.
      *
      * @throws ConfigException naming plugin, field, value and rule
      */
@@ -84,22 +85,25 @@ public final class ConfigSchema<C> {
         return bind(parse(plugin, json));
     }
 
+    // Below, what is not public is the server's (internal.instance.ApiAccess reads bind, parse,
+    // unknownKeys and toKongSchema) or this package's.
+
     /** The config type's value of already validated values. */
-    public C bind(ConfigValues values) {
+    C bind(ConfigValues values) {
         return type == ConfigValues.class ? type.cast(values) : RecordBinder.bind(type, values);
     }
 
-    public List<Field> fields() {
+    List<Field> fields() {
         return fields;
     }
 
     /** Checks across fields that Kong enforces as well (the dump's {@code entity_checks}). */
-    public List<EntityCheck> checks() {
+    List<EntityCheck> checks() {
         return checks;
     }
 
     /** Checks across fields that only StartInstance enforces. */
-    public List<ConfigRule> rules() {
+    List<ConfigRule> rules() {
         return rules;
     }
 
@@ -109,7 +113,7 @@ public final class ConfigSchema<C> {
      *
      * @throws ConfigException naming plugin, field, value and rule
      */
-    public ConfigValues parse(String plugin, String json) {
+    ConfigValues parse(String plugin, String json) {
         ConfigValues values = new ConfigParser(plugin).record(fields, readObject(plugin, json), "");
         for (EntityCheck check : checks) {
             check.check(values, path -> find(fields, path)).ifPresent(v -> fail(plugin, values, v));
@@ -127,7 +131,7 @@ public final class ConfigSchema<C> {
     }
 
     /** Top-level keys of {@code json} that are neither fields nor keys Kong injects. */
-    public List<String> unknownKeys(String plugin, String json) {
+    List<String> unknownKeys(String plugin, String json) {
         Set<String> known = new HashSet<>();
         fields.forEach(f -> known.add(f.name));
         List<String> unknown = new ArrayList<>();
@@ -141,7 +145,7 @@ public final class ConfigSchema<C> {
     }
 
     /** The {@code Schema} object of the dump: {@code {"name":…,"fields":[{"config":{"type":"record",…}}]}}. */
-    public Map<String, Object> toKongSchema(String plugin, List<String> protocols) {
+    Map<String, Object> toKongSchema(String plugin, List<String> protocols) {
         return KongSchemaWriter.subSchema(plugin, protocols, fields, checks);
     }
 

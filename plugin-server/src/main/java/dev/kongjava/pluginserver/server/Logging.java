@@ -5,7 +5,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plain single-line logs on stderr without colours: Kong captures the server's output and prefixes
- * each line with {@code [name:pid]}. A {@code -D} on the command line wins over these defaults.
+ * each line with {@code [name:pid]}. These are settings of slf4j-simple, which the plugin's jar
+ * brings as its logging backend, or not (plugin-server chooses none); a plugin sets defaults for
+ * its own libraries' loggers in its {@code main}. A {@code -D} on the command line wins.
  */
 final class Logging {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
@@ -19,8 +21,6 @@ final class Logging {
         setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         setIfAbsent("showThreadName", "false");
         setIfAbsent("showShortLogName", "true");
-        // kafka-clients logs every producer's full config at INFO; keep Kong's log readable.
-        setIfAbsent("log.org.apache.kafka", "warn");
     }
 
     static Logger log() {

@@ -69,7 +69,7 @@ public final class Main {
         }
         if (cli.dump) {
             // Kong parses stdout of query_cmd as JSON: the dump and nothing else goes there.
-            out.print(PluginInfoDump.json(List.of(served)));
+            out.print(dump(served));
             out.flush();
             return 0;
         }
@@ -148,6 +148,14 @@ public final class Main {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /**
+     * The plugin info JSON {@code --dump} prints for Kong's {@code query_cmd}, e.g. to check a
+     * plugin's Kong schema in a test: {@code {"Protocol":"MsgPack:1","Plugins":[{"Name",…,"Schema"}]}}.
+     */
+    public static String dump(PluginDefinition<?>... plugins) {
+        return PluginInfoDump.json(List.of(plugins));
     }
 
     /** The {@code --help} text of a server for {@code plugins}, as {@code --help} prints it. */

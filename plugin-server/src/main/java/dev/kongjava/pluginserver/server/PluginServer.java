@@ -1,6 +1,7 @@
 package dev.kongjava.pluginserver.server;
 
 import dev.kongjava.pluginserver.internal.event.EventRegistry;
+import dev.kongjava.pluginserver.internal.instance.ApiAccess;
 import dev.kongjava.pluginserver.internal.instance.InstanceRegistry;
 import dev.kongjava.pluginserver.internal.instance.PluginInstance;
 import dev.kongjava.pluginserver.internal.rpc.InFlightBudget;
@@ -8,6 +9,7 @@ import dev.kongjava.pluginserver.internal.rpc.MsgpackCodec;
 import dev.kongjava.pluginserver.internal.rpc.RpcDispatcher;
 import dev.kongjava.pluginserver.internal.rpc.UnixSocketListener;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.plugin.ServerHook;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,11 +108,12 @@ public final class PluginServer implements AutoCloseable {
     /** Start hooks run before the socket exists, so a plugin that cannot work refuses to start. */
     private void startPlugins() {
         for (PluginDefinition<?> d : plugins.values()) {
-            if (d.serverHook() == null) {
+            ServerHook hook = ApiAccess.serverHook(d);
+            if (hook == null) {
                 continue;
             }
             try {
-                pluginResources.put(d.name(), d.serverHook().start(options.flags()));
+                pluginResources.put(d.name(), hook.start(options.flags()));
             } catch (Exception e) {
                 closePluginResources();
                 throw new IllegalStateException("plugin " + d.name() + " cannot start: " + e.getMessage(), e);

@@ -1,7 +1,7 @@
 package dev.kongjava.pluginserver.internal.event;
 
+import dev.kongjava.pluginserver.internal.Protocol;
 import dev.kongjava.pluginserver.internal.instance.PluginInstance;
-import dev.kongjava.pluginserver.internal.rpc.Protocol;
 import dev.kongjava.pluginserver.plugin.Phase;
 import java.time.Duration;
 import java.util.Map;

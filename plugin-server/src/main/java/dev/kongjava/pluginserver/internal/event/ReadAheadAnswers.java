@@ -1,5 +1,6 @@
 package dev.kongjava.pluginserver.internal.event;
 
+import dev.kongjava.pluginserver.internal.instance.PdkCall;
 import java.util.List;
 
 /**

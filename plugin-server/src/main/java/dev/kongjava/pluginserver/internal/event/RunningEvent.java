@@ -1,13 +1,14 @@
 package dev.kongjava.pluginserver.internal.event;
 
+import dev.kongjava.pluginserver.internal.Protocol;
+import dev.kongjava.pluginserver.internal.instance.PdkCall;
+import dev.kongjava.pluginserver.internal.instance.Phases;
 import dev.kongjava.pluginserver.internal.instance.PluginInstance;
-import dev.kongjava.pluginserver.internal.rpc.Protocol;
 import dev.kongjava.pluginserver.pdk.Bridge;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.pdk.PdkException;
 import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.Phase;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedTransferQueue;
@@ -78,7 +79,7 @@ final class RunningEvent implements Bridge {
     void run() {
         thread = Thread.currentThread();
         try {
-            phase.invoke(instance.handler(), Kong.over(this));
+            Phases.run(phase, instance.handler(), Kong.over(this));
             finish(Protocol.RET);
         } catch (Throwable t) {
             if (state.get() != State.ENDED) {
@@ -106,7 +107,7 @@ final class RunningEvent implements Bridge {
 
     @Override
     public Object call(String method, Object... args) {
-        Object[] wireArgs = checkArgs(method, args);
+        Object[] wireArgs = PdkCall.checkArgs(method, args);
         if (readAhead != null) {
             Delivery answer = readAhead.take(method, wireArgs);
             if (answer != null) {
@@ -241,23 +242,5 @@ final class RunningEvent implements Bridge {
 
     private static Map<String, Object> callback(String method, Object[] args) {
         return Map.of(Protocol.KEY_METHOD, method, Protocol.KEY_ARGS, args);
-    }
-
-    /**
-     * Kong calls {@code method(unpack(Args))}: a nil in the middle may cut off every later argument
-     * (docs/protocol.md §4.4), so refuse it here; trailing nils are simply dropped.
-     */
-    static Object[] checkArgs(String method, Object[] args) {
-        int length = args.length;
-        while (length > 0 && args[length - 1] == null) {
-            length--;
-        }
-        for (int i = 0; i < length; i++) {
-            if (args[i] == null) {
-                throw new IllegalArgumentException(method + ": argument " + (i + 1)
-                        + " is null but later arguments are not; Kong would drop them");
-            }
-        }
-        return length == args.length ? args : Arrays.copyOf(args, length);
     }
 }

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -61,14 +60,14 @@ public final class InstanceRegistry {
         if (instances.size() >= maxInstances) {
             throw new LimitReached(maxInstances);
         }
-        ConfigValues config = definition.schema().parse(definition.name(), configJson);
-        List<String> unknown = definition.schema().unknownKeys(definition.name(), configJson);
+        ConfigValues config = ApiAccess.parse(definition.schema(), definition.name(), configJson);
+        List<String> unknown = ApiAccess.unknownKeys(definition.schema(), definition.name(), configJson);
         if (!unknown.isEmpty()) {
             LOG.warn("config of {} has unknown keys {}; they are ignored", definition.name(), LogText.cap(unknown));
         }
         int id = ids.next();
-        Object handler = definition.factory().create(new Context<>(id, definition.name(),
-                definition.schema().bind(config), flags, services.apply(definition.name())));
+        Object handler = ApiAccess.factory(definition).create(new StartContext<>(id, definition.name(),
+                ApiAccess.bind(definition.schema(), config), flags, services.apply(definition.name())));
         PluginInstance instance;
         try {
             instance = new PluginInstance(id, definition, config, handler);
@@ -149,22 +148,5 @@ public final class InstanceRegistry {
         Map<String, Integer> counts = new java.util.TreeMap<>();
         instances.values().forEach(i -> counts.merge(i.definition().name(), 1, Integer::sum));
         return counts;
-    }
-
-    private record Context<C>(int instanceId, String pluginName, C config, Map<String, String> flags, Object resource)
-            implements InstanceContext<C> {
-        @Override
-        public Optional<String> flag(String name) {
-            return Optional.ofNullable(flags.get(name));
-        }
-
-        @Override
-        public <T> T service(Class<T> type) {
-            if (!type.isInstance(resource)) {
-                throw new IllegalStateException("plugin " + pluginName + " has no server service of type "
-                        + type.getName() + (resource == null ? " (its server hook returned none)" : ""));
-            }
-            return type.cast(resource);
-        }
     }
 }

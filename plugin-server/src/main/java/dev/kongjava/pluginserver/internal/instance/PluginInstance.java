@@ -1,6 +1,5 @@
 package dev.kongjava.pluginserver.internal.instance;
 
-import dev.kongjava.pluginserver.internal.event.PdkCall;
 import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import dev.kongjava.pluginserver.schema.ConfigValues;

@@ -1,5 +1,6 @@
 package dev.kongjava.pluginserver.internal.rpc;
 
+import dev.kongjava.pluginserver.internal.Protocol;
 import dev.kongjava.pluginserver.internal.event.Reply;
 import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import java.io.EOFException;

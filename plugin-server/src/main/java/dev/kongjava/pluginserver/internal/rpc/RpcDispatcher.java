@@ -1,8 +1,10 @@
 package dev.kongjava.pluginserver.internal.rpc;
 
+import dev.kongjava.pluginserver.internal.Protocol;
 import dev.kongjava.pluginserver.internal.event.EventRegistry;
 import dev.kongjava.pluginserver.internal.event.Reply;
 import dev.kongjava.pluginserver.internal.instance.InstanceRegistry;
+import dev.kongjava.pluginserver.internal.instance.Phases;
 import dev.kongjava.pluginserver.internal.instance.PluginInstance;
 import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.RateLimitedLog;
@@ -144,7 +146,7 @@ public final class RpcDispatcher {
             reply.error(Protocol.noPluginInstance(id));
             return;
         }
-        Phase phase = Phase.fromWireName(eventName)
+        Phase phase = Phases.byWireName(eventName)
                 .filter(p -> instance.definition().phases().contains(p))
                 .orElse(null);
         if (phase == null) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kongjava.pluginserver.FuzzValues;
+import dev.kongjava.pluginserver.internal.Protocol;
 import dev.kongjava.pluginserver.internal.event.EventRegistry;
 import dev.kongjava.pluginserver.internal.event.Reply;
 import dev.kongjava.pluginserver.internal.instance.InstanceRegistry;

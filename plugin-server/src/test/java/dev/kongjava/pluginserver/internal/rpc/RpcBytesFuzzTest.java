@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kongjava.pluginserver.ProbePlugin;
+import dev.kongjava.pluginserver.internal.Protocol;
 import dev.kongjava.pluginserver.server.PluginServer;
 import dev.kongjava.pluginserver.server.ServerOptions;
 import dev.kongjava.testkit.KongConnection;

@@ -1,4 +1,4 @@
-package dev.kongjava.pluginserver.internal.rpc;
+package dev.kongjava.pluginserver.internal;
 
 import java.util.List;
 

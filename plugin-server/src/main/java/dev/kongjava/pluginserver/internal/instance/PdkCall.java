@@ -1,4 +1,4 @@
-package dev.kongjava.pluginserver.internal.event;
+package dev.kongjava.pluginserver.internal.instance;
 
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.plugin.Phase;
@@ -12,7 +12,7 @@ import java.util.Map;
 /** One PDK call as it goes to Kong: the function's Lua path and its arguments. */
 public record PdkCall(String method, Object[] args) {
     /** True for the same function with equal arguments (a read-ahead answered this call). */
-    boolean matches(String otherMethod, Object[] otherArgs) {
+    public boolean matches(String otherMethod, Object[] otherArgs) {
         return method.equals(otherMethod) && Arrays.deepEquals(args, otherArgs);
     }
 
@@ -34,7 +34,7 @@ public record PdkCall(String method, Object[] args) {
                     throw new IllegalArgumentException("read-ahead of " + phase.wireName() + " calls " + method
                             + ", which is not a getter (kong.<module>.get_*)");
                 }
-                calls.add(new PdkCall(method, RunningEvent.checkArgs(method, args)));
+                calls.add(new PdkCall(method, checkArgs(method, args)));
                 return null;
             }));
             if (calls.size() > ReadAhead.MAX_CALLS) {
@@ -46,5 +46,23 @@ public record PdkCall(String method, Object[] args) {
             }
         }
         return byPhase;
+    }
+
+    /**
+     * Kong calls {@code method(unpack(Args))}: a nil in the middle may cut off every later argument
+     * (docs/protocol.md §4.4), so refuse it here; trailing nils are simply dropped.
+     */
+    public static Object[] checkArgs(String method, Object[] args) {
+        int length = args.length;
+        while (length > 0 && args[length - 1] == null) {
+            length--;
+        }
+        for (int i = 0; i < length; i++) {
+            if (args[i] == null) {
+                throw new IllegalArgumentException(method + ": argument " + (i + 1)
+                        + " is null but later arguments are not; Kong would drop them");
+            }
+        }
+        return length == args.length ? args : Arrays.copyOf(args, length);
     }
 }
