@@ -86,7 +86,7 @@ class KafkaUpstreamSchemaTest {
      */
     @Test
     void theSchemaInTheDumpIsTheGoldenFile() throws Exception {
-        PluginDefinition definition = KafkaUpstreamPlugin.definition();
+        PluginDefinition<?> definition = KafkaUpstreamPlugin.definition();
         String schema = new ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(definition.schema().toKongSchema(definition.name(), definition.protocols())) + "\n";
         Path golden = Path.of("src/test/resources/golden/kafka-upstream-schema.json");

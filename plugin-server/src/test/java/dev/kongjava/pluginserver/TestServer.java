@@ -18,11 +18,11 @@ public final class TestServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static TestServer start(PluginDefinition... plugins) throws IOException {
+    public static TestServer start(PluginDefinition<?>... plugins) throws IOException {
         return start(o -> o, plugins);
     }
 
-    public static TestServer start(UnaryOperator<ServerOptions.Builder> options, PluginDefinition... plugins)
+    public static TestServer start(UnaryOperator<ServerOptions.Builder> options, PluginDefinition<?>... plugins)
             throws IOException {
         Path dir = Files.createTempDirectory("kps");
         PluginServer server = PluginServer.start(options.apply(ServerOptions.builder(dir.resolve("probe.socket"))).build(),

@@ -56,7 +56,7 @@ record RegistrySettings(String url, Duration ttl, boolean sslVerify, Credentials
     static RegistrySettings from(ConfigValues config) {
         ConfigValues c = config.record("schema_registry") == null ? null
                 : config.record("schema_registry").record("confluent");
-        if (c == null || c.record("value_schema") == null && c.record("key_schema") == null) {
+        if (c == null || (c.record("value_schema") == null && c.record("key_schema") == null)) {
             return null;
         }
         Double ttl = c.number("ttl");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The schema_registry record: Enterprise's names and defaults, its rules, and what an instance makes of it. */
 class RegistryFieldsTest {
-    private static final ConfigSchema SCHEMA = ConfigSchema.builder().add(RegistryFields.FIELD)
+    private static final ConfigSchema<?> SCHEMA = ConfigSchema.builder().add(RegistryFields.FIELD)
             .check(RegistryFields.BASIC_NEEDS_CREDENTIALS).check(RegistryFields.OAUTH2_NEEDS_A_CLIENT).build();
 
     private static ConfigValues parse(String confluent) {
@@ -46,7 +46,7 @@ class RegistryFieldsTest {
     @Test
     void ttlIsSecondsAndZeroMeansForTheLifeOfTheInstance() {
         String subject = ",\"key_schema\":{\"subject_name\":\"k\",\"schema_version\":\"3\"}}";
-        assertEquals(Duration.ofSeconds(300), settings("{\"url\":\"http://r\",\"ttl\":300" + subject).ttl());
+        assertEquals(Duration.ofMinutes(5), settings("{\"url\":\"http://r\",\"ttl\":300" + subject).ttl());
         assertEquals(Duration.ofMillis(500), settings("{\"url\":\"http://r\",\"ttl\":0.5" + subject).ttl());
         assertNull(settings("{\"url\":\"http://r\",\"ttl\":0" + subject).ttl());
         assertEquals(new RegistrySettings.Subject("k", "3"), settings("{\"url\":\"http://r\"" + subject).key());

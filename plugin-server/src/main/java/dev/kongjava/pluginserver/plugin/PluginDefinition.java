@@ -177,7 +177,11 @@ public final class PluginDefinition<C> {
             return this;
         }
 
-        /** @throws IllegalStateException listing every problem found */
+        /**
+         * The definition, once every setting was checked.
+         *
+         * @throws IllegalStateException listing every problem found
+         */
         public PluginDefinition<C> build() {
             List<String> problems = new ArrayList<>();
             if (name == null || !NAME.matcher(name).matches()) {

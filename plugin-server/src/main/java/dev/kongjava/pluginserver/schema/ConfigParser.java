@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -89,13 +88,13 @@ final class ConfigParser {
     }
 
     private Long integer(Field field, JsonNode node, String path) {
-        boolean integral = node.isIntegralNumber() && node.canConvertToLong()
-                || node.isFloatingPointNumber() && node.doubleValue() == Math.rint(node.doubleValue())
-                        && Math.abs(node.doubleValue()) < 0x1p53;
+        boolean integral = (node.isIntegralNumber() && node.canConvertToLong())
+                || (node.isFloatingPointNumber() && node.doubleValue() == Math.rint(node.doubleValue())
+                        && Math.abs(node.doubleValue()) < 0x1p53);
         expect(integral, field, node, path, "expected an integer");
         long value = node.asLong();
         oneOf(field, node, path, value);
-        range(field, node, path, value);
+        range(field, node, path, (double) value);
         return value;
     }
 
@@ -115,7 +114,8 @@ final class ConfigParser {
         List<Object> items = new ArrayList<>(node.size());
         int i = 0;
         for (JsonNode element : node) {
-            items.add(value(field.elements, element, path + "[" + (++i) + "]"));
+            i++;
+            items.add(value(field.elements, element, path + "[" + i + "]"));
         }
         if (field.type == FieldType.SET) {
             items = new ArrayList<>(new LinkedHashSet<>(items));
@@ -128,8 +128,7 @@ final class ConfigParser {
         boolean emptyArray = node.isArray() && node.isEmpty();
         expect(node.isObject() || emptyArray, field, node, path, "expected a map");
         Map<String, Object> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String key = (String) value(field.keys, JsonNodeFactory.instance.textNode(entry.getKey()), path);
             map.put(key, value(field.values, entry.getValue(), path + "." + entry.getKey()));
         }
@@ -147,8 +146,8 @@ final class ConfigParser {
 
     private static boolean contains(List<Object> values, Object value) {
         for (Object allowed : values) {
-            if (allowed.equals(value) || allowed instanceof Number n && value instanceof Number v
-                    && n.doubleValue() == v.doubleValue()) {
+            if (allowed.equals(value) || (allowed instanceof Number n && value instanceof Number v
+                    && n.doubleValue() == v.doubleValue())) {
                 return true;
             }
         }
@@ -160,7 +159,7 @@ final class ConfigParser {
         check(field.gt == null || value > field.gt.doubleValue(), field, node, path,
                 "value must be greater than " + field.gt);
         check(field.betweenMin == null
-                || value >= field.betweenMin.doubleValue() && value <= field.betweenMax.doubleValue(),
+                || (value >= field.betweenMin.doubleValue() && value <= field.betweenMax.doubleValue()),
                 field, node, path, "value should be between " + field.betweenMin + " and " + field.betweenMax);
     }
 

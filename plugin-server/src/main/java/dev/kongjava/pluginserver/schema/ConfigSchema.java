@@ -227,7 +227,11 @@ public final class ConfigSchema<C> {
             return this;
         }
 
-        /** @throws IllegalStateException listing every problem found in the declaration */
+        /**
+         * The schema, once the declaration was checked.
+         *
+         * @throws IllegalStateException listing every problem found in the declaration
+         */
         public ConfigSchema<C> build() {
             List<Field> built = fields.stream().map(Field.Builder::build).toList();
             List<String> problems = new ArrayList<>();

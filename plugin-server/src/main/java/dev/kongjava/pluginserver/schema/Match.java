@@ -89,9 +89,9 @@ public final class Match {
             misfits.add("len_min");
         }
         Object sample = eq != null ? eq : oneOf != null && !oneOf.isEmpty() ? oneOf.get(0) : null;
-        if (sample != null && !(type == FieldType.STRING && sample instanceof String
-                || type == FieldType.BOOLEAN && sample instanceof Boolean
-                || type.isNumeric() && sample instanceof Number)) {
+        if (sample != null && !((type == FieldType.STRING && sample instanceof String)
+                || (type == FieldType.BOOLEAN && sample instanceof Boolean)
+                || (type.isNumeric() && sample instanceof Number))) {
             misfits.add("a " + sample.getClass().getSimpleName() + " value");
         }
         return misfits;
@@ -134,8 +134,8 @@ public final class Match {
     }
 
     private static boolean same(Object expected, Object value) {
-        return expected.equals(value) || expected instanceof Number n && value instanceof Number v
-                && n.doubleValue() == v.doubleValue();
+        return expected.equals(value) || (expected instanceof Number n && value instanceof Number v
+                && n.doubleValue() == v.doubleValue());
     }
 
     private static int length(Object value) {

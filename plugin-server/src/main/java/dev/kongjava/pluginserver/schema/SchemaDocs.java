@@ -28,7 +28,7 @@ final class SchemaDocs {
 
     private static boolean hasMapping(List<Field> fields) {
         for (Field f : fields) {
-            if (f.mapsTo != null || hasMapping(f.fields) || f.elements != null && hasMapping(f.elements.fields)) {
+            if (f.mapsTo != null || hasMapping(f.fields) || (f.elements != null && hasMapping(f.elements.fields))) {
                 return true;
             }
         }

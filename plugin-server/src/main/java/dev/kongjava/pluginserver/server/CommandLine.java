@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -146,7 +147,7 @@ final class CommandLine {
         if (!m.matches()) {
             throw new UsageException(arg + " needs a size like 1048576, 512k, 64m or 1g, got '" + value + "'");
         }
-        int shift = switch (m.group(2).toLowerCase()) {
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "k" -> 10;
             case "m" -> 20;
             case "g" -> 30;

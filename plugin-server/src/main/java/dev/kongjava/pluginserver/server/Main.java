@@ -133,7 +133,10 @@ public final class Main {
         // Handlers go in before the socket exists: Kong may stop us at any moment (a reload right
         // after start), and the JVM's default would exit 143 and leave the socket file behind.
         CompletableFuture<PluginServer> started = new CompletableFuture<>();
-        Signals.onTermination(() -> started.thenAccept(s -> Thread.ofPlatform().name("shutdown").start(s::close)));
+        Signals.onTermination(() -> {
+            // the shutdown thread reports its own failures; the callback's future has nothing to tell
+            CompletableFuture<Void> unused = started.thenAccept(s -> Thread.ofPlatform().name("shutdown").start(s::close));
+        });
         PluginServer server;
         try {
             server = PluginServer.start(options, plugins);

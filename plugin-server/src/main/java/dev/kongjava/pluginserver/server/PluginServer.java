@@ -36,8 +36,7 @@ public final class PluginServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginServer.class);
     /** How long shutdown waits for replies still being written; events have ended by then. */
     private static final Duration REPLY_GRACE = Duration.ofSeconds(2);
-    /** The exit status when the server stops because it can no longer serve; Kong restarts it. */
-    /** The exit status of a server that could not serve or could not finish its work. */
+    /** The exit status of a server that could not serve or could not finish its work; Kong restarts it. */
     private static final int EXIT_CANNOT_SERVE = 1;
 
     private final Map<String, PluginDefinition<?>> plugins;

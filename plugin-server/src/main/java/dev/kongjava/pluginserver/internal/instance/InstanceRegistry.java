@@ -101,7 +101,7 @@ public final class InstanceRegistry {
     public int expireIdle(Duration idle) {
         long now = System.nanoTime();
         int expired = 0;
-        for (PluginInstance instance : instances.values()) {
+        for (PluginInstance instance : List.copyOf(instances.values())) {
             if (instance.activeEvents() == 0 && now - instance.lastUsedNanos() > idle.toNanos()
                     && instances.remove(instance.id(), instance)) {
                 LOG.info("instance #{} of {} expired after {} s idle",

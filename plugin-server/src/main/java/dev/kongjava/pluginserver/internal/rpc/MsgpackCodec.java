@@ -173,7 +173,7 @@ public final class MsgpackCodec {
      * refusal can still reach the right event; nothing it keeps can grow with the input.
      */
     private static boolean keep(Frame frame, int depth, int kept) {
-        return !frame.refused() || depth <= 1 && kept < KEPT_WHEN_REFUSED;
+        return !frame.refused() || (depth <= 1 && kept < KEPT_WHEN_REFUSED);
     }
 
     /**
