@@ -4,6 +4,7 @@ import dev.kongjava.pluginserver.pdk.Kong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The phases an external plugin can run in, in Kong's order. Each constant holds the wire name
@@ -74,7 +75,7 @@ public enum Phase {
     abstract void run(Object handler, Kong kong) throws Exception;
 
     /** The phase Kong calls {@code wireName}, if there is one. */
-    public static Optional<Phase> fromWireName(String wireName) {
+    public static Optional<Phase> fromWireName(@Nullable String wireName) {
         for (Phase phase : values()) {
             if (phase.wireName.equals(wireName)) {
                 return Optional.of(phase);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything Kong and the server need to know about one plugin, declared once and immutable:
@@ -37,7 +38,7 @@ public final class PluginDefinition<C> {
     private final Class<?> handlerType;
     private final InstanceFactory<C, ?> factory;
     private final List<Phase> phases;
-    private final ServerHook serverHook;
+    private final @Nullable ServerHook serverHook;
 
     private PluginDefinition(Builder<C> b) {
         this.name = b.name;
@@ -46,9 +47,9 @@ public final class PluginDefinition<C> {
         this.schema = b.schema;
         this.protocols = List.copyOf(b.protocols);
         this.flags = List.copyOf(b.flags);
-        this.handlerType = b.handlerType;
-        this.factory = b.factory;
-        this.phases = Phase.implementedBy(b.handlerType);
+        this.handlerType = Objects.requireNonNull(b.handlerType, "checked by build()");
+        this.factory = Objects.requireNonNull(b.factory, "checked by build()");
+        this.phases = Phase.implementedBy(this.handlerType);
         this.serverHook = b.serverHook;
     }
 
@@ -100,7 +101,7 @@ public final class PluginDefinition<C> {
     }
 
     /** What the plugin does once at server start, or null. */
-    public ServerHook serverHook() {
+    public @Nullable ServerHook serverHook() {
         return serverHook;
     }
 
@@ -112,9 +113,9 @@ public final class PluginDefinition<C> {
         private final ConfigSchema<C> schema;
         private final List<String> protocols = new ArrayList<>();
         private final List<ServerFlag> flags = new ArrayList<>();
-        private Class<?> handlerType;
-        private InstanceFactory<C, ?> factory;
-        private ServerHook serverHook;
+        private @Nullable Class<?> handlerType;
+        private @Nullable InstanceFactory<C, ?> factory;
+        private @Nullable ServerHook serverHook;
 
         private Builder(String name, ConfigSchema<C> schema) {
             this.name = name;

@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns Kong's {@code Config} JSON into {@link ConfigValues}, leniently where Kong's encoder is
@@ -35,7 +37,7 @@ final class ConfigParser {
         return new ConfigValues(fields, values);
     }
 
-    Object value(Field field, JsonNode node, String path) {
+    @Nullable Object value(Field field, @Nullable JsonNode node, String path) {
         if (node == null || node.isNull()) {
             return missing(field, path);
         }
@@ -56,7 +58,7 @@ final class ConfigParser {
         };
     }
 
-    private Object missing(Field field, String path) {
+    private @Nullable Object missing(Field field, String path) {
         if (field.defaultValue != null) {
             return value(field, JSON.valueToTree(field.defaultValue), path);
         }
@@ -112,10 +114,11 @@ final class ConfigParser {
         expect(node.isArray() || emptyObject, field, node, path,
                 "expected " + (field.type == FieldType.SET ? "a set" : "an array"));
         List<Object> items = new ArrayList<>(node.size());
+        Field elements = Objects.requireNonNull(field.elements, "an array has elements");
         int i = 0;
         for (JsonNode element : node) {
             i++;
-            items.add(value(field.elements, element, path + "[" + i + "]"));
+            items.add(value(elements, element, path + "[" + i + "]"));
         }
         if (field.type == FieldType.SET) {
             items = new ArrayList<>(new LinkedHashSet<>(items));
@@ -128,9 +131,11 @@ final class ConfigParser {
         boolean emptyArray = node.isArray() && node.isEmpty();
         expect(node.isObject() || emptyArray, field, node, path, "expected a map");
         Map<String, Object> map = new LinkedHashMap<>();
+        Field keys = Objects.requireNonNull(field.keys, "a map has keys");
+        Field values = Objects.requireNonNull(field.values, "a map has values");
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            String key = (String) value(field.keys, JsonNodeFactory.instance.textNode(entry.getKey()), path);
-            map.put(key, value(field.values, entry.getValue(), path + "." + entry.getKey()));
+            String key = (String) value(keys, JsonNodeFactory.instance.textNode(entry.getKey()), path);
+            map.put(key, value(values, entry.getValue(), path + "." + entry.getKey()));
         }
         length(field, node, path, map.size());
         return map;
@@ -158,7 +163,7 @@ final class ConfigParser {
     private void range(Field field, JsonNode node, String path, double value) {
         check(field.gt == null || value > field.gt.doubleValue(), field, node, path,
                 "value must be greater than " + field.gt);
-        check(field.betweenMin == null
+        check(field.betweenMin == null || field.betweenMax == null
                 || (value >= field.betweenMin.doubleValue() && value <= field.betweenMax.doubleValue()),
                 field, node, path, "value should be between " + field.betweenMin + " and " + field.betweenMax);
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The validators of one side of a {@link EntityCheck#conditional} check: Kong's {@code if_match} /
@@ -18,11 +19,11 @@ import java.util.Optional;
  */
 public final class Match {
     private final boolean required;
-    private final Object eq;
-    private final List<Object> oneOf;
-    private final Integer lenMin;
+    private final @Nullable Object eq;
+    private final @Nullable List<Object> oneOf;
+    private final @Nullable Integer lenMin;
 
-    private Match(boolean required, Object eq, List<Object> oneOf, Integer lenMin) {
+    private Match(boolean required, @Nullable Object eq, @Nullable List<Object> oneOf, @Nullable Integer lenMin) {
         this.required = required;
         this.eq = eq;
         this.oneOf = oneOf;
@@ -60,7 +61,7 @@ public final class Match {
     }
 
     /** Kong's message for the first validator {@code value} fails, or empty when it passes. */
-    Optional<String> error(Object value) {
+    Optional<String> error(@Nullable Object value) {
         if (value == null) {
             return eq != null ? Optional.of("value must be " + eq)
                     : required ? Optional.of("required field missing") : Optional.empty();

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command line of a plugin server: a plugin's {@code main} is one line,
@@ -81,7 +82,7 @@ public final class Main {
      * All plugins, or only the one {@code --plugin} names: Kong 3.9+ reads only the first plugin of a
      * dump, so a jar hosting several runs as one server per plugin (docs/protocol.md §1.3).
      */
-    private static PluginDefinition<?>[] served(String name, PluginDefinition<?>[] plugins)
+    private static PluginDefinition<?>[] served(@Nullable String name, PluginDefinition<?>[] plugins)
             throws CommandLine.UsageException {
         if (name == null) {
             return plugins;

@@ -8,6 +8,7 @@ import dev.kongjava.pluginserver.internal.rpc.MsgpackCodec;
 import dev.kongjava.pluginserver.internal.rpc.RpcDispatcher;
 import dev.kongjava.pluginserver.internal.rpc.UnixSocketListener;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.plugin.ServerHook;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +54,8 @@ public final class PluginServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** False once a shutdown left work undone: events still running, closes unfinished, a plugin's loss. */
     private volatile boolean closedCleanly = true;
-    private volatile String failure;
-    private Thread housekeeper;
+    private volatile @Nullable String failure;
+    private @Nullable Thread housekeeper;
 
     /**
      * What is live right now: instances, running events, open Kong connections, and the bytes of
@@ -105,11 +107,12 @@ public final class PluginServer implements AutoCloseable {
     /** Start hooks run before the socket exists, so a plugin that cannot work refuses to start. */
     private void startPlugins() {
         for (PluginDefinition<?> d : plugins.values()) {
-            if (d.serverHook() == null) {
+            ServerHook hook = d.serverHook();
+            if (hook == null) {
                 continue;
             }
             try {
-                pluginResources.put(d.name(), d.serverHook().start(options.flags()));
+                pluginResources.put(d.name(), hook.start(options.flags()));
             } catch (Exception e) {
                 closePluginResources();
                 throw new IllegalStateException("plugin " + d.name() + " cannot start: " + e.getMessage(), e);

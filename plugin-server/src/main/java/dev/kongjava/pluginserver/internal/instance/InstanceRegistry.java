@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public final class InstanceRegistry {
      * @throws LimitReached when {@code --max-instances} are live
      * @throws Exception whatever the plugin's factory throws
      */
-    public <C> PluginInstance start(PluginDefinition<C> definition, String configJson) throws Exception {
+    public <C> PluginInstance start(PluginDefinition<C> definition, @Nullable String configJson) throws Exception {
         if (instances.size() >= maxInstances) {
             throw new LimitReached(maxInstances);
         }
@@ -84,12 +85,12 @@ public final class InstanceRegistry {
     }
 
     /** The instance, or null if unknown (never started, closed or expired). */
-    public PluginInstance get(int id) {
+    public @Nullable PluginInstance get(int id) {
         return instances.get(id);
     }
 
     /** Removes and closes an instance; null if unknown. */
-    public PluginInstance close(int id) {
+    public @Nullable PluginInstance close(int id) {
         PluginInstance instance = instances.remove(id);
         if (instance != null) {
             instance.close(false);
