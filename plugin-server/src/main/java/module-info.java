@@ -14,6 +14,8 @@
  * without breaking a plugin. A plugin whose config is a record that is not public, in a module of
  * its own, opens that package to this module (the server builds the record reflectively).
  */
+// msgpack-core is an automatic module (see below); javac warns about requiring one, and -Werror would fail.
+@SuppressWarnings("requires-automatic")
 module dev.kongjava.pluginserver {
     exports dev.kongjava.pluginserver.plugin;
     exports dev.kongjava.pluginserver.pdk;
@@ -26,6 +28,9 @@ module dev.kongjava.pluginserver {
     requires com.fasterxml.jackson.databind;
     // RateLimitedLog, which plugins use too, takes an SLF4J Logger: plugins read SLF4J through us.
     requires transitive org.slf4j;
+    // @Nullable marks what the PDK may return as null; a plugin compiling against the API sees it,
+    // nothing needs it at run time.
+    requires static transitive org.jspecify;
     // sun.misc.Signal: SIGTERM and SIGINT end the server gracefully (server.Signals).
     requires jdk.unsupported;
     // jdk.net.ExtendedSocketOptions.SO_PEERCRED: the peer uid check (internal.rpc.PeerCheck).

@@ -151,7 +151,7 @@ public final class BenchMain {
         List<String> cmd = List.of(env.java(), "-Xms512m", "-Xmx1g", "-cp", env.benchClassPath(),
                 "dev.kongjava.bench.BrokerMain");
         Child broker = Child.start("broker", cmd, env.logs(), Map.of());
-        broker.awaitReady(c -> c.stdoutText().contains("bootstrap="), Duration.ofSeconds(120));
+        broker.awaitReady(c -> c.stdoutText().contains("bootstrap="), Duration.ofMinutes(2));
         Log.info("broker up: %s", broker.stdoutText().trim());
         return broker;
     }

@@ -76,7 +76,7 @@ final class Child implements AutoCloseable {
         }
         try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
                 java.net.UnixDomainSocketAddress.of(socket))) {
-            return true;
+            return probe.isConnected();
         } catch (IOException e) {
             return false;
         }

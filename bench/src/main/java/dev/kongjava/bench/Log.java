@@ -1,6 +1,7 @@
 package dev.kongjava.bench;
 
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 
 /** Progress lines on stderr: {@code [12:03:04] part 2 …}. */
@@ -8,7 +9,8 @@ final class Log {
     private Log() {}
 
     static void info(String format, Object... args) {
-        System.err.println("[" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + String.format(format, args));
+        LocalTime now = LocalTime.now(ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS);
+        System.err.println("[" + now + "] " + String.format(format, args));
         System.err.flush();
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class Machine {
 
     Map<String, String> facts(Env env, GitState git) {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("Date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replaceAll("\\.\\d+", ""));
+        f.put("Date", ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replaceAll("\\.\\d+", ""));
         f.put("Mode", env.quick() ? "quick (smoke run, not for comparison)" : "full");
         String extra = System.getenv("BENCH_SERVER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {

@@ -1,5 +1,6 @@
 package dev.kongjava.packaging;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +65,7 @@ class DistrolessCommandsIT {
         assertEquals(0, query.exitValue());
         Process jar = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 RepoFiles.builtJar().toString(), "--dump").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        assertArrayEquals(jar.getInputStream().readAllBytes(), dump, () -> new String(dump));
+        assertArrayEquals(jar.getInputStream().readAllBytes(), dump, () -> new String(dump, UTF_8));
     }
 
     @Test

@@ -30,7 +30,7 @@ record Dockerfile(List<Stage> stages) {
                 String name = words.length >= 3 && words[1].equalsIgnoreCase("AS") ? words[2] : null;
                 stages.add(new Stage(words[0], name, new ArrayList<>(), new LinkedHashMap<>(), new ArrayList<>()));
             } else if (stages.isEmpty()) {
-                continue; // ARG or syntax directives before the first FROM
+                // nothing to keep: ARG or syntax directives before the first FROM
             } else if (keyword.equals("COPY") || keyword.equals("ADD")) {
                 stages.getLast().copies().add(copy(args));
             } else if (keyword.equals("ENV")) {

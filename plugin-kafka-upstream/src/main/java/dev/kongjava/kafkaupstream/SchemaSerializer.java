@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -66,7 +65,7 @@ final class SchemaSerializer {
     /** The records with serialized values and keys; one request's records share them, so each is done once. */
     List<ProducerRecord<byte[], byte[]>> serialize(List<ProducerRecord<byte[], byte[]>> records, BuildBudget budget,
             int limit) throws BadRequestBody, MessageTooLarge, Refused {
-        Map<byte[], byte[]> done = new IdentityHashMap<>();
+        IdentityHashMap<byte[], byte[]> done = new IdentityHashMap<>();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
         for (ProducerRecord<byte[], byte[]> r : records) {
             byte[] value = schemas.hasValueSchema() ? encode(done, r.value(), false, budget, limit) : r.value();
@@ -76,7 +75,7 @@ final class SchemaSerializer {
         return out;
     }
 
-    private byte[] encode(Map<byte[], byte[]> done, byte[] raw, boolean isKey, BuildBudget budget, int limit)
+    private byte[] encode(IdentityHashMap<byte[], byte[]> done, byte[] raw, boolean isKey, BuildBudget budget, int limit)
             throws BadRequestBody, MessageTooLarge, Refused {
         byte[] encoded = done.get(raw);
         if (encoded == null) {

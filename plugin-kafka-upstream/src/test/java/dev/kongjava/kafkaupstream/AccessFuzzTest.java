@@ -145,7 +145,10 @@ class AccessFuzzTest {
                     exits.add(List.of(args));
                     yield null;
                 }
-                case "kong.request.get_header" -> contentType = contentType();
+                case "kong.request.get_header" -> {
+                    contentType = contentType();
+                    yield contentType;
+                }
                 case "kong.request.get_headers" -> headers();
                 case "kong.request.get_raw_body" -> rawBody();
                 case "kong.request.get_path_with_query" -> "/p?" + data.consumeString(40);

@@ -66,7 +66,7 @@ class ColdStartProcessIT {
                     long stall = pulse.slowest();
                     rounds.add(round + ", the broker's slowest answer meanwhile " + stall + " ms");
                     sent += round.answer().startsWith("200 ") ? 1 : 0;
-                    if (round.answer().startsWith("200 ") || stall < STALLED_MS && round.cpuShare() >= STARVED) {
+                    if (round.answer().startsWith("200 ") || (stall < STALLED_MS && round.cpuShare() >= STARVED)) {
                         assertEquals("200 {\"message\":\"message sent\"}", round.answer(),
                                 "round " + i + " with a healthy broker and a server that got its share: " + rounds);
                         ok++;

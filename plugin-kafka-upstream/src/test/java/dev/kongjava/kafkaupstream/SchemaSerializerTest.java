@@ -54,8 +54,12 @@ class SchemaSerializerTest {
             byte[] document = arrayOf(shape.getValue(), MIB);
             long before = usedHeapAfterGc();
             JsonNode tree = Json.MAPPER.readTree(document);
-            long held = usedHeapAfterGc() - before;
-            Reference.reachabilityFence(tree);
+            long held;
+            try {
+                held = usedHeapAfterGc() - before;
+            } finally {
+                Reference.reachabilityFence(tree);
+            }
             double perByte = (double) held / document.length;
             worst = Math.max(worst, perByte);
             assertTrue(held <= (long) SchemaSerializer.TREE_BYTES_PER_BYTE * document.length,

@@ -30,7 +30,7 @@ final class UpstreamServer implements AutoCloseable {
         return start(flags, KafkaUpstreamPlugin.definition());
     }
 
-    static UpstreamServer start(Map<String, String> flags, PluginDefinition definition) throws IOException {
+    static UpstreamServer start(Map<String, String> flags, PluginDefinition<?> definition) throws IOException {
         Path dir = Files.createTempDirectory("kafka-upstream");
         ServerOptions options = ServerOptions.builder(dir.resolve("kafka-upstream.socket")).flags(flags).build();
         return new UpstreamServer(dir, PluginServer.start(options, definition));

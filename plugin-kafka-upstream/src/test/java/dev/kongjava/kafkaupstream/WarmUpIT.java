@@ -115,7 +115,7 @@ class WarmUpIT {
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertEquals("200 {\"message\":\"message sent\"}", ex.exitStatus() + " " + ex.exitBodyText());
             assertEquals(1, held.only().history().size(), "sent once the wait was over");
-            long bound = timeout + requestTimeout;
+            long bound = (long) timeout + requestTimeout;
             assertTrue(millis >= bound && millis <= bound + MARGIN_MS, "answered after " + millis
                     + " ms; the metadata never came, so the request waits for it " + bound + " ms (+ " + MARGIN_MS
                     + " ms for a loaded machine) from when the producer existed, and no longer");

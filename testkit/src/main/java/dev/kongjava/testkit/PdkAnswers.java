@@ -70,7 +70,7 @@ final class PdkAnswers {
             }
             case "kong.log.serialize" -> step(serialize());
             case "kong.response.exit", "kong.response.error" -> terminal(method, args);
-            default -> method.startsWith("kong.log.") ? step(null) : unknown(method);
+            default -> method.startsWith("kong.log.") ? step(null) : unknown();
         };
     }
 
@@ -79,7 +79,7 @@ final class PdkAnswers {
     }
 
     /** Kong logs "could not find pdk method" and answers with an empty Step. */
-    private Step unknown(String method) {
+    private Step unknown() {
         return new Step("plugin.Step", false, null);
     }
 
@@ -164,7 +164,7 @@ final class PdkAnswers {
         if (values == null) {
             return step(null);
         }
-        return step(values.isEmpty() ? Boolean.TRUE : values.get(0));
+        return step(values.isEmpty() ? true : values.get(0));
     }
 
     private static String decode(String s) {

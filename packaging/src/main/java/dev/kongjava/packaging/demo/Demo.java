@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code ./demo.sh}: a Kafka broker in this JVM, the real plugin servers in their own processes
@@ -101,7 +102,8 @@ public final class Demo {
     }
 
     private PluginServerProcess watched(PluginServerProcess server) {
-        server.onExit().thenAccept(code -> {
+        // a callback for its effect only: the future it returns has nothing to wait for
+        CompletableFuture<Void> unused = server.onExit().thenAccept(code -> {
             if (!stopping()) {
                 out.println("plugin server exited (" + code + "); its log:\n" + server.logText());
             }

@@ -23,7 +23,7 @@ record DemoOptions(Path repo, int port, Front front, String topic) {
         int port = KONG_PROXY_PORT;
         Front front = Front.AUTO;
         String topic = "kong-upstream";
-        for (int i = 0; i < args.length; i++) {
+        for (int i = 0; i < args.length; i += 2) { // an option, then its value
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(required(args[i], value));
@@ -33,7 +33,6 @@ record DemoOptions(Path repo, int port, Front front, String topic) {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; usage: demo.sh [--port 8000] [--front auto|lua|java] [--topic kong-upstream]");
             }
-            i++;
         }
         repo = repo.toAbsolutePath().normalize();
         if (!Files.isRegularFile(repo.resolve("kong-config/kafka-upstream"))) {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class DemoIT {
     // two loaded cores: broker, server, peer (about 7 s); below the 3 min test timeout, so this message wins
-    private static final Duration READY = Duration.ofSeconds(120);
+    private static final Duration READY = Duration.ofMinutes(2);
     private static final Pattern FRONT = Pattern.compile("Kong front +(http://127\\.0\\.0\\.1:\\d+)");
     private static final Pattern PREFIX = Pattern.compile("prefix (/\\S+)\\)");
     private static final Pattern KONG_LOG = Pattern.compile("Kong's log +(/\\S+)");
@@ -145,7 +145,7 @@ class DemoIT {
         private void await(Predicate<String> line, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (lines.stream().noneMatch(line)) {
-                if (System.nanoTime() > deadline || !process.isAlive() && lines.stream().noneMatch(line)) {
+                if (System.nanoTime() > deadline || (!process.isAlive() && lines.stream().noneMatch(line))) {
                     Thread.sleep(200); // the pump may still be reading the last lines
                     if (lines.stream().anyMatch(line)) {
                         return;

@@ -200,7 +200,7 @@ public final class SharedProducer {
 
     /** What a record takes in the producer's buffer, about: key, value and headers. */
     private static long size(ProducerRecord<byte[], byte[]> record) {
-        long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        long size = (long) (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
         for (org.apache.kafka.common.header.Header h : record.headers()) {
             size += h.key().length() + (h.value() == null ? 0 : h.value().length);
         }

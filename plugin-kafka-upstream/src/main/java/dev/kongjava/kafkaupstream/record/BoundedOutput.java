@@ -17,13 +17,13 @@ public final class BoundedOutput extends ByteArrayOutputStream {
     }
 
     @Override
-    public void write(int b) {
+    public synchronized void write(int b) {
         ensure(1);
         super.write(b);
     }
 
     @Override
-    public void write(byte[] b, int off, int len) {
+    public synchronized void write(byte[] b, int off, int len) {
         ensure(len);
         super.write(b, off, len);
     }

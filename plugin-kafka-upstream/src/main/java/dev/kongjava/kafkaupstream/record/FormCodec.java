@@ -40,7 +40,7 @@ final class FormCodec {
         if (name.isEmpty()) {
             return;
         }
-        Object value = eq < 0 ? Boolean.TRUE : unescape(pair.substring(eq + 1));
+        Object value = eq < 0 ? true : unescape(pair.substring(eq + 1));
         Object previous = args.get(name);
         if (previous == null) {
             args.put(name, value);

@@ -33,7 +33,7 @@ public record RequestReader(boolean method, boolean pathWithQuery, boolean query
         RecordOptions o = c.options();
         boolean needsQuery = c.keyQueryArg() != null || c.topicsQueryArg() != null || o.partitionQueryArg() != null;
         return new RequestReader(envelope && f.method(), uri, needsQuery && !uri,
-                envelope && f.headers() || c.headerRules().active() || o.readsHeaders(),
+                (envelope && f.headers()) || c.headerRules().active() || o.readsHeaders(),
                 !envelope || f.body() || o.keyJsonPointer() != null, o.keyUriCapture() != null);
     }
 

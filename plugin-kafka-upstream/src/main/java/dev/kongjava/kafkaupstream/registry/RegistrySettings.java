@@ -55,7 +55,7 @@ record RegistrySettings(String url, Duration ttl, boolean sslVerify, Credentials
     /** The settings of a config, or null when it names no value or key schema (then nothing is serialized). */
     static RegistrySettings from(RegistryFields fields) {
         RegistryFields.Confluent c = fields == null ? null : fields.confluent();
-        if (c == null || c.valueSchema() == null && c.keySchema() == null) {
+        if (c == null || (c.valueSchema() == null && c.keySchema() == null)) {
             return null;
         }
         Double ttl = c.ttl();

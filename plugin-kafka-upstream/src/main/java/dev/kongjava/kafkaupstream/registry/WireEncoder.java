@@ -10,6 +10,8 @@ import java.io.OutputStream;
  */
 interface WireEncoder {
     /**
+     * Writes one document, framed.
+     *
      * @param document the parsed document
      * @param json the document as received (UTF-8), for encodings that keep it
      * @param out where the framed bytes go

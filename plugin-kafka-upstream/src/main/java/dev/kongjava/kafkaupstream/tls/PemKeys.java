@@ -1,5 +1,7 @@
 package dev.kongjava.kafkaupstream.tls;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -37,7 +39,7 @@ public final class PemKeys {
                     + "' (use an unencrypted RSA, EC or PKCS#8 key)");
         };
         check(pkcs8);
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8)
+        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(UTF_8)).encodeToString(pkcs8)
                 + "\n-----END PRIVATE KEY-----\n";
     }
 

@@ -1,5 +1,6 @@
 package dev.kongjava.kafkaupstream.record;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -112,7 +113,7 @@ class EnvelopeTest {
             assertEquals(json("{\"body\":\"<a>é</a>\",\"body_args\":{}}"), build(type, "<a>é</a>"), type);
         }
         assertEquals(json("{\"body\":\"aGk=\",\"body_args\":{},\"body_base64\":true}"), build("application/octet-stream", "hi"));
-        assertEquals(json("{\"body\":\"aGk=\",\"body_args\":{},\"body_base64\":true}"), build(BODY, null, "hi".getBytes()));
+        assertEquals(json("{\"body\":\"aGk=\",\"body_args\":{},\"body_base64\":true}"), build(BODY, null, "hi".getBytes(UTF_8)));
         assertEquals(json("{\"body\":\"aGk=\",\"body_args\":{},\"body_base64\":true}"), build("application/vnd.api+json", "hi"));
     }
 

@@ -52,7 +52,7 @@ class RegistryFieldsTest {
     @Test
     void ttlIsSecondsAndZeroMeansForTheLifeOfTheInstance() {
         String subject = ",\"key_schema\":{\"subject_name\":\"k\",\"schema_version\":\"3\"}}";
-        assertEquals(Duration.ofSeconds(300), settings("{\"url\":\"http://r\",\"ttl\":300" + subject).ttl());
+        assertEquals(Duration.ofMinutes(5), settings("{\"url\":\"http://r\",\"ttl\":300" + subject).ttl());
         assertEquals(Duration.ofMillis(500), settings("{\"url\":\"http://r\",\"ttl\":0.5" + subject).ttl());
         assertNull(settings("{\"url\":\"http://r\",\"ttl\":0" + subject).ttl());
         assertEquals(new RegistrySettings.Subject("k", "3"), settings("{\"url\":\"http://r\"" + subject).key());

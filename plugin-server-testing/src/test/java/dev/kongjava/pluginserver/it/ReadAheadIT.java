@@ -1,5 +1,6 @@
 package dev.kongjava.pluginserver.it;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +56,7 @@ class ReadAheadIT {
                     result(kong.call(4, "plugin.Step", List.of(Map.of("EventId", event, "Data", "v")))).get("Data"));
             assertNull(ReadAheadPlugin.events.poll(), "the handler has not started");
             Map<?, ?> exit = (Map<?, ?>) result(kong.call(5, "plugin.Step", List.of(Map.of("EventId", event,
-                    "Data", new WireValues.Bin("hello".getBytes()))))).get("Data");
+                    "Data", new WireValues.Bin("hello".getBytes(UTF_8)))))).get("Data");
             assertEquals(Map.of("Method", "kong.response.exit", "Args", List.of(200L, "POST v hello")), exit);
             assertEquals("started", ReadAheadPlugin.events.poll(5, TimeUnit.SECONDS));
         }

@@ -1,5 +1,7 @@
 package dev.kongjava.pluginserver.pdk;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The one seam every PDK call goes through: run the Kong function named {@code method} (its Lua
  * path, e.g. {@code "kong.request.get_header"}) with positional {@code args} and return Kong's first
@@ -14,5 +16,5 @@ public interface Bridge {
      * @return Kong's value as decoded by the codec ({@code null} when Kong returned nil)
      * @throws PdkException when Kong reports an error or the event can no longer reach Kong
      */
-    Object call(String method, Object... args);
+    @Nullable Object call(String method, @Nullable Object... args);
 }

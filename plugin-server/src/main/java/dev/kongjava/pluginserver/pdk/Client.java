@@ -1,6 +1,7 @@
 package dev.kongjava.pluginserver.pdk;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code kong.client.*}: who sent the request and as which consumer. */
 public final class Client {
@@ -11,37 +12,37 @@ public final class Client {
     }
 
     /** {@code kong.client.get_ip}: the peer address (not X-Forwarded-For). */
-    public String getIp() {
+    public @Nullable String getIp() {
         return Values.text(bridge.call("kong.client.get_ip"));
     }
 
     /** {@code kong.client.get_forwarded_ip}: honours forwarding headers from trusted IPs. */
-    public String getForwardedIp() {
+    public @Nullable String getForwardedIp() {
         return Values.text(bridge.call("kong.client.get_forwarded_ip"));
     }
 
     /** {@code kong.client.get_port}. */
-    public Long getPort() {
+    public @Nullable Long getPort() {
         return Values.integer(bridge.call("kong.client.get_port"));
     }
 
     /** {@code kong.client.get_forwarded_port}. */
-    public Long getForwardedPort() {
+    public @Nullable Long getForwardedPort() {
         return Values.integer(bridge.call("kong.client.get_forwarded_port"));
     }
 
     /** {@code kong.client.get_credential}: the authenticated credential entity, or null. */
-    public Map<String, Object> getCredential() {
+    public @Nullable Map<String, Object> getCredential() {
         return Values.map(bridge.call("kong.client.get_credential"));
     }
 
     /** {@code kong.client.get_consumer}: the authenticated consumer entity, or null. */
-    public Map<String, Object> getConsumer() {
+    public @Nullable Map<String, Object> getConsumer() {
         return Values.map(bridge.call("kong.client.get_consumer"));
     }
 
     /** {@code kong.client.load_consumer}: by id, or by username when {@code byUsername}. */
-    public Map<String, Object> loadConsumer(String idOrUsername, boolean byUsername) {
+    public @Nullable Map<String, Object> loadConsumer(String idOrUsername, boolean byUsername) {
         return Values.map(bridge.call("kong.client.load_consumer", idOrUsername, byUsername));
     }
 
@@ -51,7 +52,7 @@ public final class Client {
     }
 
     /** {@code kong.client.get_protocol}: "http", "https", "grpc", …. */
-    public String getProtocol(boolean allowTerminated) {
+    public @Nullable String getProtocol(boolean allowTerminated) {
         return Values.text(bridge.call("kong.client.get_protocol", allowTerminated));
     }
 }

@@ -1,5 +1,7 @@
 package dev.kongjava.pluginserver.pdk;
 
+import org.jspecify.annotations.Nullable;
+
 /** {@code kong.ctx.shared.*}: values shared by all plugins (and phases) of one request. */
 public final class Ctx {
     private final Bridge bridge;
@@ -9,12 +11,12 @@ public final class Ctx {
     }
 
     /** {@code kong.ctx.shared.get}: the value stored under {@code key}, or null. */
-    public Object get(String key) {
+    public @Nullable Object get(String key) {
         return bridge.call("kong.ctx.shared.get", key);
     }
 
     /** {@code kong.ctx.shared.get} of a text value (a str, or bytes decoded as UTF-8); null when absent. */
-    public String getString(String key) {
+    public @Nullable String getString(String key) {
         return Values.text(bridge.call("kong.ctx.shared.get", key));
     }
 

@@ -1,6 +1,7 @@
 package dev.kongjava.pluginserver.pdk;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Kong PDK as seen by one event of a plugin: one accessor per Kong module, each method a
@@ -106,7 +107,7 @@ public final class Kong {
      * Any Kong function by its Lua path, for what the typed modules do not cover yet
      * (e.g. {@code kong.plugin.get_id}); returns Kong's first return value as decoded.
      */
-    public Object call(String method, Object... args) {
+    public @Nullable Object call(String method, @Nullable Object... args) {
         return bridge.call(method, args);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kongjava.pluginserver.pdk;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /** {@code kong.log.*}: writes to Kong's error log at the given level, arguments concatenated. */
 public final class Log {
@@ -46,7 +47,7 @@ public final class Log {
     }
 
     /** {@code kong.log.serialize}: the request/response summary as a JSON string (usable in {@code log}). */
-    public String serialize() {
+    public @Nullable String serialize() {
         return Values.text(bridge.call("kong.log.serialize"));
     }
 

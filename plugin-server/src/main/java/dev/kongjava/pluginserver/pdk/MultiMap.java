@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable, ordered multimap of names to string values, as Kong returns headers and query
@@ -32,7 +33,7 @@ public final class MultiMap {
      * Builds a map from Kong's decoded data: each value a list of strings or a single value
      * (Kong 2.x and some functions do not wrap single values). Non-string values are rendered as text.
      */
-    public static MultiMap fromKong(Object data, boolean ignoreCase) {
+    public static MultiMap fromKong(@Nullable Object data, boolean ignoreCase) {
         if (!(data instanceof Map<?, ?> map)) {
             return empty(ignoreCase);
         }
@@ -52,7 +53,7 @@ public final class MultiMap {
     }
 
     /** The first value of {@code name}, or {@code null} if absent or valueless. */
-    public String first(String name) {
+    public @Nullable String first(String name) {
         List<String> values = all(name);
         return values.isEmpty() ? null : values.get(0);
     }

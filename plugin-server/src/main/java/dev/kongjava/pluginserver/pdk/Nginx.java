@@ -1,6 +1,7 @@
 package dev.kongjava.pluginserver.pdk;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code kong.nginx.*}: nginx variables and request context. */
 public final class Nginx {
@@ -11,17 +12,17 @@ public final class Nginx {
     }
 
     /** {@code kong.nginx.get_var}: an nginx variable ({@code ngx.var[name]}), or null. */
-    public String getVar(String name) {
+    public @Nullable String getVar(String name) {
         return Values.text(bridge.call("kong.nginx.get_var", name));
     }
 
     /** {@code kong.nginx.get_tls1_version_str}: e.g. "TLSv1.3", or null without TLS. */
-    public String getTls1VersionStr() {
+    public @Nullable String getTls1VersionStr() {
         return Values.text(bridge.call("kong.nginx.get_tls1_version_str"));
     }
 
     /** {@code kong.nginx.get_ctx}: a value of {@code ngx.ctx}. */
-    public Object getCtx(String key) {
+    public @Nullable Object getCtx(String key) {
         return bridge.call("kong.nginx.get_ctx", key);
     }
 
@@ -31,17 +32,17 @@ public final class Nginx {
     }
 
     /** {@code kong.nginx.req_start_time}: epoch seconds with fraction. */
-    public Double reqStartTime() {
+    public @Nullable Double reqStartTime() {
         return Values.number(bridge.call("kong.nginx.req_start_time"));
     }
 
     /** {@code kong.nginx.get_subsystem}: "http" or "stream". */
-    public String getSubsystem() {
+    public @Nullable String getSubsystem() {
         return Values.text(bridge.call("kong.nginx.get_subsystem"));
     }
 
     /** {@code kong.nginx.get_statistics}: connection counters. */
-    public Map<String, Object> getStatistics() {
+    public @Nullable Map<String, Object> getStatistics() {
         return Values.map(bridge.call("kong.nginx.get_statistics"));
     }
 }

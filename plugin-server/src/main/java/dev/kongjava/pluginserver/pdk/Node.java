@@ -1,6 +1,7 @@
 package dev.kongjava.pluginserver.pdk;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code kong.node.*}: facts about the Kong node. */
 public final class Node {
@@ -11,17 +12,17 @@ public final class Node {
     }
 
     /** {@code kong.node.get_id}: the node UUID. */
-    public String getId() {
+    public @Nullable String getId() {
         return Values.text(bridge.call("kong.node.get_id"));
     }
 
     /** {@code kong.node.get_hostname}. */
-    public String getHostname() {
+    public @Nullable String getHostname() {
         return Values.text(bridge.call("kong.node.get_hostname"));
     }
 
     /** {@code kong.node.get_memory_stats}: Lua VM and shared dict usage. */
-    public Map<String, Object> getMemoryStats() {
+    public @Nullable Map<String, Object> getMemoryStats() {
         return Values.map(bridge.call("kong.node.get_memory_stats"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.kongjava.pluginserver.pdk;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code kong.request.*}: the client's request as Kong received it. */
 public final class Request {
@@ -11,77 +12,77 @@ public final class Request {
     }
 
     /** {@code kong.request.get_scheme}: "http" or "https". */
-    public String getScheme() {
+    public @Nullable String getScheme() {
         return Values.text(bridge.call("kong.request.get_scheme"));
     }
 
     /** {@code kong.request.get_host}. */
-    public String getHost() {
+    public @Nullable String getHost() {
         return Values.text(bridge.call("kong.request.get_host"));
     }
 
     /** {@code kong.request.get_port}. */
-    public Long getPort() {
+    public @Nullable Long getPort() {
         return Values.integer(bridge.call("kong.request.get_port"));
     }
 
     /** {@code kong.request.get_forwarded_scheme}: honours X-Forwarded-Proto from trusted IPs. */
-    public String getForwardedScheme() {
+    public @Nullable String getForwardedScheme() {
         return Values.text(bridge.call("kong.request.get_forwarded_scheme"));
     }
 
     /** {@code kong.request.get_forwarded_host}. */
-    public String getForwardedHost() {
+    public @Nullable String getForwardedHost() {
         return Values.text(bridge.call("kong.request.get_forwarded_host"));
     }
 
     /** {@code kong.request.get_forwarded_port}. */
-    public Long getForwardedPort() {
+    public @Nullable Long getForwardedPort() {
         return Values.integer(bridge.call("kong.request.get_forwarded_port"));
     }
 
     /** {@code kong.request.get_forwarded_path}. */
-    public String getForwardedPath() {
+    public @Nullable String getForwardedPath() {
         return Values.text(bridge.call("kong.request.get_forwarded_path"));
     }
 
     /** {@code kong.request.get_forwarded_prefix}. */
-    public String getForwardedPrefix() {
+    public @Nullable String getForwardedPrefix() {
         return Values.text(bridge.call("kong.request.get_forwarded_prefix"));
     }
 
     /** {@code kong.request.get_http_version}, e.g. 1.1. */
-    public Double getHttpVersion() {
+    public @Nullable Double getHttpVersion() {
         return Values.number(bridge.call("kong.request.get_http_version"));
     }
 
     /** {@code kong.request.get_method}, e.g. "POST". */
-    public String getMethod() {
+    public @Nullable String getMethod() {
         return Values.text(bridge.call("kong.request.get_method"));
     }
 
     /** {@code kong.request.get_path}: normalized path without the query. */
-    public String getPath() {
+    public @Nullable String getPath() {
         return Values.text(bridge.call("kong.request.get_path"));
     }
 
     /** {@code kong.request.get_raw_path}: the path as sent, not normalized. */
-    public String getRawPath() {
+    public @Nullable String getRawPath() {
         return Values.text(bridge.call("kong.request.get_raw_path"));
     }
 
     /** {@code kong.request.get_path_with_query}. */
-    public String getPathWithQuery() {
+    public @Nullable String getPathWithQuery() {
         return Values.text(bridge.call("kong.request.get_path_with_query"));
     }
 
     /** {@code kong.request.get_raw_query}: the query string without '?', "" when none. */
-    public String getRawQuery() {
+    public @Nullable String getRawQuery() {
         return Values.text(bridge.call("kong.request.get_raw_query"));
     }
 
     /** {@code kong.request.get_query_arg}: first value; "" for a bare {@code ?flag}; null if absent. */
-    public String getQueryArg(String name) {
+    public @Nullable String getQueryArg(String name) {
         Object value = bridge.call("kong.request.get_query_arg", name);
         return Boolean.TRUE.equals(value) ? "" : Values.text(value);
     }
@@ -97,7 +98,7 @@ public final class Request {
     }
 
     /** {@code kong.request.get_header}: first value, case-insensitive; null if absent. */
-    public String getHeader(String name) {
+    public @Nullable String getHeader(String name) {
         return Values.text(bridge.call("kong.request.get_header", name));
     }
 
@@ -123,22 +124,22 @@ public final class Request {
     }
 
     /** {@code kong.request.get_body}: the body decoded by Kong (JSON, form, multipart), or null. */
-    public Object getBody() {
+    public @Nullable Object getBody() {
         return bridge.call("kong.request.get_body");
     }
 
     /** {@code kong.request.get_body(mimetype)}. */
-    public Object getBody(String mimeType) {
+    public @Nullable Object getBody(String mimeType) {
         return bridge.call("kong.request.get_body", mimeType);
     }
 
     /** {@code kong.request.get_start_time}: epoch milliseconds. */
-    public Long getStartTime() {
+    public @Nullable Long getStartTime() {
         return Values.integer(bridge.call("kong.request.get_start_time"));
     }
 
     /** {@code kong.request.get_uri_captures}: regex captures of the matched route path. */
-    public Map<String, Object> getUriCaptures() {
+    public @Nullable Map<String, Object> getUriCaptures() {
         return Values.map(bridge.call("kong.request.get_uri_captures"));
     }
 }

@@ -3,6 +3,7 @@ package dev.kongjava.pluginserver.pdk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code kong.response.*}: the response to the client; {@code exit}/{@code error} end the event. */
 public final class Response {
@@ -13,12 +14,12 @@ public final class Response {
     }
 
     /** {@code kong.response.get_status}. */
-    public Long getStatus() {
+    public @Nullable Long getStatus() {
         return Values.integer(bridge.call("kong.response.get_status"));
     }
 
     /** {@code kong.response.get_header}. */
-    public String getHeader(String name) {
+    public @Nullable String getHeader(String name) {
         return Values.text(bridge.call("kong.response.get_header", name));
     }
 
@@ -28,7 +29,7 @@ public final class Response {
     }
 
     /** {@code kong.response.get_source}: "exit", "error" or "service". */
-    public String getSource() {
+    public @Nullable String getSource() {
         return Values.text(bridge.call("kong.response.get_source"));
     }
 
@@ -92,7 +93,7 @@ public final class Response {
         terminal("kong.response.error", status, message, headers);
     }
 
-    private void terminal(String method, int status, Object body, Map<String, ?> headers) {
+    private void terminal(String method, int status, @Nullable Object body, @Nullable Map<String, ?> headers) {
         if (status < 100 || status > 599) {
             // Kong raises on this, which would leave the request hanging until our event timeout.
             throw new IllegalArgumentException(method + ": status must be between 100 and 599, got " + status);

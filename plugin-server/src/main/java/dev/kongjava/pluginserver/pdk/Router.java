@@ -1,6 +1,7 @@
 package dev.kongjava.pluginserver.pdk;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code kong.router.*}: the matched route and service entities. */
 public final class Router {
@@ -11,12 +12,12 @@ public final class Router {
     }
 
     /** {@code kong.router.get_route}: the Route entity as a map, or null. */
-    public Map<String, Object> getRoute() {
+    public @Nullable Map<String, Object> getRoute() {
         return Values.map(bridge.call("kong.router.get_route"));
     }
 
     /** {@code kong.router.get_service}: the Service entity, or null on a service-less route. */
-    public Map<String, Object> getService() {
+    public @Nullable Map<String, Object> getService() {
         return Values.map(bridge.call("kong.router.get_service"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.kongjava.pluginserver.pdk;
 
+import org.jspecify.annotations.Nullable;
+
 /** {@code kong.service.response.*}: the upstream's response, in phases after the proxying. */
 public final class ServiceResponse {
     private final Bridge bridge;
@@ -9,12 +11,12 @@ public final class ServiceResponse {
     }
 
     /** {@code kong.service.response.get_status}. */
-    public Long getStatus() {
+    public @Nullable Long getStatus() {
         return Values.integer(bridge.call("kong.service.response.get_status"));
     }
 
     /** {@code kong.service.response.get_header}. */
-    public String getHeader(String name) {
+    public @Nullable String getHeader(String name) {
         return Values.text(bridge.call("kong.service.response.get_header", name));
     }
 
@@ -30,7 +32,7 @@ public final class ServiceResponse {
     }
 
     /** {@code kong.service.response.get_body}: decoded by Kong, or null. */
-    public Object getBody() {
+    public @Nullable Object getBody() {
         return bridge.call("kong.service.response.get_body");
     }
 }

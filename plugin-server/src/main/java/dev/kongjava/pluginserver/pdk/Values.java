@@ -2,13 +2,14 @@ package dev.kongjava.pluginserver.pdk;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Conversions from the codec's values to the types the typed PDK promises. */
 final class Values {
     private Values() {}
 
     /** Text of a str (String), a non-UTF-8 str (bytes, decoded leniently) or a number. */
-    static String text(Object value) {
+    static @Nullable String text(@Nullable Object value) {
         if (value == null) {
             return null;
         }
@@ -22,30 +23,31 @@ final class Values {
     }
 
     /** Raw bytes of a bin or str, unchanged; {@code null} stays {@code null}. */
-    static byte[] bytes(Object value) {
+    static byte @Nullable [] bytes(@Nullable Object value) {
         if (value == null) {
             return null;
         }
         if (value instanceof byte[] bytes) {
             return bytes;
         }
-        return text(value).getBytes(StandardCharsets.UTF_8);
+        String text = text(value);
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
 
-    static Long integer(Object value) {
+    static @Nullable Long integer(@Nullable Object value) {
         return value instanceof Number n ? n.longValue() : null;
     }
 
-    static Double number(Object value) {
+    static @Nullable Double number(@Nullable Object value) {
         return value instanceof Number n ? n.doubleValue() : null;
     }
 
-    static boolean bool(Object value) {
+    static boolean bool(@Nullable Object value) {
         return Boolean.TRUE.equals(value);
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object value) {
+    static @Nullable Map<String, Object> map(@Nullable Object value) {
         return value instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything Kong and the server need to know about one plugin, declared once and immutable:
@@ -36,7 +37,7 @@ public final class PluginDefinition<C> {
     private final List<ServerFlag> flags;
     private final InstanceFactory<C, ?> factory;
     private final List<Phase> phases;
-    private final ServerHook serverHook;
+    private final @Nullable ServerHook serverHook;
 
     private PluginDefinition(Builder<C> b) {
         this.name = b.name;
@@ -45,8 +46,8 @@ public final class PluginDefinition<C> {
         this.schema = b.schema;
         this.protocols = List.copyOf(b.protocols);
         this.flags = List.copyOf(b.flags);
-        this.factory = b.factory;
-        this.phases = Phase.implementedBy(b.handlerType);
+        this.factory = Objects.requireNonNull(b.factory, "checked by build()");
+        this.phases = Phase.implementedBy(Objects.requireNonNull(b.handlerType, "checked by build()"));
         this.serverHook = b.serverHook;
     }
 
@@ -97,7 +98,7 @@ public final class PluginDefinition<C> {
     }
 
     /** What the plugin does once at server start, or null. */
-    ServerHook serverHook() {
+    @Nullable ServerHook serverHook() {
         return serverHook;
     }
 
@@ -109,9 +110,9 @@ public final class PluginDefinition<C> {
         private final ConfigSchema<C> schema;
         private final List<String> protocols = new ArrayList<>();
         private final List<ServerFlag> flags = new ArrayList<>();
-        private Class<?> handlerType;
-        private InstanceFactory<C, ?> factory;
-        private ServerHook serverHook;
+        private @Nullable Class<?> handlerType;
+        private @Nullable InstanceFactory<C, ?> factory;
+        private @Nullable ServerHook serverHook;
 
         private Builder(String name, ConfigSchema<C> schema) {
             this.name = name;
@@ -174,7 +175,11 @@ public final class PluginDefinition<C> {
             return this;
         }
 
-        /** @throws IllegalStateException listing every problem found */
+        /**
+         * The definition, once every setting was checked.
+         *
+         * @throws IllegalStateException listing every problem found
+         */
         public PluginDefinition<C> build() {
             List<String> problems = new ArrayList<>();
             if (name == null || !NAME.matcher(name).matches()) {

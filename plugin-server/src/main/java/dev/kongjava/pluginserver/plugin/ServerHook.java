@@ -10,6 +10,8 @@ import java.util.Map;
 @FunctionalInterface
 public interface ServerHook {
     /**
+     * Runs the hook once, at server start.
+     *
      * @param flags values of the plugin's {@link ServerFlag}s given on the command line, by name
      * @throws Exception to refuse to start; the message is shown to the operator
      */

@@ -1,6 +1,7 @@
 package dev.kongjava.pluginserver.schema;
 
 import dev.kongjava.pluginserver.internal.LogText;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A plugin config that does not satisfy its schema. The message names the plugin, the field, the
@@ -10,7 +11,7 @@ import dev.kongjava.pluginserver.internal.LogText;
 public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final String field;
+    private final @Nullable String field;
 
     /** A field-level problem; {@code shownValue} is already rendered (and masked if secret). */
     public ConfigException(String plugin, String field, String shownValue, String rule) {
@@ -26,7 +27,7 @@ public final class ConfigException extends RuntimeException {
     }
 
     /** Dotted path of the offending field, or {@code null} for whole-config problems. */
-    public String field() {
+    public @Nullable String field() {
         return field;
     }
 }

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns Kong's {@code Config} JSON into {@link ConfigValues}, leniently where Kong's encoder is
@@ -36,7 +37,7 @@ final class ConfigParser {
         return new ConfigValues(fields, values);
     }
 
-    Object value(Field field, JsonNode node, String path) {
+    @Nullable Object value(Field field, @Nullable JsonNode node, String path) {
         if (node == null || node.isNull()) {
             return missing(field, path);
         }
@@ -57,7 +58,7 @@ final class ConfigParser {
         };
     }
 
-    private Object missing(Field field, String path) {
+    private @Nullable Object missing(Field field, String path) {
         if (field.defaultValue != null) {
             return value(field, JSON.valueToTree(field.defaultValue), path);
         }
@@ -89,13 +90,13 @@ final class ConfigParser {
     }
 
     private Long integer(Field field, JsonNode node, String path) {
-        boolean integral = node.isIntegralNumber() && node.canConvertToLong()
-                || node.isFloatingPointNumber() && node.doubleValue() == Math.rint(node.doubleValue())
-                        && Math.abs(node.doubleValue()) < 0x1p53;
+        boolean integral = (node.isIntegralNumber() && node.canConvertToLong())
+                || (node.isFloatingPointNumber() && node.doubleValue() == Math.rint(node.doubleValue())
+                        && Math.abs(node.doubleValue()) < 0x1p53);
         expect(integral, field, node, path, "expected an integer");
         long value = node.asLong();
         oneOf(field, node, path, value);
-        range(field, node, path, value);
+        range(field, node, path, (double) value);
         return value;
     }
 
@@ -113,9 +114,11 @@ final class ConfigParser {
         expect(node.isArray() || emptyObject, field, node, path,
                 "expected " + (field.type == FieldType.SET ? "a set" : "an array"));
         List<Object> items = new ArrayList<>(node.size());
+        Field elements = Objects.requireNonNull(field.elements, "an array has elements");
         int i = 0;
         for (JsonNode element : node) {
-            items.add(value(field.elements, element, path + "[" + (++i) + "]"));
+            i++;
+            items.add(value(elements, element, path + "[" + i + "]"));
         }
         if (field.type == FieldType.SET) {
             items = new ArrayList<>(new LinkedHashSet<>(items));
@@ -128,10 +131,11 @@ final class ConfigParser {
         boolean emptyArray = node.isArray() && node.isEmpty();
         expect(node.isObject() || emptyArray, field, node, path, "expected a map");
         Map<String, Object> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            String key = (String) value(field.keys, JsonNodeFactory.instance.textNode(entry.getKey()), path);
-            map.put(key, value(field.values, entry.getValue(), path + "." + entry.getKey()));
+        Field keys = Objects.requireNonNull(field.keys, "a map has keys");
+        Field values = Objects.requireNonNull(field.values, "a map has values");
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            String key = (String) value(keys, JsonNodeFactory.instance.textNode(entry.getKey()), path);
+            map.put(key, value(values, entry.getValue(), path + "." + entry.getKey()));
         }
         length(field, node, path, map.size());
         return map;
@@ -147,8 +151,8 @@ final class ConfigParser {
 
     private static boolean contains(List<Object> values, Object value) {
         for (Object allowed : values) {
-            if (allowed.equals(value) || allowed instanceof Number n && value instanceof Number v
-                    && n.doubleValue() == v.doubleValue()) {
+            if (allowed.equals(value) || (allowed instanceof Number n && value instanceof Number v
+                    && n.doubleValue() == v.doubleValue())) {
                 return true;
             }
         }
@@ -159,8 +163,8 @@ final class ConfigParser {
     private void range(Field field, JsonNode node, String path, double value) {
         check(field.gt == null || value > field.gt.doubleValue(), field, node, path,
                 "value must be greater than " + field.gt);
-        check(field.betweenMin == null
-                || value >= field.betweenMin.doubleValue() && value <= field.betweenMax.doubleValue(),
+        check(field.betweenMin == null || field.betweenMax == null
+                || (value >= field.betweenMin.doubleValue() && value <= field.betweenMax.doubleValue()),
                 field, node, path, "value should be between " + field.betweenMin + " and " + field.betweenMax);
     }
 

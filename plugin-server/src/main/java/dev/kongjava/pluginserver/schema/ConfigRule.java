@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A check across fields that Kong's entity checks cannot express from JSON (Kong's bundled plugins
@@ -21,7 +22,7 @@ public final class ConfigRule {
     }
 
     /** What a rule found wrong: the field to blame (or null for the whole config) and why. */
-    public record Violation(String field, String rule) {}
+    public record Violation(@Nullable String field, String rule) {}
 
     /**
      * A custom rule. {@code check} returns a violation naming field and rule, or empty when fine.

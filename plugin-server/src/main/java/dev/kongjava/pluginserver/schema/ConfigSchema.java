@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A plugin's config, declared once: a Java record whose components are the fields (see
@@ -113,7 +114,7 @@ public final class ConfigSchema<C> {
      *
      * @throws ConfigException naming plugin, field, value and rule
      */
-    ConfigValues parse(String plugin, String json) {
+    ConfigValues parse(String plugin, @Nullable String json) {
         ConfigValues values = new ConfigParser(plugin).record(fields, readObject(plugin, json), "");
         for (EntityCheck check : checks) {
             check.check(values, path -> find(fields, path)).ifPresent(v -> fail(plugin, values, v));
@@ -131,7 +132,7 @@ public final class ConfigSchema<C> {
     }
 
     /** Top-level keys of {@code json} that are neither fields nor keys Kong injects. */
-    List<String> unknownKeys(String plugin, String json) {
+    List<String> unknownKeys(String plugin, @Nullable String json) {
         Set<String> known = new HashSet<>();
         fields.forEach(f -> known.add(f.name));
         List<String> unknown = new ArrayList<>();
@@ -154,7 +155,7 @@ public final class ConfigSchema<C> {
         return SchemaDocs.table(fields, checks, rules);
     }
 
-    private static JsonNode readObject(String plugin, String json) {
+    private static JsonNode readObject(String plugin, @Nullable String json) {
         JsonNode root;
         try {
             root = ConfigParser.JSON.readTree(json == null ? "" : json);
@@ -177,9 +178,9 @@ public final class ConfigSchema<C> {
     }
 
     /** The field at a dotted path through records, or null. */
-    static Field find(List<Field> fields, String path) {
+    static @Nullable Field find(List<Field> fields, String path) {
         List<Field> level = fields;
-        Field found = null;
+        @Nullable Field found = null;
         for (String part : path.split("\\.")) {
             found = level.stream().filter(f -> f.name.equals(part)).findFirst().orElse(null);
             if (found == null) {
@@ -231,7 +232,11 @@ public final class ConfigSchema<C> {
             return this;
         }
 
-        /** @throws IllegalStateException listing every problem found in the declaration */
+        /**
+         * The schema, once the declaration was checked.
+         *
+         * @throws IllegalStateException listing every problem found in the declaration
+         */
         public ConfigSchema<C> build() {
             List<Field> built = fields.stream().map(Field.Builder::build).toList();
             List<String> problems = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed, validated plugin config: typed getters by field name or dotted path
@@ -28,7 +29,7 @@ public final class ConfigValues {
     }
 
     /** The value at a dotted path, or {@code null} when it (or a record on the way) is null. */
-    public Object get(String path) {
+    public @Nullable Object get(String path) {
         int dot = path.indexOf('.');
         if (dot < 0) {
             if (!values.containsKey(path) && fields.stream().noneMatch(f -> f.name.equals(path))) {
@@ -46,7 +47,7 @@ public final class ConfigValues {
         return record.get(path.substring(dot + 1));
     }
 
-    public String string(String path) {
+    public @Nullable String string(String path) {
         return (String) get(path);
     }
 
@@ -56,20 +57,20 @@ public final class ConfigValues {
     }
 
     /** An integer field that fits an {@code int} (declare {@code between} to guarantee it). */
-    public Integer integer(String path) {
+    public @Nullable Integer integer(String path) {
         Long value = (Long) get(path);
         return value == null ? null : Math.toIntExact(value);
     }
 
-    public Long longValue(String path) {
+    public @Nullable Long longValue(String path) {
         return (Long) get(path);
     }
 
-    public Double number(String path) {
+    public @Nullable Double number(String path) {
         return (Double) get(path);
     }
 
-    public ConfigValues record(String path) {
+    public @Nullable ConfigValues record(String path) {
         return (ConfigValues) get(path);
     }
 
@@ -107,7 +108,7 @@ public final class ConfigValues {
         return out;
     }
 
-    private static Object plain(Object value, boolean maskSecrets) {
+    private static @Nullable Object plain(@Nullable Object value, boolean maskSecrets) {
         if (value instanceof ConfigValues record) {
             return record.toMap(maskSecrets);
         }

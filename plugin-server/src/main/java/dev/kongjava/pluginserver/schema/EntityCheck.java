@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A check across fields, declared once in Kong's own vocabulary (the entity checks of
@@ -34,10 +35,10 @@ public final class EntityCheck {
 
         final String kongName;
         final String kongMessage;
-        final String readme;
-        final Count passes;
+        final @Nullable String readme;
+        final @Nullable Count passes;
 
-        Kind(String kongName, String kongMessage, String readme, Count passes) {
+        Kind(String kongName, String kongMessage, @Nullable String readme, @Nullable Count passes) {
             this.kongName = kongName;
             this.kongMessage = kongMessage;
             this.readme = readme;
@@ -52,10 +53,10 @@ public final class EntityCheck {
 
     private final Kind kind;
     private final List<String> paths;
-    private final Match ifMatch;
-    private final Match thenMatch;
+    private final @Nullable Match ifMatch;
+    private final @Nullable Match thenMatch;
 
-    private EntityCheck(Kind kind, List<String> paths, Match ifMatch, Match thenMatch) {
+    private EntityCheck(Kind kind, List<String> paths, @Nullable Match ifMatch, @Nullable Match thenMatch) {
         this.kind = kind;
         this.paths = List.copyOf(paths);
         this.ifMatch = ifMatch;
@@ -92,12 +93,22 @@ public final class EntityCheck {
                 Objects.requireNonNull(ifMatch, "ifMatch"), Objects.requireNonNull(thenMatch, "thenMatch"));
     }
 
+    private Match ifMatch() {
+        return Objects.requireNonNull(ifMatch, "only a conditional has if_match");
+    }
+
+    private Match thenMatch() {
+        return Objects.requireNonNull(thenMatch, "only a conditional has then_match");
+    }
+
     /** One line for the README, e.g. "authentication.user must be set when authentication.strategy is sasl". */
     public String description() {
         if (kind == Kind.CONDITIONAL) {
-            return paths.get(1) + " must be " + thenMatch.describe() + " when " + paths.get(0) + " is " + ifMatch.describe();
+            return paths.get(1) + " must be " + thenMatch().describe() + " when " + paths.get(0) + " is "
+                    + ifMatch().describe();
         }
-        return kind.readme.formatted(String.join(", ", paths));
+        return Objects.requireNonNull(kind.readme, "set for every kind but a conditional")
+                .formatted(String.join(", ", paths));
     }
 
     /** {@code {"<kind>": <argument>}}, one element of the dump's {@code entity_checks}. */
@@ -107,9 +118,9 @@ public final class EntityCheck {
         }
         Map<String, Object> arg = new LinkedHashMap<>();
         arg.put("if_field", CONFIG_PREFIX + paths.get(0));
-        arg.put("if_match", ifMatch.toKong());
+        arg.put("if_match", ifMatch().toKong());
         arg.put("then_field", CONFIG_PREFIX + paths.get(1));
-        arg.put("then_match", thenMatch.toKong());
+        arg.put("then_match", thenMatch().toKong());
         return Map.of(kind.kongName, arg);
     }
 
@@ -120,35 +131,36 @@ public final class EntityCheck {
     Optional<ConfigRule.Violation> check(ConfigValues config, Function<String, Field> fieldAt) {
         if (kind != Kind.CONDITIONAL) {
             long set = paths.stream().filter(p -> nonEmpty(config.get(p))).count();
-            return kind.passes.passes(set, paths.size()) ? Optional.empty()
+            Count passes = Objects.requireNonNull(kind.passes, "set for every kind but a conditional");
+            return passes.passes(set, paths.size()) ? Optional.empty()
                     : Optional.of(new ConfigRule.Violation(null, kind.kongMessage.formatted(quoted(paths))));
         }
         boolean allMissing = paths.stream().allMatch(p -> underNullRecord(config, p));
-        if (allMissing || ifMatch.error(config.get(paths.get(0))).isPresent()) {
+        if (allMissing || ifMatch().error(config.get(paths.get(0))).isPresent()) {
             return Optional.empty(); // Kong skips a conditional whose fields are all missing
         }
         Object then = config.get(paths.get(1));
         // Kong answers a then_match with required=true and a null value before running its validators
         String err = fieldAt.apply(paths.get(1)).err;
-        Optional<String> error = thenMatch.isRequired() && then == null ? Optional.of("required field missing")
-                : thenMatch.error(then).map(e -> then != null && err != null ? err : e);
+        Optional<String> error = thenMatch().isRequired() && then == null ? Optional.of("required field missing")
+                : thenMatch().error(then).map(e -> then != null && err != null ? err : e);
         String entity = kind.kongMessage.formatted(CONFIG_PREFIX + paths.get(0));
         return error.map(e -> new ConfigRule.Violation(paths.get(1), e + " (" + entity + ")"));
     }
 
     /** Declaration problems: paths that name no field or pass an optional record, matches that do not fit. */
     void checkDeclaration(List<Field> fields, List<String> problems) {
-        List<Field> resolved = new ArrayList<>();
+        List<@Nullable Field> resolved = new ArrayList<>();
         for (String path : paths) {
             resolved.add(resolve(fields, path, problems));
         }
         if (kind == Kind.CONDITIONAL) {
-            misfits(resolved.get(0), ifMatch, problems);
-            misfits(resolved.get(1), thenMatch, problems);
+            misfits(resolved.get(0), ifMatch(), problems);
+            misfits(resolved.get(1), thenMatch(), problems);
         }
     }
 
-    private void misfits(Field field, Match match, List<String> problems) {
+    private void misfits(@Nullable Field field, Match match, List<String> problems) {
         if (field != null && !match.misfits(field.type).isEmpty()) {
             problems.add(kind.kongName + " on " + field.type.kongName() + " field " + field.name + ": "
                     + String.join(", ", match.misfits(field.type)) + " does not fit");
@@ -161,7 +173,7 @@ public final class EntityCheck {
      * conditional may pass an optional record, and only one that holds all of its fields: when that
      * record is null every field is missing, and Kong skips such a conditional.
      */
-    private Field resolve(List<Field> fields, String path, List<String> problems) {
+    private @Nullable Field resolve(List<Field> fields, String path, List<String> problems) {
         Field found = ConfigSchema.find(fields, path);
         if (found == null) {
             problems.add(kind.kongName + " names " + path + ", which is not a config field");
@@ -170,7 +182,8 @@ public final class EntityCheck {
         for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
             String record = path.substring(0, dot);
             boolean holdsAll = paths.stream().allMatch(p -> p.startsWith(record + "."));
-            if (!ConfigSchema.find(fields, record).required && !(kind == Kind.CONDITIONAL && holdsAll)) {
+            Field holder = ConfigSchema.find(fields, record);
+            if (holder != null && !holder.required && !(kind == Kind.CONDITIONAL && holdsAll)) {
                 problems.add(kind.kongName + " names " + path + " inside the optional record "
                         + record + "; entity checks need required records");
             }
@@ -188,7 +201,7 @@ public final class EntityCheck {
         return false;
     }
 
-    private static boolean nonEmpty(Object value) {
+    private static boolean nonEmpty(@Nullable Object value) {
         return value != null && !(value instanceof String s && s.isEmpty())
                 && !(value instanceof Collection<?> c && c.isEmpty()) && !(value instanceof Map<?, ?> m && m.isEmpty());
     }

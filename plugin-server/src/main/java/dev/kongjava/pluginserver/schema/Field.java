@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One config field, declared once: from it come the Kong schema entry, parsing and validation of
@@ -15,25 +16,25 @@ public final class Field {
     final String name;
     final FieldType type;
     final boolean required;
-    final Object defaultValue;
-    final List<Object> oneOf;
-    final List<Object> notOneOf;
-    final LuaPattern match;
-    final List<LuaPattern> matchAny;
-    final String err;
-    final Number betweenMin;
-    final Number betweenMax;
-    final Number gt;
-    final Integer lenMin;
-    final Integer lenMax;
+    final @Nullable Object defaultValue;
+    final @Nullable List<Object> oneOf;
+    final @Nullable List<Object> notOneOf;
+    final @Nullable LuaPattern match;
+    final @Nullable List<LuaPattern> matchAny;
+    final @Nullable String err;
+    final @Nullable Number betweenMin;
+    final @Nullable Number betweenMax;
+    final @Nullable Number gt;
+    final @Nullable Integer lenMin;
+    final @Nullable Integer lenMax;
     final boolean uuid;
     final boolean referenceable;
     final boolean secret;
-    final String doc;
-    final String mapsTo;
-    final Field elements;
-    final Field keys;
-    final Field values;
+    final @Nullable String doc;
+    final @Nullable String mapsTo;
+    final @Nullable Field elements;
+    final @Nullable Field keys;
+    final @Nullable Field values;
     final List<Field> fields;
 
     private Field(Builder b) {
@@ -122,7 +123,7 @@ public final class Field {
     }
 
     /** The default, or {@code null} when the field has none. */
-    public Object defaultValue() {
+    public @Nullable Object defaultValue() {
         return defaultValue;
     }
 
@@ -137,17 +138,17 @@ public final class Field {
     }
 
     /** Element field of an array or set, else {@code null}. */
-    public Field elements() {
+    public @Nullable Field elements() {
         return elements;
     }
 
     /** Human description; also emitted as Kong's {@code description}. */
-    public String doc() {
+    public @Nullable String doc() {
         return doc;
     }
 
     /** Free text naming the setting this field drives, shown in the settings table. */
-    public String mapsTo() {
+    public @Nullable String mapsTo() {
         return mapsTo;
     }
 
@@ -156,25 +157,25 @@ public final class Field {
         private final String name;
         private final FieldType type;
         private boolean required;
-        private Object defaultValue;
-        private List<Object> oneOf;
-        private List<Object> notOneOf;
-        private LuaPattern match;
-        private List<LuaPattern> matchAny;
-        private String err;
-        private Number betweenMin;
-        private Number betweenMax;
-        private Number gt;
-        private Integer lenMin;
-        private Integer lenMax;
+        private @Nullable Object defaultValue;
+        private @Nullable List<Object> oneOf;
+        private @Nullable List<Object> notOneOf;
+        private @Nullable LuaPattern match;
+        private @Nullable List<LuaPattern> matchAny;
+        private @Nullable String err;
+        private @Nullable Number betweenMin;
+        private @Nullable Number betweenMax;
+        private @Nullable Number gt;
+        private @Nullable Integer lenMin;
+        private @Nullable Integer lenMax;
         private boolean uuid;
         private boolean referenceable;
         private boolean secret;
-        private String doc;
-        private String mapsTo;
-        private Builder elements;
-        private Builder keys;
-        private Builder values;
+        private @Nullable String doc;
+        private @Nullable String mapsTo;
+        private @Nullable Builder elements;
+        private @Nullable Builder keys;
+        private @Nullable Builder values;
         private final List<Builder> fields = new ArrayList<>();
 
         private Builder(String name, FieldType type) {

@@ -92,7 +92,7 @@ final class KongSchemaWriter {
         if (field.elements != null) {
             a.put("elements", attributes(field.elements));
         }
-        if (field.keys != null) {
+        if (field.keys != null && field.values != null) {
             a.put("keys", attributes(field.keys));
             a.put("values", attributes(field.values));
         }

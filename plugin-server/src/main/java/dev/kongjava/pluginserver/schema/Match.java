@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The validators of one side of a {@link EntityCheck#conditional} check: Kong's {@code if_match} /
@@ -18,11 +19,11 @@ import java.util.Optional;
  */
 public final class Match {
     private final boolean required;
-    private final Object eq;
-    private final List<Object> oneOf;
-    private final Integer lenMin;
+    private final @Nullable Object eq;
+    private final @Nullable List<Object> oneOf;
+    private final @Nullable Integer lenMin;
 
-    private Match(boolean required, Object eq, List<Object> oneOf, Integer lenMin) {
+    private Match(boolean required, @Nullable Object eq, @Nullable List<Object> oneOf, @Nullable Integer lenMin) {
         this.required = required;
         this.eq = eq;
         this.oneOf = oneOf;
@@ -60,7 +61,7 @@ public final class Match {
     }
 
     /** Kong's message for the first validator {@code value} fails, or empty when it passes. */
-    Optional<String> error(Object value) {
+    Optional<String> error(@Nullable Object value) {
         if (value == null) {
             return eq != null ? Optional.of("value must be " + eq)
                     : required ? Optional.of("required field missing") : Optional.empty();
@@ -89,9 +90,9 @@ public final class Match {
             misfits.add("len_min");
         }
         Object sample = eq != null ? eq : oneOf != null && !oneOf.isEmpty() ? oneOf.get(0) : null;
-        if (sample != null && !(type == FieldType.STRING && sample instanceof String
-                || type == FieldType.BOOLEAN && sample instanceof Boolean
-                || type.isNumeric() && sample instanceof Number)) {
+        if (sample != null && !((type == FieldType.STRING && sample instanceof String)
+                || (type == FieldType.BOOLEAN && sample instanceof Boolean)
+                || (type.isNumeric() && sample instanceof Number))) {
             misfits.add("a " + sample.getClass().getSimpleName() + " value");
         }
         return misfits;
@@ -134,8 +135,8 @@ public final class Match {
     }
 
     private static boolean same(Object expected, Object value) {
-        return expected.equals(value) || expected instanceof Number n && value instanceof Number v
-                && n.doubleValue() == v.doubleValue();
+        return expected.equals(value) || (expected instanceof Number n && value instanceof Number v
+                && n.doubleValue() == v.doubleValue());
     }
 
     private static int length(Object value) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns validated config values into the plugin's config record, component by component (the
@@ -34,13 +35,14 @@ final class RecordBinder {
             return constructor.newInstance(args);
         } catch (InvocationTargetException e) {
             // the record's own checks in its compact constructor
-            throw new ConfigException(type.getSimpleName(), e.getCause().getMessage());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new ConfigException(type.getSimpleName(), String.valueOf(cause.getMessage()));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create " + type.getName() + ": " + e, e);
         }
     }
 
-    private static Object convert(Object value, Type type) {
+    private static @Nullable Object convert(@Nullable Object value, Type type) {
         Class<?> raw = RecordFields.raw(type);
         if (value == null) {
             return raw == boolean.class ? Boolean.FALSE : null;

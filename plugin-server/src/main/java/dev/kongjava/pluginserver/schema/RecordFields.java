@@ -55,7 +55,8 @@ final class RecordFields {
 
     static String snakeCase(String camel) {
         StringBuilder out = new StringBuilder();
-        for (char ch : camel.toCharArray()) {
+        for (int i = 0; i < camel.length(); i++) {
+            char ch = camel.charAt(i);
             if (Character.isUpperCase(ch)) {
                 out.append('_').append(Character.toLowerCase(ch));
             } else {

@@ -2,6 +2,7 @@ package dev.kongjava.pluginserver.schema;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** Renders a {@link ConfigSchema} as the Markdown settings table the README embeds. */
 final class SchemaDocs {
@@ -28,7 +29,7 @@ final class SchemaDocs {
 
     private static boolean hasMapping(List<Field> fields) {
         for (Field f : fields) {
-            if (f.mapsTo != null || hasMapping(f.fields) || f.elements != null && hasMapping(f.elements.fields)) {
+            if (f.mapsTo != null || hasMapping(f.fields) || (f.elements != null && hasMapping(f.elements.fields))) {
                 return true;
             }
         }
@@ -55,8 +56,10 @@ final class SchemaDocs {
 
     private static String typeName(Field f) {
         return switch (f.type) {
-            case ARRAY, SET -> f.type.kongName() + " of " + typeName(f.elements);
-            case MAP -> "map of " + typeName(f.keys) + " to " + typeName(f.values);
+            case ARRAY, SET -> f.type.kongName() + " of "
+                    + typeName(Objects.requireNonNull(f.elements, "an array has elements"));
+            case MAP -> "map of " + typeName(Objects.requireNonNull(f.keys, "a map has keys")) + " to "
+                    + typeName(Objects.requireNonNull(f.values, "a map has values"));
             default -> f.type.kongName();
         };
     }
@@ -97,7 +100,7 @@ final class SchemaDocs {
         if (f.notOneOf != null) {
             parts.add("not " + String.join(" or ", f.notOneOf.stream().map(v -> "`" + v + "`").toList()));
         }
-        if (f.betweenMin != null) {
+        if (f.betweenMin != null && f.betweenMax != null) {
             // an upper bound of Integer.MAX_VALUE only says "fits an int": not worth a reader's time
             parts.add(f.betweenMax.longValue() == Integer.MAX_VALUE ? "≥ " + f.betweenMin : f.betweenMin + " to " + f.betweenMax);
         }

@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses the server's command line. Accepts Kong's single-dash spellings ({@code -dump},
@@ -38,9 +40,9 @@ final class CommandLine {
     boolean version;
     boolean verbose;
     /** The one plugin to serve and dump ({@code --plugin}); null for all of them. */
-    String plugin;
+    @Nullable String plugin;
     String kongPrefix = ServerOptions.DEFAULT_KONG_PREFIX;
-    Path socket;
+    @Nullable Path socket;
     Set<PosixFilePermission> socketMode = ServerOptions.DEFAULT_SOCKET_MODE;
     Set<Integer> allowedUids = Set.of();
     Duration instanceIdleTimeout = ServerOptions.DEFAULT_INSTANCE_IDLE_TIMEOUT;
@@ -48,7 +50,7 @@ final class CommandLine {
     Duration shutdownTimeout = ServerOptions.DEFAULT_SHUTDOWN_TIMEOUT;
     long maxMessageBytes = ServerOptions.DEFAULT_MAX_MESSAGE_BYTES;
     /** Null unless given: then the default grows with --max-message-size (see ServerOptions.Builder). */
-    Long maxBytesInFlight;
+    @Nullable Long maxBytesInFlight;
     int maxEvents = ServerOptions.DEFAULT_MAX_EVENTS;
     int maxInstances = ServerOptions.DEFAULT_MAX_INSTANCES;
     int maxConnections = ServerOptions.DEFAULT_MAX_CONNECTIONS;
@@ -146,7 +148,7 @@ final class CommandLine {
         if (!m.matches()) {
             throw new UsageException(arg + " needs a size like 1048576, 512k, 64m or 1g, got '" + value + "'");
         }
-        int shift = switch (m.group(2).toLowerCase()) {
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "k" -> 10;
             case "m" -> 20;
             case "g" -> 30;

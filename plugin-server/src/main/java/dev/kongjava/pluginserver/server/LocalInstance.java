@@ -9,6 +9,7 @@ import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.plugin.Phase;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One instance of a plugin in the test's own thread, without Kong or a socket: made from its
@@ -25,6 +26,8 @@ import java.util.Map;
  *
  * @param <C> the plugin's config type
  */
+// "try": close() may throw InterruptedException, as a handler's close may be interrupted (CloseInstance's is).
+@SuppressWarnings("try")
 public final class LocalInstance<C> implements AutoCloseable {
     private final PluginDefinition<C> definition;
     private final C config;
@@ -53,7 +56,7 @@ public final class LocalInstance<C> implements AutoCloseable {
      * server hook would have made: {@link dev.kongjava.pluginserver.plugin.InstanceContext#service}
      * finds it. The test owns it and closes it.
      */
-    public static <C> LocalInstance<C> start(PluginDefinition<C> definition, String configJson, Object service)
+    public static <C> LocalInstance<C> start(PluginDefinition<C> definition, String configJson, @Nullable Object service)
             throws Exception {
         C config = ApiAccess.bind(definition.schema(),
                 ApiAccess.parse(definition.schema(), definition.name(), configJson));

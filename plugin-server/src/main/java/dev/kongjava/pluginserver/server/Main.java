@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command line of a plugin server: a plugin's {@code main} is one line,
@@ -81,7 +82,7 @@ public final class Main {
      * All plugins, or only the one {@code --plugin} names: Kong 3.9+ reads only the first plugin of a
      * dump, so a jar hosting several runs as one server per plugin (docs/protocol.md §1.3).
      */
-    private static PluginDefinition<?>[] served(String name, PluginDefinition<?>[] plugins)
+    private static PluginDefinition<?>[] served(@Nullable String name, PluginDefinition<?>[] plugins)
             throws CommandLine.UsageException {
         if (name == null) {
             return plugins;
@@ -133,7 +134,10 @@ public final class Main {
         // Handlers go in before the socket exists: Kong may stop us at any moment (a reload right
         // after start), and the JVM's default would exit 143 and leave the socket file behind.
         CompletableFuture<PluginServer> started = new CompletableFuture<>();
-        Signals.onTermination(() -> started.thenAccept(s -> Thread.ofPlatform().name("shutdown").start(s::close)));
+        Signals.onTermination(() -> {
+            // the shutdown thread reports its own failures; the callback's future has nothing to tell
+            CompletableFuture<Void> unused = started.thenAccept(s -> Thread.ofPlatform().name("shutdown").start(s::close));
+        });
         PluginServer server;
         try {
             server = PluginServer.start(options, plugins);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,7 @@ public final class PluginServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginServer.class);
     /** How long shutdown waits for replies still being written; events have ended by then. */
     private static final Duration REPLY_GRACE = Duration.ofSeconds(2);
-    /** The exit status when the server stops because it can no longer serve; Kong restarts it. */
-    /** The exit status of a server that could not serve or could not finish its work. */
+    /** The exit status of a server that could not serve or could not finish its work; Kong restarts it. */
     private static final int EXIT_CANNOT_SERVE = 1;
 
     private final Map<String, PluginDefinition<?>> plugins;
@@ -55,8 +55,8 @@ public final class PluginServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** False once a shutdown left work undone: events still running, closes unfinished, a plugin's loss. */
     private volatile boolean closedCleanly = true;
-    private volatile String failure;
-    private Thread housekeeper;
+    private volatile @Nullable String failure;
+    private @Nullable Thread housekeeper;
 
     /**
      * What is live right now: instances, running events, open Kong connections, and the bytes of
@@ -108,7 +108,7 @@ public final class PluginServer implements AutoCloseable {
     /** Start hooks run before the socket exists, so a plugin that cannot work refuses to start. */
     private void startPlugins() {
         for (PluginDefinition<?> d : plugins.values()) {
-            ServerHook hook = ApiAccess.serverHook(d);
+            @Nullable ServerHook hook = ApiAccess.serverHook(d);
             if (hook == null) {
                 continue;
             }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of a running server, from the command line or set in code:
@@ -116,7 +117,7 @@ public record ServerOptions(
         private Duration instanceIdleTimeout = DEFAULT_INSTANCE_IDLE_TIMEOUT;
         private Duration eventTimeout = DEFAULT_EVENT_TIMEOUT;
         private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
-        private Long maxBytesInFlight;
+        private @Nullable Long maxBytesInFlight;
         private int maxEvents = DEFAULT_MAX_EVENTS;
         private int maxInstances = DEFAULT_MAX_INSTANCES;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;

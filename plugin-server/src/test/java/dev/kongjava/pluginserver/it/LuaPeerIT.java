@@ -4,6 +4,7 @@ import static dev.kongjava.pluginserver.it.LuaPeerHarness.config;
 import static dev.kongjava.pluginserver.it.LuaPeerHarness.route;
 import static dev.kongjava.pluginserver.it.LuaPeerHarness.stat;
 import static dev.kongjava.pluginserver.it.LuaPeerHarness.text;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,7 +69,7 @@ class LuaPeerIT {
 
     @Test
     void echoAnswersWithTheMethodPathAndBodyOfTheHttpRequest() {
-        HttpResponse<byte[]> r = rig.post("/echo/orders?x=1", "hello kong".getBytes());
+        HttpResponse<byte[]> r = rig.post("/echo/orders?x=1", "hello kong".getBytes(UTF_8));
 
         assertEquals(200, r.statusCode());
         assertEquals("POST /echo/orders hello kong", text(r));
@@ -157,7 +158,7 @@ class LuaPeerIT {
     @Test
     void withoutTheSizeArgumentASpooledBodyCrashesKongAndTheClientGets500() {
         long abortsBefore = stat(rig.peer().stats(), "handler_aborts");
-        HttpResponse<byte[]> small = rig.post("/raw-body", "in memory".getBytes());
+        HttpResponse<byte[]> small = rig.post("/raw-body", "in memory".getBytes(UTF_8));
         assertEquals(200, small.statusCode());
         assertEquals("in memory", text(small));
 
@@ -192,12 +193,12 @@ class LuaPeerIT {
      */
     @Test
     void echoCostsFourRpcsInAccessAndTwoInLogPerRequest() throws Exception {
-        assertEquals(200, rig.post("/rpc", "warm".getBytes()).statusCode()); // StartInstance happens here
+        assertEquals(200, rig.post("/rpc", "warm".getBytes(UTF_8)).statusCode()); // StartInstance happens here
         rig.awaitQuiet();
         rig.peer().resetStats();
         int n = 20;
         for (int i = 0; i < n; i++) {
-            HttpResponse<byte[]> r = rig.post("/rpc", ("r" + i).getBytes());
+            HttpResponse<byte[]> r = rig.post("/rpc", ("r" + i).getBytes(UTF_8));
             assertEquals("POST /rpc r" + i, text(r));
             assertEquals(Optional.of("4"), r.headers().firstValue("X-Kpeer-Rpc-Calls"));
         }

@@ -4,6 +4,7 @@ import static dev.kongjava.pluginserver.it.LuaPeerHarness.config;
 import static dev.kongjava.pluginserver.it.LuaPeerHarness.route;
 import static dev.kongjava.pluginserver.it.LuaPeerHarness.stat;
 import static dev.kongjava.pluginserver.it.LuaPeerHarness.text;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -78,7 +79,7 @@ class LuaPeerLifecycleIT {
         LuaPeer peer = rig.startPeer(rig.peerFor(config(
                 route("/echo", ECHO_ID, "probe", "{\"mode\":\"echo\"}"),
                 route("/header", HEADER_ID, "probe", "{\"mode\":\"header\"}"))));
-        assertEquals("POST /echo a", text(rig.post("/echo", "a".getBytes())));
+        assertEquals("POST /echo a", text(rig.post("/echo", "a".getBytes(UTF_8))));
         assertEquals("v", text(rig.get("/header", "X-Probe", "v")));
         List<Object> oldIds = instanceIds(peer);
         rig.awaitQuiet();
@@ -86,7 +87,7 @@ class LuaPeerLifecycleIT {
         first.kill();
         assertTrue(Files.exists(rig.probeSocket(), LinkOption.NOFOLLOW_LINKS), "SIGKILL leaves the socket file");
         peer.resetStats();
-        HttpResponse<byte[]> gap = rig.post("/echo", "lost".getBytes());
+        HttpResponse<byte[]> gap = rig.post("/echo", "lost".getBytes(UTF_8));
         assertEquals(503, gap.statusCode());
         assertEquals("{\"message\":\"no Service found with those values\"}", text(gap));
         // access and log both fail; normally connect() is refused, but if nginx has not yet seen the
@@ -98,11 +99,11 @@ class LuaPeerLifecycleIT {
 
         rig.startProbeServer();
         peer.resetStats();
-        HttpResponse<byte[]> recovered = rig.post("/echo", "b".getBytes());
+        HttpResponse<byte[]> recovered = rig.post("/echo", "b".getBytes(UTF_8));
         assertEquals(200, recovered.statusCode());
         assertEquals("POST /echo b", text(recovered));
         assertEquals("w", text(rig.get("/header", "X-Probe", "w")));
-        assertEquals("POST /echo c", text(rig.post("/echo", "c".getBytes())));
+        assertEquals("POST /echo c", text(rig.post("/echo", "c".getBytes(UTF_8))));
 
         Map<String, Object> stats = rig.statsOnce("rpc_calls_log", 6);
         assertEquals(1, stat(stats, "no_plugin_instance_retries"), stats.toString());
@@ -129,7 +130,7 @@ class LuaPeerLifecycleIT {
         LuaPeer peer = rig.startPeer(rig.peerFor(config(
                 route("/idle", ECHO_ID, "probe", "{\"mode\":\"echo\"}"),
                 route("/busy", HEADER_ID, "probe", "{\"mode\":\"header\"}"))));
-        assertEquals("POST /idle a", text(rig.post("/idle", "a".getBytes())));
+        assertEquals("POST /idle a", text(rig.post("/idle", "a".getBytes(UTF_8))));
         assertEquals("v", text(rig.get("/busy", "X-Probe", "v")));
         Map<?, ?> idle = instanceOf(peer, ECHO_ID);
         Map<?, ?> busy = instanceOf(peer, HEADER_ID);
@@ -142,7 +143,7 @@ class LuaPeerLifecycleIT {
         rig.awaitQuiet();
         peer.resetStats();
 
-        assertEquals("POST /idle b", text(rig.post("/idle", "b".getBytes())));
+        assertEquals("POST /idle b", text(rig.post("/idle", "b".getBytes(UTF_8))));
         assertEquals("w", text(rig.get("/busy", "X-Probe", "w")));
 
         Map<String, Object> stats = rig.statsOnce("rpc_calls_log", 4);
@@ -157,7 +158,7 @@ class LuaPeerLifecycleIT {
         ServerProcess server = rig.startProbeServer();
         rig.startPeer(rig.peerFor(config(route("/echo", ECHO_ID, "probe", "{\"mode\":\"echo\"}"))));
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, rig.post("/echo", "x".getBytes()).statusCode());
+            assertEquals(200, rig.post("/echo", "x".getBytes(UTF_8)).statusCode());
         }
         rig.awaitQuiet(); // only idle pooled connections remain
 

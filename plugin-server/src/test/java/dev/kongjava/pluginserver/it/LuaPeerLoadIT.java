@@ -4,6 +4,7 @@ import static dev.kongjava.pluginserver.it.LuaPeerHarness.config;
 import static dev.kongjava.pluginserver.it.LuaPeerHarness.route;
 import static dev.kongjava.pluginserver.it.LuaPeerHarness.stat;
 import static dev.kongjava.pluginserver.it.LuaPeerHarness.text;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,7 +107,7 @@ class LuaPeerLoadIT {
         Set<String> workerPids = ConcurrentHashMap.newKeySet();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            HttpResponse<byte[]> r = rig.post("/seq", ("seq-" + i).getBytes());
+            HttpResponse<byte[]> r = rig.post("/seq", ("seq-" + i).getBytes(UTF_8));
             assertEquals(200, r.statusCode(), text(r));
             assertEquals("POST /seq seq-" + i, text(r));
             r.headers().firstValue("X-Kpeer-Worker-Pid").ifPresent(workerPids::add);
@@ -145,7 +146,7 @@ class LuaPeerLoadIT {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < perClient; i++) {
                         String body = "c" + client + "-" + i;
-                        HttpResponse<byte[]> r = rig.post(path, body.getBytes());
+                        HttpResponse<byte[]> r = rig.post(path, body.getBytes(UTF_8));
                         String expected = "POST " + path + " " + body;
                         if (r.statusCode() != 200 || !expected.equals(text(r))) {
                             wrong.add(r.statusCode() + " " + text(r) + " instead of " + expected);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** A plugin's server start hook: runs before the socket exists, sees the flags, is closed at shutdown. */
 class ServerHookIT {
-    private static PluginDefinition withHook(List<String> log, boolean fail) {
+    private static PluginDefinition<?> withHook(List<String> log, boolean fail) {
         return PluginDefinition.builder("hooked").priority(1)
                 .flag(new ServerFlag("color", "name", "a flag for the hook"))
                 .onServerStart(flags -> {

@@ -118,7 +118,7 @@ class SigtermIT {
         static final String STARTING = "slow start hook running";
 
         public static void main(String[] args) {
-            PluginDefinition slow = PluginDefinition.builder("slow").priority(1)
+            PluginDefinition<?> slow = PluginDefinition.builder("slow").priority(1)
                     .onServerStart(flags -> {
                         System.out.println(STARTING);
                         System.out.flush();

@@ -118,7 +118,7 @@ class PdkConversionsFuzzTest {
             args[i] = t == String.class ? "x-name"
                     : t == int.class || t == Integer.class ? 200
                     : t == long.class || t == Long.class ? 1L
-                    : t == boolean.class || t == Boolean.class ? Boolean.TRUE
+                    : t == boolean.class || t == Boolean.class ? true
                     : t == double.class || t == Double.class ? 1.0
                     : t == byte[].class ? new byte[] {1}
                     : t == Object[].class ? new Object[] {"a"}

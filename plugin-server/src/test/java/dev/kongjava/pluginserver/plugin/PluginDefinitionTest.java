@@ -18,7 +18,7 @@ class PluginDefinitionTest {
 
     @Test
     void phasesComeFromTheHandlersInterfacesInKongsOrder() {
-        PluginDefinition d = PluginDefinition.builder("both").handler(Both.class, ctx -> new Both()).build();
+        PluginDefinition<?> d = PluginDefinition.builder("both").handler(Both.class, ctx -> new Both()).build();
         assertEquals(List.of(Phase.ACCESS, Phase.LOG), d.phases());
         assertEquals(List.of("certificate", "rewrite", "access", "response", "preread", "log"),
                 java.util.Arrays.stream(Phase.values()).map(Phase::wireName).toList());

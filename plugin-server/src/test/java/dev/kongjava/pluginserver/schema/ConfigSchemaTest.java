@@ -188,7 +188,7 @@ class ConfigSchemaTest {
 
     @Test
     void matchAnyAcceptsAStringMatchingOneOfItsPatternsAndIsWrittenAsKongsMatchAny() throws Exception {
-        ConfigSchema schema = ConfigSchema.builder()
+        ConfigSchema<?> schema = ConfigSchema.builder()
                 .add(Field.string("version").matchAny("^%d+$", "^latest$"))
                 .add(Field.string("named").matchAny("^%d+$", "^latest$").err("must be a number or latest"))
                 .build();

@@ -143,7 +143,7 @@ class EntityCheckTest {
 
     @Test
     void aConditionalInsideAnOptionalRecordThatHoldsBothFieldsIsSkippedWhenTheRecordIsNullAsKongSkipsIt() {
-        ConfigSchema schema = ConfigSchema.builder()
+        ConfigSchema<?> schema = ConfigSchema.builder()
                 .add(Field.record("opt", Field.string("mode").defaultValue("none"),
                         Field.record("basic", Field.string("user"))))
                 .check(EntityCheck.conditional("opt.mode", Match.eq("basic"), "opt.basic", Match.required()))

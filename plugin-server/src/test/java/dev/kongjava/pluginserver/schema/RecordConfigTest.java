@@ -89,6 +89,7 @@ class RecordConfigTest {
 
     record NoDefault(int count) {}
 
+    @SuppressWarnings("rawtypes") // the raw List is what the test feeds the binder
     record Untyped(List items) {}
 
     record OddKeys(Map<Integer, String> byNumber) {}

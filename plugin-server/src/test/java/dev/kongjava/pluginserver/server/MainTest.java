@@ -28,7 +28,7 @@ class MainTest {
 
     /** A server hosting two plugins, as a jar with several plugins passes them to {@code Main.run}. */
     private int runTwo(String... args) {
-        PluginDefinition second = PluginDefinition.builder("second").version("2.0.0").priority(5)
+        PluginDefinition<?> second = PluginDefinition.builder("second").version("2.0.0").priority(5)
                 .handler(ProbePlugin.class, ctx -> null).build();
         return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), ProbePlugin.DEFINITION, second);
@@ -158,7 +158,7 @@ class MainTest {
 
     @Test
     void pluginFlagsAppearInTheHelp() {
-        PluginDefinition withFlag = PluginDefinition.builder("flagged").priority(1)
+        PluginDefinition<?> withFlag = PluginDefinition.builder("flagged").priority(1)
                 .flag(new ServerFlag("kong-admin-url", "url", "where to resolve certificates"))
                 .handler(ProbePlugin.class, ctx -> null).build();
         Main.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RegistryProcess {
     // A cold start on a busy 2-core machine took 16 s; later starts take 3 to 7 s.
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final int LOG_LINES_IN_ERRORS = 40;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -68,7 +68,7 @@ final class FakePluginServer implements AutoCloseable {
         Files.deleteIfExists(socket);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket), 512);
-        pool.submit(this::acceptLoop);
+        pool.execute(this::acceptLoop);
     }
 
     /** Forget all instances, as if the server had restarted (ids are never reused). */
@@ -84,7 +84,7 @@ final class FakePluginServer implements AutoCloseable {
         while (!closed) {
             try {
                 SocketChannel c = server.accept();
-                pool.submit(() -> serve(c));
+                pool.execute(() -> serve(c));
             } catch (IOException e) {
                 return;
             }

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -274,7 +275,7 @@ class LuaPeerTest {
     @Test
     void kong2xModeSendsRawBodyAsStrAndNoPluginId() throws Exception {
         try (LuaPeer peer = peer(config("{\"topic\":\"t\"}")).kongVersion("2.x").start()) {
-            HttpResponse<String> r = post(peer, "/fake", "abc".getBytes());
+            HttpResponse<String> r = post(peer, "/fake", "abc".getBytes(StandardCharsets.UTF_8));
             assertEquals(200, r.statusCode(), r.body());
             JsonNode steps = JSON.readTree(r.body());
             assertEquals("STRING", steps.get(3).get("type").asText());

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ public final class EventRegistry {
     }
 
     /** Delivers a Step result (or a StepError text) to the event waiting for it. */
-    public void step(long eventId, Object data, String error, Reply reply) {
+    public void step(long eventId, @Nullable Object data, @Nullable String error, Reply reply) {
         deliver(eventId, new Delivery(data, error, false), reply);
     }
 

@@ -2,6 +2,7 @@ package dev.kongjava.pluginserver.internal.event;
 
 import dev.kongjava.pluginserver.internal.instance.PdkCall;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The read-ahead of one event: the calls the server makes before the handler runs, Kong's answers
@@ -23,7 +24,7 @@ final class ReadAheadAnswers {
     }
 
     /** The next call to make, or null once every answer is in (or one was an error). */
-    synchronized PdkCall next() {
+    synchronized @Nullable PdkCall next() {
         return stopped || received == calls.size() ? null : calls.get(received);
     }
 
@@ -40,7 +41,7 @@ final class ReadAheadAnswers {
      * The answer to the handler's call when it is the next one read ahead; null otherwise, and then
      * every later answer is dropped (the handler went another way, its calls go to Kong).
      */
-    synchronized Delivery take(String method, Object[] args) {
+    synchronized @Nullable Delivery take(String method, @Nullable Object[] args) {
         if (served < received && calls.get(served).matches(method, args)) {
             return answers[served++];
         }

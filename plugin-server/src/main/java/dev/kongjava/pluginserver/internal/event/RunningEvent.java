@@ -11,9 +11,11 @@ import dev.kongjava.pluginserver.pdk.ServerBusyException;
 import dev.kongjava.pluginserver.plugin.Phase;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +45,10 @@ final class RunningEvent implements Bridge {
     private final AtomicBoolean released = new AtomicBoolean();
     private final LinkedTransferQueue<Object> inbox = new LinkedTransferQueue<>();
     /** Null when the handler reads nothing ahead. */
-    private final ReadAheadAnswers readAhead;
+    private final @Nullable ReadAheadAnswers readAhead;
     private volatile long sinceNanos = System.nanoTime();
-    private volatile String endReason;
-    private volatile Thread thread;
+    private volatile @Nullable String endReason;
+    private volatile @Nullable Thread thread;
 
     RunningEvent(int id, PluginInstance instance, Phase phase, EventRegistry registry, Reply firstReply,
             List<PdkCall> readAhead) {
@@ -106,7 +108,7 @@ final class RunningEvent implements Bridge {
     }
 
     @Override
-    public Object call(String method, Object... args) {
+    public @Nullable Object call(String method, @Nullable Object... args) {
         Object[] wireArgs = PdkCall.checkArgs(method, args);
         if (readAhead != null) {
             Delivery answer = readAhead.take(method, wireArgs);
@@ -136,12 +138,12 @@ final class RunningEvent implements Bridge {
             throw new PdkException(method, "interrupted while waiting for Kong");
         }
         if (next == ABANDONED) {
-            throw new PdkException(method, endReason);
+            throw new PdkException(method, endReason == null ? "the event is over" : endReason);
         }
         return outcome(method, (Delivery) next);
     }
 
-    private static Object outcome(String method, Delivery delivery) {
+    private static @Nullable Object outcome(String method, Delivery delivery) {
         if (delivery.error() != null) {
             throw delivery.busy() ? new ServerBusyException(method, delivery.error())
                     : new PdkException(method, delivery.error());
@@ -205,7 +207,7 @@ final class RunningEvent implements Bridge {
     }
 
     State state() {
-        return state.get();
+        return Objects.requireNonNull(state.get(), "set to a state at every change");
     }
 
     /** e.g. {@code kafka-upstream.access}, for thread names and logs. */

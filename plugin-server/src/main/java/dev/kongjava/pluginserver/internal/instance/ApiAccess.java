@@ -12,6 +12,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the server reads from a plugin's declaration and plugin authors never call: the handler
@@ -41,11 +43,11 @@ public final class ApiAccess {
     /** The factory that makes a handler per instance. */
     @SuppressWarnings("unchecked")
     public static <C> InstanceFactory<C, ?> factory(PluginDefinition<C> definition) {
-        return (InstanceFactory<C, ?>) call(FACTORY, definition);
+        return (InstanceFactory<C, ?>) value(FACTORY, definition);
     }
 
     /** What the plugin runs once at server start, or null. */
-    public static ServerHook serverHook(PluginDefinition<?> definition) {
+    public static @Nullable ServerHook serverHook(PluginDefinition<?> definition) {
         return (ServerHook) call(SERVER_HOOK, definition);
     }
 
@@ -55,26 +57,26 @@ public final class ApiAccess {
      *
      * @throws dev.kongjava.pluginserver.schema.ConfigException naming plugin, field, value and rule
      */
-    public static ConfigValues parse(ConfigSchema<?> schema, String plugin, String json) {
-        return (ConfigValues) call(PARSE, schema, plugin, json);
+    public static ConfigValues parse(ConfigSchema<?> schema, String plugin, @Nullable String json) {
+        return (ConfigValues) value(PARSE, schema, plugin, json);
     }
 
     /** The config type's value (a record, or the values themselves) of validated values. */
     @SuppressWarnings("unchecked")
     public static <C> C bind(ConfigSchema<C> schema, ConfigValues values) {
-        return (C) call(BIND, schema, values);
+        return (C) value(BIND, schema, values);
     }
 
     /** Top-level keys of {@code json} that are neither fields nor keys Kong adds; the server warns about them. */
     @SuppressWarnings("unchecked")
-    public static List<String> unknownKeys(ConfigSchema<?> schema, String plugin, String json) {
-        return (List<String>) call(UNKNOWN_KEYS, schema, plugin, json);
+    public static List<String> unknownKeys(ConfigSchema<?> schema, String plugin, @Nullable String json) {
+        return (List<String>) value(UNKNOWN_KEYS, schema, plugin, json);
     }
 
     /** The dump's {@code Schema}: {@code {"name":…,"fields":[{"config":{"type":"record",…}}]}}. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> kongSchema(ConfigSchema<?> schema, String plugin, List<String> protocols) {
-        return (Map<String, Object>) call(KONG_SCHEMA, schema, plugin, protocols);
+        return (Map<String, Object>) value(KONG_SCHEMA, schema, plugin, protocols);
     }
 
     private static MethodHandle find(Class<?> owner, String name, MethodType type) {
@@ -85,8 +87,13 @@ public final class ApiAccess {
         }
     }
 
+    /** A member that never returns null. */
+    private static Object value(MethodHandle member, @Nullable Object... args) {
+        return Objects.requireNonNull(call(member, args), "the member returns a value");
+    }
+
     /** The member's own unchecked exceptions (a ConfigException) pass through unchanged. */
-    private static Object call(MethodHandle member, Object... args) {
+    private static @Nullable Object call(MethodHandle member, @Nullable Object... args) {
         try {
             return member.invokeWithArguments(args);
         } catch (RuntimeException | Error e) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class InstanceRegistry {
      * @throws LimitReached when {@code --max-instances} are live
      * @throws Exception whatever the plugin's factory throws
      */
-    public <C> PluginInstance start(PluginDefinition<C> definition, String configJson) throws Exception {
+    public <C> PluginInstance start(PluginDefinition<C> definition, @Nullable String configJson) throws Exception {
         if (instances.size() >= maxInstances) {
             throw new LimitReached(maxInstances);
         }
@@ -83,12 +84,12 @@ public final class InstanceRegistry {
     }
 
     /** The instance, or null if unknown (never started, closed or expired). */
-    public PluginInstance get(int id) {
+    public @Nullable PluginInstance get(int id) {
         return instances.get(id);
     }
 
     /** Removes and closes an instance; null if unknown. */
-    public PluginInstance close(int id) {
+    public @Nullable PluginInstance close(int id) {
         PluginInstance instance = instances.remove(id);
         if (instance != null) {
             instance.close(false);
@@ -100,7 +101,7 @@ public final class InstanceRegistry {
     public int expireIdle(Duration idle) {
         long now = System.nanoTime();
         int expired = 0;
-        for (PluginInstance instance : instances.values()) {
+        for (PluginInstance instance : List.copyOf(instances.values())) {
             if (instance.activeEvents() == 0 && now - instance.lastUsedNanos() > idle.toNanos()
                     && instances.remove(instance.id(), instance)) {
                 LOG.info("instance #{} of {} expired after {} s idle",

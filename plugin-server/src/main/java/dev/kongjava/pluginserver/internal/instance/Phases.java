@@ -9,6 +9,7 @@ import dev.kongjava.pluginserver.plugin.PrereadPhase;
 import dev.kongjava.pluginserver.plugin.ResponsePhase;
 import dev.kongjava.pluginserver.plugin.RewritePhase;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Event dispatch by {@link Phase}: the server's side of the phase interfaces, kept out of the
@@ -19,7 +20,7 @@ public final class Phases {
     private Phases() {}
 
     /** The phase Kong calls {@code wireName}, if there is one. */
-    public static Optional<Phase> byWireName(String wireName) {
+    public static Optional<Phase> byWireName(@Nullable String wireName) {
         for (Phase phase : Phase.values()) {
             if (phase.wireName().equals(wireName)) {
                 return Optional.of(phase);

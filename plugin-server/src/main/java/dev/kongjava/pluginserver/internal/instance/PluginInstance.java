@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ public final class PluginInstance {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean handlerClosed = new AtomicBoolean();
     private volatile long lastUsedNanos = System.nanoTime();
-    private volatile Thread closer;
+    private volatile @Nullable Thread closer;
 
     PluginInstance(int id, PluginDefinition<?> definition, ConfigValues config, Object handler) {
         this.id = id;

@@ -3,6 +3,7 @@ package dev.kongjava.pluginserver.internal.instance;
 import dev.kongjava.pluginserver.plugin.InstanceContext;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a plugin's factory learns about the instance it makes.
@@ -10,7 +11,7 @@ import java.util.Optional;
  * @param resource what the plugin's server hook returned, or null
  */
 public record StartContext<C>(int instanceId, String pluginName, C config, Map<String, String> flags,
-        Object resource) implements InstanceContext<C> {
+        @Nullable Object resource) implements InstanceContext<C> {
     @Override
     public Optional<String> flag(String name) {
         return Optional.ofNullable(flags.get(name));

@@ -1,6 +1,7 @@
 package dev.kongjava.pluginserver.internal.rpc;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bookkeeping of one message while it is decoded and until it is answered: where it starts on
@@ -19,7 +20,7 @@ final class Frame {
     private final AtomicBoolean released = new AtomicBoolean();
     private long reserved;
     private long decoded;
-    private String refusal;
+    private @Nullable String refusal;
     private boolean overBudget;
 
     /**
@@ -48,7 +49,7 @@ final class Frame {
     }
 
     /** Why the message was refused, for the answer to Kong; null when it was not. */
-    String refusal() {
+    @Nullable String refusal() {
         return refusal;
     }
 

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessagePacker;
@@ -83,12 +84,12 @@ public final class MsgpackCodec {
      * {@link MessageUnpacker#getTotalReadBytes()} at the start of the enclosing message, so the size
      * limit covers the whole message, not each part. A value over the decoded-size limit reads as null.
      */
-    public Object read(MessageUnpacker in, long frameStart) throws IOException {
+    public @Nullable Object read(MessageUnpacker in, long frameStart) throws IOException {
         return read(in, new Frame(frameStart, maxMessageBytes, InFlightBudget.unlimited()));
     }
 
     /** Reads one value of the message {@code frame}; once the frame is refused, values are dropped. */
-    Object read(MessageUnpacker in, Frame frame) throws IOException {
+    @Nullable Object read(MessageUnpacker in, Frame frame) throws IOException {
         try {
             return read(in, frame, 0);
         } catch (MessagePackException e) {
@@ -97,7 +98,7 @@ public final class MsgpackCodec {
         }
     }
 
-    private Object read(MessageUnpacker in, Frame frame, int depth) throws IOException {
+    private @Nullable Object read(MessageUnpacker in, Frame frame, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new MalformedMessageException("message nested deeper than " + MAX_DEPTH + " levels");
         }
@@ -173,7 +174,7 @@ public final class MsgpackCodec {
      * refusal can still reach the right event; nothing it keeps can grow with the input.
      */
     private static boolean keep(Frame frame, int depth, int kept) {
-        return !frame.refused() || depth <= 1 && kept < KEPT_WHEN_REFUSED;
+        return !frame.refused() || (depth <= 1 && kept < KEPT_WHEN_REFUSED);
     }
 
     /**
@@ -182,7 +183,7 @@ public final class MsgpackCodec {
      * length nor a stalled sender decides what is allocated. Null when the message is (or becomes)
      * refused; the bytes are then read and dropped.
      */
-    private byte[] readPayload(MessageUnpacker in, int length, Frame frame, int depth) throws IOException {
+    private byte @Nullable [] readPayload(MessageUnpacker in, int length, Frame frame, int depth) throws IOException {
         checkSize(in, length, frame);
         if (frame.refused()) {
             if (length <= KEPT_TEXT_WHEN_REFUSED && depth <= 2) {
@@ -262,7 +263,7 @@ public final class MsgpackCodec {
     }
 
     /** Writes one value; see the class comment for the mapping. */
-    public void write(MessagePacker out, Object value) throws IOException {
+    public void write(MessagePacker out, @Nullable Object value) throws IOException {
         switch (value) {
             case null -> out.packNil();
             case String s -> out.packString(s);

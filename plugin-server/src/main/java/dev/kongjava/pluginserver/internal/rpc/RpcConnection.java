@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePack;
@@ -125,7 +126,7 @@ final class RpcConnection implements Runnable {
                 part = codec.read(unpacker, frame);
             } catch (MessageTooLargeException e) {
                 if (i > 1 && parts[1] instanceof Long id) {
-                    reply(id, e.getMessage(), null); // tell Kong why before the stream is given up
+                    reply(id, String.valueOf(e.getMessage()), null); // tell Kong why before the stream is given up
                 }
                 throw e;
             }
@@ -147,15 +148,16 @@ final class RpcConnection implements Runnable {
         }
         LOG.debug("rpc {} {}", msgid, method);
         ConnectionReply reply = new ConnectionReply(msgid, frame);
-        if (frame.refused()) {
-            REFUSALS.warn("refused request " + msgid + " (" + method + "): " + frame.refusal());
-            dispatcher.refuse(method, params, frame.refusal(), frame.overBudget(), reply);
+        String refusal = frame.refusal();
+        if (refusal != null) {
+            REFUSALS.warn("refused request " + msgid + " (" + method + "): " + refusal);
+            dispatcher.refuse(method, params, refusal, frame.overBudget(), reply);
         } else {
             dispatcher.dispatch(method, params, reply);
         }
     }
 
-    private void reply(long msgid, String error, Object result) {
+    private void reply(long msgid, @Nullable String error, @Nullable Object result) {
         try {
             write(p -> {
                 p.packArrayHeader(4);
@@ -288,7 +290,7 @@ final class RpcConnection implements Runnable {
             };
         }
 
-        private void send(String error, Object value) {
+        private void send(@Nullable String error, @Nullable Object value) {
             if (!sent.compareAndSet(false, true)) {
                 LOG.warn("second reply to request {} dropped", msgid);
                 return;

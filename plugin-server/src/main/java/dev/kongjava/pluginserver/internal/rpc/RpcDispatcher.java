@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ public final class RpcDispatcher {
 
     void dispatch(String method, List<?> params, Reply reply) {
         try {
-            Object first = params.isEmpty() ? null : params.get(0);
+            @Nullable Object first = params.isEmpty() ? null : params.get(0);
             switch (method) {
                 case Protocol.START_INSTANCE -> startInstance(map(method, first), reply);
                 case Protocol.CLOSE_INSTANCE -> closeInstance(id(method, first, "instance id"), reply);
@@ -85,7 +86,7 @@ public final class RpcDispatcher {
                 }
             }
         } catch (BadParams e) {
-            reply.error(e.getMessage());
+            reply.error(String.valueOf(e.getMessage()));
         } catch (RuntimeException e) {
             LOG.error("internal error handling {}", method, e);
             reply.error("internal error handling " + method + ": " + e);
@@ -109,7 +110,7 @@ public final class RpcDispatcher {
         } catch (ConfigException | InstanceRegistry.LimitReached e) {
             // Kong logs the error it gets too; a peer repeating a bad config grows this log only so fast
             REFUSED.warn("StartInstance refused: " + e.getMessage());
-            reply.error(e.getMessage());
+            reply.error(String.valueOf(e.getMessage()));
             return;
         } catch (Exception e) {
             LOG.error("starting an instance of {} failed", name, e);
@@ -167,7 +168,7 @@ public final class RpcDispatcher {
         }
     }
 
-    private void pluginInfo(String name, Reply reply) {
+    private void pluginInfo(@Nullable String name, Reply reply) {
         Map<String, Object> info = pluginInfo.apply(name);
         if (info == null) {
             reply.error("no plugin named " + name + " in this server; it has " + plugins.keySet());
@@ -188,21 +189,21 @@ public final class RpcDispatcher {
         return result;
     }
 
-    private static Map<?, ?> map(String method, Object value) {
+    private static Map<?, ?> map(String method, @Nullable Object value) {
         if (value instanceof Map<?, ?> map) {
             return map;
         }
         throw new BadParams("malformed request: " + method + " expects a map as its first parameter");
     }
 
-    private static long id(String method, Object value, String what) {
+    private static long id(String method, @Nullable Object value, String what) {
         if (value instanceof Long id && id >= 0 && id <= Integer.MAX_VALUE) {
             return id;
         }
         throw new BadParams("malformed request: " + method + " needs " + what + " as an int32, got " + value);
     }
 
-    private static String text(Object value) {
+    private static @Nullable String text(@Nullable Object value) {
         return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : value == null ? null : value.toString();
     }
 

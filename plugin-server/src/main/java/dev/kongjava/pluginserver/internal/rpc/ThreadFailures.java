@@ -2,6 +2,7 @@ package dev.kongjava.pluginserver.internal.rpc;
 
 import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * New connections the server could not start serving, nearly always for want of a thread (the
@@ -15,7 +16,7 @@ final class ThreadFailures {
     private final RateLimitedLog log;
     private boolean failing;
     private long failingSince;
-    private volatile String verdict;
+    private volatile @Nullable String verdict;
 
     ThreadFailures(Duration window, RateLimitedLog log) {
         this.windowNanos = window.toNanos();
@@ -40,7 +41,7 @@ final class ThreadFailures {
     }
 
     /** Null while the server can serve. */
-    String verdict() {
+    @Nullable String verdict() {
         return verdict;
     }
 }

@@ -14,9 +14,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,11 +72,11 @@ public final class UnixSocketListener implements AutoCloseable {
     private final RateLimitedLog acceptFailures = new RateLimitedLog(LOG, WARNING_INTERVAL);
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, WARNING_INTERVAL);
     private final RateLimitedLog stalledWrites = new RateLimitedLog(LOG, WARNING_INTERVAL);
-    private ServerSocketChannel server;
-    private Object inode;
-    private PeerCheck peerCheck;
+    private @Nullable ServerSocketChannel server;
+    private @Nullable Object inode;
+    private @Nullable PeerCheck peerCheck;
     private volatile boolean closed;
-    private Thread acceptor;
+    private @Nullable Thread acceptor;
 
     /**
      * @param mode file mode of the socket, e.g. {@code rw-------}
@@ -121,7 +123,7 @@ public final class UnixSocketListener implements AutoCloseable {
     private boolean checkExistingFile() throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             Path dir = path.toAbsolutePath().getParent();
-            if (!Files.isDirectory(dir)) {
+            if (dir == null || !Files.isDirectory(dir)) {
                 throw new IOException("cannot create socket " + path + ": directory " + dir
                         + " does not exist (is --kong-prefix or --socket right?)");
             }
@@ -148,6 +150,7 @@ public final class UnixSocketListener implements AutoCloseable {
      * backs off from 10 ms doubling to 1 s, and repeated warnings are rate-limited.
      */
     private void acceptLoop() {
+        ServerSocketChannel server = Objects.requireNonNull(this.server, "bound by start() before this thread");
         long backoffMillis = 0;
         while (!closed) {
             SocketChannel socket = null;
@@ -197,7 +200,7 @@ public final class UnixSocketListener implements AutoCloseable {
     private void serve(SocketChannel socket) {
         RpcConnection connection = null;
         try {
-            if (!peerCheck.admits(socket)) {
+            if (!Objects.requireNonNull(peerCheck, "set by start()").admits(socket)) {
                 socket.close();
                 return;
             }
@@ -236,7 +239,7 @@ public final class UnixSocketListener implements AutoCloseable {
     }
 
     /** Why the listener can no longer serve (its accept thread died, or no new connection can be served), or null. */
-    public String failure() {
+    public @Nullable String failure() {
         if (!closed && acceptor != null && !acceptor.isAlive()) {
             return "the accept thread ended";
         }
@@ -247,8 +250,11 @@ public final class UnixSocketListener implements AutoCloseable {
     public void stopAccepting() {
         closed = true;
         try {
+            if (server == null) {
+                return; // never started: nothing bound, no socket file of ours
+            }
             server.close();
-            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && inode != null
                     && inode.equals(Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS))) {
                 Files.delete(path);
             }
