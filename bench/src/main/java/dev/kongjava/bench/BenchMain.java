@@ -25,8 +25,8 @@ import java.util.TreeSet;
  * java -cp … dev.kongjava.bench.BenchMain --repo . --compare before.jar,after.jar  (see {@link Compare})</pre>
  */
 public final class BenchMain {
-    private static final List<String> TOPICS = List.of("e2e-async", "e2e-sync", "e2e-fwd", "e2e-js", "soak",
-            "pp-ours", "pp-kafka", "memory", "cold");
+    private static final List<String> TOPICS =
+            List.of("e2e-async", "e2e-sync", "e2e-fwd", "e2e-js", "soak", "pp-ours", "pp-kafka", "memory", "cold");
 
     private BenchMain() {}
 
@@ -67,11 +67,17 @@ public final class BenchMain {
         GitState git = GitState.of(repo);
         if (git.dirty() && !allowDirty && compare == null) {
             System.err.println("bench: the working tree has uncommitted changes; results must belong to a commit. "
-                    + "Commit first, or pass --allow-dirty (the diff is then saved with the results):\n" + git.changes());
+                    + "Commit first, or pass --allow-dirty (the diff is then saved with the results):\n"
+                    + git.changes());
             System.exit(2);
         }
-        Env env = Env.of(quick, repo, results == null ? repo.resolve(quick ? "bench/results/quick" : "bench/results")
-                : results.toAbsolutePath(), node == null ? repo.resolve("bench/.work/node") : node.toAbsolutePath());
+        Env env = Env.of(
+                quick,
+                repo,
+                results == null
+                        ? repo.resolve(quick ? "bench/results/quick" : "bench/results")
+                        : results.toAbsolutePath(),
+                node == null ? repo.resolve("bench/.work/node") : node.toAbsolutePath());
         int code = compare != null ? compare(env, Compare.jars(compare)) : run(env, parts, command, git);
         if (!keep && code == 0) {
             TempDirs.deleteQuietly(env.work());
@@ -125,8 +131,19 @@ public final class BenchMain {
         } else {
             Files.deleteIfExists(env.results().resolve(GitState.DIFF_FILE)); // from an earlier experiment
         }
-        Results r = new Results(machine.facts(env, git), machine.versions(env), machine.load(), machine.othersAtStart,
-                elapsed, command, pdk, e2e, producer, cold, memory, profiles);
+        Results r = new Results(
+                machine.facts(env, git),
+                machine.versions(env),
+                machine.load(),
+                machine.othersAtStart,
+                elapsed,
+                command,
+                pdk,
+                e2e,
+                producer,
+                cold,
+                memory,
+                profiles);
         write(env, r);
         r.goals().forEach(g -> Log.info("goal %s: %s — %s", g.met() ? "MET   " : "MISSED", g.goal(), g.measured()));
         return r.syncAssertionHeld() ? 0 : 3;
@@ -134,7 +151,8 @@ public final class BenchMain {
 
     /** {@code --compare before.jar,after.jar}: jars side by side (experiments; any tree), to compare.md. */
     private static int compare(Env env, List<Path> jars) throws IOException {
-        try (Child broker = startBroker(env); Topics topics = new Topics(bootstrap(broker))) {
+        try (Child broker = startBroker(env);
+                Topics topics = new Topics(bootstrap(broker))) {
             String table = new Compare(env, bootstrap(broker), broker.pid()).run(jars, topics);
             Files.createDirectories(env.results());
             Files.writeString(env.results().resolve("compare.md"), table);
@@ -143,21 +161,26 @@ public final class BenchMain {
     }
 
     private static String bootstrap(Child broker) {
-        return broker.stdoutText().lines().filter(l -> l.startsWith("bootstrap=")).findFirst().orElseThrow()
+        return broker.stdoutText()
+                .lines()
+                .filter(l -> l.startsWith("bootstrap="))
+                .findFirst()
+                .orElseThrow()
                 .substring("bootstrap=".length());
     }
 
     private static Child startBroker(Env env) throws IOException {
-        List<String> cmd = List.of(env.java(), "-Xms512m", "-Xmx1g", "-cp", env.benchClassPath(),
-                "dev.kongjava.bench.BrokerMain");
+        List<String> cmd =
+                List.of(env.java(), "-Xms512m", "-Xmx1g", "-cp", env.benchClassPath(), "dev.kongjava.bench.BrokerMain");
         Child broker = Child.start("broker", cmd, env.logs(), Map.of());
         broker.awaitReady(c -> c.stdoutText().contains("bootstrap="), Duration.ofMinutes(2));
         Log.info("broker up: %s", broker.stdoutText().trim());
         return broker;
     }
 
-    private static List<EndToEnd.Result> endToEnd(Env env, Topics topics, long brokerPid, String bootstrap,
-            Child kafka, List<JfrProfile.Summary> profiles) throws IOException {
+    private static List<EndToEnd.Result> endToEnd(
+            Env env, Topics topics, long brokerPid, String bootstrap, Child kafka, List<JfrProfile.Summary> profiles)
+            throws IOException {
         try (GatewaySetup gw = GatewaySetup.start(env, bootstrap, kafka)) {
             EndToEnd e2e = new EndToEnd(env, topics, brokerPid);
             List<EndToEnd.Result> results = e2e.run(gw);
@@ -167,8 +190,10 @@ public final class BenchMain {
                 JfrProfile.start(gw.serverPid(c), file);
                 EndToEnd.Run run = e2e.measure(gw, c, script, env.e2eSeconds(), "profile");
                 JfrProfile.stop(gw.serverPid(c));
-                profiles.add(JfrProfile.summarize(c.label() + ", 512 B, under wrk (extra run, not in the tables)",
-                        file, run.wrk().requests()));
+                profiles.add(JfrProfile.summarize(
+                        c.label() + ", 512 B, under wrk (extra run, not in the tables)",
+                        file,
+                        run.wrk().requests()));
             }
             return results;
         }
@@ -193,7 +218,8 @@ public final class BenchMain {
         Files.createDirectories(env.results());
         Files.writeString(env.results().resolve("RESULTS.md"), Report.markdown(r));
         Files.writeString(env.results().resolve("chart.svg"), Chart.svg(r));
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(env.results().resolve("results.json").toFile(), r);
         Log.info("wrote %s", env.results().resolve("RESULTS.md"));
     }

@@ -17,11 +17,14 @@ import dev.kongjava.pluginserver.schema.Default;
  */
 public final class BenchPlugin implements AccessPhase, ReadAhead {
     /** {@code calls} reads of the header, declared as a read-ahead when {@code read_ahead}. */
-    record Config(@Default("0") @Between(min = 0, max = 1000) int calls, @Default("false") boolean readAhead) {}
+    record Config(
+            @Default("0") @Between(min = 0, max = 1000) int calls,
+            @Default("false") boolean readAhead) {}
 
     /** The plugin's definition, served by {@link NoopServerMain}. */
     public static final PluginDefinition<Config> DEFINITION = PluginDefinition.builder("bench-noop")
-            .version("1.0.0").priority(1000)
+            .version("1.0.0")
+            .priority(1000)
             .config(Config.class)
             .handler(BenchPlugin.class, ctx -> new BenchPlugin(ctx.config()))
             .build();

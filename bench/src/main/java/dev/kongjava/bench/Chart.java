@@ -10,7 +10,8 @@ import java.util.List;
 final class Chart {
     private static final int W = 1200;
     private static final int H = 860;
-    private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"};
+    private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"
+    };
 
     /** A bar: label, median, min, max, colour index. */
     private record Bar(String label, double median, double min, double max, int color, String note) {}
@@ -22,15 +23,30 @@ final class Chart {
     }
 
     private String build(Results r) {
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(H)
-                .append("\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        text(W / 2.0, 24, "Kong Java plugin server benchmarks — " + r.facts().get("Date") + " (" + r.facts().get("Mode") + ")",
-                16, "middle", true);
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(W)
+                .append("\" height=\"")
+                .append(H)
+                .append(
+                        "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        text(
+                W / 2.0,
+                24,
+                "Kong Java plugin server benchmarks — " + r.facts().get("Date") + " ("
+                        + r.facts().get("Mode") + ")",
+                16,
+                "middle",
+                true);
         if (!r.pdk().isEmpty()) {
             List<Bar> bars = new ArrayList<>();
             int i = 0;
             for (PdkRoundTrip.Result p : r.pdk()) {
-                bars.add(new Bar(p.key(), p.medianUs().median(), p.medianUs().min(), p.medianUs().max(), i++,
+                bars.add(new Bar(
+                        p.key(),
+                        p.medianUs().median(),
+                        p.medianUs().min(),
+                        p.medianUs().max(),
+                        i++,
                         String.format("%.2f× echo", r.pdkRatio(p.key(), "echo").median())));
             }
             panel(20, 50, 560, 360, "1. PDK round trip: median µs per call (lower is better)", "µs", bars);
@@ -41,21 +57,49 @@ final class Chart {
                 int i = 0;
                 for (GatewaySetup.Column c : GatewaySetup.COLUMNS) {
                     Samples.Spread s = r.e2e(c.key(), size).rps();
-                    bars.add(new Bar(c.key() + " " + Bodies.label(size), s.median(), s.min(), s.max(), i++,
-                            String.format("%.2f×", r.e2eRatio(c.key(), "a", size).median())));
+                    bars.add(new Bar(
+                            c.key() + " " + Bodies.label(size),
+                            s.median(),
+                            s.min(),
+                            s.max(),
+                            i++,
+                            String.format(
+                                    "%.2f×", r.e2eRatio(c.key(), "a", size).median())));
                 }
             }
-            panel(620, 50, 560, 360, "2. End to end through nginx: req/s, ratio to (a) (higher is better)", "req/s",
+            panel(
+                    620,
+                    50,
+                    560,
+                    360,
+                    "2. End to end through nginx: req/s, ratio to (a) (higher is better)",
+                    "req/s",
                     bars);
         }
         if (r.producer() != null) {
             ProducerPath.Result p = r.producer();
             List<Bar> bars = List.of(
                     new Bar("ours", p.ours().median(), p.ours().min(), p.ours().max(), 0, ""),
-                    new Bar("PP defaults", p.ppDefaults().median(), p.ppDefaults().min(), p.ppDefaults().max(), 1,
-                            String.format("ours ÷ = %.2f", r.producerRatio(ProducerPath.Round::ppDefaults).median())),
-                    new Bar("PP plugin settings", p.ppPlugin().median(), p.ppPlugin().min(), p.ppPlugin().max(), 2,
-                            String.format("ours ÷ = %.2f", r.producerRatio(ProducerPath.Round::ppPlugin).median())));
+                    new Bar(
+                            "PP defaults",
+                            p.ppDefaults().median(),
+                            p.ppDefaults().min(),
+                            p.ppDefaults().max(),
+                            1,
+                            String.format(
+                                    "ours ÷ = %.2f",
+                                    r.producerRatio(ProducerPath.Round::ppDefaults)
+                                            .median())),
+                    new Bar(
+                            "PP plugin settings",
+                            p.ppPlugin().median(),
+                            p.ppPlugin().min(),
+                            p.ppPlugin().max(),
+                            2,
+                            String.format(
+                                    "ours ÷ = %.2f",
+                                    r.producerRatio(ProducerPath.Round::ppPlugin)
+                                            .median())));
             panel(20, 460, 560, 360, "3. Producer path: records/s, " + p.recordSize() + " B records", "rec/s", bars);
         }
         if (r.memory() != null) {
@@ -78,7 +122,8 @@ final class Chart {
             Bar b = bars.get(i);
             double cx = left + slot * (i + 0.5);
             double yTop = scale(b.median(), max, top, bottom);
-            svg.append(String.format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>%n",
+            svg.append(String.format(
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>%n",
                     cx - bw / 2, yTop, bw, bottom - yTop, COLORS[b.color() % COLORS.length]));
             double y1 = scale(b.min(), max, top, bottom);
             double y2 = scale(b.max(), max, top, bottom);
@@ -89,8 +134,10 @@ final class Chart {
             if (!b.note().isEmpty()) {
                 text(cx, Math.min(yTop, y2) - 16, b.note(), 9, "middle", true);
             }
-            svg.append(String.format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\" "
-                    + "transform=\"rotate(-35 %.1f %.1f)\">%s</text>%n", cx, bottom + 14, cx, bottom + 14, esc(b.label())));
+            svg.append(String.format(
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\" "
+                            + "transform=\"rotate(-35 %.1f %.1f)\">%s</text>%n",
+                    cx, bottom + 14, cx, bottom + 14, esc(b.label())));
         }
     }
 
@@ -105,14 +152,25 @@ final class Chart {
         double tMax = m.soak().isEmpty() ? 1 : Math.max(1, m.soak().getLast().seconds());
         StringBuilder points = new StringBuilder();
         for (Memory.Sample s : m.soak()) {
-            points.append(String.format("%.1f,%.1f ", left + (right - left) * s.seconds() / tMax,
-                    scale(s.rssKib() / 1024.0, max, top, bottom)));
+            points.append(String.format(
+                    "%.1f,%.1f ",
+                    left + (right - left) * s.seconds() / tMax, scale(s.rssKib() / 1024.0, max, top, bottom)));
         }
-        svg.append("<polyline fill=\"none\" stroke=\"").append(COLORS[0]).append("\" stroke-width=\"2\" points=\"")
-                .append(points).append("\"/>\n");
-        text(left + (right - left) / 2, bottom + 30, String.format("seconds (0–%.0f); before the soak: idle %.0f MiB, "
-                + "1,000 instances %.0f MiB, +512 connections %.0f MiB", tMax, m.idleKib() / 1024.0,
-                m.instancesKib() / 1024.0, m.connectionsKib() / 1024.0), 11, "middle", false);
+        svg.append("<polyline fill=\"none\" stroke=\"")
+                .append(COLORS[0])
+                .append("\" stroke-width=\"2\" points=\"")
+                .append(points)
+                .append("\"/>\n");
+        text(
+                left + (right - left) / 2,
+                bottom + 30,
+                String.format(
+                        "seconds (0–%.0f); before the soak: idle %.0f MiB, "
+                                + "1,000 instances %.0f MiB, +512 connections %.0f MiB",
+                        tMax, m.idleKib() / 1024.0, m.instancesKib() / 1024.0, m.connectionsKib() / 1024.0),
+                11,
+                "middle",
+                false);
     }
 
     private void axis(double left, double top, double bottom, double right, double max, String unit) {
@@ -143,12 +201,13 @@ final class Chart {
     }
 
     private void line(double x1, double y1, double x2, double y2, String color) {
-        svg.append(String.format("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>%n",
-                x1, y1, x2, y2, color));
+        svg.append(String.format(
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>%n", x1, y1, x2, y2, color));
     }
 
     private void text(double x, double y, String s, int size, String anchor, boolean bold) {
-        svg.append(String.format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\"%s>%s</text>%n",
+        svg.append(String.format(
+                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\"%s>%s</text>%n",
                 x, y, size, anchor, bold ? " font-weight=\"bold\"" : "", esc(s)));
     }
 

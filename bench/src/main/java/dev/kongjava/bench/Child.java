@@ -31,9 +31,8 @@ final class Child implements AutoCloseable {
         Files.createDirectories(logDir);
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".err");
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().putAll(env);
         return new Child(name, pb.start(), out, err);
     }
@@ -74,8 +73,8 @@ final class Child implements AutoCloseable {
         if (!Files.exists(socket)) {
             return false;
         }
-        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
-                java.net.UnixDomainSocketAddress.of(socket))) {
+        try (java.nio.channels.SocketChannel probe =
+                java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
             return probe.isConnected();
         } catch (IOException e) {
             return false;

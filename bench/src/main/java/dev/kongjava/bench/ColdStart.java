@@ -54,13 +54,20 @@ final class ColdStart {
 
     List<Target> targets() {
         String[] hp = bootstrap.split(":");
-        String brokers = "\"bootstrap_servers\":[{\"host\":\"" + hp[0] + "\",\"port\":" + hp[1] + "}],\"topic\":\"cold\"";
+        String brokers =
+                "\"bootstrap_servers\":[{\"host\":\"" + hp[0] + "\",\"port\":" + hp[1] + "}],\"topic\":\"cold\"";
         return List.of(
                 new Target("a", "(a) no-op Java plugin", "bench-noop", "{\"calls\":0}"),
                 new Target("b", "(b) kafka-upstream, default config (async)", "kafka-upstream", "{" + brokers + "}"),
-                new Target("c", "(c) kafka-upstream, sync, acks=1", "kafka-upstream",
+                new Target(
+                        "c",
+                        "(c) kafka-upstream, sync, acks=1",
+                        "kafka-upstream",
                         "{" + brokers + ",\"producer_async\":false,\"producer_request_acks\":1}"),
-                new Target("e", "(e) JS plugin server + kafkajs", "kafka-js",
+                new Target(
+                        "e",
+                        "(e) JS plugin server + kafkajs",
+                        "kafka-js",
                         "{\"bootstrap\":\"" + bootstrap + "\",\"topic\":\"cold\"}"));
     }
 
@@ -73,12 +80,20 @@ final class ColdStart {
                 Target t = targets.get((i + r) % targets.size());
                 Round round = measure(t, r);
                 rounds.get(t.key()).add(round);
-                Log.info("cold start round %d %s: accepting after %.0f ms, first 200 after %.0f ms "
-                        + "(first request %.1f ms, warm %.2f ms)", r + 1, t.key(), round.acceptMs(), round.firstOkMs(),
-                        round.firstRequestMs(), round.warmRequestMs());
+                Log.info(
+                        "cold start round %d %s: accepting after %.0f ms, first 200 after %.0f ms "
+                                + "(first request %.1f ms, warm %.2f ms)",
+                        r + 1,
+                        t.key(),
+                        round.acceptMs(),
+                        round.firstOkMs(),
+                        round.firstRequestMs(),
+                        round.warmRequestMs());
             }
         }
-        return targets.stream().map(t -> new Result(t.key(), t.label(), rounds.get(t.key()))).toList();
+        return targets.stream()
+                .map(t -> new Result(t.key(), t.label(), rounds.get(t.key())))
+                .toList();
     }
 
     private Round measure(Target t, int round) throws IOException {
@@ -86,7 +101,8 @@ final class ColdStart {
         Path socket = env.work().resolve(name + ".sock");
         Files.deleteIfExists(socket);
         long start = System.nanoTime();
-        try (Child server = Child.start(name, command(t, socket), env.logs(), t.key().equals("e") ? env.nodeEnv() : Map.of())) {
+        try (Child server =
+                Child.start(name, command(t, socket), env.logs(), t.key().equals("e") ? env.nodeEnv() : Map.of())) {
             server.awaitSocket(socket, 2);
             long accepting = System.nanoTime();
             KongEvent.CannedRequest request = KongEvent.CannedRequest.json(512);
@@ -101,7 +117,10 @@ final class ColdStart {
                     warm[i] = System.nanoTime() - t0;
                 }
                 Arrays.sort(warm);
-                return new Round((accepting - start) / 1e6, (firstOk - start) / 1e6, (firstOk - accepting) / 1e6,
+                return new Round(
+                        (accepting - start) / 1e6,
+                        (firstOk - start) / 1e6,
+                        (firstOk - accepting) / 1e6,
                         Samples.percentileSorted(warm, 50) / 1e6);
             }
         }
@@ -110,8 +129,14 @@ final class ColdStart {
     private List<String> command(Target t, Path socket) {
         return switch (t.key()) {
             case "a" -> env.benchJava("dev.kongjava.bench.NoopServerMain", List.of("--socket", socket.toString()));
-            case "e" -> env.jsServer("kafka", List.of("-p", socket.getParent().toString(), "--sock-name",
-                    socket.getFileName().toString()));
+            case "e" ->
+                env.jsServer(
+                        "kafka",
+                        List.of(
+                                "-p",
+                                socket.getParent().toString(),
+                                "--sock-name",
+                                socket.getFileName().toString()));
             default -> env.kafkaUpstream(List.of("--socket", socket.toString()));
         };
     }

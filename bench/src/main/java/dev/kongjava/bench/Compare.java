@@ -54,8 +54,10 @@ final class Compare {
                     Side s = sides.get((k + r) % sides.size());
                     for (String route : ROUTES) {
                         Run run = measure(s, route, script, env.e2eSeconds());
-                        runs.computeIfAbsent(s.name() + " " + route, x -> new ArrayList<>()).add(run);
-                        Log.info("compare round %d %s %s: %.0f req/s, CPU µs/request server %.1f nginx %.1f broker %.1f",
+                        runs.computeIfAbsent(s.name() + " " + route, x -> new ArrayList<>())
+                                .add(run);
+                        Log.info(
+                                "compare round %d %s %s: %.0f req/s, CPU µs/request server %.1f nginx %.1f broker %.1f",
                                 r + 1, s.name(), route, run.rps(), run.server(), run.nginx(), run.broker());
                     }
                 }
@@ -80,13 +82,31 @@ final class Compare {
         server.awaitSocket(socket);
         String[] hp = bootstrap.split(":");
         String brokers = "\"bootstrap_servers\":[{\"host\":\"" + hp[0] + "\",\"port\":" + hp[1] + "}]";
-        String routes = "{\"routes\":[" + GatewaySetup.route("async", "/async", "kafka-upstream",
-                "{" + brokers + ",\"topic\":\"cmp-async-" + i + "\"}") + "," + GatewaySetup.route("sync", "/sync",
-                "kafka-upstream", "{" + brokers + ",\"topic\":\"cmp-sync-" + i + "\",\"producer_async\":false,"
-                        + "\"producer_request_acks\":1}") + "]}";
-        LuaPeer peer = LuaPeer.builder().socketPath(socket)
-                .queryCommand(env.java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-jar", jar.toString(), "--dump")
-                .declarativeConfig(routes).workers(env.nginxWorkers()).logLevel("warn").start();
+        String routes = "{\"routes\":["
+                + GatewaySetup.route(
+                        "async", "/async", "kafka-upstream", "{" + brokers + ",\"topic\":\"cmp-async-" + i + "\"}")
+                + ","
+                + GatewaySetup.route(
+                        "sync",
+                        "/sync",
+                        "kafka-upstream",
+                        "{" + brokers + ",\"topic\":\"cmp-sync-" + i + "\",\"producer_async\":false,"
+                                + "\"producer_request_acks\":1}")
+                + "]}";
+        LuaPeer peer = LuaPeer.builder()
+                .socketPath(socket)
+                .queryCommand(
+                        env.java(),
+                        "-Xshare:auto",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Xmx64m",
+                        "-jar",
+                        jar.toString(),
+                        "--dump")
+                .declarativeConfig(routes)
+                .workers(env.nginxWorkers())
+                .logLevel("warn")
+                .start();
         return new Side(i + ":" + jar.getFileName(), server, peer);
     }
 
@@ -96,7 +116,9 @@ final class Compare {
         long broker0 = ProcStat.cpuMillis(brokerPid);
         Wrk.Report wrk = Wrk.run(env, script, s.peer().baseUri() + "/" + route, seconds, "wrk-compare");
         double perRequest = 1000.0 / Math.max(1, wrk.requests());
-        Run run = new Run(wrk.rps(), (ProcStat.cpuMillis(s.server().pid()) - server0) * perRequest,
+        Run run = new Run(
+                wrk.rps(),
+                (ProcStat.cpuMillis(s.server().pid()) - server0) * perRequest,
                 (ProcStat.cpuMillisWithChildren(s.peer().pid()) - nginx0) * perRequest,
                 (ProcStat.cpuMillis(brokerPid) - broker0) * perRequest);
         if (wrk.non2xx() + wrk.socketErrors() > 0) {
@@ -114,13 +136,25 @@ final class Compare {
             for (String route : ROUTES) {
                 List<Run> mine = runs.get(s.name() + " " + route);
                 List<Run> base = runs.get(sides.get(0).name() + " " + route);
-                md.append("| ").append(s.name()).append(" | ").append(route).append(" | ")
-                        .append(spread(mine, Run::rps).format("%.0f")).append(" | ")
-                        .append(Results.ratio(values(mine, Run::rps), values(base, Run::rps)).format("%.2f")).append(" | ")
-                        .append(spread(mine, Run::server).format("%.1f")).append(" | ")
-                        .append(Results.ratio(values(mine, Run::server), values(base, Run::server)).format("%.2f"))
-                        .append(" | ").append(spread(mine, Run::nginx).format("%.0f")).append(" | ")
-                        .append(spread(mine, Run::broker).format("%.1f")).append(" |\n");
+                md.append("| ")
+                        .append(s.name())
+                        .append(" | ")
+                        .append(route)
+                        .append(" | ")
+                        .append(spread(mine, Run::rps).format("%.0f"))
+                        .append(" | ")
+                        .append(Results.ratio(values(mine, Run::rps), values(base, Run::rps))
+                                .format("%.2f"))
+                        .append(" | ")
+                        .append(spread(mine, Run::server).format("%.1f"))
+                        .append(" | ")
+                        .append(Results.ratio(values(mine, Run::server), values(base, Run::server))
+                                .format("%.2f"))
+                        .append(" | ")
+                        .append(spread(mine, Run::nginx).format("%.0f"))
+                        .append(" | ")
+                        .append(spread(mine, Run::broker).format("%.1f"))
+                        .append(" |\n");
             }
         }
         return md.toString();

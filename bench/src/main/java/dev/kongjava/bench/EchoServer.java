@@ -25,8 +25,7 @@ import org.msgpack.core.MessageUnpacker;
 public final class EchoServer {
     private static final Map<String, Object> GET_HEADER =
             Map.of("Method", "kong.request.get_header", "Args", List.of("x-bench"));
-    private static final Map<String, Object> EXIT =
-            Map.of("Method", "kong.response.exit", "Args", List.of(200, "ok"));
+    private static final Map<String, Object> EXIT = Map.of("Method", "kong.response.exit", "Args", List.of(200, "ok"));
 
     private EchoServer() {}
 

@@ -19,7 +19,12 @@ final class EndToEnd {
     static final List<String> COMPONENTS = List.of("nginx", "plugin server", "broker", "wrk", "other");
 
     /** One wrk run of one column. */
-    record Run(Wrk.Report wrk, long acknowledged, long delivered, double rpcPerRequest, double pdkPerRequest,
+    record Run(
+            Wrk.Report wrk,
+            long acknowledged,
+            long delivered,
+            double rpcPerRequest,
+            double pdkPerRequest,
             Map<String, Double> cpuUsPerRequest) {}
 
     /** All rounds of one column at one body size. */
@@ -41,13 +46,17 @@ final class EndToEnd {
         }
 
         Samples.Spread cpu(String component) {
-            return spread(runs.stream().map(r -> r.cpuUsPerRequest().get(component)).toList());
+            return spread(
+                    runs.stream().map(r -> r.cpuUsPerRequest().get(component)).toList());
         }
 
         /** CPU of every process per request, summed per run, over the runs. */
         Samples.Spread cpuTotal() {
-            return spread(runs.stream().map(r -> r.cpuUsPerRequest().values().stream()
-                    .mapToDouble(Double::doubleValue).sum()).toList());
+            return spread(runs.stream()
+                    .map(r -> r.cpuUsPerRequest().values().stream()
+                            .mapToDouble(Double::doubleValue)
+                            .sum())
+                    .toList());
         }
 
         long acknowledged() {
@@ -59,7 +68,9 @@ final class EndToEnd {
         }
 
         long failures() {
-            return runs.stream().mapToLong(r -> r.wrk().non2xx() + r.wrk().socketErrors()).sum();
+            return runs.stream()
+                    .mapToLong(r -> r.wrk().non2xx() + r.wrk().socketErrors())
+                    .sum();
         }
 
         private static Samples.Spread spread(List<Double> values) {
@@ -92,10 +103,19 @@ final class EndToEnd {
                     Column c = GatewaySetup.COLUMNS.get((i + r) % GatewaySetup.COLUMNS.size());
                     Run run = measure(gw, c, script, env.e2eSeconds(), "r" + (r + 1));
                     runs.get(c).add(run);
-                    Log.info("part 2 %s round %d %s: %.0f req/s p50 %.2f ms p99 %.2f ms, %.2f RPC/req, "
-                            + "acknowledged %d delivered %d, non-2xx %d", Bodies.label(size), r + 1, c.key(),
-                            run.wrk().rps(), run.wrk().p50Ms(), run.wrk().p99Ms(), run.rpcPerRequest(),
-                            run.acknowledged(), run.delivered(), run.wrk().non2xx());
+                    Log.info(
+                            "part 2 %s round %d %s: %.0f req/s p50 %.2f ms p99 %.2f ms, %.2f RPC/req, "
+                                    + "acknowledged %d delivered %d, non-2xx %d",
+                            Bodies.label(size),
+                            r + 1,
+                            c.key(),
+                            run.wrk().rps(),
+                            run.wrk().p50Ms(),
+                            run.wrk().p99Ms(),
+                            run.rpcPerRequest(),
+                            run.acknowledged(),
+                            run.delivered(),
+                            run.wrk().non2xx());
                 }
             }
             runs.forEach((c, list) -> results.add(new Result(c, size, list)));
@@ -126,7 +146,9 @@ final class EndToEnd {
         cpu.put("other", Math.max(0, machine - nginx - server - broker - wrk.wrkCpuMillis()) * perRequest);
         long delivered = 0;
         if (c.topic() != null) {
-            delivered = topics.settle(c.topic(), Duration.ofMillis(1500), Duration.ofSeconds(30)).count() - before;
+            delivered = topics.settle(c.topic(), Duration.ofMillis(1500), Duration.ofSeconds(30))
+                            .count()
+                    - before;
         } else {
             Child.sleep(500);
         }
@@ -136,11 +158,13 @@ final class EndToEnd {
         double rpc = requests == 0 ? 0 : ((Number) stats.getOrDefault("rpc_calls_access", 0)).doubleValue() / requests;
         double pdk = requests == 0 ? 0 : ((Number) stats.getOrDefault("pdk_calls_access", 0)).doubleValue() / requests;
         if (wrk.non2xx() > 0) {
-            Log.info("%s %s: %d non-2xx answers; statuses from the peer: %s", c.key(), tag, wrk.non2xx(),
-                    stats.get("status"));
+            Log.info(
+                    "%s %s: %d non-2xx answers; statuses from the peer: %s",
+                    c.key(), tag, wrk.non2xx(), stats.get("status"));
         }
         if (c.sync() && delivered != acknowledged) {
-            Log.info("ASSERTION FAILED: sync column %s delivered %d records but acknowledged %d requests",
+            Log.info(
+                    "ASSERTION FAILED: sync column %s delivered %d records but acknowledged %d requests",
                     c.key(), delivered, acknowledged);
         }
         return new Run(wrk, acknowledged, delivered, rpc, pdk, cpu);

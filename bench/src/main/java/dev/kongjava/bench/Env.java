@@ -12,15 +12,38 @@ import java.util.Map;
  * Where everything is and how long each part runs. {@code --quick} is a smoke run (minutes);
  * the default full run is what bench/results/RESULTS.md comes from.
  */
-record Env(boolean quick, Path repo, Path work, Path results, Path nodeDir, String java,
-        int pdkWarmup, int pdkRounds, int pdkSequences, int pdkSteps,
-        int e2eWarmupSeconds, int e2eRounds, int e2eSeconds, int connections, int nginxWorkers,
-        int producerRounds, int producerSeconds, int producerConnections,
-        int soakSeconds, int memoryInstances, int memoryConnections, List<Integer> bodySizes, int coldRounds) {
+record Env(
+        boolean quick,
+        Path repo,
+        Path work,
+        Path results,
+        Path nodeDir,
+        String java,
+        int pdkWarmup,
+        int pdkRounds,
+        int pdkSequences,
+        int pdkSteps,
+        int e2eWarmupSeconds,
+        int e2eRounds,
+        int e2eSeconds,
+        int connections,
+        int nginxWorkers,
+        int producerRounds,
+        int producerSeconds,
+        int producerConnections,
+        int soakSeconds,
+        int memoryInstances,
+        int memoryConnections,
+        List<Integer> bodySizes,
+        int coldRounds) {
 
     /** JVM options of every server under test: the launcher's defaults (kong-config/kafka-upstream). */
-    static final List<String> SERVER_JVM = List.of("--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow", "-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+    static final List<String> SERVER_JVM = List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "-Xms64m",
+            "-Xmx512m",
+            "-XX:+ExitOnOutOfMemoryError");
 
     /**
      * The JVM options of the servers under test; {@code BENCH_SERVER_JAVA_OPTS} appends options for
@@ -43,11 +66,13 @@ record Env(boolean quick, Path repo, Path work, Path results, Path nodeDir, Stri
         // round, so the spread over 9 (part 1) and 7 (parts 2, 3) rounds says how far a ratio moves
         // with the machine's load.
         if (quick) {
-            return new Env(true, repo, work, results, nodeDir, java, 3000, 3, 3000, 4,
-                    4, 3, 5, 32, 2, 3, 6, 32, 60, 1000, 512, sizes, 2);
+            return new Env(
+                    true, repo, work, results, nodeDir, java, 3000, 3, 3000, 4, 4, 3, 5, 32, 2, 3, 6, 32, 60, 1000, 512,
+                    sizes, 2);
         }
-        return new Env(false, repo, work, results, nodeDir, java, 20000, 9, 20000, 4,
-                8, 7, 8, 32, 2, 5, 10, 32, 600, 1000, 512, sizes, 5);
+        return new Env(
+                false, repo, work, results, nodeDir, java, 20000, 9, 20000, 4, 8, 7, 8, 32, 2, 5, 10, 32, 600, 1000,
+                512, sizes, 5);
     }
 
     Path kafkaUpstreamJar() {
@@ -101,8 +126,8 @@ record Env(boolean quick, Path repo, Path work, Path results, Path nodeDir, Stri
 
     /** Kong's JS plugin server (kong-pdk) serving one plugin directory. */
     List<String> jsServer(String pluginDir, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of("node", jsPluginServer().toString(), "-d",
-                jsPlugins(pluginDir).toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "node", jsPluginServer().toString(), "-d", jsPlugins(pluginDir).toString()));
         cmd.addAll(args);
         return cmd;
     }

@@ -36,8 +36,12 @@ final class GatewaySetup implements AutoCloseable {
     /** The kafka-upstream server every part shares (owned by the caller), on {@code ku.sock}. */
     static Child startKafkaUpstream(Env env, String name) throws IOException {
         java.nio.file.Files.deleteIfExists(env.work().resolve("ku.sock"));
-        Child kafka = Child.start(name, env.kafkaUpstream(List.of("--socket",
-                env.work().resolve("ku.sock").toString())), env.logs(), Map.of());
+        Child kafka = Child.start(
+                name,
+                env.kafkaUpstream(
+                        List.of("--socket", env.work().resolve("ku.sock").toString())),
+                env.logs(),
+                Map.of());
         kafka.awaitSocket(env.work().resolve("ku.sock"));
         return kafka;
     }
@@ -46,11 +50,19 @@ final class GatewaySetup implements AutoCloseable {
     static GatewaySetup start(Env env, String bootstrap, Child kafka) throws IOException {
         List<Child> started = new ArrayList<>();
         try {
-            Child noop = Child.start("e2e-noop", env.benchJava("dev.kongjava.bench.NoopServerMain",
-                    List.of("--socket", env.work().resolve("noop.sock").toString())), env.logs(), Map.of());
+            Child noop = Child.start(
+                    "e2e-noop",
+                    env.benchJava(
+                            "dev.kongjava.bench.NoopServerMain",
+                            List.of("--socket", env.work().resolve("noop.sock").toString())),
+                    env.logs(),
+                    Map.of());
             started.add(noop);
-            Child js = Child.start("e2e-js", env.jsServer("kafka", List.of("-p", env.work().toString(),
-                    "--sock-name", "js.sock")), env.logs(), env.nodeEnv());
+            Child js = Child.start(
+                    "e2e-js",
+                    env.jsServer("kafka", List.of("-p", env.work().toString(), "--sock-name", "js.sock")),
+                    env.logs(),
+                    env.nodeEnv());
             started.add(js);
             noop.awaitSocket(env.work().resolve("noop.sock"));
             js.awaitSocket(env.work().resolve("js.sock"));
@@ -66,14 +78,35 @@ final class GatewaySetup implements AutoCloseable {
         String node = Machine.which("node");
         return LuaPeer.builder()
                 .socketPath(env.work().resolve("ku.sock"))
-                .queryCommand(env.java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-jar",
-                        env.kafkaUpstreamJar().toString(), "--dump")
-                .addPluginServer("noop", env.work().resolve("noop.sock"), List.of(env.java(), "-Xmx64m", "-cp",
-                        env.benchClassPath(), "dev.kongjava.bench.NoopServerMain", "--dump"))
-                .addPluginServer("js", env.work().resolve("js.sock"), List.of("env",
-                        "NODE_PATH=" + env.nodeDir().resolve("node_modules"), node,
-                        env.jsPluginServer().toString(), "-d", env.jsPlugins("kafka").toString(),
-                        "--dump-all-plugins"))
+                .queryCommand(
+                        env.java(),
+                        "-Xshare:auto",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Xmx64m",
+                        "-jar",
+                        env.kafkaUpstreamJar().toString(),
+                        "--dump")
+                .addPluginServer(
+                        "noop",
+                        env.work().resolve("noop.sock"),
+                        List.of(
+                                env.java(),
+                                "-Xmx64m",
+                                "-cp",
+                                env.benchClassPath(),
+                                "dev.kongjava.bench.NoopServerMain",
+                                "--dump"))
+                .addPluginServer(
+                        "js",
+                        env.work().resolve("js.sock"),
+                        List.of(
+                                "env",
+                                "NODE_PATH=" + env.nodeDir().resolve("node_modules"),
+                                node,
+                                env.jsPluginServer().toString(),
+                                "-d",
+                                env.jsPlugins("kafka").toString(),
+                                "--dump-all-plugins"))
                 .declarativeConfig(routes)
                 .workers(env.nginxWorkers())
                 .logLevel("warn")
@@ -88,9 +121,20 @@ final class GatewaySetup implements AutoCloseable {
         String forward = ",\"forward_method\":true,\"forward_uri\":true,\"forward_headers\":true,\"forward_body\":true";
         return "{\"routes\":["
                 + route("noop", "/noop", "bench-noop", "{\"calls\":0}") + ","
-                + route("kafka-async", "/kafka-async", "kafka-upstream", "{" + brokers + ",\"topic\":\"e2e-async\"}") + ","
-                + route("kafka-sync", "/kafka-sync", "kafka-upstream", "{" + brokers + ",\"topic\":\"e2e-sync\"" + sync + "}") + ","
-                + route("kafka-fwd", "/kafka-fwd", "kafka-upstream", "{" + brokers + ",\"topic\":\"e2e-fwd\"" + forward + "}") + ","
+                + route("kafka-async", "/kafka-async", "kafka-upstream", "{" + brokers + ",\"topic\":\"e2e-async\"}")
+                + ","
+                + route(
+                        "kafka-sync",
+                        "/kafka-sync",
+                        "kafka-upstream",
+                        "{" + brokers + ",\"topic\":\"e2e-sync\"" + sync + "}")
+                + ","
+                + route(
+                        "kafka-fwd",
+                        "/kafka-fwd",
+                        "kafka-upstream",
+                        "{" + brokers + ",\"topic\":\"e2e-fwd\"" + forward + "}")
+                + ","
                 + route("js", "/js", "kafka-js", "{\"bootstrap\":\"" + bootstrap + "\",\"topic\":\"e2e-js\"}") + ","
                 + route("soak", "/soak", "kafka-upstream", "{" + brokers + ",\"topic\":\"soak\"}")
                 + "]}";

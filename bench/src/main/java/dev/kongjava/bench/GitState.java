@@ -15,7 +15,8 @@ record GitState(String commit, String changes) {
     static final String DIFF_FILE = "dirty.diff";
 
     static GitState of(Path repo) {
-        String commit = Machine.command(List.of("git", "-C", repo.toString(), "rev-parse", "--short=12", "HEAD")).trim();
+        String commit = Machine.command(List.of("git", "-C", repo.toString(), "rev-parse", "--short=12", "HEAD"))
+                .trim();
         String status = Machine.command(List.of("git", "-C", repo.toString(), "status", "--porcelain"));
         return new GitState(commit, status);
     }

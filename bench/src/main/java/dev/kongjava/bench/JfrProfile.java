@@ -45,8 +45,14 @@ final class JfrProfile {
      * (JFR's sample weights over-count with short-lived virtual threads); the allocation sites are
      * shares of the sampled weight.
      */
-    record Summary(String title, long samples, Map<String, Double> areas, Map<String, Double> topSelf,
-            Map<String, Double> ourInclusive, double allocatedBytesPerRequest, Map<String, Double> topAllocations) {}
+    record Summary(
+            String title,
+            long samples,
+            Map<String, Double> areas,
+            Map<String, Double> topSelf,
+            Map<String, Double> ourInclusive,
+            double allocatedBytesPerRequest,
+            Map<String, Double> topAllocations) {}
 
     private JfrProfile() {}
 
@@ -59,8 +65,8 @@ final class JfrProfile {
     }
 
     private static void jcmd(long pid, List<String> args) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                .toString(), String.valueOf(pid)));
+        List<String> cmd = new java.util.ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid)));
         cmd.addAll(args);
         Path logs = Path.of(System.getProperty("java.io.tmpdir"));
         try (Child c = Child.start("jcmd-" + pid, cmd, logs, Map.of())) {
@@ -110,12 +116,20 @@ final class JfrProfile {
             } else if (type.equals("jdk.ObjectAllocationSample")) {
                 long weight = e.getLong("weight");
                 allocated += weight;
-                allocSites.merge(e.getClass("objectClass").getName() + " in " + name(st.getFrames().get(0))
-                        + " ← " + firstOwnFrame(st), weight, Long::sum);
+                allocSites.merge(
+                        e.getClass("objectClass").getName() + " in "
+                                + name(st.getFrames().get(0)) + " ← " + firstOwnFrame(st),
+                        weight,
+                        Long::sum);
             }
         }
-        return new Summary(title, samples, share(areas, samples, 20), share(self, samples, 15),
-                share(inclusive, samples, 20), requests == 0 ? 0 : (double) heapAllocated / requests,
+        return new Summary(
+                title,
+                samples,
+                share(areas, samples, 20),
+                share(self, samples, 15),
+                share(inclusive, samples, 20),
+                requests == 0 ? 0 : (double) heapAllocated / requests,
                 share(allocSites, Math.max(1, allocated), 10));
     }
 
@@ -147,7 +161,10 @@ final class JfrProfile {
         return counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .limit(limit)
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> 100.0 * e.getValue() / Math.max(1, total),
-                        (a, b) -> a, LinkedHashMap::new));
+                .collect(Collectors.toMap(
+                        Map.Entry::getKey,
+                        e -> 100.0 * e.getValue() / Math.max(1, total),
+                        (a, b) -> a,
+                        LinkedHashMap::new));
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 final class KongEvent {
     /** Receives the duration of every RPC round trip, in nanoseconds. */
     interface Timer {
-        Timer NONE = nanos -> { };
+        Timer NONE = nanos -> {};
 
         void record(long nanos);
     }
@@ -27,8 +27,8 @@ final class KongEvent {
 
         Object answer(String method, List<?> args) {
             return switch (method) {
-                case "kong.request.get_header" -> "content-type".equals(args.isEmpty() ? null : args.get(0))
-                        ? contentType : "bench-value";
+                case "kong.request.get_header" ->
+                    "content-type".equals(args.isEmpty() ? null : args.get(0)) ? contentType : "bench-value";
                 case "kong.request.get_raw_body" -> body;
                 case "kong.request.get_method" -> "POST";
                 case "kong.request.get_path_with_query" -> "/kafka?bench=1";

@@ -22,7 +22,9 @@ final class Machine {
 
     Machine() {
         othersAtStart = command(List.of("ps", "-eo", "pid,pcpu,rss,etime,comm", "--sort=-pcpu"))
-                .lines().limit(12).reduce("", (a, b) -> a + b + "\n");
+                .lines()
+                .limit(12)
+                .reduce("", (a, b) -> a + b + "\n");
     }
 
     /** Samples the 1-minute load average every 10 s until {@link #stopSampling()}. */
@@ -53,7 +55,8 @@ final class Machine {
             if (loads.isEmpty()) {
                 return new double[] {0, 0, 0, 0};
             }
-            double mean = loads.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double mean =
+                    loads.stream().mapToDouble(Double::doubleValue).average().orElse(0);
             double max = loads.stream().mapToDouble(Double::doubleValue).max().orElse(0);
             return new double[] {loads.get(0), mean, max, loads.get(loads.size() - 1)};
         }
@@ -61,7 +64,11 @@ final class Machine {
 
     Map<String, String> facts(Env env, GitState git) {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("Date", ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replaceAll("\\.\\d+", ""));
+        f.put(
+                "Date",
+                ZonedDateTime.now(ZoneId.systemDefault())
+                        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        .replaceAll("\\.\\d+", ""));
         f.put("Mode", env.quick() ? "quick (smoke run, not for comparison)" : "full");
         String extra = System.getenv("BENCH_SERVER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
@@ -77,11 +84,18 @@ final class Machine {
 
     Map<String, String> versions(Env env) {
         Map<String, String> v = new LinkedHashMap<>();
-        v.put("JDK (all Java processes)", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
+        v.put(
+                "JDK (all Java processes)",
+                System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
         v.put("Kafka (broker, kafka-clients, ProducerPerformance)", AppInfoParser.getVersion());
         v.put("nginx", command(List.of("nginx", "-v")).trim().replace("nginx version: ", ""));
-        v.put("lua-nginx-module", command(List.of("dpkg-query", "-W", "-f", "${Version}", "libnginx-mod-http-lua")).trim());
-        v.put("wrk", command(List.of("wrk", "-v")).lines().findFirst().orElse("?").trim());
+        v.put(
+                "lua-nginx-module",
+                command(List.of("dpkg-query", "-W", "-f", "${Version}", "libnginx-mod-http-lua"))
+                        .trim());
+        v.put(
+                "wrk",
+                command(List.of("wrk", "-v")).lines().findFirst().orElse("?").trim());
         v.put("node", command(List.of("node", "--version")).trim());
         v.put("kong-pdk (npm)", packageVersion(env, "kong-pdk"));
         v.put("kafkajs (npm)", packageVersion(env, "kafkajs"));
@@ -90,8 +104,10 @@ final class Machine {
 
     private static String packageVersion(Env env, String name) {
         try {
-            String json = Files.readString(env.nodeDir().resolve("node_modules").resolve(name).resolve("package.json"));
-            var m = java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+            String json = Files.readString(
+                    env.nodeDir().resolve("node_modules").resolve(name).resolve("package.json"));
+            var m = java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"")
+                    .matcher(json);
             return m.find() ? m.group(1) : "?";
         } catch (IOException e) {
             return "not installed";
@@ -109,12 +125,17 @@ final class Machine {
     }
 
     private static String osName() {
-        return grep("/etc/os-release", "PRETTY_NAME").replaceFirst("PRETTY_NAME=", "").replace("\"", "");
+        return grep("/etc/os-release", "PRETTY_NAME")
+                .replaceFirst("PRETTY_NAME=", "")
+                .replace("\"", "");
     }
 
     private static String grep(String file, String prefix) {
         try {
-            return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix)).findFirst().orElse("?");
+            return Files.readAllLines(Path.of(file)).stream()
+                    .filter(l -> l.startsWith(prefix))
+                    .findFirst()
+                    .orElse("?");
         } catch (IOException e) {
             return "?";
         }

@@ -16,8 +16,16 @@ final class Memory {
     record Sample(double seconds, long rssKib, long requests) {}
 
     /** Everything part 4 measured. */
-    record Result(long idleKib, long instancesKib, long connectionsKib, int instances, int connections,
-            List<Sample> soak, Wrk.Report soakWrk, long soakAcknowledged, long soakDelivered) {
+    record Result(
+            long idleKib,
+            long instancesKib,
+            long connectionsKib,
+            int instances,
+            int connections,
+            List<Sample> soak,
+            Wrk.Report soakWrk,
+            long soakAcknowledged,
+            long soakDelivered) {
         long first() {
             return soak.isEmpty() ? 0 : soak.get(0).rssKib();
         }
@@ -68,8 +76,9 @@ final class Memory {
         }
         Child.sleep(2000);
         long withConnections = ProcStat.rssKib(server.pid());
-        Log.info("part 4: RSS idle %d MiB, %d instances %d MiB, +%d connections %d MiB", idle / 1024,
-                ids.size(), withInstances / 1024, env.memoryConnections(), withConnections / 1024);
+        Log.info(
+                "part 4: RSS idle %d MiB, %d instances %d MiB, +%d connections %d MiB",
+                idle / 1024, ids.size(), withInstances / 1024, env.memoryConnections(), withConnections / 1024);
         return new long[] {idle, withInstances, withConnections};
     }
 
@@ -94,7 +103,9 @@ final class Memory {
             long requests = ((Number) gw.peer.stats().getOrDefault("requests", 0)).longValue();
             samples.add(new Sample(t, ProcStat.rssKib(pid), requests));
             if (samples.size() % 12 == 1) {
-                Log.info("part 4 soak %3.0f s: RSS %d MiB, %d requests", t, samples.getLast().rssKib() / 1024, requests);
+                Log.info(
+                        "part 4 soak %3.0f s: RSS %d MiB, %d requests",
+                        t, samples.getLast().rssKib() / 1024, requests);
             }
             sleepUntilNextSample(load, t0, samples.size());
         }
@@ -103,10 +114,19 @@ final class Memory {
         }
         Wrk.Report wrk = (Wrk.Report) outcome.get();
         long delivered = topics.settle("soak", java.time.Duration.ofMillis(1500), java.time.Duration.ofSeconds(30))
-                .count() - before;
+                        .count()
+                - before;
         long acknowledged = EndToEnd.statusCount(gw.peer.stats(), "200");
-        return new Result(footprint[0], footprint[1], footprint[2], env.memoryInstances(), env.memoryConnections(),
-                samples, wrk, acknowledged, delivered);
+        return new Result(
+                footprint[0],
+                footprint[1],
+                footprint[2],
+                env.memoryInstances(),
+                env.memoryConnections(),
+                samples,
+                wrk,
+                acknowledged,
+                delivered);
     }
 
     private static void sleepUntilNextSample(Thread load, long t0, int taken) {

@@ -74,7 +74,9 @@ final class Msgpack {
                     write(out, e.getValue());
                 }
             }
-            default -> throw new IllegalArgumentException("no MessagePack form for " + value.getClass().getName());
+            default ->
+                throw new IllegalArgumentException(
+                        "no MessagePack form for " + value.getClass().getName());
         }
     }
 }

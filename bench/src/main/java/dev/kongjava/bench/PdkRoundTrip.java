@@ -14,12 +14,23 @@ import java.util.Map;
  */
 final class PdkRoundTrip {
     /** One server under test: how to start it and which plugin instance to ask for. */
-    record Target(String key, String label, List<String> command, Map<String, String> env, Path socket,
-            String plugin, String config) {}
+    record Target(
+            String key,
+            String label,
+            List<String> command,
+            Map<String, String> env,
+            Path socket,
+            String plugin,
+            String config) {}
 
     /** Per-call latency of one target over the rounds, and the server's CPU time per call. */
-    record Result(String key, String label, Samples.Spread medianUs, Samples.Spread p99Us,
-            Samples.Spread serverCpuUsPerCall, List<Double> roundMediansUs) {}
+    record Result(
+            String key,
+            String label,
+            Samples.Spread medianUs,
+            Samples.Spread p99Us,
+            Samples.Spread serverCpuUsPerCall,
+            List<Double> roundMediansUs) {}
 
     private final Env env;
 
@@ -32,23 +43,54 @@ final class PdkRoundTrip {
         Path w = env.work();
         String calls = "{\"calls\":" + n + "}";
         return List.of(
-                new Target("echo", "raw MessagePack echo (platform threads)",
-                        env.benchJava("dev.kongjava.bench.EchoServer", List.of(w.resolve("echo.sock").toString(),
-                                String.valueOf(n), "platform")), Map.of(), w.resolve("echo.sock"), "echo", "{}"),
-                new Target("echo-vt", "raw MessagePack echo (virtual threads)",
-                        env.benchJava("dev.kongjava.bench.EchoServer", List.of(w.resolve("echo-vt.sock").toString(),
-                                String.valueOf(n), "virtual")), Map.of(), w.resolve("echo-vt.sock"), "echo", "{}"),
-                new Target("ours", "our plugin server (bench-noop, calls=" + n + ")",
-                        env.benchJava("dev.kongjava.bench.NoopServerMain", List.of("--socket",
-                                w.resolve("ours-pdk.sock").toString())), Map.of(), w.resolve("ours-pdk.sock"),
-                        "bench-noop", calls),
-                new Target("ours-ra", "our plugin server, the same reads declared as ReadAhead",
-                        env.benchJava("dev.kongjava.bench.NoopServerMain", List.of("--socket",
-                                w.resolve("ours-ra.sock").toString())), Map.of(), w.resolve("ours-ra.sock"),
-                        "bench-noop", "{\"calls\":" + n + ",\"read_ahead\":true}"),
-                new Target("js", "Kong's JS plugin server kong-pdk 0.6.0 (bench-calls.js)",
+                new Target(
+                        "echo",
+                        "raw MessagePack echo (platform threads)",
+                        env.benchJava(
+                                "dev.kongjava.bench.EchoServer",
+                                List.of(w.resolve("echo.sock").toString(), String.valueOf(n), "platform")),
+                        Map.of(),
+                        w.resolve("echo.sock"),
+                        "echo",
+                        "{}"),
+                new Target(
+                        "echo-vt",
+                        "raw MessagePack echo (virtual threads)",
+                        env.benchJava(
+                                "dev.kongjava.bench.EchoServer",
+                                List.of(w.resolve("echo-vt.sock").toString(), String.valueOf(n), "virtual")),
+                        Map.of(),
+                        w.resolve("echo-vt.sock"),
+                        "echo",
+                        "{}"),
+                new Target(
+                        "ours",
+                        "our plugin server (bench-noop, calls=" + n + ")",
+                        env.benchJava(
+                                "dev.kongjava.bench.NoopServerMain",
+                                List.of("--socket", w.resolve("ours-pdk.sock").toString())),
+                        Map.of(),
+                        w.resolve("ours-pdk.sock"),
+                        "bench-noop",
+                        calls),
+                new Target(
+                        "ours-ra",
+                        "our plugin server, the same reads declared as ReadAhead",
+                        env.benchJava(
+                                "dev.kongjava.bench.NoopServerMain",
+                                List.of("--socket", w.resolve("ours-ra.sock").toString())),
+                        Map.of(),
+                        w.resolve("ours-ra.sock"),
+                        "bench-noop",
+                        "{\"calls\":" + n + ",\"read_ahead\":true}"),
+                new Target(
+                        "js",
+                        "Kong's JS plugin server kong-pdk 0.6.0 (bench-calls.js)",
                         env.jsServer("calls", List.of("-p", w.toString(), "--sock-name", "js-pdk.sock")),
-                        env.nodeEnv(), w.resolve("js-pdk.sock"), "bench-calls", calls));
+                        env.nodeEnv(),
+                        w.resolve("js-pdk.sock"),
+                        "bench-calls",
+                        calls));
     }
 
     List<Result> run() throws IOException {
@@ -77,7 +119,8 @@ final class PdkRoundTrip {
                     long pid = children.get(targets.indexOf(t)).pid();
                     double[] m = measure(clients.get(t.key()), instances.get(t.key()), env.pdkSequences(), pid);
                     rounds.get(t.key()).add(m);
-                    Log.info("part 1 round %d %-8s median %.1f us  p99 %.1f us  server cpu %.1f us/call",
+                    Log.info(
+                            "part 1 round %d %-8s median %.1f us  p99 %.1f us  server cpu %.1f us/call",
                             r + 1, t.key(), m[0], m[1], m[2]);
                 }
             }
@@ -90,7 +133,12 @@ final class PdkRoundTrip {
         List<Result> results = new ArrayList<>();
         for (Target t : targets) {
             List<double[]> rs = rounds.get(t.key());
-            results.add(new Result(t.key(), t.label(), spread(rs, 0), spread(rs, 1), spread(rs, 2),
+            results.add(new Result(
+                    t.key(),
+                    t.label(),
+                    spread(rs, 0),
+                    spread(rs, 1),
+                    spread(rs, 2),
                     rs.stream().map(r -> r[0]).toList()));
         }
         return results;
@@ -111,8 +159,11 @@ final class PdkRoundTrip {
             }
         }
         long cpu = serverPid > 0 ? ProcStat.cpuMillis(serverPid) - cpu0 : 0;
-        return new double[] {Samples.percentile(nanos, n[0], 50) / 1000.0,
-                Samples.percentile(nanos, n[0], 99) / 1000.0, cpu * 1000.0 / n[0]};
+        return new double[] {
+            Samples.percentile(nanos, n[0], 50) / 1000.0,
+            Samples.percentile(nanos, n[0], 99) / 1000.0,
+            cpu * 1000.0 / n[0]
+        };
     }
 
     private static Samples.Spread spread(List<double[]> rounds, int index) {

@@ -46,12 +46,14 @@ final class ProcStat {
     static List<Long> children(long pid) {
         List<Long> out = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            procs.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).forEach(n -> {
-                String[] f = statFields(Long.parseLong(n));
-                if (f != null && Long.parseLong(f[1]) == pid) {
-                    out.add(Long.parseLong(n));
-                }
-            });
+            procs.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("\\d+"))
+                    .forEach(n -> {
+                        String[] f = statFields(Long.parseLong(n));
+                        if (f != null && Long.parseLong(f[1]) == pid) {
+                            out.add(Long.parseLong(n));
+                        }
+                    });
         } catch (IOException e) {
             return out;
         }

@@ -20,13 +20,26 @@ import java.util.regex.Pattern;
 final class ProducerPath {
     private static final Pattern PP = Pattern.compile("(\\d+) records sent, ([0-9.]+) records/sec");
     /** kafka-upstream's producer settings for its default config (ProducerSettings). */
-    static final List<String> PLUGIN_PRODUCER = List.of("acks=1", "enable.idempotence=false", "linger.ms=1000",
-            "batch.size=204800", "max.request.size=1048576", "compression.type=none");
+    static final List<String> PLUGIN_PRODUCER = List.of(
+            "acks=1",
+            "enable.idempotence=false",
+            "linger.ms=1000",
+            "batch.size=204800",
+            "max.request.size=1048576",
+            "compression.type=none");
+
     static final List<String> KAFKA_DEFAULT_PRODUCER = List.of("acks=1");
 
     /** One round: our delivered records/s and ProducerPerformance's two runs. */
-    record Round(double ours, long accepted, long delivered, long rejected, double ppDefaults, double ppPlugin,
-            double serverCpuUsPerRecord, double driverCpuUsPerRecord) {}
+    record Round(
+            double ours,
+            long accepted,
+            long delivered,
+            long rejected,
+            double ppDefaults,
+            double ppPlugin,
+            double serverCpuUsPerRecord,
+            double driverCpuUsPerRecord) {}
 
     /** All rounds at one body size. */
     record Result(int bodySize, int recordSize, int connections, List<Round> rounds) {
@@ -57,8 +70,8 @@ final class ProducerPath {
     Result run(Child kafkaServer, int bodySize) throws IOException {
         Path socket = env.work().resolve("ku.sock");
         String[] hp = bootstrap.split(":");
-        String config = "{\"bootstrap_servers\":[{\"host\":\"" + hp[0] + "\",\"port\":" + hp[1]
-                + "}],\"topic\":\"pp-ours\"}";
+        String config =
+                "{\"bootstrap_servers\":[{\"host\":\"" + hp[0] + "\",\"port\":" + hp[1] + "}],\"topic\":\"pp-ours\"}";
         long instance;
         try (RpcClient c = new RpcClient(socket)) {
             instance = KongEvent.startInstance(c, "kafka-upstream", config);
@@ -81,12 +94,19 @@ final class ProducerPath {
                     default -> ppPlugin = producerPerformance(recordSize, PLUGIN_PRODUCER);
                 }
             }
-            Round round = new Round(ours[0], (long) ours[1], (long) ours[2], (long) ours[3], ppDefaults, ppPlugin,
-                    ours[4], ours[5]);
+            Round round = new Round(
+                    ours[0], (long) ours[1], (long) ours[2], (long) ours[3], ppDefaults, ppPlugin, ours[4], ours[5]);
             rounds.add(round);
-            Log.info("part 3 round %d: ours %.0f records/s (accepted %d, delivered %d, 503 %d); "
-                    + "ProducerPerformance %.0f (Kafka defaults), %.0f (plugin settings); record %d B",
-                    r + 1, ours[0], round.accepted(), round.delivered(), round.rejected(), ppDefaults, ppPlugin,
+            Log.info(
+                    "part 3 round %d: ours %.0f records/s (accepted %d, delivered %d, 503 %d); "
+                            + "ProducerPerformance %.0f (Kafka defaults), %.0f (plugin settings); record %d B",
+                    r + 1,
+                    ours[0],
+                    round.accepted(),
+                    round.delivered(),
+                    round.rejected(),
+                    ppDefaults,
+                    ppPlugin,
                     recordSize);
         }
         return new Result(bodySize, recordSize, env.producerConnections(), rounds);
@@ -133,18 +153,32 @@ final class ProducerPath {
         Topics.Settled settled = topics.settle("pp-ours", Duration.ofMillis(1500), Duration.ofSeconds(30));
         long delivered = settled.count() - before;
         double elapsed = (settled.lastChangeNanos() - t0) / 1e9;
-        return new double[] {delivered / elapsed, ok.sum(), delivered, rejected.sum(),
-                serverCpu * 1000.0 / Math.max(1, delivered), driverCpu * 1000.0 / Math.max(1, delivered)};
+        return new double[] {
+            delivered / elapsed,
+            ok.sum(),
+            delivered,
+            rejected.sum(),
+            serverCpu * 1000.0 / Math.max(1, delivered),
+            driverCpu * 1000.0 / Math.max(1, delivered)
+        };
     }
 
     /** One ProducerPerformance run in its own JVM; returns its records/sec. */
     private double producerPerformance(int recordSize, List<String> props) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--topic", "pp-kafka", "--num-records", String.valueOf(ppRecords),
-                "--record-size", String.valueOf(recordSize), "--throughput", "-1", "--producer-props",
+        List<String> args = new ArrayList<>(List.of(
+                "--topic",
+                "pp-kafka",
+                "--num-records",
+                String.valueOf(ppRecords),
+                "--record-size",
+                String.valueOf(recordSize),
+                "--throughput",
+                "-1",
+                "--producer-props",
                 "bootstrap.servers=" + bootstrap));
         args.addAll(props);
-        List<String> cmd = new ArrayList<>(List.of(env.java(), "-Xmx512m", "-cp", env.benchClassPath(),
-                "org.apache.kafka.tools.ProducerPerformance"));
+        List<String> cmd = new ArrayList<>(List.of(
+                env.java(), "-Xmx512m", "-cp", env.benchClassPath(), "org.apache.kafka.tools.ProducerPerformance"));
         cmd.addAll(args);
         try (Child pp = Child.start("producer-performance", cmd, env.logs(), Map.of())) {
             int code = pp.await(Duration.ofMinutes(5));

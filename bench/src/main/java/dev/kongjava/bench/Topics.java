@@ -31,7 +31,11 @@ final class Topics implements AutoCloseable {
 
     void create(Collection<String> names) {
         try {
-            admin.createTopics(names.stream().map(n -> new NewTopic(n, 1, (short) 1)).toList()).all().get();
+            admin.createTopics(names.stream()
+                            .map(n -> new NewTopic(n, 1, (short) 1))
+                            .toList())
+                    .all()
+                    .get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("creating topics " + names + " failed", e);
         }
@@ -41,7 +45,11 @@ final class Topics implements AutoCloseable {
     long count(String topic) {
         TopicPartition tp = new TopicPartition(topic, 0);
         try {
-            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest()))
+                    .all()
+                    .get()
+                    .get(tp)
+                    .offset();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("counting " + topic + " failed", e);
         }

@@ -14,12 +14,19 @@ final class Wrk {
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in ([0-9.]+)(\\w+),");
     private static final Pattern NON2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
-    private static final Pattern ERRORS = Pattern.compile(
-            "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+    private static final Pattern ERRORS =
+            Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
     /** What one wrk run reported. */
-    record Report(double rps, long requests, long non2xx, long socketErrors, double p50Ms, double p99Ms,
-            long wrkCpuMillis, String text) {}
+    record Report(
+            double rps,
+            long requests,
+            long non2xx,
+            long socketErrors,
+            double p50Ms,
+            double p99Ms,
+            long wrkCpuMillis,
+            String text) {}
 
     private Wrk() {}
 
@@ -41,9 +48,20 @@ final class Wrk {
      * /proc stat after wrk is reaped: the children's CPU time fields then hold wrk's CPU time.
      */
     static Report run(Env env, Path script, String url, int seconds, String logName) throws IOException {
-        List<String> cmd = List.of("sh", "-c", "wrk \"$@\"; code=$?; s=$(cat /proc/$$/stat); echo \"WRKSTAT $s\"; exit $code",
-                "sh", "-t2", "-c" + env.connections(), "-d" + seconds + "s", "--latency",
-                "--timeout", "10s", "-s", script.toString(), url);
+        List<String> cmd = List.of(
+                "sh",
+                "-c",
+                "wrk \"$@\"; code=$?; s=$(cat /proc/$$/stat); echo \"WRKSTAT $s\"; exit $code",
+                "sh",
+                "-t2",
+                "-c" + env.connections(),
+                "-d" + seconds + "s",
+                "--latency",
+                "--timeout",
+                "10s",
+                "-s",
+                script.toString(),
+                url);
         try (Child wrk = Child.start(logName, cmd, env.logs(), Map.of())) {
             int code = wrk.await(Duration.ofSeconds(seconds + 60));
             String out = wrk.stdoutText();
@@ -79,14 +97,21 @@ final class Wrk {
                 socketErrors += Long.parseLong(errors.group(i));
             }
         }
-        return new Report(Double.parseDouble(rps.group(1)), Long.parseLong(total.group(1)),
-                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, socketErrors,
-                percentile(out, "50%"), percentile(out, "99%"), wrkCpuMillis, out);
+        return new Report(
+                Double.parseDouble(rps.group(1)),
+                Long.parseLong(total.group(1)),
+                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0,
+                socketErrors,
+                percentile(out, "50%"),
+                percentile(out, "99%"),
+                wrkCpuMillis,
+                out);
     }
 
     /** A line of the latency distribution, e.g. {@code 99%    3.45ms}, in milliseconds. */
     private static double percentile(String out, String label) throws IOException {
-        Matcher m = Pattern.compile("\\s" + Pattern.quote(label) + "\\s+([0-9.]+)(us|ms|s)").matcher(out);
+        Matcher m = Pattern.compile("\\s" + Pattern.quote(label) + "\\s+([0-9.]+)(us|ms|s)")
+                .matcher(out);
         if (!m.find()) {
             throw new IOException("no " + label + " latency in wrk's report: " + out);
         }

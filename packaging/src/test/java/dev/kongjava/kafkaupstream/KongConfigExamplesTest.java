@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
-import dev.kongjava.packaging.RepoFiles.CurlCall;
 import dev.kongjava.packaging.RepoFiles;
+import dev.kongjava.packaging.RepoFiles.CurlCall;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -27,13 +27,31 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KongConfigExamplesTest {
     /** Every config field of the seed document (kafka-upstream 0.2.x), by dotted path. */
-    static final List<String> SEED_FIELDS = List.of("bootstrap_servers", "topic", "timeout", "keepalive",
-            "authentication.strategy", "authentication.mechanism", "authentication.tokenauth", "authentication.user",
-            "authentication.password", "security.ssl", "security.certificate_id", "forward_method", "forward_uri",
-            "forward_headers", "forward_body", "producer_request_acks", "producer_request_timeout",
-            "producer_request_limits_messages_per_request", "producer_request_limits_bytes_per_request",
-            "producer_request_retries_max_attempts", "producer_request_retries_backoff_timeout", "producer_async",
-            "producer_async_flush_timeout", "producer_async_buffering_limits_messages_in_memory");
+    static final List<String> SEED_FIELDS = List.of(
+            "bootstrap_servers",
+            "topic",
+            "timeout",
+            "keepalive",
+            "authentication.strategy",
+            "authentication.mechanism",
+            "authentication.tokenauth",
+            "authentication.user",
+            "authentication.password",
+            "security.ssl",
+            "security.certificate_id",
+            "forward_method",
+            "forward_uri",
+            "forward_headers",
+            "forward_body",
+            "producer_request_acks",
+            "producer_request_timeout",
+            "producer_request_limits_messages_per_request",
+            "producer_request_limits_bytes_per_request",
+            "producer_request_retries_max_attempts",
+            "producer_request_retries_backoff_timeout",
+            "producer_async",
+            "producer_async_flush_timeout",
+            "producer_async_buffering_limits_messages_in_memory");
 
     @ParameterizedTest
     @ValueSource(strings = {"kong-config/kong.yml", "docker/kong.yml"})
@@ -51,8 +69,12 @@ class KongConfigExamplesTest {
     void dockerKongYmlIsKongConfigKongYmlWithTheComposeBroker() {
         JsonNode local = onlyRoute("kong-config/kong.yml");
         JsonNode compose = onlyRoute("docker/kong.yml");
-        assertEquals("localhost", local.at("/plugins/0/config/bootstrap_servers/0/host").asText());
-        assertEquals("kafka", compose.at("/plugins/0/config/bootstrap_servers/0/host").asText());
+        assertEquals(
+                "localhost",
+                local.at("/plugins/0/config/bootstrap_servers/0/host").asText());
+        assertEquals(
+                "kafka",
+                compose.at("/plugins/0/config/bootstrap_servers/0/host").asText());
         ((com.fasterxml.jackson.databind.node.ObjectNode) compose.at("/plugins/0/config/bootstrap_servers/0"))
                 .put("host", "localhost");
         assertEquals(local, compose);
@@ -61,7 +83,9 @@ class KongConfigExamplesTest {
     @Test
     void everyAdminApiPluginCallHasKnownFieldsWithValidValues() throws Exception {
         List<CurlCall> plugins = pluginCalls();
-        assertEquals(List.of("plaintext", "secured"), plugins.stream().map(CurlCall::function).toList());
+        assertEquals(
+                List.of("plaintext", "secured"),
+                plugins.stream().map(CurlCall::function).toList());
         for (CurlCall call : plugins) {
             assertTrue(call.data().contains("name=kafka-upstream"), call.toString());
             KongSchemaCheck kong = new KongSchemaCheck();
@@ -85,17 +109,21 @@ class KongConfigExamplesTest {
     @Test
     void kongYmlHasTheRouteAndPluginOfThePlaintextAdminApiExample() throws Exception {
         List<CurlCall> plaintext = RepoFiles.curlCalls("kong-config/admin-api.sh").stream()
-                .filter(c -> c.function().equals("plaintext")).toList();
+                .filter(c -> c.function().equals("plaintext"))
+                .toList();
         CurlCall route = plaintext.get(0);
         assertEquals("/routes", route.url());
         JsonNode yamlRoute = onlyRoute("kong-config/kong.yml");
         assertTrue(route.data().contains("name=" + yamlRoute.path("name").asText()), route.toString());
         assertTrue(route.data().contains("paths[]=" + yamlRoute.at("/paths/0").asText()), route.toString());
         assertEquals(1, yamlRoute.path("paths").size());
-        assertEquals("/routes/" + yamlRoute.path("name").asText() + "/plugins", plaintext.get(1).url());
+        assertEquals(
+                "/routes/" + yamlRoute.path("name").asText() + "/plugins",
+                plaintext.get(1).url());
 
         Map<String, Object> fromYaml = new KongSchemaCheck().typed(pluginConfig(yamlRoute));
-        Map<String, Object> fromForm = new KongSchemaCheck().fromForm(plaintext.get(1).data());
+        Map<String, Object> fromForm =
+                new KongSchemaCheck().fromForm(plaintext.get(1).data());
         assertEquals(RepoFiles.JSON.readTree(json(fromYaml)), RepoFiles.JSON.readTree(json(fromForm)));
     }
 
@@ -103,21 +131,30 @@ class KongConfigExamplesTest {
     void theChecksCatchUnknownFieldsBadValuesAndBrokenRules() {
         KongSchemaCheck kong = new KongSchemaCheck();
         kong.fromForm(List.of("config.topic=t", "config.topics=t", "config.timeout=soon", "config.security.sll=true"));
-        assertEquals(List.of("config.topics: unknown field", "config.timeout: expected integer, got String soon",
-                "config.security.sll: unknown field"), kong.problems());
+        assertEquals(
+                List.of(
+                        "config.topics: unknown field",
+                        "config.timeout: expected integer, got String soon",
+                        "config.security.sll: unknown field"),
+                kong.problems());
 
         KongSchemaCheck typed = new KongSchemaCheck();
-        Map<String, Object> config = typed.fromForm(List.of("config.bootstrap_servers[1].host=h",
-                "config.bootstrap_servers[1].port=9092", "config.topic=t", "config.forward_body=false"));
+        Map<String, Object> config = typed.fromForm(List.of(
+                "config.bootstrap_servers[1].host=h",
+                "config.bootstrap_servers[1].port=9092",
+                "config.topic=t",
+                "config.forward_body=false"));
         assertEquals(List.of(), typed.problems());
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", json(config)));
-        assertTrue(e.getMessage().contains("forward_method, forward_uri, forward_headers, forward_body"), e.getMessage());
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", json(config)));
+        assertTrue(
+                e.getMessage().contains("forward_method, forward_uri, forward_headers, forward_body"), e.getMessage());
     }
 
     private static List<CurlCall> pluginCalls() {
         List<CurlCall> calls = RepoFiles.curlCalls("kong-config/admin-api.sh").stream()
-                .filter(c -> c.url().endsWith("/plugins")).toList();
+                .filter(c -> c.url().endsWith("/plugins"))
+                .toList();
         assertFalse(calls.isEmpty(), "no plugin calls found in kong-config/admin-api.sh");
         return calls;
     }

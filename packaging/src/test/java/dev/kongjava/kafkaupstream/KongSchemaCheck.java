@@ -31,8 +31,10 @@ final class KongSchemaCheck {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> dumpedSchema() {
         try {
-            Map<String, Object> dump = new ObjectMapper().readValue(Main.dump(KafkaUpstreamPlugin.definition()), Map.class);
-            return (Map<String, Object>) ((List<Map<String, Object>>) dump.get("Plugins")).get(0).get("Schema");
+            Map<String, Object> dump =
+                    new ObjectMapper().readValue(Main.dump(KafkaUpstreamPlugin.definition()), Map.class);
+            return (Map<String, Object>)
+                    ((List<Map<String, Object>>) dump.get("Plugins")).get(0).get("Schema");
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,20 +87,30 @@ final class KongSchemaCheck {
             if (last) {
                 into.put(m.group(1), value);
             } else {
-                put(asMap(into.computeIfAbsent(m.group(1), k -> new LinkedHashMap<String, Object>())), segments, i + 1,
-                        value, key);
+                put(
+                        asMap(into.computeIfAbsent(m.group(1), k -> new LinkedHashMap<String, Object>())),
+                        segments,
+                        i + 1,
+                        value,
+                        key);
             }
             return;
         }
         // name[n] (Kong: 1-based position) or name[] (append): kept by position, turned into a list later.
-        Map<String, Object> positions = asMap(into.computeIfAbsent(m.group(1) + "[]", k -> new TreeMap<String, Object>()));
-        String position = m.group(2).isEmpty() ? String.format("%09d", positions.size() + 1)
+        Map<String, Object> positions =
+                asMap(into.computeIfAbsent(m.group(1) + "[]", k -> new TreeMap<String, Object>()));
+        String position = m.group(2).isEmpty()
+                ? String.format("%09d", positions.size() + 1)
                 : String.format("%09d", Integer.parseInt(m.group(2)));
         if (last) {
             positions.put(position, value);
         } else {
-            put(asMap(positions.computeIfAbsent(position, k -> new LinkedHashMap<String, Object>())), segments, i + 1,
-                    value, key);
+            put(
+                    asMap(positions.computeIfAbsent(position, k -> new LinkedHashMap<String, Object>())),
+                    segments,
+                    i + 1,
+                    value,
+                    key);
         }
     }
 
@@ -110,7 +122,9 @@ final class KongSchemaCheck {
         map.forEach((k, v) -> {
             String key = String.valueOf(k);
             if (key.endsWith("[]")) {
-                out.put(key.substring(0, key.length() - 2), asMap(v).values().stream().map(KongSchemaCheck::listify).toList());
+                out.put(
+                        key.substring(0, key.length() - 2),
+                        asMap(v).values().stream().map(KongSchemaCheck::listify).toList());
             } else {
                 out.put(key, listify(v));
             }
@@ -129,9 +143,14 @@ final class KongSchemaCheck {
             case "map" -> map(value, field, path, form);
             case "string" -> value instanceof String ? value : wrong(path, type, value);
             case "integer" -> integer(value, path, form);
-            case "number" -> form && value instanceof String s ? parse(s, path, type) : value instanceof Number ? value : wrong(path, type, value);
-            case "boolean" -> form && ("true".equals(value) || "false".equals(value)) ? Boolean.valueOf((String) value)
-                    : value instanceof Boolean ? value : wrong(path, type, value);
+            case "number" ->
+                form && value instanceof String s
+                        ? parse(s, path, type)
+                        : value instanceof Number ? value : wrong(path, type, value);
+            case "boolean" ->
+                form && ("true".equals(value) || "false".equals(value))
+                        ? Boolean.valueOf((String) value)
+                        : value instanceof Boolean ? value : wrong(path, type, value);
             default -> wrong(path, type, value);
         };
     }

@@ -23,7 +23,8 @@ class ComposeFileTest {
         assertEquals(List.of("kafka", "kafka-init", "kong"), names);
         for (String name : names) {
             if (!name.equals("kafka-init")) {
-                assertTrue(services.path(name).path("healthcheck").path("test").isArray(), name + " needs a health check");
+                assertTrue(
+                        services.path(name).path("healthcheck").path("test").isArray(), name + " needs a health check");
             }
         }
     }
@@ -31,14 +32,18 @@ class ComposeFileTest {
     @Test
     void brokerIsAKraftNodeAdvertisedAtTheAddressKongUses() {
         JsonNode kafka = services.path("kafka");
-        assertTrue(kafka.path("image").asText().startsWith("apache/kafka:4."), kafka.path("image").asText());
+        assertTrue(
+                kafka.path("image").asText().startsWith("apache/kafka:4."),
+                kafka.path("image").asText());
         JsonNode env = kafka.path("environment");
         assertEquals("broker,controller", env.path("KAFKA_PROCESS_ROLES").asText());
         assertEquals("1@kafka:9093", env.path("KAFKA_CONTROLLER_QUORUM_VOTERS").asText());
         assertEquals("CONTROLLER", env.path("KAFKA_CONTROLLER_LISTENER_NAMES").asText());
         assertEquals(1, env.path("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR").asInt());
-        String broker = plugin.at("/bootstrap_servers/0/host").asText() + ":" + plugin.at("/bootstrap_servers/0/port").asInt();
-        assertEquals("PLAINTEXT://" + broker, env.path("KAFKA_ADVERTISED_LISTENERS").asText());
+        String broker = plugin.at("/bootstrap_servers/0/host").asText() + ":"
+                + plugin.at("/bootstrap_servers/0/port").asInt();
+        assertEquals(
+                "PLAINTEXT://" + broker, env.path("KAFKA_ADVERTISED_LISTENERS").asText());
         assertEquals("kafka", kafka.path("hostname").asText());
     }
 
@@ -60,15 +65,20 @@ class ComposeFileTest {
         Path composeDir = RepoFiles.path("docker");
         Path context = composeDir.resolve(kong.at("/build/context").asText()).normalize();
         assertEquals(RepoFiles.root(), context);
-        assertTrue(Files.isRegularFile(context.resolve(kong.at("/build/dockerfile").asText())));
-        assertEquals("service_completed_successfully", kong.at("/depends_on/kafka-init/condition").asText());
+        assertTrue(
+                Files.isRegularFile(context.resolve(kong.at("/build/dockerfile").asText())));
+        assertEquals(
+                "service_completed_successfully",
+                kong.at("/depends_on/kafka-init/condition").asText());
         JsonNode env = kong.path("environment");
         assertEquals("off", env.path("KONG_DATABASE").asText());
         String declarative = env.path("KONG_DECLARATIVE_CONFIG").asText();
         assertEquals(List.of("./kong.yml:" + declarative + ":ro"), strings(kong.path("volumes")));
         assertTrue(Files.isRegularFile(composeDir.resolve("kong.yml")));
         assertEquals("info", env.path("KONG_LOG_LEVEL").asText(), "the plugin server logs at info");
-        assertTrue(strings(kong.path("ports")).contains("127.0.0.1:8000:8000"), kong.path("ports").toString());
+        assertTrue(
+                strings(kong.path("ports")).contains("127.0.0.1:8000:8000"),
+                kong.path("ports").toString());
         assertEquals(List.of("CMD", "kong", "health"), strings(kong.at("/healthcheck/test")));
     }
 

@@ -35,7 +35,9 @@ class DistrolessCommandsIT {
 
     @BeforeAll
     static void jarIsBuilt() {
-        Prerequisites.require("kafka-upstream-jar", Files.isRegularFile(RepoFiles.builtJar()),
+        Prerequisites.require(
+                "kafka-upstream-jar",
+                Files.isRegularFile(RepoFiles.builtJar()),
                 () -> RepoFiles.builtJar() + " is built by `mvn package` of plugin-kafka-upstream");
     }
 
@@ -45,7 +47,10 @@ class DistrolessCommandsIT {
         assertTrue(line.startsWith(JAVA + " ") && line.contains(" -jar " + JAR + " "), line);
         String kongSocket = RepoFiles.kongConf("kong-config/kong.conf").get("pluginserver_kafka_upstream_socket");
         return Arrays.stream(line.split(" +"))
-                .map(w -> w.equals(JAVA) ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : w)
+                .map(w -> w.equals(JAVA)
+                        ? Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString()
+                        : w)
                 .map(w -> w.equals(JAR) ? RepoFiles.builtJar().toString() : w)
                 .map(w -> w.equals(kongSocket) ? socket.toString() : w)
                 .toList();
@@ -63,8 +68,13 @@ class DistrolessCommandsIT {
         byte[] dump = query.getInputStream().readAllBytes();
         assertTrue(query.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, query.exitValue());
-        Process jar = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                RepoFiles.builtJar().toString(), "--dump").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process jar = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        RepoFiles.builtJar().toString(),
+                        "--dump")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertArrayEquals(jar.getInputStream().readAllBytes(), dump, () -> new String(dump, UTF_8));
     }
 

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * stages, COPY (with --from), ENV and RUN.
  */
 record Dockerfile(List<Stage> stages) {
-    private static final Pattern ENV_PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"((?:[^\"\\\\]|\\\\.)*)\"|\\S+)");
+    private static final Pattern ENV_PAIR =
+            Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"((?:[^\"\\\\]|\\\\.)*)\"|\\S+)");
 
     /** One {@code FROM image [AS name]} stage with its instructions. */
     record Stage(String image, String name, List<Copy> copies, Map<String, String> env, List<String> runs) {}
@@ -46,7 +47,9 @@ record Dockerfile(List<Stage> stages) {
     }
 
     Stage stage(String name) {
-        return stages.stream().filter(s -> name.equals(s.name())).findFirst()
+        return stages.stream()
+                .filter(s -> name.equals(s.name()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no stage " + name + " in " + stages));
     }
 

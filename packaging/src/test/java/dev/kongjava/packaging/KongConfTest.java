@@ -24,7 +24,8 @@ class KongConfTest {
     void pluginAndServerNamesMatchTheDump() {
         String plugin = KafkaUpstreamPlugin.definition().name();
         assertEquals(SERVER, plugin);
-        assertEquals(List.of("bundled", plugin), Arrays.asList(conf.get("plugins").split("\\s*,\\s*")));
+        assertEquals(
+                List.of("bundled", plugin), Arrays.asList(conf.get("plugins").split("\\s*,\\s*")));
         assertEquals(SERVER, conf.get("pluginserver_names"));
     }
 
@@ -67,7 +68,8 @@ class KongConfTest {
         // The launcher's jar search: <dir>/../lib/kafka-upstream/kafka-upstream.jar, <dir> = /usr/local/bin.
         String launcherScript = RepoFiles.read("kong-config/kafka-upstream");
         assertTrue(launcherScript.contains("\"$here/../lib/kafka-upstream/kafka-upstream.jar\""));
-        assertEquals("/usr/local/lib/kafka-upstream/kafka-upstream.jar",
+        assertEquals(
+                "/usr/local/lib/kafka-upstream/kafka-upstream.jar",
                 destinationOf(kong, "/src/plugin-kafka-upstream/target/kafka-upstream.jar"));
         // The launcher's first Java location is where the image puts the runtime.
         assertTrue(launcherScript.contains("for home in /opt/java/openjdk "));
@@ -75,7 +77,9 @@ class KongConfTest {
     }
 
     private static String destinationOf(Dockerfile.Stage stage, String source) {
-        return stage.copies().stream().filter(c -> c.sources().equals(List.of(source))).findFirst()
+        return stage.copies().stream()
+                .filter(c -> c.sources().equals(List.of(source)))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no COPY of " + source + " in " + stage.copies()))
                 .destination();
     }

@@ -46,7 +46,8 @@ import org.testcontainers.utility.MountableFile;
  */
 class KongImageIT {
     private static final Duration KONG_READY = Duration.ofSeconds(90);
-    private static final JsonNode SERVICES = RepoFiles.yaml("docker/compose.yml").path("services");
+    private static final JsonNode SERVICES =
+            RepoFiles.yaml("docker/compose.yml").path("services");
     private static final JsonNode PLUGIN = RepoFiles.yaml("docker/kong.yml").at("/routes/0/plugins/0/config");
 
     private static Network network;
@@ -56,7 +57,9 @@ class KongImageIT {
     @BeforeAll
     @Timeout(value = 20, unit = TimeUnit.MINUTES) // builds the image from source (Maven inside Docker) first
     static void startTheComposeServices() {
-        Prerequisites.require("docker", DockerClientFactory.instance().isDockerAvailable(),
+        Prerequisites.require(
+                "docker",
+                DockerClientFactory.instance().isDockerAvailable(),
                 () -> "KongImageIT needs a Docker engine (none found by Testcontainers)");
         network = Network.newNetwork();
         JsonNode kafkaService = SERVICES.path("kafka");
@@ -69,7 +72,8 @@ class KongImageIT {
         kafka.start();
 
         JsonNode init = SERVICES.path("kafka-init");
-        try (GenericContainer<?> topic = new GenericContainer<>(init.path("image").asText())
+        try (GenericContainer<?> topic = new GenericContainer<>(
+                        init.path("image").asText())
                 .withNetwork(network)
                 .withCommand(strings(init.path("command")).toArray(String[]::new))
                 .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(2)))) {
@@ -77,7 +81,8 @@ class KongImageIT {
         }
 
         JsonNode kongService = SERVICES.path("kong");
-        String declarative = kongService.at("/environment/KONG_DECLARATIVE_CONFIG").asText();
+        String declarative =
+                kongService.at("/environment/KONG_DECLARATIVE_CONFIG").asText();
         kong = new GenericContainer<>(image())
                 .withNetwork(network)
                 .withEnv(env(kongService))
@@ -102,11 +107,21 @@ class KongImageIT {
         assertEquals(200, response.statusCode(), response.body() + "\n" + kong.getLogs());
         assertEquals("{\"message\":\"message sent\"}", response.body());
 
-        ExecResult consumed = kafka.execInContainer("/opt/kafka/bin/kafka-console-consumer.sh", "--bootstrap-server",
-                "kafka:9092", "--topic", PLUGIN.path("topic").asText(), "--from-beginning", "--max-messages", "1",
-                "--timeout-ms", "30000");
-        JsonNode record = RepoFiles.JSON.readTree(consumed.getStdout().lines().findFirst().orElseThrow(
-                () -> new AssertionError("no record: " + consumed.getStderr())));
+        ExecResult consumed = kafka.execInContainer(
+                "/opt/kafka/bin/kafka-console-consumer.sh",
+                "--bootstrap-server",
+                "kafka:9092",
+                "--topic",
+                PLUGIN.path("topic").asText(),
+                "--from-beginning",
+                "--max-messages",
+                "1",
+                "--timeout-ms",
+                "30000");
+        JsonNode record = RepoFiles.JSON.readTree(consumed.getStdout()
+                .lines()
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no record: " + consumed.getStderr())));
         assertEquals("POST", record.path("method").asText());
         assertEquals("/kafka/orders?id=7", record.path("uri").asText());
         assertEquals("book", record.at("/body_args/item").asText());
@@ -124,8 +139,10 @@ class KongImageIT {
     /** Kong starts the plugin server in its first worker; until the socket exists requests fail. */
     private static HttpResponse<String> postUntilAnswered(URI uri, String body) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         long deadline = System.nanoTime() + KONG_READY.toNanos();
         HttpResponse<String> last = http.send(request, HttpResponse.BodyHandlers.ofString());
         while (last.statusCode() != 200 && System.nanoTime() < deadline) {
@@ -144,13 +161,17 @@ class KongImageIT {
     private static ImageFromDockerfile image() {
         ImageFromDockerfile image = new ImageFromDockerfile("kong-kafka-upstream-it", true)
                 .withDockerfilePath(SERVICES.at("/kong/build/dockerfile").asText());
-        List<PathMatcher> ignored = RepoFiles.read("docker/Dockerfile.dockerignore").lines().map(String::strip)
+        List<PathMatcher> ignored = RepoFiles.read("docker/Dockerfile.dockerignore")
+                .lines()
+                .map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#"))
                 .flatMap(p -> Stream.of(p, p.startsWith("**/") ? p.substring(3) : p))
-                .map(p -> FileSystems.getDefault().getPathMatcher("glob:" + p)).toList();
+                .map(p -> FileSystems.getDefault().getPathMatcher("glob:" + p))
+                .toList();
         Path root = RepoFiles.root();
         try (Stream<Path> files = Files.walk(root)) {
-            files.filter(Files::isRegularFile).map(root::relativize)
+            files.filter(Files::isRegularFile)
+                    .map(root::relativize)
                     .filter(rel -> !excluded(rel, ignored))
                     .forEach(rel -> image.withFileFromPath(rel.toString(), root.resolve(rel)));
         } catch (IOException e) {
@@ -178,7 +199,9 @@ class KongImageIT {
 
     private static Map<String, String> env(JsonNode service) {
         Map<String, String> env = new LinkedHashMap<>();
-        service.path("environment").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+        service.path("environment")
+                .properties()
+                .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         return env;
     }
 

@@ -70,7 +70,8 @@ final class Launcher {
         Files.createDirectories(home.resolve("bin"));
         Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"fake\"\nJAVA_VERSION=\"" + version + "\"\n");
         Path java = home.resolve("bin/java");
-        Files.writeString(java, "#!/bin/sh\necho FAKE-" + version + "\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+        Files.writeString(
+                java, "#!/bin/sh\necho FAKE-" + version + "\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         return home;
     }

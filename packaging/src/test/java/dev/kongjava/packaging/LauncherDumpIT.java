@@ -23,11 +23,14 @@ class LauncherDumpIT {
     @BeforeAll
     static void dumpOfTheJar() throws Exception {
         Path jar = RepoFiles.builtJar();
-        Prerequisites.require("kafka-upstream-jar", Files.isRegularFile(jar),
+        Prerequisites.require(
+                "kafka-upstream-jar",
+                Files.isRegularFile(jar),
                 () -> jar + " is built by `mvn package` of plugin-kafka-upstream");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--dump")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         jarDump = p.getInputStream().readAllBytes();
         assertEquals(0, p.waitFor());
         JsonNode dump = RepoFiles.JSON.readTree(jarDump);
@@ -45,7 +48,9 @@ class LauncherDumpIT {
     @Test
     void dumpInKongsEmptyEnvironmentFindsAJavaByItself() {
         Launcher.Result r = Launcher.run(Map.of(), "-dump");
-        Prerequisites.require("launcher-java", r.exit() == 0 || !r.stderr().contains("no Java 21 or newer found"),
+        Prerequisites.require(
+                "launcher-java",
+                r.exit() == 0 || !r.stderr().contains("no Java 21 or newer found"),
                 () -> "no Java >= 21 in the launcher's known places on this machine: " + r.stderr());
         assertEquals(0, r.exit(), r.stderr());
         assertArrayEquals(jarDump, r.stdout(), () -> "stdout: " + r.out());
@@ -54,8 +59,8 @@ class LauncherDumpIT {
     @Test
     void dumpUnderEveryShellHere() {
         for (List<String> shell : LauncherTest.shells().toList()) {
-            Launcher.Result r = Launcher.run(shell, Launcher.SCRIPT,
-                    Map.of("KAFKA_UPSTREAM_JAVA", System.getProperty("java.home")), "--dump");
+            Launcher.Result r = Launcher.run(
+                    shell, Launcher.SCRIPT, Map.of("KAFKA_UPSTREAM_JAVA", System.getProperty("java.home")), "--dump");
             assertEquals(0, r.exit(), shell + ": " + r.stderr());
             assertArrayEquals(jarDump, r.stdout(), shell::toString);
         }

@@ -28,28 +28,39 @@ class LauncherParentIT {
         Path log = dir.resolve("server.log");
         // The worker: spawns `sh -c "exec <start_cmd>"` as Kong does, prints its pid, lives until its stdin closes.
         String startCmd = "exec " + Launcher.SCRIPT + " --socket " + socket;
-        ProcessBuilder workerShell = new ProcessBuilder("/bin/sh", "-c",
-                "/bin/sh -c '" + startCmd + "' >" + log + " 2>&1 & echo $!; read line");
+        ProcessBuilder workerShell = new ProcessBuilder(
+                "/bin/sh", "-c", "/bin/sh -c '" + startCmd + "' >" + log + " 2>&1 & echo $!; read line");
         workerShell.environment().put("KAFKA_UPSTREAM_JAVA", System.getProperty("java.home"));
         workerShell.environment().put("KAFKA_UPSTREAM_JAR", jar.toString());
         Process worker = workerShell.start();
-        long serverPid = Long.parseLong(new BufferedReader(new InputStreamReader(worker.getInputStream(),
-                StandardCharsets.US_ASCII)).readLine().strip());
+        long serverPid = Long.parseLong(
+                new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.US_ASCII))
+                        .readLine()
+                        .strip());
         ProcessHandle server = ProcessHandle.of(serverPid).orElseThrow();
         try {
             awaitJava(server);
             worker.getOutputStream().close(); // the worker dies while the JVM starts up
             assertTrue(worker.waitFor(10, TimeUnit.SECONDS));
 
-            assertTrue(server.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).join() != null,
+            assertTrue(
+                    server.onExit()
+                                    .completeOnTimeout(null, 30, TimeUnit.SECONDS)
+                                    .join()
+                            != null,
                     "the server exited after its worker; log:\n" + Files.readString(log));
             String text = Files.readString(log);
-            assertTrue(text.contains("cannot start: the process that started the server (pid " + worker.pid()
-                    + ") is already gone") || text.contains("parent process " + worker.pid() + " is gone; shutting down"),
+            assertTrue(
+                    text.contains("cannot start: the process that started the server (pid " + worker.pid()
+                                    + ") is already gone")
+                            || text.contains("parent process " + worker.pid() + " is gone; shutting down"),
                     text);
             assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "no socket left: " + text);
             System.out.println("worker gone while the JVM started; the server: "
-                    + text.lines().filter(l -> l.contains(" is already gone") || l.contains(" is gone; ")).findFirst().orElseThrow());
+                    + text.lines()
+                            .filter(l -> l.contains(" is already gone") || l.contains(" is gone; "))
+                            .findFirst()
+                            .orElseThrow());
         } finally {
             server.destroyForcibly();
             worker.destroyForcibly();

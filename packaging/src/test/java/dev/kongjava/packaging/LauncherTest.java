@@ -29,8 +29,8 @@ class LauncherTest {
     static Stream<List<String>> shells() {
         List<List<String>> shells = new ArrayList<>();
         shells.add(List.of("/bin/sh"));
-        for (List<String> shell : List.of(List.of("/usr/bin/dash"), List.of("/usr/bin/busybox", "sh"),
-                List.of("/bin/bash", "--posix"))) {
+        for (List<String> shell :
+                List.of(List.of("/usr/bin/dash"), List.of("/usr/bin/busybox", "sh"), List.of("/bin/bash", "--posix"))) {
             if (Files.isExecutable(Path.of(shell.getFirst()))) {
                 shells.add(shell);
             }
@@ -40,18 +40,32 @@ class LauncherTest {
 
     @ParameterizedTest
     @MethodSource("shells")
-    void startRunsTheJarWithNativeAccessHeapAndExitWithTheKongWorkerThatStartedIt(List<String> shell) throws IOException {
+    void startRunsTheJarWithNativeAccessHeapAndExitWithTheKongWorkerThatStartedIt(List<String> shell)
+            throws IOException {
         Path java = Launcher.fakeJavaHome(dir, "21.0.4");
         Path jar = Files.writeString(dir.resolve("server.jar"), "");
-        Launcher.Result r = Launcher.run(shell, Launcher.SCRIPT,
+        Launcher.Result r = Launcher.run(
+                shell,
+                Launcher.SCRIPT,
                 Map.of("KAFKA_UPSTREAM_JAVA", java.toString(), "KAFKA_UPSTREAM_JAR", jar.toString()),
-                "--socket", "/usr/local/kong/kafka-upstream.socket");
+                "--socket",
+                "/usr/local/kong/kafka-upstream.socket");
         assertEquals(0, r.exit(), r.stderr());
         assertEquals("FAKE-21.0.4", r.out().lines().findFirst().orElseThrow());
         // Kong runs `sh -c "exec <start_cmd>"` from its worker: the launcher's parent is that worker, here this JVM
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-Xms64m", "-Xmx768m", "-XX:+ExitOnOutOfMemoryError",
-                "-Xlog:os+thread=error", "-jar", jar.toString(), "--exit-with-parent=" + ProcessHandle.current().pid(),
-                "--socket", "/usr/local/kong/kafka-upstream.socket"), r.javaArgs());
+        assertEquals(
+                List.of(
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Xms64m",
+                        "-Xmx768m",
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-Xlog:os+thread=error",
+                        "-jar",
+                        jar.toString(),
+                        "--exit-with-parent=" + ProcessHandle.current().pid(),
+                        "--socket",
+                        "/usr/local/kong/kafka-upstream.socket"),
+                r.javaArgs());
         assertEquals("", r.stderr());
     }
 
@@ -61,12 +75,26 @@ class LauncherTest {
         Path java = Launcher.fakeJavaHome(dir, "21.0.4");
         Path jar = Files.writeString(dir.resolve("server.jar"), "");
         for (String dump : List.of("--dump", "-dump")) {
-            Launcher.Result r = Launcher.run(shell, Launcher.SCRIPT,
-                    Map.of("KAFKA_UPSTREAM_JAVA", java.resolve("bin/java").toString(), "KAFKA_UPSTREAM_JAR", jar.toString()),
+            Launcher.Result r = Launcher.run(
+                    shell,
+                    Launcher.SCRIPT,
+                    Map.of(
+                            "KAFKA_UPSTREAM_JAVA",
+                            java.resolve("bin/java").toString(),
+                            "KAFKA_UPSTREAM_JAR",
+                            jar.toString()),
                     dump);
             assertEquals(0, r.exit(), r.stderr());
-            assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                    "-Xmx64m", "-jar", jar.toString(), dump), r.javaArgs());
+            assertEquals(
+                    List.of(
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-Xshare:auto",
+                            "-XX:TieredStopAtLevel=1",
+                            "-Xmx64m",
+                            "-jar",
+                            jar.toString(),
+                            dump),
+                    r.javaArgs());
         }
     }
 
@@ -75,19 +103,36 @@ class LauncherTest {
         Path java = Launcher.fakeJavaHome(dir, "21.0.4");
         Path launcher = Launcher.copyInto(dir.resolve("bin"));
         Files.writeString(dir.resolve("bin/kafka-upstream.jar"), "");
-        Files.writeString(dir.resolve("bin/kafka-upstream.conf"), "KAFKA_UPSTREAM_JAVA=" + java + "\n"
-                + "KAFKA_UPSTREAM_HEAP=\"-Xms1g -Xmx1g\"\nKAFKA_UPSTREAM_ARGS=\"--kafka-ca-bundle /etc/ca.pem\"\n"
-                + "KAFKA_UPSTREAM_JAVA_OPTS=\"-Dglob=* -Dx=1\"\n");
+        Files.writeString(
+                dir.resolve("bin/kafka-upstream.conf"),
+                "KAFKA_UPSTREAM_JAVA=" + java + "\n"
+                        + "KAFKA_UPSTREAM_HEAP=\"-Xms1g -Xmx1g\"\nKAFKA_UPSTREAM_ARGS=\"--kafka-ca-bundle /etc/ca.pem\"\n"
+                        + "KAFKA_UPSTREAM_JAVA_OPTS=\"-Dglob=* -Dx=1\"\n");
         Launcher.Result fromFile = Launcher.run(List.of("/bin/sh"), launcher, Map.of(), "--socket", "/s");
         assertEquals(0, fromFile.exit(), fromFile.stderr());
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
-                "-Xlog:os+thread=error", "-Dglob=*", "-Dx=1", "-jar", dir.resolve("bin/kafka-upstream.jar").toString(),
-                "--exit-with-parent=" + ProcessHandle.current().pid(), "--kafka-ca-bundle", "/etc/ca.pem", "--socket", "/s"),
+        assertEquals(
+                List.of(
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Xms1g",
+                        "-Xmx1g",
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-Xlog:os+thread=error",
+                        "-Dglob=*",
+                        "-Dx=1",
+                        "-jar",
+                        dir.resolve("bin/kafka-upstream.jar").toString(),
+                        "--exit-with-parent=" + ProcessHandle.current().pid(),
+                        "--kafka-ca-bundle",
+                        "/etc/ca.pem",
+                        "--socket",
+                        "/s"),
                 fromFile.javaArgs());
 
-        Launcher.Result fromEnv = Launcher.run(List.of("/bin/sh"), launcher, Map.of("KAFKA_UPSTREAM_HEAP", "-Xmx2g"),
-                "--socket", "/s");
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-Xmx2g"), fromEnv.javaArgs().subList(0, 2));
+        Launcher.Result fromEnv =
+                Launcher.run(List.of("/bin/sh"), launcher, Map.of("KAFKA_UPSTREAM_HEAP", "-Xmx2g"), "--socket", "/s");
+        assertEquals(
+                List.of("--enable-native-access=ALL-UNNAMED", "-Xmx2g"),
+                fromEnv.javaArgs().subList(0, 2));
     }
 
     @Test
@@ -97,7 +142,8 @@ class LauncherTest {
         Files.writeString(dir.resolve("opt/kafka-upstream/kafka-upstream.jar"), "");
         Files.writeString(dir.resolve("opt/kafka-upstream/kafka-upstream.conf"), "KAFKA_UPSTREAM_JAVA=" + java + "\n");
         Files.createDirectories(dir.resolve("bin"));
-        Path link = Files.createSymbolicLink(dir.resolve("bin/kafka-upstream"), Path.of("../opt/kafka-upstream/kafka-upstream"));
+        Path link = Files.createSymbolicLink(
+                dir.resolve("bin/kafka-upstream"), Path.of("../opt/kafka-upstream/kafka-upstream"));
         Launcher.Result r = Launcher.run(List.of("/bin/sh"), link, Map.of(), "--dump");
         assertEquals(0, r.exit(), r.stderr());
         List<String> args = r.javaArgs();
@@ -109,14 +155,15 @@ class LauncherTest {
     void aJavaOlderThan21IsRefusedWhenNamedAndSkippedAsJavaHome() throws IOException {
         Path old = Launcher.fakeJavaHome(dir, "17.0.12");
         Path jar = Files.writeString(dir.resolve("server.jar"), "");
-        Launcher.Result named = Launcher.run(Map.of("KAFKA_UPSTREAM_JAVA", old.toString(), "KAFKA_UPSTREAM_JAR", jar.toString()),
-                "--dump");
+        Launcher.Result named = Launcher.run(
+                Map.of("KAFKA_UPSTREAM_JAVA", old.toString(), "KAFKA_UPSTREAM_JAR", jar.toString()), "--dump");
         assertEquals(1, named.exit());
         assertEquals("", named.out(), "nothing but the dump may reach stdout");
-        assertEquals("kafka-upstream launcher: KAFKA_UPSTREAM_JAVA=" + old + " is not a Java 21 or newer\n", named.stderr());
+        assertEquals(
+                "kafka-upstream launcher: KAFKA_UPSTREAM_JAVA=" + old + " is not a Java 21 or newer\n", named.stderr());
 
-        Launcher.Result home = Launcher.run(Map.of("JAVA_HOME", old.toString(), "KAFKA_UPSTREAM_JAR", jar.toString()),
-                "--version");
+        Launcher.Result home =
+                Launcher.run(Map.of("JAVA_HOME", old.toString(), "KAFKA_UPSTREAM_JAR", jar.toString()), "--version");
         assertFalse(home.out().contains("FAKE-17"), "JAVA_HOME < 21 must not be used: " + home.out());
     }
 
@@ -124,9 +171,11 @@ class LauncherTest {
     void aJavaHomeOf23OrNewerAlsoAllowsUnsafeMemoryAccess() throws IOException {
         Path java = Launcher.fakeJavaHome(dir, "25.0.1");
         Path jar = Files.writeString(dir.resolve("server.jar"), "");
-        Launcher.Result r = Launcher.run(Map.of("JAVA_HOME", java.toString(), "KAFKA_UPSTREAM_JAR", jar.toString()), "--dump");
+        Launcher.Result r =
+                Launcher.run(Map.of("JAVA_HOME", java.toString(), "KAFKA_UPSTREAM_JAR", jar.toString()), "--dump");
         assertEquals(0, r.exit(), r.stderr());
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
+        assertEquals(
+                List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
                 r.javaArgs().subList(0, 2));
     }
 
@@ -134,7 +183,8 @@ class LauncherTest {
     void aMissingJarFailsWithAMessageOnStderrOnly() throws IOException {
         Path java = Launcher.fakeJavaHome(dir, "21.0.4");
         Path launcher = Launcher.copyInto(dir.resolve("bin"));
-        Launcher.Result r = Launcher.run(List.of("/bin/sh"), launcher, Map.of("KAFKA_UPSTREAM_JAVA", java.toString()), "--dump");
+        Launcher.Result r =
+                Launcher.run(List.of("/bin/sh"), launcher, Map.of("KAFKA_UPSTREAM_JAVA", java.toString()), "--dump");
         assertEquals(1, r.exit());
         assertEquals("", r.out());
         assertTrue(r.stderr().startsWith("kafka-upstream launcher: kafka-upstream.jar not found next to "), r.stderr());

@@ -44,6 +44,7 @@ import org.msgpack.core.MessagePacker;
 class MemoryBoundsProcessIT {
     /** The launcher's default heap (-Xmx768m) plus room for metaspace, code, thread stacks and GC. */
     static final long RSS_BOUND_MIB = 1024;
+
     private static final int MIB = 1024 * 1024;
     /** Load runs this long; {@code -Dattack.seconds=300} for the long variant (docs/fuzzing-and-soak.md). */
     private static final Duration LOAD = Duration.ofSeconds(Long.getLong("attack.seconds", 15));
@@ -66,13 +67,19 @@ class MemoryBoundsProcessIT {
 
     private ServerProcess start(String... args) throws Exception {
         Path socket = dir.resolve("kafka-upstream.socket");
-        StringBuilder command = new StringBuilder("exec '").append(Launcher.SCRIPT).append("' --socket '")
-                .append(socket).append("' --exit-with-parent");
+        StringBuilder command = new StringBuilder("exec '")
+                .append(Launcher.SCRIPT)
+                .append("' --socket '")
+                .append(socket)
+                .append("' --exit-with-parent");
         for (String a : args) {
             command.append(' ').append(a);
         }
-        server = ServerProcess.start(List.of("/bin/sh", "-c", command.toString()),
-                Map.of("JAVA_HOME", System.getProperty("java.home")), socket, dir.resolve("server.log"));
+        server = ServerProcess.start(
+                List.of("/bin/sh", "-c", command.toString()),
+                Map.of("JAVA_HOME", System.getProperty("java.home")),
+                socket,
+                dir.resolve("server.log"));
         return server;
     }
 
@@ -102,14 +109,19 @@ class MemoryBoundsProcessIT {
         try (KongConnection c = new KongConnection(server.socket())) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(10 * MIB + 64);
             try (MessagePacker p = MessagePack.newDefaultPacker(out)) {
-                p.packArrayHeader(4).packInt(0).packInt(3).packString("plugin.GetStatus").packArrayHeader(1);
+                p.packArrayHeader(4)
+                        .packInt(0)
+                        .packInt(3)
+                        .packString("plugin.GetStatus")
+                        .packArrayHeader(1);
                 p.packArrayHeader(10_000_000);
                 for (int i = 0; i < 10_000_000; i++) {
                     p.packMapHeader(0);
                 }
             }
             c.writeRaw(out.toByteArray());
-            assertEquals("the message decodes to more than 134217728 bytes of memory (twice --max-message-size)",
+            assertEquals(
+                    "the message decodes to more than 134217728 bytes of memory (twice --max-message-size)",
                     c.readReply(3).error());
             assertEquals(null, c.call(4, "plugin.GetStatus", List.of()).error(), "the connection goes on");
         }
@@ -155,18 +167,23 @@ class MemoryBoundsProcessIT {
             }
             assertTrue(server.isAlive(), server.log());
             Map<String, Integer> outcomes = new TreeMap<>();
-            answers.forEach((outcome, marks) -> outcomes.put(outcome.length() > 160 ? outcome.substring(0, 160) : outcome,
-                    marks.length()));
+            answers.forEach((outcome, marks) ->
+                    outcomes.put(outcome.length() > 160 ? outcome.substring(0, 160) : outcome, marks.length()));
             for (String outcome : outcomes.keySet()) {
-                assertTrue(outcome.startsWith("200 {\"message\":\"message sent\"}")
-                        || outcome.startsWith("413 {\"message\":\"Payload Too Large\",\"error\":\"the request body of 16773120 bytes")
-                        || outcome.startsWith("503 {\"message\":\"Service Unavailable\",\"error\":\"the plugin server holds too")
-                        || outcome.startsWith("503 {\"message\":\"Service Unavailable\",\"error\":\"the async buffer of "),
+                assertTrue(
+                        outcome.startsWith("200 {\"message\":\"message sent\"}")
+                                || outcome.startsWith(
+                                        "413 {\"message\":\"Payload Too Large\",\"error\":\"the request body of 16773120 bytes")
+                                || outcome.startsWith(
+                                        "503 {\"message\":\"Service Unavailable\",\"error\":\"the plugin server holds too")
+                                || outcome.startsWith(
+                                        "503 {\"message\":\"Service Unavailable\",\"error\":\"the async buffer of "),
                         "unexpected answer " + outcome + " in " + outcomes);
             }
             assertTrue(accepted.size() > 0, "some 1 MB bodies were accepted: " + outcomes);
             Set<String> inTopic = new HashSet<>();
-            for (ConsumerRecord<byte[], byte[]> r : broker.readRecords(topic, accepted.size(), Duration.ofSeconds(60))) {
+            for (ConsumerRecord<byte[], byte[]> r :
+                    broker.readRecords(topic, accepted.size(), Duration.ofSeconds(60))) {
                 JsonNode envelope = RepoFiles.JSON.readTree(r.value());
                 String body = envelope.get("body").asText();
                 inTopic.add(body.substring(0, body.indexOf(';')));
@@ -189,7 +206,9 @@ class MemoryBoundsProcessIT {
             body[size - 2] = '"';
             body[size - 1] = ']';
         }
-        return CannedRequest.post("/").header("Content-Type", json ? "application/json" : "text/plain").body(body);
+        return CannedRequest.post("/")
+                .header("Content-Type", json ? "application/json" : "text/plain")
+                .body(body);
     }
 
     private void assertServes() throws IOException {
@@ -218,7 +237,11 @@ class MemoryBoundsProcessIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream(sent + 64);
         try (MessagePacker p = MessagePack.newDefaultPacker(out)) {
             p.packArrayHeader(4).packInt(0).packInt(1).packString("plugin.Step").packArrayHeader(1);
-            p.packMapHeader(2).packString("EventId").packInt(1).packString("Data").packBinaryHeader(declared);
+            p.packMapHeader(2)
+                    .packString("EventId")
+                    .packInt(1)
+                    .packString("Data")
+                    .packBinaryHeader(declared);
             p.writePayload(new byte[sent]);
         }
         return out.toByteArray();

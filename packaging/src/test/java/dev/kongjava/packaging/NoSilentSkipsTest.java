@@ -20,9 +20,10 @@ class NoSilentSkipsTest {
     void noTestSourceUsesJUnitAssumptionsOrDisabledAnnotations() throws IOException {
         List<String> offenders;
         try (Stream<Path> files = Files.walk(RepoFiles.root())) {
-            offenders = files
-                    .filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/test/"))
-                    .filter(p -> !p.toString().contains("/target/") && !p.getFileName().toString().equals("NoSilentSkipsTest.java"))
+            offenders = files.filter(
+                            p -> p.toString().endsWith(".java") && p.toString().contains("/src/test/"))
+                    .filter(p -> !p.toString().contains("/target/")
+                            && !p.getFileName().toString().equals("NoSilentSkipsTest.java"))
                     .filter(NoSilentSkipsTest::skipsByItself)
                     .map(p -> RepoFiles.root().relativize(p).toString())
                     .sorted()
@@ -34,8 +35,11 @@ class NoSilentSkipsTest {
     private static boolean skipsByItself(Path file) {
         try {
             String text = Files.readString(file);
-            return text.contains("org.junit.jupiter.api.Assumptions") || text.contains("@Disabled")
-                    || text.contains("disabledWithoutDocker") || text.contains("@EnabledIf") || text.contains("@DisabledIf");
+            return text.contains("org.junit.jupiter.api.Assumptions")
+                    || text.contains("@Disabled")
+                    || text.contains("disabledWithoutDocker")
+                    || text.contains("@EnabledIf")
+                    || text.contains("@DisabledIf");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 public final class RepoFiles {
     /** YAML (kong.yml, compose.yml) as a Jackson tree. */
     public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private RepoFiles() {}

@@ -47,6 +47,7 @@ final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseabl
     private final ServerResources resources;
     /** Null without schema_registry: records go as they are built. */
     private final SchemaSerializer schemas;
+
     private final ReentrantLock producerLock = new ReentrantLock();
     private volatile PoolKey key;
     private volatile SharedProducer producer;
@@ -54,6 +55,7 @@ final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseabl
     private final WarmUp warmUp;
     /** The last failure to create an OAuth producer (its login), and when: guarded by producerLock. */
     private KafkaException loginFailure;
+
     private long loginFailedAt;
 
     private KafkaUpstreamHandler(KafkaUpstreamConfig config, ServerResources resources, SchemaSerializer schemas) {
@@ -65,7 +67,8 @@ final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseabl
     }
 
     /** A handler whose producer and topic metadata are being warmed up already (see {@link WarmUp}). */
-    static KafkaUpstreamHandler started(KafkaUpstreamConfig config, ServerResources resources, SchemaSerializer schemas) {
+    static KafkaUpstreamHandler started(
+            KafkaUpstreamConfig config, ServerResources resources, SchemaSerializer schemas) {
         KafkaUpstreamHandler handler = new KafkaUpstreamHandler(config, resources, schemas);
         handler.warmUp.start(handler::acquire);
         return handler;
@@ -115,8 +118,12 @@ final class KafkaUpstreamHandler implements AccessPhase, ReadAhead, AutoCloseabl
      */
     private Supplier<Answer> send(CapturedRequest request) {
         try (RequestRecords built = RequestRecords.build(request, config, resources.builds())) {
-            List<ProducerRecord<byte[], byte[]>> records = schemas == null ? built.records()
-                    : schemas.serialize(built.records(), resources.builds(), config.producer().bytesPerRequest());
+            List<ProducerRecord<byte[], byte[]>> records = schemas == null
+                    ? built.records()
+                    : schemas.serialize(
+                            built.records(),
+                            resources.builds(),
+                            config.producer().bytesPerRequest());
             SharedProducer shared = producer();
             List<Integer> elements = built.elements();
             if (config.producer().async()) {

@@ -19,16 +19,25 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public final class KafkaUpstreamPlugin {
     static final String DEFAULT_ADMIN_URL = "http://127.0.0.1:8001";
-    static final ServerFlag ADMIN_URL = new ServerFlag("kong-admin-url", "url",
+    static final ServerFlag ADMIN_URL = new ServerFlag(
+            "kong-admin-url",
+            "url",
             "Kong Admin API for security.certificate_id/ca_certificates (default http://127.0.0.1:8001)");
-    static final ServerFlag ADMIN_TOKEN_FILE = new ServerFlag("kong-admin-token-file", "path",
+    static final ServerFlag ADMIN_TOKEN_FILE = new ServerFlag(
+            "kong-admin-token-file",
+            "path",
             "file holding a Kong-Admin-Token (a file, so the token is not visible in ps)");
-    static final ServerFlag CA_BUNDLE = new ServerFlag("kafka-ca-bundle", "path",
+    static final ServerFlag CA_BUNDLE = new ServerFlag(
+            "kafka-ca-bundle",
+            "path",
             "PEM file of CAs trusted for broker certificates (default: the JVM's trust store)");
-    static final ServerFlag METRICS_PORT = new ServerFlag("metrics-port", "port",
-            "serve Prometheus metrics on http://127.0.0.1:<port>/metrics (default: off)");
-    static final ServerFlag MAX_PRODUCERS = new ServerFlag("max-producers", "n",
-            "distinct Kafka producers at once, 16 MiB of buffer each (default " + ProducerPool.DEFAULT_MAX_PRODUCERS + ")");
+    static final ServerFlag METRICS_PORT = new ServerFlag(
+            "metrics-port", "port", "serve Prometheus metrics on http://127.0.0.1:<port>/metrics (default: off)");
+    static final ServerFlag MAX_PRODUCERS = new ServerFlag(
+            "max-producers",
+            "n",
+            "distinct Kafka producers at once, 16 MiB of buffer each (default " + ProducerPool.DEFAULT_MAX_PRODUCERS
+                    + ")");
 
     static final String NAME = "kafka-upstream";
 
@@ -45,7 +54,11 @@ public final class KafkaUpstreamPlugin {
                 .version("0.2.0")
                 .priority(751)
                 .schema(KafkaUpstreamSchema.SCHEMA)
-                .flag(ADMIN_URL).flag(ADMIN_TOKEN_FILE).flag(CA_BUNDLE).flag(METRICS_PORT).flag(MAX_PRODUCERS)
+                .flag(ADMIN_URL)
+                .flag(ADMIN_TOKEN_FILE)
+                .flag(CA_BUNDLE)
+                .flag(METRICS_PORT)
+                .flag(MAX_PRODUCERS)
                 .flag(OAuthBearer.ALLOWED_URLS_FLAG)
                 .onServerStart(flags -> ServerResources.start(flags, pool))
                 .handler(KafkaUpstreamHandler.class, KafkaUpstreamPlugin::newInstance)
@@ -57,7 +70,9 @@ public final class KafkaUpstreamPlugin {
         KafkaUpstreamConfig config = KafkaUpstreamConfig.from(context.config());
         OAuthBearer.checkAllowed(NAME, config.oauthBearer());
         // A Kafka setting Java refuses fails StartInstance now, with Kafka's own message.
-        new ProducerConfig(ProducerSettings.of(config, resources.tls().caBundle(), null).toMap("validation"));
-        return KafkaUpstreamHandler.started(config, resources, SchemaSerializer.of(context.config().schemaRegistry()));
+        new ProducerConfig(
+                ProducerSettings.of(config, resources.tls().caBundle(), null).toMap("validation"));
+        return KafkaUpstreamHandler.started(
+                config, resources, SchemaSerializer.of(context.config().schemaRegistry()));
     }
 }

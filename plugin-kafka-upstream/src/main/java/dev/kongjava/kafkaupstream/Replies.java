@@ -38,7 +38,8 @@ final class Replies {
      */
     static void answer(Kong kong, SendResult result, List<Integer> elements, KafkaUpstreamConfig c) {
         boolean detail = c.returnErrorMessage();
-        boolean records = result.records() != null && (c.options().returnMetadata() || (elements != null && !result.ok()));
+        boolean records =
+                result.records() != null && (c.options().returnMetadata() || (elements != null && !result.ok()));
         if (!records) {
             if (result.ok()) {
                 sent(kong);

@@ -63,19 +63,22 @@ final class SchemaSerializer {
     }
 
     /** The records with serialized values and keys; one request's records share them, so each is done once. */
-    List<ProducerRecord<byte[], byte[]>> serialize(List<ProducerRecord<byte[], byte[]>> records, BuildBudget budget,
-            int limit) throws BadRequestBody, MessageTooLarge, Refused {
+    List<ProducerRecord<byte[], byte[]>> serialize(
+            List<ProducerRecord<byte[], byte[]>> records, BuildBudget budget, int limit)
+            throws BadRequestBody, MessageTooLarge, Refused {
         IdentityHashMap<byte[], byte[]> done = new IdentityHashMap<>();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
         for (ProducerRecord<byte[], byte[]> r : records) {
             byte[] value = schemas.hasValueSchema() ? encode(done, r.value(), false, budget, limit) : r.value();
-            byte[] key = schemas.hasKeySchema() && r.key() != null ? encode(done, r.key(), true, budget, limit) : r.key();
+            byte[] key =
+                    schemas.hasKeySchema() && r.key() != null ? encode(done, r.key(), true, budget, limit) : r.key();
             out.add(new ProducerRecord<>(r.topic(), r.partition(), r.timestamp(), key, value, r.headers()));
         }
         return out;
     }
 
-    private byte[] encode(IdentityHashMap<byte[], byte[]> done, byte[] raw, boolean isKey, BuildBudget budget, int limit)
+    private byte[] encode(
+            IdentityHashMap<byte[], byte[]> done, byte[] raw, boolean isKey, BuildBudget budget, int limit)
             throws BadRequestBody, MessageTooLarge, Refused {
         byte[] encoded = done.get(raw);
         if (encoded == null) {

@@ -40,12 +40,16 @@ final class ServerResources implements AutoCloseable {
 
     /** Reads the plugin's flags; {@code pool} is the plugin's (tests hand in one with their own producers). */
     static ServerResources start(Map<String, String> flags, ProducerPool pool) throws IOException {
-        URI admin = URI.create(flags.getOrDefault(KafkaUpstreamPlugin.ADMIN_URL.name(),
-                KafkaUpstreamPlugin.DEFAULT_ADMIN_URL));
+        URI admin = URI.create(
+                flags.getOrDefault(KafkaUpstreamPlugin.ADMIN_URL.name(), KafkaUpstreamPlugin.DEFAULT_ADMIN_URL));
         String token = flags.containsKey(KafkaUpstreamPlugin.ADMIN_TOKEN_FILE.name())
-                ? read(flags, KafkaUpstreamPlugin.ADMIN_TOKEN_FILE).strip() : null;
-        TlsSources tls = new TlsSources(new KongCertificates(admin, token),
-                flags.containsKey(KafkaUpstreamPlugin.CA_BUNDLE.name()) ? read(flags, KafkaUpstreamPlugin.CA_BUNDLE) : null);
+                ? read(flags, KafkaUpstreamPlugin.ADMIN_TOKEN_FILE).strip()
+                : null;
+        TlsSources tls = new TlsSources(
+                new KongCertificates(admin, token),
+                flags.containsKey(KafkaUpstreamPlugin.CA_BUNDLE.name())
+                        ? read(flags, KafkaUpstreamPlugin.CA_BUNDLE)
+                        : null);
         String maxProducers = flags.get(KafkaUpstreamPlugin.MAX_PRODUCERS.name());
         if (maxProducers != null) {
             pool.maxProducers(number(KafkaUpstreamPlugin.MAX_PRODUCERS, maxProducers, 1, 10_000));
@@ -55,7 +59,8 @@ final class ServerResources implements AutoCloseable {
             OAuthBearer.allow(allowedUrls);
         }
         String port = flags.get(KafkaUpstreamPlugin.METRICS_PORT.name());
-        MetricsServer metrics = port == null ? null
+        MetricsServer metrics = port == null
+                ? null
                 : MetricsServer.start(number(KafkaUpstreamPlugin.METRICS_PORT, port, 0, 65535), pool.metrics());
         return new ServerResources(pool, tls, metrics);
     }
@@ -74,8 +79,10 @@ final class ServerResources implements AutoCloseable {
 
     /** The sharing key of an instance's producer, with its TLS material from where the config says. */
     PoolKey producerKey(KafkaUpstreamConfig config) throws CertificateUnavailable {
-        return new PoolKey(ProducerSettings.of(config, tls.trustedCertificates(config.tls()),
-                tls.clientCertificate(config.tls())), config.producer().messagesInMemory(), config.health(),
+        return new PoolKey(
+                ProducerSettings.of(config, tls.trustedCertificates(config.tls()), tls.clientCertificate(config.tls())),
+                config.producer().messagesInMemory(),
+                config.health(),
                 config.clusterName());
     }
 
@@ -100,7 +107,8 @@ final class ServerResources implements AutoCloseable {
         try {
             return Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IOException("--" + flag.name() + " " + path + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new IOException("--" + flag.name() + " " + path + " cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -113,7 +121,7 @@ final class ServerResources implements AutoCloseable {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("--" + flag.name() + " needs a number from " + min + " to " + max
-                + ", got '" + value + "'");
+        throw new IllegalArgumentException(
+                "--" + flag.name() + " needs a number from " + min + " to " + max + ", got '" + value + "'");
     }
 }

@@ -42,12 +42,18 @@ final class TlsSources {
             return kong.clientCertificate(tls.certificateId());
         }
         if (tls.clientCertificatePem() != null) {
-            return client("security.client_certificate_pem", tls.clientCertificatePem(), "security.client_key_pem",
+            return client(
+                    "security.client_certificate_pem",
+                    tls.clientCertificatePem(),
+                    "security.client_key_pem",
                     tls.clientKeyPem());
         }
         if (tls.clientCertificateFile() != null) {
-            return client(tls.clientCertificateFile(), read("security.client_certificate_file", tls.clientCertificateFile()),
-                    tls.clientKeyFile(), read("security.client_key_file", tls.clientKeyFile()));
+            return client(
+                    tls.clientCertificateFile(),
+                    read("security.client_certificate_file", tls.clientCertificateFile()),
+                    tls.clientKeyFile(),
+                    read("security.client_key_file", tls.clientKeyFile()));
         }
         return null;
     }
@@ -65,17 +71,19 @@ final class TlsSources {
             return certificates("security.ca_certificates_pem", tls.caCertificatesPem());
         }
         if (tls.caCertificatesFile() != null) {
-            return certificates(tls.caCertificatesFile(), read("security.ca_certificates_file", tls.caCertificatesFile()));
+            return certificates(
+                    tls.caCertificatesFile(), read("security.ca_certificates_file", tls.caCertificatesFile()));
         }
         return caBundle;
     }
 
     /** @param certificateName and {@code keyName} say where each came from, for errors */
-    private static ClientCertificate client(String certificateName, String certificatePem, String keyName, String keyPem)
+    private static ClientCertificate client(
+            String certificateName, String certificatePem, String keyName, String keyPem)
             throws CertificateUnavailable {
         try {
-            return new ClientCertificate(certificateName, certificates(certificateName, certificatePem),
-                    PemKeys.toPkcs8Pem(keyPem));
+            return new ClientCertificate(
+                    certificateName, certificates(certificateName, certificatePem), PemKeys.toPkcs8Pem(keyPem));
         } catch (GeneralSecurityException e) {
             throw new CertificateUnavailable("could not load the client key " + keyName + ": " + e.getMessage());
         }
@@ -84,8 +92,9 @@ final class TlsSources {
     /** The PEM as given, once Java has read at least one X.509 certificate from it. */
     private static String certificates(String name, String pem) throws CertificateUnavailable {
         try {
-            if (!CertificateFactory.getInstance("X.509").generateCertificates(
-                    new ByteArrayInputStream(pem.getBytes(StandardCharsets.ISO_8859_1))).isEmpty()) {
+            if (!CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.ISO_8859_1)))
+                    .isEmpty()) {
                 return pem;
             }
         } catch (GeneralSecurityException e) {
@@ -98,8 +107,8 @@ final class TlsSources {
         try {
             return Files.readString(Path.of(path), StandardCharsets.ISO_8859_1);
         } catch (IOException | RuntimeException e) {
-            throw new CertificateUnavailable("could not read " + field + " " + path + " (" + e.getClass().getSimpleName()
-                    + ")");
+            throw new CertificateUnavailable(
+                    "could not read " + field + " " + path + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 }

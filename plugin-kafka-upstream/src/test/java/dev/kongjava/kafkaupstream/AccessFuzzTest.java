@@ -39,21 +39,35 @@ class AccessFuzzTest {
     /** Configs whose requests can never be a 400: nothing is parsed and no topic is chosen. */
     private static final List<String> NEVER_400 = List.of(
             "{" + BASE + ",\"message_format\":\"body\"}",
-            "{" + BASE + ",\"forward_body\":false,\"forward_method\":true,\"forward_uri\":true,\"forward_headers\":true}");
+            "{" + BASE
+                    + ",\"forward_body\":false,\"forward_method\":true,\"forward_uri\":true,\"forward_headers\":true}");
+
     private static final List<String> CONFIGS = List.of(
             "{" + BASE + "}",
-            "{" + BASE + ",\"forward_method\":true,\"forward_uri\":true,\"forward_headers\":true,\"producer_async\":false}",
+            "{" + BASE
+                    + ",\"forward_method\":true,\"forward_uri\":true,\"forward_headers\":true,\"producer_async\":false}",
             "{" + BASE + ",\"key_query_arg\":\"k\",\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"a\",\"b\"]}",
-            "{" + BASE + ",\"headers\":{\"forward_all_by_default\":true,\"repeated_headers_behavior\":\"concatenate_by_comma\"}}",
-            NEVER_400.get(0), NEVER_400.get(1));
+            "{" + BASE
+                    + ",\"headers\":{\"forward_all_by_default\":true,\"repeated_headers_behavior\":\"concatenate_by_comma\"}}",
+            NEVER_400.get(0),
+            NEVER_400.get(1));
     private static final List<String> CONTENT_TYPES = List.of(
-            "application/json", "application/json; charset=utf-8", "application/x-www-form-urlencoded",
-            "multipart/form-data; boundary=XyZ", "multipart/form-data", "text/plain", "text/plain; charset=iso-8859-1",
-            "text/html; charset=nope", "application/octet-stream", "APPLICATION/JSON", "", ";");
+            "application/json",
+            "application/json; charset=utf-8",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=XyZ",
+            "multipart/form-data",
+            "text/plain",
+            "text/plain; charset=iso-8859-1",
+            "text/html; charset=nope",
+            "application/octet-stream",
+            "APPLICATION/JSON",
+            "",
+            ";");
     private static final List<MockProducer<byte[], byte[]>> PRODUCERS = new ArrayList<>();
     private static final ProducerPool POOL = new ProducerPool(settings -> {
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         PRODUCERS.add(producer);
         return producer;
     });
@@ -81,7 +95,8 @@ class AccessFuzzTest {
             assertTrue(!NEVER_400.contains(config), "400 for a config that parses nothing: " + kong.answers);
             JsonNode body = JSON.readTree((String) exit.get(1));
             assertEquals("Bad Request", body.get("message").asText());
-            assertTrue(body.get("error").isTextual() && !body.get("error").asText().isEmpty(), body.toString());
+            assertTrue(
+                    body.get("error").isTextual() && !body.get("error").asText().isEmpty(), body.toString());
             return;
         }
         assertEquals(200, status, "status for " + kong.answers + ": " + exit);
@@ -119,7 +134,8 @@ class AccessFuzzTest {
         }
         String text = message.get("body").asText();
         byte[] carried = message.path("body_base64").asBoolean(false)
-                ? Base64.getDecoder().decode(text) : text.getBytes(StandardCharsets.UTF_8);
+                ? Base64.getDecoder().decode(text)
+                : text.getBytes(StandardCharsets.UTF_8);
         assertArrayEquals(kong.body, carried, "body lost or changed: " + kong.answers);
     }
 
@@ -155,13 +171,15 @@ class AccessFuzzTest {
                 case "kong.request.get_raw_query", "kong.request.get_method" -> data.consumeString(40);
                 default -> data.consumeBoolean() ? null : data.consumeString(20);
             };
-            answers.add(method + " -> " + (answer instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : answer));
+            answers.add(
+                    method + " -> " + (answer instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : answer));
             return answer;
         }
 
         private String contentType() {
-            return data.consumeInt(0, 5) == 0 ? null : data.consumeBoolean() ? data.pickValue(CONTENT_TYPES)
-                    : data.consumeString(40);
+            return data.consumeInt(0, 5) == 0
+                    ? null
+                    : data.consumeBoolean() ? data.pickValue(CONTENT_TYPES) : data.consumeString(40);
         }
 
         private Map<String, Object> headers() {
@@ -174,8 +192,11 @@ class AccessFuzzTest {
             for (int i = 0; i < n; i++) {
                 String name = data.consumeString(12);
                 if (!name.equalsIgnoreCase("content-type")) {
-                    headers.put(name, data.consumeBoolean() ? data.consumeString(20)
-                            : List.of(data.consumeString(20), data.consumeString(20)));
+                    headers.put(
+                            name,
+                            data.consumeBoolean()
+                                    ? data.consumeString(20)
+                                    : List.of(data.consumeString(20), data.consumeString(20)));
                 }
             }
             return headers;

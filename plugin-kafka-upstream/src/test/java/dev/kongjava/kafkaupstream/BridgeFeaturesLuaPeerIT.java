@@ -37,7 +37,8 @@ class BridgeFeaturesLuaPeerIT {
     private static String orders;
     private static String events;
     private static String secured;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -48,15 +49,25 @@ class BridgeFeaturesLuaPeerIT {
         events = topic(1);
         secured = topic(1);
         String plaintext = broker.bootstrap(Listener.PLAINTEXT);
-        String ordersConfig = Configs.config(plaintext, orders, "\"producer_async\":false,\"message_format\":\"body\","
-                + "\"key_uri_capture\":\"customer\",\"partition_header\":\"X-Partition\",\"batch_json_array\":true,"
-                + "\"return_record_metadata\":true");
-        String eventsConfig = Configs.config(plaintext, events, "\"batch_json_array\":true,\"message_format\":\"body\","
-                + "\"key_json_pointer\":\"/device\",\"producer_async_flush_timeout\":0");
-        String oauthConfig = Configs.config(broker.bootstrap(Listener.SASL_PLAINTEXT), secured, "\"producer_async\":false,"
-                + "\"authentication\":{\"strategy\":\"sasl\",\"mechanism\":\"OAUTHBEARER\",\"oauthbearer\":{"
-                + "\"token_endpoint_url\":\"" + oauth.tokenEndpointUrl() + "\",\"client_id\":\"kong\",\"client_secret\":\""
-                + SECRET + "\",\"scopes\":[\"kafka.produce\"],\"extensions\":{\"logicalCluster\":\"lkc-7\"}}}");
+        String ordersConfig = Configs.config(
+                plaintext,
+                orders,
+                "\"producer_async\":false,\"message_format\":\"body\","
+                        + "\"key_uri_capture\":\"customer\",\"partition_header\":\"X-Partition\",\"batch_json_array\":true,"
+                        + "\"return_record_metadata\":true");
+        String eventsConfig = Configs.config(
+                plaintext,
+                events,
+                "\"batch_json_array\":true,\"message_format\":\"body\","
+                        + "\"key_json_pointer\":\"/device\",\"producer_async_flush_timeout\":0");
+        String oauthConfig = Configs.config(
+                broker.bootstrap(Listener.SASL_PLAINTEXT),
+                secured,
+                "\"producer_async\":false,"
+                        + "\"authentication\":{\"strategy\":\"sasl\",\"mechanism\":\"OAUTHBEARER\",\"oauthbearer\":{"
+                        + "\"token_endpoint_url\":\"" + oauth.tokenEndpointUrl()
+                        + "\",\"client_id\":\"kong\",\"client_secret\":\""
+                        + SECRET + "\",\"scopes\":[\"kafka.produce\"],\"extensions\":{\"logicalCluster\":\"lkc-7\"}}}");
         server = UpstreamServer.start(Map.of(OAuthBearer.ALLOWED_URLS_FLAG.name(), oauth.tokenEndpointUrl()));
         peer = LuaPeer.builder()
                 .socketPath(server.server.socketPath())
@@ -81,14 +92,17 @@ class BridgeFeaturesLuaPeerIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try (LuaPeer p = peer; UpstreamServer s = server; KafkaBroker b = broker; OAuthServer o = oauth) {
+        try (LuaPeer p = peer;
+                UpstreamServer s = server;
+                KafkaBroker b = broker;
+                OAuthServer o = oauth) {
             // closes what started, in this order
         }
     }
 
     private HttpResponse<String> post(String path, Map<String, String> headers, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(peer.baseUri().resolve(path))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(peer.baseUri().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -103,33 +117,51 @@ class BridgeFeaturesLuaPeerIT {
 
     @Test
     void aBatchOnARegexRouteIsKeyedByTheCapturePlacedByTheHeaderAndAnsweredWithWhereEachRecordWent() throws Exception {
-        HttpResponse<String> response = post("/orders/alice", Map.of("Content-Type", "application/json",
-                "X-Partition", "3"), "[{\"item\":1}, {\"item\":2}]");
+        HttpResponse<String> response = post(
+                "/orders/alice",
+                Map.of("Content-Type", "application/json", "X-Partition", "3"),
+                "[{\"item\":1}, {\"item\":2}]");
 
         assertEquals(200, response.statusCode(), response.body());
         List<ConsumerRecord<byte[], byte[]>> records = records(orders, 2);
-        assertEquals(List.of("{\"item\":1}", "{\"item\":2}"), records.stream().map(r -> text(r.value())).toList());
-        assertEquals(List.of("alice", "alice"), records.stream().map(r -> text(r.key())).toList());
-        assertEquals(List.of(3, 3), records.stream().map(ConsumerRecord::partition).toList());
+        assertEquals(
+                List.of("{\"item\":1}", "{\"item\":2}"),
+                records.stream().map(r -> text(r.value())).toList());
+        assertEquals(
+                List.of("alice", "alice"),
+                records.stream().map(r -> text(r.key())).toList());
+        assertEquals(
+                List.of(3, 3), records.stream().map(ConsumerRecord::partition).toList());
         StringBuilder expected = new StringBuilder("{\"message\":\"message sent\",\"records\":[");
         for (int i = 0; i < 2; i++) {
             ConsumerRecord<byte[], byte[]> r = records.get(i);
-            expected.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"topic\":\"").append(orders)
-                    .append("\",\"partition\":3,\"offset\":").append(r.offset()).append(",\"timestamp\":")
-                    .append(r.timestamp()).append('}');
+            expected.append(i == 0 ? "" : ",")
+                    .append("{\"index\":")
+                    .append(i)
+                    .append(",\"topic\":\"")
+                    .append(orders)
+                    .append("\",\"partition\":3,\"offset\":")
+                    .append(r.offset())
+                    .append(",\"timestamp\":")
+                    .append(r.timestamp())
+                    .append('}');
         }
         assertEquals(JSON.readTree(expected.append("]}").toString()), JSON.readTree(response.body()));
     }
 
     @Test
     void anAsyncBatchTakesEachElementsKeyFromItsJsonPointer() throws Exception {
-        HttpResponse<String> response = post("/events", Map.of("Content-Type", "application/json"),
+        HttpResponse<String> response = post(
+                "/events",
+                Map.of("Content-Type", "application/json"),
                 "[{\"device\":\"d1\",\"t\":20}, {\"device\":\"d2\",\"t\":21}, {\"t\":22}]");
 
         assertEquals(200, response.statusCode());
         assertEquals(Replies.SENT_BODY, response.body());
         List<ConsumerRecord<byte[], byte[]>> records = records(events, 3);
-        assertEquals(java.util.Arrays.asList("d1", "d2", null), records.stream().map(r -> text(r.key())).toList());
+        assertEquals(
+                java.util.Arrays.asList("d1", "d2", null),
+                records.stream().map(r -> text(r.key())).toList());
         assertEquals("{\"t\":22}", text(records.get(2).value()));
     }
 
@@ -139,8 +171,14 @@ class BridgeFeaturesLuaPeerIT {
 
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(Replies.SENT_BODY, response.body());
-        assertEquals("{\"body\":\"via oauth\",\"body_args\":{}}", text(records(secured, 1).get(0).value()));
-        assertEquals(new TokenRequest("kong", "client_credentials", "kafka.produce", 200), oauth.requests().getLast());
-        assertEquals(new OAuthLogin("kong", Map.of("logicalCluster", "lkc-7")), broker.oauthLogins().getLast());
+        assertEquals(
+                "{\"body\":\"via oauth\",\"body_args\":{}}",
+                text(records(secured, 1).get(0).value()));
+        assertEquals(
+                new TokenRequest("kong", "client_credentials", "kafka.produce", 200),
+                oauth.requests().getLast());
+        assertEquals(
+                new OAuthLogin("kong", Map.of("logicalCluster", "lkc-7")),
+                broker.oauthLogins().getLast());
     }
 }

@@ -39,6 +39,7 @@ class BrokerOutageFaultIT {
     /** 3 attempts of 500 ms plus 100 ms backoff: delivery.timeout.ms 1800. */
     private static final String FAST_FAILING = "\"producer_request_acks\":-1,\"producer_request_timeout\":500,"
             + "\"producer_request_retries_max_attempts\":3,\"timeout\":500";
+
     private static KafkaBroker broker;
 
     @BeforeAll
@@ -64,15 +65,22 @@ class BrokerOutageFaultIT {
         broker.createTopic(topic, 1);
         ProducerPool pool = new ProducerPool();
         try (UpstreamServer server = UpstreamServer.start(Map.of(), KafkaUpstreamPlugin.define(pool))) {
-            RequestLoad load = RequestLoad.start(server.kong, Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic,
-                    "\"producer_async\":false," + FAST_FAILING), 8, Duration.ofMillis(2));
+            RequestLoad load = RequestLoad.start(
+                    server.kong,
+                    Configs.config(
+                            broker.bootstrap(Listener.PLAINTEXT), topic, "\"producer_async\":false," + FAST_FAILING),
+                    8,
+                    Duration.ofMillis(2));
             outageUnderLoad(load, () -> load.outcomes().containsKey(notAcknowledged(topic)), "502 during the outage");
             load.stop();
 
             Set<String> acknowledged = load.idsWithStatus(200);
-            List<String> inTopic = RequestLoad.ids(broker.readRecords(topic, (int) broker.countRecords(topic),
-                    Duration.ofSeconds(30)));
-            RequestLoad.assertAllInTopicOnce(acknowledged, inTopic, "answered 200 but not in the topic",
+            List<String> inTopic = RequestLoad.ids(
+                    broker.readRecords(topic, (int) broker.countRecords(topic), Duration.ofSeconds(30)));
+            RequestLoad.assertAllInTopicOnce(
+                    acknowledged,
+                    inTopic,
+                    "answered 200 but not in the topic",
                     "duplicates in the topic (idempotent producer)");
             Map<String, Integer> outcomes = load.outcomes();
             assertEquals(Set.of(SENT, notAcknowledged(topic)), outcomes.keySet(), "outcomes " + outcomes);
@@ -88,19 +96,28 @@ class BrokerOutageFaultIT {
         ProducerPool pool = new ProducerPool(deliveries::producer);
         try (UpstreamServer server = UpstreamServer.start(Map.of(), KafkaUpstreamPlugin.define(pool));
                 CapturedStderr log = new CapturedStderr()) {
-            RequestLoad load = RequestLoad.start(server.kong, Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic,
-                    "\"producer_async\":true,\"producer_async_flush_timeout\":10," + FAST_FAILING), 8, Duration.ofMillis(2));
-            outageUnderLoad(load, () -> deliveries.failed.stream().anyMatch(load.idsWithStatus(200)::contains),
+            RequestLoad load = RequestLoad.start(
+                    server.kong,
+                    Configs.config(
+                            broker.bootstrap(Listener.PLAINTEXT),
+                            topic,
+                            "\"producer_async\":true,\"producer_async_flush_timeout\":10," + FAST_FAILING),
+                    8,
+                    Duration.ofMillis(2));
+            outageUnderLoad(
+                    load,
+                    () -> deliveries.failed.stream().anyMatch(load.idsWithStatus(200)::contains),
                     "failed delivery of an accepted record");
             load.stop();
-            EventuallyAssert.within(Duration.ofSeconds(30), () -> assertEquals(0, pool.totals().inFlight()));
+            EventuallyAssert.within(
+                    Duration.ofSeconds(30), () -> assertEquals(0, pool.totals().inFlight()));
 
             Map<String, Integer> outcomes = load.outcomes();
             String refused = notAcknowledged(topic);
             assertTrue(Set.of(SENT, refused).containsAll(outcomes.keySet()), "outcomes " + outcomes);
             Set<String> accepted = load.idsWithStatus(200);
-            List<String> inTopic = RequestLoad.ids(broker.readRecords(topic, (int) broker.countRecords(topic),
-                    Duration.ofSeconds(30)));
+            List<String> inTopic = RequestLoad.ids(
+                    broker.readRecords(topic, (int) broker.countRecords(topic), Duration.ofSeconds(30)));
             assertTrue(accepted.containsAll(inTopic), "the topic holds only accepted requests");
             // record by record: each accepted request is in the topic or its delivery failed ...
             Set<String> missing = new HashSet<>(accepted);
@@ -114,11 +131,18 @@ class BrokerOutageFaultIT {
             ProducerPool.Totals totals = pool.totals();
             assertEquals(deliveries.failed.size(), totals.failed(), "failed deliveries counted");
             assertEquals(deliveries.delivered.size(), totals.delivered(), "deliveries counted");
-            assertEquals(accepted.size() + outcomes.getOrDefault(refused, 0), totals.delivered() + totals.failed(),
+            assertEquals(
+                    accepted.size() + outcomes.getOrDefault(refused, 0),
+                    totals.delivered() + totals.failed(),
                     "accepted + refused = delivered + failed");
             assertTrue(log.text().contains("async delivery to topic " + topic + " failed: "), "failures are logged");
-            System.out.printf("async outage: %d accepted, %d refused, %d delivered, %d failed, %d in the topic%n",
-                    accepted.size(), outcomes.getOrDefault(refused, 0), totals.delivered(), totals.failed(), inTopic.size());
+            System.out.printf(
+                    "async outage: %d accepted, %d refused, %d delivered, %d failed, %d in the topic%n",
+                    accepted.size(),
+                    outcomes.getOrDefault(refused, 0),
+                    totals.delivered(),
+                    totals.failed(),
+                    inTopic.size());
         }
     }
 

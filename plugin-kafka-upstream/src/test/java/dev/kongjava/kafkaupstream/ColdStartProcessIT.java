@@ -43,6 +43,7 @@ class ColdStartProcessIT {
      * needs more than the default max.block.ms (2 s) to connect a producer and fetch its first metadata.
      */
     private static final int HOG_LOOPS = 6;
+
     private static final int CPU = 0;
     /** A warm client's send slower than the default request timeout: the broker, not the server, stalled. */
     private static final long STALLED_MS = 2000;
@@ -59,7 +60,8 @@ class ColdStartProcessIT {
             List<String> rounds = new ArrayList<>();
             int ok = 0;
             int sent = 0;
-            try (BrokerPulse pulse = new BrokerPulse(broker); CpuHog hog = CpuHog.onCpu(CPU, HOG_LOOPS)) {
+            try (BrokerPulse pulse = new BrokerPulse(broker);
+                    CpuHog hog = CpuHog.onCpu(CPU, HOG_LOOPS)) {
                 for (int i = 0; i < ATTEMPTS && ok < ROUNDS; i++) {
                     pulse.reset();
                     Round round = coldStart(config, i);
@@ -67,16 +69,24 @@ class ColdStartProcessIT {
                     rounds.add(round + ", the broker's slowest answer meanwhile " + stall + " ms");
                     sent += round.answer().startsWith("200 ") ? 1 : 0;
                     if (round.answer().startsWith("200 ") || (stall < STALLED_MS && round.cpuShare() >= STARVED)) {
-                        assertEquals("200 {\"message\":\"message sent\"}", round.answer(),
+                        assertEquals(
+                                "200 {\"message\":\"message sent\"}",
+                                round.answer(),
                                 "round " + i + " with a healthy broker and a server that got its share: " + rounds);
                         ok++;
                     }
                 }
             }
             System.out.println("cold starts under a CPU hog: " + rounds);
-            assertEquals(ROUNDS, ok, "rounds with a healthy broker and a server that got its share (the machine is "
-                    + "too busy to tell otherwise): " + rounds);
-            assertEquals(sent, broker.readRecords(topic, sent, Duration.ofSeconds(30)).size(), "every 200 is in the topic");
+            assertEquals(
+                    ROUNDS,
+                    ok,
+                    "rounds with a healthy broker and a server that got its share (the machine is "
+                            + "too busy to tell otherwise): " + rounds);
+            assertEquals(
+                    sent,
+                    broker.readRecords(topic, sent, Duration.ofSeconds(30)).size(),
+                    "every 200 is in the topic");
         }
     }
 
@@ -95,15 +105,18 @@ class ColdStartProcessIT {
             long start = System.nanoTime();
             Duration cpuBefore = ProcFs.cpuTime(server.pid());
             Exchange first = kong.plugin("kafka-upstream", config)
-                    .access(CannedRequest.post("/").header("Content-Type", "text/plain").body("cold " + round));
+                    .access(CannedRequest.post("/")
+                            .header("Content-Type", "text/plain")
+                            .body("cold " + round));
             Duration cpu = ProcFs.cpuTime(server.pid()).minus(cpuBefore);
             long nanos = System.nanoTime() - start;
             if (first.exitStatus() != 200) {
-                System.out.println("round " + round + ": " + first.exitBodyText() + "; the server's log:\n" + server.log());
+                System.out.println(
+                        "round " + round + ": " + first.exitBodyText() + "; the server's log:\n" + server.log());
             }
             server.sigterm(Duration.ofSeconds(60)); // flushes an accepted record, counted at the end
-            return new Round(first.exitStatus() + " " + first.exitBodyText(), nanos / 1_000_000,
-                    (double) cpu.toNanos() / nanos);
+            return new Round(
+                    first.exitStatus() + " " + first.exitBodyText(), nanos / 1_000_000, (double) cpu.toNanos() / nanos);
         }
     }
 
@@ -129,7 +142,8 @@ class ColdStartProcessIT {
                     } catch (Exception e) {
                         // a failed send is as slow as its wait
                     }
-                    slowest.accumulateAndGet(Duration.ofNanos(System.nanoTime() - t0).toMillis(), Math::max);
+                    slowest.accumulateAndGet(
+                            Duration.ofNanos(System.nanoTime() - t0).toMillis(), Math::max);
                     try {
                         Thread.sleep(100);
                     } catch (InterruptedException e) {

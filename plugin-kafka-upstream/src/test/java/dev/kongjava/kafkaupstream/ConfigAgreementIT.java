@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kongjava.kafkaupstream.config.OAuthBearer;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import dev.kongjava.testkit.Prerequisites;
-import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +38,7 @@ class ConfigAgreementIT {
     private static final double MUTATION_RATE = 0.055;
     /** The token endpoint the generated OAUTHBEARER configs name, allowed in this JVM as --oauth-allowed-urls would. */
     private static final String TOKEN_URL = "https://idp.example/token";
+
     private static final String FORWARD_RULE = "Invalid configuration of plugin kafka-upstream: at least one of these "
             + "attributes must be true: forward_method, forward_uri, forward_headers, forward_body";
     private static final String UUID = "8e2c6a10-3b7d-4f55-9a1e-5c4d3b2a1f00";
@@ -56,29 +56,47 @@ class ConfigAgreementIT {
     private record Choice(String path, List<Object> values) {}
 
     private static final Object ABSENT = new Object();
-    private static final List<Object> INTS = Arrays.asList(1, 0, -1, 100, 10000, 2147483647, 2147483648L, 1.5, 2.0, "7", null);
+    private static final List<Object> INTS =
+            Arrays.asList(1, 0, -1, 100, 10000, 2147483647, 2147483648L, 1.5, 2.0, "7", null);
     private static final List<Object> BOOLS = Arrays.asList(true, false, null, "true");
     private static final List<Choice> CHOICES = List.of(
-            new Choice("bootstrap_servers", Arrays.asList(List.of(), List.of(server("kafka-1", 9092), server("::1", 1)),
-                    List.of(server("a,b", 9092)), List.of(server("h o", 9092)), List.of(server("[::1]", 65535)),
-                    List.of(server("localhost", 70000)), List.of(Map.of("host", "localhost")), List.of(server("", 1)),
-                    "localhost:9092", null)),
-            new Choice("topic", Arrays.asList("orders.v1", "a/b", "..", ".", "", "x".repeat(249), "x".repeat(250), "ü", 5,
-                    null, ABSENT)),
-            new Choice("timeout", INTS), new Choice("keepalive", INTS), new Choice("producer_request_timeout", INTS),
+            new Choice(
+                    "bootstrap_servers",
+                    Arrays.asList(
+                            List.of(),
+                            List.of(server("kafka-1", 9092), server("::1", 1)),
+                            List.of(server("a,b", 9092)),
+                            List.of(server("h o", 9092)),
+                            List.of(server("[::1]", 65535)),
+                            List.of(server("localhost", 70000)),
+                            List.of(Map.of("host", "localhost")),
+                            List.of(server("", 1)),
+                            "localhost:9092",
+                            null)),
+            new Choice(
+                    "topic",
+                    Arrays.asList(
+                            "orders.v1", "a/b", "..", ".", "", "x".repeat(249), "x".repeat(250), "ü", 5, null, ABSENT)),
+            new Choice("timeout", INTS),
+            new Choice("keepalive", INTS),
+            new Choice("producer_request_timeout", INTS),
             new Choice("producer_request_limits_messages_per_request", INTS),
-            new Choice("producer_request_limits_bytes_per_request", Arrays.asList(1024, 1023, 1048576, 2147483647, null)),
+            new Choice(
+                    "producer_request_limits_bytes_per_request", Arrays.asList(1024, 1023, 1048576, 2147483647, null)),
             new Choice("producer_request_retries_max_attempts", INTS),
             new Choice("producer_request_retries_backoff_timeout", INTS),
             new Choice("producer_async_flush_timeout", INTS),
             new Choice("producer_async_buffering_limits_messages_in_memory", INTS),
             new Choice("producer_request_acks", Arrays.asList(-1, 0, 1, 2, "1", null)),
             new Choice("producer_async", BOOLS),
-            new Choice("forward_method", BOOLS), new Choice("forward_uri", BOOLS),
-            new Choice("forward_headers", BOOLS), new Choice("forward_body", BOOLS),
+            new Choice("forward_method", BOOLS),
+            new Choice("forward_uri", BOOLS),
+            new Choice("forward_headers", BOOLS),
+            new Choice("forward_body", BOOLS),
             new Choice("authentication.strategy", Arrays.asList("sasl", "sasl", "kerberos", "", null)),
-            new Choice("authentication.mechanism", Arrays.asList("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER",
-                    "GSSAPI", null)),
+            new Choice(
+                    "authentication.mechanism",
+                    Arrays.asList("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI", null)),
             new Choice("authentication.tokenauth", BOOLS),
             new Choice("authentication.user", Arrays.asList("u", "u", new KongOnly(""), null)),
             new Choice("authentication.password", Arrays.asList("p", "p", new KongOnly(""), 5, null)),
@@ -90,27 +108,45 @@ class ConfigAgreementIT {
             new Choice("cluster_name", Arrays.asList("c", "", null)),
             new Choice("key_query_arg", Arrays.asList("k", "", null)),
             new Choice("topics_query_arg", Arrays.asList("topics", "topics", "", null)),
-            new Choice("allowed_topics", Arrays.asList(List.of(), List.of("audit"), List.of("audit", "billing"),
-                    List.of("a b"), List.of(".."), List.of("x".repeat(250)), null)),
+            new Choice(
+                    "allowed_topics",
+                    Arrays.asList(
+                            List.of(),
+                            List.of("audit"),
+                            List.of("audit", "billing"),
+                            List.of("a b"),
+                            List.of(".."),
+                            List.of("x".repeat(250)),
+                            null)),
             new Choice("message_format", Arrays.asList("envelope", "body", "xml")),
             new Choice("compression_type", Arrays.asList("none", "zstd", "brotli")),
             new Choice("headers.forward_all_by_default", BOOLS),
             new Choice("headers.include_headers", Arrays.asList(List.of(), List.of("x-id"), List.of(""))),
-            new Choice("headers.name_mappings", Arrays.asList(Map.of(), Map.of("x-id", "id"), Map.of("x-id", ""),
-                    new KongOnly(Map.of("", "id")))),
+            new Choice(
+                    "headers.name_mappings",
+                    Arrays.asList(Map.of(), Map.of("x-id", "id"), Map.of("x-id", ""), new KongOnly(Map.of("", "id")))),
             new Choice("headers.repeated_headers_behavior", Arrays.asList("take_first", "sometimes")),
             new Choice("error_handling.return_error_message", BOOLS),
             new Choice("producer_async_health_gating", BOOLS),
             new Choice("producer_async_health_failure_threshold", Arrays.asList(1, 0, 100, 101)),
             new Choice("producer_async_health_probe_interval", Arrays.asList(100, 99, 600000, 600001)),
             new Choice("producer_async_health_recovery_threshold", Arrays.asList(1, 0)),
-            new Choice("authentication.oauthbearer.token_endpoint_url", Arrays.asList(TOKEN_URL, TOKEN_URL, "ftp://idp/t",
-                    "", null)),
+            new Choice(
+                    "authentication.oauthbearer.token_endpoint_url",
+                    Arrays.asList(TOKEN_URL, TOKEN_URL, "ftp://idp/t", "", null)),
             new Choice("authentication.oauthbearer.client_id", Arrays.asList("kong", "kong", "", null)),
             new Choice("authentication.oauthbearer.client_secret", Arrays.asList("s", "s", "", 5, null)),
-            new Choice("authentication.oauthbearer.scopes", Arrays.asList(List.of(), List.of("kafka"), List.of("a b"), null)),
-            new Choice("authentication.oauthbearer.extensions", Arrays.asList(Map.of(), Map.of("logicalCluster", "lkc"),
-                    Map.of("auth", "x"), Map.of("a1", "x"), Map.of("pool", "a\u0001b"))),
+            new Choice(
+                    "authentication.oauthbearer.scopes",
+                    Arrays.asList(List.of(), List.of("kafka"), List.of("a b"), null)),
+            new Choice(
+                    "authentication.oauthbearer.extensions",
+                    Arrays.asList(
+                            Map.of(),
+                            Map.of("logicalCluster", "lkc"),
+                            Map.of("auth", "x"),
+                            Map.of("a1", "x"),
+                            Map.of("pool", "a\u0001b"))),
             new Choice("authentication.oauthbearer.token_endpoint_tls_verify", BOOLS),
             new Choice("key_header", Arrays.asList("x-key", "", null)),
             new Choice("key_uri_capture", Arrays.asList("customer", "", null)),
@@ -123,35 +159,81 @@ class ConfigAgreementIT {
             new Choice("zzz_unknown", List.of(new KongOnly(1))),
             // whole records last, so they replace what the lines above put inside them
             new Choice("authentication", Arrays.asList(Map.of(), new KongOnly(null))),
-            new Choice("security", Arrays.asList(Map.of(), new KongOnly(null),
-                    Map.of("ssl", true, "client_certificate_pem", "c", "client_key_pem", "k"),
-                    Map.of("ssl", true, "client_certificate_pem", "c", "client_key_file", "/k.pem"),
-                    Map.of("ssl", true, "certificate_id", UUID, "client_certificate_file", "/c.pem", "client_key_file", "/k"),
-                    Map.of("ssl", true, "ca_certificates", List.of(UUID), "ca_certificates_pem", "ca"),
-                    Map.of("ssl", true, "ca_certificates_file", "ca.pem"),
-                    new KongOnly(Map.of("client_key_pem", "", "ssl", true)),
-                    new Reference(Map.of("ca_certificates_pem", "{vault://env/ca}")))),
+            new Choice(
+                    "security",
+                    Arrays.asList(
+                            Map.of(),
+                            new KongOnly(null),
+                            Map.of("ssl", true, "client_certificate_pem", "c", "client_key_pem", "k"),
+                            Map.of("ssl", true, "client_certificate_pem", "c", "client_key_file", "/k.pem"),
+                            Map.of(
+                                    "ssl",
+                                    true,
+                                    "certificate_id",
+                                    UUID,
+                                    "client_certificate_file",
+                                    "/c.pem",
+                                    "client_key_file",
+                                    "/k"),
+                            Map.of("ssl", true, "ca_certificates", List.of(UUID), "ca_certificates_pem", "ca"),
+                            Map.of("ssl", true, "ca_certificates_file", "ca.pem"),
+                            new KongOnly(Map.of("client_key_pem", "", "ssl", true)),
+                            new Reference(Map.of("ca_certificates_pem", "{vault://env/ca}")))),
             new Choice("headers", Arrays.asList(Map.of(), new KongOnly(null))));
 
     /** A valid schema_registry record, which the choices below change. */
-    private static final Map<String, Object> REGISTRY = Map.of("confluent", Map.of("url", "http://r:8081",
-            "value_schema", Map.of("subject_name", "v"),
-            "authentication", Map.of("mode", "basic", "basic", Map.of("username", "u", "password", "p"))));
+    private static final Map<String, Object> REGISTRY = Map.of(
+            "confluent",
+            Map.of(
+                    "url",
+                    "http://r:8081",
+                    "value_schema",
+                    Map.of("subject_name", "v"),
+                    "authentication",
+                    Map.of("mode", "basic", "basic", Map.of("username", "u", "password", "p"))));
+
     private static final List<Choice> REGISTRY_CHOICES = List.of(
-            new Choice("schema_registry", Arrays.asList(Map.of("confluent", Map.of("url", "https://r/x/", "ttl", 0.5,
-                    "key_schema", Map.of("subject_name", "k", "schema_version", "2"), "authentication", Map.of("mode",
-                    "oauth2", "oauth2", Map.of("token_endpoint", "https://idp/t", "client_id", "c", "client_secret",
-                    "s")))), Map.of(), Map.of("confluent", Map.of()), null)),
-            new Choice("schema_registry.confluent.url", Arrays.asList("http://r", "ftp://r", "http://u:p@r",
-                    "http://[bad", "", null)),
+            new Choice(
+                    "schema_registry",
+                    Arrays.asList(
+                            Map.of(
+                                    "confluent",
+                                    Map.of(
+                                            "url",
+                                            "https://r/x/",
+                                            "ttl",
+                                            0.5,
+                                            "key_schema",
+                                            Map.of("subject_name", "k", "schema_version", "2"),
+                                            "authentication",
+                                            Map.of(
+                                                    "mode",
+                                                    "oauth2",
+                                                    "oauth2",
+                                                    Map.of(
+                                                            "token_endpoint",
+                                                            "https://idp/t",
+                                                            "client_id",
+                                                            "c",
+                                                            "client_secret",
+                                                            "s")))),
+                            Map.of(),
+                            Map.of("confluent", Map.of()),
+                            null)),
+            new Choice(
+                    "schema_registry.confluent.url",
+                    Arrays.asList("http://r", "ftp://r", "http://u:p@r", "http://[bad", "", null)),
             new Choice("schema_registry.confluent.ttl", Arrays.asList(0, 3600, 3601, "5")),
-            new Choice("schema_registry.confluent.authentication.mode", Arrays.asList("none", "basic", "oauth2", "mtls")),
+            new Choice(
+                    "schema_registry.confluent.authentication.mode", Arrays.asList("none", "basic", "oauth2", "mtls")),
             new Choice("schema_registry.confluent.authentication.basic", Arrays.asList(Map.of("username", "u"), null)),
-            new Choice("schema_registry.confluent.value_schema.schema_version", Arrays.asList("latest", "12", "v2", "")),
+            new Choice(
+                    "schema_registry.confluent.value_schema.schema_version", Arrays.asList("latest", "12", "v2", "")),
             new Choice("schema_registry.confluent.key_schema", Arrays.asList(Map.of("subject_name", "k"), Map.of())));
 
     @TempDir
     static Path tmp;
+
     private static KongWrites kong;
 
     @BeforeAll
@@ -180,7 +262,8 @@ class ConfigAgreementIT {
     }
 
     /** {@code configs} configs: bootstrap servers, a topic, {@code base}, then each choice with probability {@code rate}. */
-    private static void agree(Map<String, Object> base, List<Choice> choices, int configs, double rate) throws Exception {
+    private static void agree(Map<String, Object> base, List<Choice> choices, int configs, double rate)
+            throws Exception {
         Random random = new Random(SEED);
         int kongAccepted = 0;
         int bothRefused = 0;
@@ -197,7 +280,8 @@ class ConfigAgreementIT {
                     disagreements.add("Kong accepted, StartInstance refused: " + config + " -> " + refusal);
                 }
             } else if (status == 400 && refusal == null && !kongOnly[0]) {
-                disagreements.add("Kong refused, StartInstance accepted: " + config + " -> " + kong.write(config).body());
+                disagreements.add("Kong refused, StartInstance accepted: " + config + " -> "
+                        + kong.write(config).body());
             } else if (status == 400) {
                 bothRefused += refusal != null ? 1 : 0;
             } else {
@@ -220,15 +304,21 @@ class ConfigAgreementIT {
         }
     }
 
-    private static String generate(Random random, Map<String, Object> base, List<Choice> choices, double rate,
-            boolean[] kongOnly, boolean[] reference) {
+    private static String generate(
+            Random random,
+            Map<String, Object> base,
+            List<Choice> choices,
+            double rate,
+            boolean[] kongOnly,
+            boolean[] reference) {
         ObjectNode config = JSON.createObjectNode();
         config.set("bootstrap_servers", JSON.valueToTree(List.of(server("localhost", 9092))));
         config.put("topic", "t");
         config.setAll((ObjectNode) JSON.valueToTree(base));
         for (Choice choice : choices) {
             if (random.nextDouble() < rate) {
-                Object value = choice.values().get(random.nextInt(choice.values().size()));
+                Object value =
+                        choice.values().get(random.nextInt(choice.values().size()));
                 if (value instanceof KongOnly k) {
                     kongOnly[0] = true;
                     value = k.value();

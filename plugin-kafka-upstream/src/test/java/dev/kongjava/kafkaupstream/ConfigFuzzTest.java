@@ -21,7 +21,9 @@ class ConfigFuzzTest {
         try {
             KongWrites.startInstance(json);
         } catch (ConfigException e) {
-            assertTrue(e.getMessage().startsWith("Invalid value ") || e.getMessage().startsWith("Invalid configuration "),
+            assertTrue(
+                    e.getMessage().startsWith("Invalid value ")
+                            || e.getMessage().startsWith("Invalid configuration "),
                     e.getMessage());
             assertTrue(e.getMessage().contains(" of plugin kafka-upstream"), e.getMessage());
         } catch (KafkaException e) {

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -41,15 +40,19 @@ class CrashRecoveryProcessIT {
     @Test
     void requestsDuringTheGapFailOpenWith503AndTheRestartedServerRecoversTheRoutesConfig() throws Exception {
         Prerequisites.requireLuaPeer();
-        try (KafkaBroker broker = KafkaBroker.builder().start(); UpstreamProcess server = UpstreamProcess.start()) {
+        try (KafkaBroker broker = KafkaBroker.builder().start();
+                UpstreamProcess server = UpstreamProcess.start()) {
             String topic = Configs.topic("crash");
             broker.createTopic(topic, 1);
             String route = "{\"routes\":[{\"name\":\"kafka\",\"paths\":[\"/kafka\"],\"plugins\":[{\"id\":\"" + PLUGIN_ID
-                    + "\",\"name\":\"kafka-upstream\",\"config\":" + Configs.config(broker.bootstrap(Listener.PLAINTEXT),
-                            topic, "\"producer_async\":false") + "}]}]}";
-            try (LuaPeer peer = LuaPeer.builder().socketPath(server.socket)
+                    + "\",\"name\":\"kafka-upstream\",\"config\":"
+                    + Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic, "\"producer_async\":false") + "}]}]}";
+            try (LuaPeer peer = LuaPeer.builder()
+                    .socketPath(server.socket)
                     .queryCommand(JavaProcess.command(KafkaUpstreamMain.class, "--dump"))
-                    .declarativeConfig(route).socketTimeout(Duration.ofSeconds(10)).start()) {
+                    .declarativeConfig(route)
+                    .socketTimeout(Duration.ofSeconds(10))
+                    .start()) {
                 HttpLoad load = new HttpLoad(peer);
                 long start = System.nanoTime();
                 StringBuilder timeline = new StringBuilder();
@@ -59,7 +62,9 @@ class CrashRecoveryProcessIT {
                 assertTrue(Files.exists(server.socket, LinkOption.NOFOLLOW_LINKS), "SIGKILL leaves the socket file");
                 BrokerOutageFaultIT.awaitMore(() -> load.count(NO_PLUGIN), 20, "requests during the gap");
                 peer.resetStats();
-                timeline.append(", restarting after ").append(millisSince(start)).append(" ms");
+                timeline.append(", restarting after ")
+                        .append(millisSince(start))
+                        .append(" ms");
                 server.launch();
                 timeline.append(", serving after ").append(millisSince(start)).append(" ms");
                 int sentAtRestart = load.count(SENT);
@@ -72,10 +77,14 @@ class CrashRecoveryProcessIT {
                 assertEquals(1L, number(stats, "no_plugin_instance_retries"), stats.toString());
                 assertEquals(1L, number(stats, "server_pid_changes"), stats.toString());
                 assertEquals(1L, number(stats, "start_instance"), stats.toString());
-                assertEquals(1, peer.errorLogLines("[kong] [kafka-upstream] No plugin instance ").size(), peer.errorLog());
+                assertEquals(
+                        1,
+                        peer.errorLogLines("[kong] [kafka-upstream] No plugin instance ")
+                                .size(),
+                        peer.errorLog());
                 Set<String> sent = load.ids(SENT);
-                Set<String> inTopic = new HashSet<>(RequestLoad.ids(broker.readRecords(topic, sent.size(),
-                        Duration.ofSeconds(30))));
+                Set<String> inTopic =
+                        new HashSet<>(RequestLoad.ids(broker.readRecords(topic, sent.size(), Duration.ofSeconds(30))));
                 assertTrue(inTopic.containsAll(sent), "every 200, before and after the crash, is in the route's topic");
                 inTopic.removeAll(sent);
                 // the one request in flight at the kill may have been produced before its answer was lost
@@ -107,10 +116,13 @@ class CrashRecoveryProcessIT {
                 for (int n = 0; running.get(); n++) {
                     String id = "req-" + n;
                     HttpRequest request = HttpRequest.newBuilder(peer.baseUri().resolve("/kafka"))
-                            .timeout(Duration.ofSeconds(20)).header("Content-Type", "text/plain")
-                            .POST(HttpRequest.BodyPublishers.ofString(id)).build();
+                            .timeout(Duration.ofSeconds(20))
+                            .header("Content-Type", "text/plain")
+                            .POST(HttpRequest.BodyPublishers.ofString(id))
+                            .build();
                     try {
-                        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                        HttpResponse<String> r =
+                                http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                         outcomes.put(id, r.statusCode() + " " + r.body());
                     } catch (Exception e) {
                         outcomes.put(id, "no response: " + e);

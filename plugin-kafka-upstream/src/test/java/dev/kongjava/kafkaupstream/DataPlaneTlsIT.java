@@ -38,6 +38,7 @@ class DataPlaneTlsIT {
 
     @TempDir
     static Path dir;
+
     private static KafkaBroker broker;
     private static UpstreamServer server;
 
@@ -71,9 +72,13 @@ class DataPlaneTlsIT {
     }
 
     private static Exchange send(String topic, String security) {
-        return server.kong.plugin("kafka-upstream", Configs.config(broker.bootstrap(Listener.MTLS), topic,
-                SYNC + "\"security\":" + security)).access(CannedRequest.post("/").header("Content-Type", "text/plain")
-                .body("data plane"));
+        return server.kong
+                .plugin(
+                        "kafka-upstream",
+                        Configs.config(broker.bootstrap(Listener.MTLS), topic, SYNC + "\"security\":" + security))
+                .access(CannedRequest.post("/")
+                        .header("Content-Type", "text/plain")
+                        .body("data plane"));
     }
 
     private static void assertDelivered(String security) {
@@ -85,7 +90,8 @@ class DataPlaneTlsIT {
 
     @Test
     void pemInTheConfigGivesMtlsAndTrustedCasWithNoAdminApi() throws Exception {
-        assertDelivered(pemSecurity(TLS.clientCertificateChainPem(), TLS.clientPrivateKeyPem(), TLS.caCertificatePem()));
+        assertDelivered(
+                pemSecurity(TLS.clientCertificateChainPem(), TLS.clientPrivateKeyPem(), TLS.caCertificatePem()));
     }
 
     @Test
@@ -101,23 +107,33 @@ class DataPlaneTlsIT {
     void aMissingFileOrPemThatDoesNotLoadIsA500NamingTheFieldAndShowingNoKey() throws Exception {
         Path cert = Files.writeString(dir.resolve("only.crt"), TLS.clientCertificateChainPem());
         Path missing = dir.resolve("missing.key");
-        assertError("could not read security.client_key_file " + missing + " (NoSuchFileException)",
+        assertError(
+                "could not read security.client_key_file " + missing + " (NoSuchFileException)",
                 "{\"ssl\":true,\"client_certificate_file\":\"" + cert + "\",\"client_key_file\":\"" + missing + "\"}");
-        assertError("security.client_certificate_pem holds no PEM certificate",
-                pemSecurity("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n",
-                        TLS.clientPrivateKeyPem(), TLS.caCertificatePem()));
+        assertError(
+                "security.client_certificate_pem holds no PEM certificate",
+                pemSecurity(
+                        "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n",
+                        TLS.clientPrivateKeyPem(),
+                        TLS.caCertificatePem()));
         String encrypted = TLS.clientPrivateKeyPem().replace("PRIVATE KEY", "ENCRYPTED PRIVATE KEY");
-        Exchange ex = assertError("could not load the client key security.client_key_pem: unsupported private key type "
-                + "'ENCRYPTED PRIVATE KEY' (use an unencrypted RSA, EC or PKCS#8 key)",
+        Exchange ex = assertError(
+                "could not load the client key security.client_key_pem: unsupported private key type "
+                        + "'ENCRYPTED PRIVATE KEY' (use an unencrypted RSA, EC or PKCS#8 key)",
                 pemSecurity(TLS.clientCertificateChainPem(), encrypted, TLS.caCertificatePem()));
-        String keyLine = TLS.clientPrivateKeyPem().lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        String keyLine = TLS.clientPrivateKeyPem()
+                .lines()
+                .filter(l -> !l.startsWith("-----"))
+                .findFirst()
+                .orElseThrow();
         assertFalse(ex.exitBodyText().contains(keyLine), ex.exitBodyText());
     }
 
     private static Exchange assertError(String error, String security) throws Exception {
         Exchange ex = send(topic(), security);
         assertEquals(500, ex.exitStatus(), ex.exitBodyText());
-        assertEquals("{\"message\":\"Internal Server Error\",\"error\":" + JSON.writeValueAsString(error) + "}",
+        assertEquals(
+                "{\"message\":\"Internal Server Error\",\"error\":" + JSON.writeValueAsString(error) + "}",
                 ex.exitBodyText());
         return ex;
     }
@@ -126,18 +142,33 @@ class DataPlaneTlsIT {
     void aDbLessKongYmlWithPemInTheConfigIsProducedOverMtlsThroughTheLuaPeer() throws Exception {
         Prerequisites.requireLuaPeer();
         String topic = topic();
-        String plugin = "{\"name\":\"kafka-upstream\",\"config\":" + Configs.config(broker.bootstrap(Listener.MTLS), topic,
-                SYNC + "\"security\":" + pemSecurity(TLS.clientCertificateChainPem(), TLS.clientPrivateKeyPem(),
-                        TLS.caCertificatePem())) + "}";
+        String plugin = "{\"name\":\"kafka-upstream\",\"config\":"
+                + Configs.config(
+                        broker.bootstrap(Listener.MTLS),
+                        topic,
+                        SYNC + "\"security\":"
+                                + pemSecurity(
+                                        TLS.clientCertificateChainPem(),
+                                        TLS.clientPrivateKeyPem(),
+                                        TLS.caCertificatePem()))
+                + "}";
         String kongYml = "{\"_format_version\":\"3.0\",\"routes\":[{\"name\":\"kafka\",\"paths\":[\"/kafka\"],"
                 + "\"plugins\":[" + plugin + "]}]}";
-        try (LuaPeer kong = LuaPeer.builder().socketPath(server.server.socketPath())
+        try (LuaPeer kong = LuaPeer.builder()
+                .socketPath(server.server.socketPath())
                 .queryCommand(JavaProcess.command(KafkaUpstreamMain.class, "--dump"))
-                .declarativeConfig(kongYml).start()) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    kong.baseUri().resolve("/kafka")).timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofString("db-less")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals("200 {\"message\":\"message sent\"}", response.statusCode() + " " + response.body(),
+                .declarativeConfig(kongYml)
+                .start()) {
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(kong.baseUri().resolve("/kafka"))
+                                    .timeout(Duration.ofSeconds(60))
+                                    .POST(HttpRequest.BodyPublishers.ofString("db-less"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(
+                    "200 {\"message\":\"message sent\"}",
+                    response.statusCode() + " " + response.body(),
                     kong.errorLog());
             assertEquals(1, broker.readRecords(topic, 1, Duration.ofSeconds(10)).size());
         }

@@ -24,7 +24,8 @@ final class DocLinks {
     private static final Pattern FENCE = Pattern.compile("^\\s*(```|~~~)");
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*?)\\s*#*\\s*$");
     private static final Pattern CODE_SPAN = Pattern.compile("(`+)(.+?)\\1");
-    private static final Pattern INLINE_LINK = Pattern.compile("!?\\[([^\\]]*)\\]\\(\\s*<?([^)\\s>]*)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+    private static final Pattern INLINE_LINK =
+            Pattern.compile("!?\\[([^\\]]*)\\]\\(\\s*<?([^)\\s>]*)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
     private static final Pattern REFERENCE = Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*<?([^\\s>]+)>?");
     private static final Pattern SOURCE = Pattern.compile(".*\\.(java|lua|sh|conf|xml|yml|properties)");
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*:|//)");
@@ -35,15 +36,18 @@ final class DocLinks {
     static List<Path> markdownFiles(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(f -> f.toString().endsWith(".md") && !skipped(root.relativize(f)))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
     }
 
     /** Every source, script and build file under {@code root} that can name a document, skipping the same. */
     static List<Path> sourceFiles(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(f -> SOURCE.matcher(f.getFileName().toString()).matches() && !skipped(root.relativize(f)))
-                    .sorted().toList();
+            return files.filter(
+                            f -> SOURCE.matcher(f.getFileName().toString()).matches() && !skipped(root.relativize(f)))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -120,12 +124,16 @@ final class DocLinks {
             int hash = link.indexOf('#');
             String path = URLDecoder.decode(hash < 0 ? link : link.substring(0, hash), StandardCharsets.UTF_8);
             String fragment = hash < 0 ? null : link.substring(hash + 1);
-            Path target = path.isEmpty() ? document : document.toAbsolutePath().getParent().resolve(path).normalize();
+            Path target = path.isEmpty()
+                    ? document
+                    : document.toAbsolutePath().getParent().resolve(path).normalize();
             String where = top.relativize(document.toAbsolutePath().normalize()) + ": (" + link + ")";
             if (!target.toAbsolutePath().normalize().startsWith(top) || !Files.exists(target)) {
                 broken.add(where + " no such file");
-            } else if (fragment != null && target.toString().endsWith(".md")
-                    && !anchors(Files.readString(target, StandardCharsets.UTF_8)).contains(fragment)) {
+            } else if (fragment != null
+                    && target.toString().endsWith(".md")
+                    && !anchors(Files.readString(target, StandardCharsets.UTF_8))
+                            .contains(fragment)) {
                 broken.add(where + " no such heading");
             }
         }

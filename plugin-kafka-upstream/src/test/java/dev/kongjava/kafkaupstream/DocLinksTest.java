@@ -32,8 +32,11 @@ class DocLinksTest {
             broken.addAll(DocLinks.broken(ReadmeSections.ROOT, document));
         }
         assertEquals(List.of(), broken, "broken links");
-        assertTrue(documents.contains(ReadmeSections.README) && documents.contains(ReadmeSections.ROOT.resolve("docs/pdk-guide.md"))
-                && documents.contains(ReadmeSections.ROOT.resolve("plugin-server/README.md")), "documents checked: " + documents);
+        assertTrue(
+                documents.contains(ReadmeSections.README)
+                        && documents.contains(ReadmeSections.ROOT.resolve("docs/pdk-guide.md"))
+                        && documents.contains(ReadmeSections.ROOT.resolve("plugin-server/README.md")),
+                "documents checked: " + documents);
         assertTrue(links >= 50, "links checked: " + links);
     }
 
@@ -67,8 +70,14 @@ class DocLinksTest {
                 # a comment in a code block is no heading
                 ```
                 """;
-        assertEquals(Set.of("kong-39x-admin-api-get--answers-500", "kafka-upstream-sync-mode-producer_asyncfalse",
-                "tls-without-an-admin-api-db-less-hybrid-konnect", "see-the-guide--more", "limits", "limits-1"),
+        assertEquals(
+                Set.of(
+                        "kong-39x-admin-api-get--answers-500",
+                        "kafka-upstream-sync-mode-producer_asyncfalse",
+                        "tls-without-an-admin-api-db-less-hybrid-konnect",
+                        "see-the-guide--more",
+                        "limits",
+                        "limits-1"),
                 DocLinks.anchors(markdown));
     }
 
@@ -85,7 +94,11 @@ class DocLinksTest {
                 ```
                 # Top
                 """);
-        assertEquals(List.of("README.md: (guides/missing.md) no such file", "README.md: (guides/guide.md#readahead) no such heading",
-                "README.md: (../elsewhere.md) no such file"), DocLinks.broken(root, readme));
+        assertEquals(
+                List.of(
+                        "README.md: (guides/missing.md) no such file",
+                        "README.md: (guides/guide.md#readahead) no such heading",
+                        "README.md: (../elsewhere.md) no such file"),
+                DocLinks.broken(root, readme));
     }
 }

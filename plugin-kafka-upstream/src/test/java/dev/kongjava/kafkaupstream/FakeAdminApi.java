@@ -25,7 +25,8 @@ final class FakeAdminApi implements AutoCloseable {
             lastToken = exchange.getRequestHeaders().getFirst("Kong-Admin-Token");
             lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
             Map<String, String> cert = certificates.get(exchange.getRequestURI().getPath());
-            byte[] body = cert == null ? "{\"message\":\"Not found\"}".getBytes(StandardCharsets.UTF_8)
+            byte[] body = cert == null
+                    ? "{\"message\":\"Not found\"}".getBytes(StandardCharsets.UTF_8)
                     : new ObjectMapper().writeValueAsBytes(cert);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(cert == null ? 404 : 200, body.length);

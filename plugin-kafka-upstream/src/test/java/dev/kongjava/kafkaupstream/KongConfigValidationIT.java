@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import dev.kongjava.testkit.Prerequisites;
-import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -26,10 +25,12 @@ class KongConfigValidationIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SERVERS = "\"bootstrap_servers\":[{\"host\":\"localhost\",\"port\":9092}]";
     private static final String UUID = "6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e";
-    private static final String SASL = "\"strategy\":\"sasl\",\"mechanism\":\"PLAIN\",\"user\":\"u\",\"password\":\"p\"";
+    private static final String SASL =
+            "\"strategy\":\"sasl\",\"mechanism\":\"PLAIN\",\"user\":\"u\",\"password\":\"p\"";
 
     @TempDir
     static Path tmp;
+
     private static KongWrites kong;
 
     @BeforeAll
@@ -53,9 +54,15 @@ class KongConfigValidationIT {
     private static void refused(String config, String message, String fields, String startInstance) throws Exception {
         HttpResponse<String> r = kong.write(config);
         assertEquals(400, r.statusCode(), r.body());
-        assertEquals(JSON.readTree("{\"code\":2,\"name\":\"schema violation\",\"message\":" + JSON.writeValueAsString(message)
-                + ",\"fields\":" + fields + "}"), JSON.readTree(r.body()), r.body());
-        assertEquals(startInstance, assertThrows(ConfigException.class, () -> KongWrites.startInstance(config)).getMessage());
+        assertEquals(
+                JSON.readTree("{\"code\":2,\"name\":\"schema violation\",\"message\":"
+                        + JSON.writeValueAsString(message) + ",\"fields\":" + fields + "}"),
+                JSON.readTree(r.body()),
+                r.body());
+        assertEquals(
+                startInstance,
+                assertThrows(ConfigException.class, () -> KongWrites.startInstance(config))
+                        .getMessage());
     }
 
     private static void accepted(String config) throws Exception {
@@ -74,14 +81,16 @@ class KongConfigValidationIT {
         for (String field : new String[] {"mechanism", "user", "password"}) {
             String auth = SASL.replaceAll(",?\"" + field + "\":\"[^\"]*\"", "").replaceFirst("^,", "");
             // the strategy needs a mechanism; PLAIN and SCRAM need a user and a password
-            String because = conditional(field.equals("mechanism") ? "authentication.strategy" : "authentication.mechanism");
-            refused(config("\"authentication\":{" + auth + "}"),
-                    "2 schema violations (" + because + "; config.authentication: {\n  "
-                            + field + " = \"required field missing\"\n})",
-                    "{\"@entity\":[\"" + because + "\"],\"config\":{\"authentication\":{\""
-                            + field + "\":\"required field missing\"}}}",
-                    "Invalid value null for configuration authentication." + field + " of plugin kafka-upstream: required "
-                            + "field missing (" + because + ")");
+            String because =
+                    conditional(field.equals("mechanism") ? "authentication.strategy" : "authentication.mechanism");
+            refused(
+                    config("\"authentication\":{" + auth + "}"),
+                    "2 schema violations (" + because + "; config.authentication: {\n  " + field
+                            + " = \"required field missing\"\n})",
+                    "{\"@entity\":[\"" + because + "\"],\"config\":{\"authentication\":{\"" + field
+                            + "\":\"required field missing\"}}}",
+                    "Invalid value null for configuration authentication." + field
+                            + " of plugin kafka-upstream: required " + "field missing (" + because + ")");
         }
         accepted(config("\"authentication\":{" + SASL + "}"));
     }
@@ -89,19 +98,24 @@ class KongConfigValidationIT {
     @Test
     void oauthBearerNeedsATokenEndpointAndClientCredentialsButNoUser() throws Exception {
         String oauth = "\"strategy\":\"sasl\",\"mechanism\":\"OAUTHBEARER\",\"oauthbearer\":{";
-        refused(config("\"authentication\":{" + oauth + "\"client_id\":\"kong\"}}"),
-                "3 schema violations (" + conditional("authentication.mechanism") + "; " + conditional("authentication.mechanism")
+        refused(
+                config("\"authentication\":{" + oauth + "\"client_id\":\"kong\"}}"),
+                "3 schema violations (" + conditional("authentication.mechanism") + "; "
+                        + conditional("authentication.mechanism")
                         + "; config.authentication: {\n  oauthbearer = {\n    client_secret = \"required field missing\",\n"
                         + "    token_endpoint_url = \"required field missing\"\n  }\n})",
-                "{\"@entity\":[\"" + conditional("authentication.mechanism") + "\",\"" + conditional("authentication.mechanism")
+                "{\"@entity\":[\"" + conditional("authentication.mechanism") + "\",\""
+                        + conditional("authentication.mechanism")
                         + "\"],\"config\":{\"authentication\":{\"oauthbearer\":{\"client_secret\":\"required field missing\","
                         + "\"token_endpoint_url\":\"required field missing\"}}}}",
                 "Invalid value null for configuration authentication.oauthbearer.token_endpoint_url of plugin "
                         + "kafka-upstream: required field missing (" + conditional("authentication.mechanism") + ")");
         String complete = oauth + "\"token_endpoint_url\":\"https://idp.example/token\",\"client_id\":\"kong\","
                 + "\"client_secret\":\"s\",\"scopes\":[\"kafka\"],\"extensions\":{\"logicalCluster\":\"lkc-1\"}}";
-        assertEquals(200, kong.write(config("\"authentication\":{" + complete + "}")).statusCode());
-        refused(config("\"authentication\":{" + oauth + "\"token_endpoint_url\":\"https://idp.example/token\","
+        assertEquals(
+                200, kong.write(config("\"authentication\":{" + complete + "}")).statusCode());
+        refused(
+                config("\"authentication\":{" + oauth + "\"token_endpoint_url\":\"https://idp.example/token\","
                         + "\"client_id\":\"kong\",\"client_secret\":\"s\",\"extensions\":{\"auth\":\"x\"}}}"),
                 "schema violation (config.authentication: {\n  oauthbearer = {\n    extensions = \"must be a SASL "
                         + "extension name: ASCII letters, not 'auth'\"\n  }\n})",
@@ -113,33 +127,39 @@ class KongConfigValidationIT {
 
     @Test
     void oneKeySourceOnePartitionSourceMetadataInSyncModeAndBatchesWithTheBody() throws Exception {
-        refused(config("\"key_query_arg\":\"k\",\"key_json_pointer\":\"/id\""),
+        refused(
+                config("\"key_query_arg\":\"k\",\"key_json_pointer\":\"/id\""),
                 "schema violation (only one or none of these fields must be set: 'config.key_query_arg', 'config.key_header', "
                         + "'config.key_uri_capture', 'config.key_json_pointer')",
                 "{\"@entity\":[\"only one or none of these fields must be set: 'config.key_query_arg', "
                         + "'config.key_header', 'config.key_uri_capture', 'config.key_json_pointer'\"]}",
                 "Invalid configuration of plugin kafka-upstream: only one or none of these fields must be set: "
                         + "'config.key_query_arg', 'config.key_header', 'config.key_uri_capture', 'config.key_json_pointer'");
-        refused(config("\"return_record_metadata\":true"),
+        refused(
+                config("\"return_record_metadata\":true"),
                 "2 schema violations (" + conditional("return_record_metadata") + "; config.producer_async: value must "
                         + "be false)",
                 "{\"@entity\":[\"" + conditional("return_record_metadata") + "\"],\"config\":{\"producer_async\":"
                         + "\"value must be false\"}}",
                 "Invalid value true for configuration producer_async of plugin kafka-upstream: value must be false ("
                         + conditional("return_record_metadata") + ")");
-        refused(config("\"batch_json_array\":true,\"forward_body\":false,\"forward_uri\":true"),
-                "2 schema violations (" + conditional("batch_json_array") + "; config.forward_body: value must be true)",
+        refused(
+                config("\"batch_json_array\":true,\"forward_body\":false,\"forward_uri\":true"),
+                "2 schema violations (" + conditional("batch_json_array")
+                        + "; config.forward_body: value must be true)",
                 "{\"@entity\":[\"" + conditional("batch_json_array") + "\"],\"config\":{\"forward_body\":"
                         + "\"value must be true\"}}",
                 "Invalid value false for configuration forward_body of plugin kafka-upstream: value must be true ("
                         + conditional("batch_json_array") + ")");
-        accepted(config("\"key_uri_capture\":\"customer\",\"partition_header\":\"x-partition\",\"batch_json_array\":true,"
-                + "\"batch_max_records\":500,\"producer_async\":false,\"return_record_metadata\":true"));
+        accepted(config(
+                "\"key_uri_capture\":\"customer\",\"partition_header\":\"x-partition\",\"batch_json_array\":true,"
+                        + "\"batch_max_records\":500,\"producer_async\":false,\"return_record_metadata\":true"));
     }
 
     @Test
     void aClientCertificateNeedsTls() throws Exception {
-        refused(config("\"security\":{\"certificate_id\":\"" + UUID + "\"}"),
+        refused(
+                config("\"security\":{\"certificate_id\":\"" + UUID + "\"}"),
                 "2 schema violations (" + conditional("security.certificate_id") + "; config.security: {\n"
                         + "  ssl = \"value must be true\"\n})",
                 "{\"@entity\":[\"" + conditional("security.certificate_id") + "\"],\"config\":{\"security\":{\"ssl\":"
@@ -151,7 +171,8 @@ class KongConfigValidationIT {
 
     @Test
     void trustedCaCertificatesNeedTls() throws Exception {
-        refused(config("\"security\":{\"ca_certificates\":[\"" + UUID + "\"]}"),
+        refused(
+                config("\"security\":{\"ca_certificates\":[\"" + UUID + "\"]}"),
                 "2 schema violations (" + conditional("security.ca_certificates") + "; config.security: {\n"
                         + "  ssl = \"value must be true\"\n})",
                 "{\"@entity\":[\"" + conditional("security.ca_certificates") + "\"],\"config\":{\"security\":{\"ssl\":"
@@ -168,12 +189,15 @@ class KongConfigValidationIT {
         String files = "\"client_certificate_file\":\"/c.pem\",\"client_key_file\":\"/k.pem\"";
         String exclusive = "only one or none of these fields must be set: 'config.security.certificate_id', "
                 + "'config.security.client_certificate_pem', 'config.security.client_certificate_file'";
-        refused(config("\"security\":{\"ssl\":true,\"certificate_id\":\"" + UUID + "\"," + pem + "}"),
-                "schema violation (" + exclusive + ")", "{\"@entity\":[\"" + exclusive + "\"]}",
+        refused(
+                config("\"security\":{\"ssl\":true,\"certificate_id\":\"" + UUID + "\"," + pem + "}"),
+                "schema violation (" + exclusive + ")",
+                "{\"@entity\":[\"" + exclusive + "\"]}",
                 "Invalid configuration of plugin kafka-upstream: " + exclusive);
         String pair = "all or none of these fields must be set: 'config.security.client_certificate_file', "
                 + "'config.security.client_key_file'";
-        refused(config("\"security\":{\"ssl\":true,\"client_certificate_file\":\"/c.pem\",\"client_key_pem\":\"k\"}"),
+        refused(
+                config("\"security\":{\"ssl\":true,\"client_certificate_file\":\"/c.pem\",\"client_key_pem\":\"k\"}"),
                 "2 schema violations (all or none of these fields must be set: 'config.security.client_certificate_pem', "
                         + "'config.security.client_key_pem'; " + pair + ")",
                 "{\"@entity\":[\"all or none of these fields must be set: 'config.security.client_certificate_pem', "
@@ -188,11 +212,15 @@ class KongConfigValidationIT {
     void trustedCasComeFromOneSourceAndPemOrFilesNeedTls() throws Exception {
         String exclusive = "only one or none of these fields must be set: 'config.security.ca_certificates', "
                 + "'config.security.ca_certificates_pem', 'config.security.ca_certificates_file'";
-        refused(config("\"security\":{\"ssl\":true,\"ca_certificates\":[\"" + UUID + "\"],\"ca_certificates_file\":\"/ca.pem\"}"),
-                "schema violation (" + exclusive + ")", "{\"@entity\":[\"" + exclusive + "\"]}",
+        refused(
+                config("\"security\":{\"ssl\":true,\"ca_certificates\":[\"" + UUID
+                        + "\"],\"ca_certificates_file\":\"/ca.pem\"}"),
+                "schema violation (" + exclusive + ")",
+                "{\"@entity\":[\"" + exclusive + "\"]}",
                 "Invalid configuration of plugin kafka-upstream: " + exclusive);
         for (String field : new String[] {"ca_certificates_pem", "ca_certificates_file"}) {
-            refused(config("\"security\":{\"" + field + "\":\"/ca.pem\"}"),
+            refused(
+                    config("\"security\":{\"" + field + "\":\"/ca.pem\"}"),
                     "2 schema violations (" + conditional("security." + field) + "; config.security: {\n"
                             + "  ssl = \"value must be true\"\n})",
                     "{\"@entity\":[\"" + conditional("security." + field) + "\"],\"config\":{\"security\":{\"ssl\":"
@@ -206,10 +234,12 @@ class KongConfigValidationIT {
     @Test
     void filesAreAbsolutePathsAndPemFieldsAndTheUserTakeVaultReferences() throws Exception {
         String rule = KafkaUpstreamSchema.ABSOLUTE_PATH;
-        refused(config("\"security\":{\"ssl\":true,\"ca_certificates_file\":\"ca.pem\"}"),
+        refused(
+                config("\"security\":{\"ssl\":true,\"ca_certificates_file\":\"ca.pem\"}"),
                 "schema violation (config.security: {\n  ca_certificates_file = \"" + rule + "\"\n})",
                 "{\"config\":{\"security\":{\"ca_certificates_file\":\"" + rule + "\"}}}",
-                "Invalid value \"ca.pem\" for configuration security.ca_certificates_file of plugin kafka-upstream: " + rule);
+                "Invalid value \"ca.pem\" for configuration security.ca_certificates_file of plugin kafka-upstream: "
+                        + rule);
         // Kong resolves a reference before StartInstance; written as a reference, it skips every check
         accepted(config("\"security\":{\"ssl\":true,\"client_certificate_pem\":\"{vault://env/kafka-cert}\","
                 + "\"client_key_pem\":\"{vault://env/kafka-key}\",\"ca_certificates_pem\":\"{vault://env/kafka-ca}\"},"
@@ -218,16 +248,20 @@ class KongConfigValidationIT {
 
     @Test
     void delegationTokensNeedSaslWithAScramMechanism() throws Exception {
-        refused(config("\"authentication\":{\"tokenauth\":true}"),
-                "3 schema violations (" + conditional("authentication.tokenauth") + "; " + conditional("authentication.tokenauth")
+        refused(
+                config("\"authentication\":{\"tokenauth\":true}"),
+                "3 schema violations (" + conditional("authentication.tokenauth") + "; "
+                        + conditional("authentication.tokenauth")
                         + "; config.authentication: {\n  mechanism = \"required field missing\",\n"
                         + "  strategy = \"value must be sasl\"\n})",
-                "{\"@entity\":[\"" + conditional("authentication.tokenauth") + "\",\"" + conditional("authentication.tokenauth")
+                "{\"@entity\":[\"" + conditional("authentication.tokenauth") + "\",\""
+                        + conditional("authentication.tokenauth")
                         + "\"],\"config\":{\"authentication\":{\"mechanism\":\"required field missing\",\"strategy\":"
                         + "\"value must be sasl\"}}}",
                 "Invalid value null for configuration authentication.strategy of plugin kafka-upstream: value must be "
                         + "sasl (" + conditional("authentication.tokenauth") + ")");
-        refused(config("\"authentication\":{" + SASL + ",\"tokenauth\":true}"),
+        refused(
+                config("\"authentication\":{" + SASL + ",\"tokenauth\":true}"),
                 "2 schema violations (" + conditional("authentication.tokenauth") + "; config.authentication: {\n"
                         + "  mechanism = \"expected one of: SCRAM-SHA-256, SCRAM-SHA-512\"\n})",
                 "{\"@entity\":[\"" + conditional("authentication.tokenauth") + "\"],\"config\":{\"authentication\":"
@@ -239,8 +273,10 @@ class KongConfigValidationIT {
 
     @Test
     void allowedTopicsNeedTheQueryArgument() throws Exception {
-        refused(config("\"allowed_topics\":[\"audit\"]"),
-                "2 schema violations (" + conditional("allowed_topics") + "; config.topics_query_arg: required field missing)",
+        refused(
+                config("\"allowed_topics\":[\"audit\"]"),
+                "2 schema violations (" + conditional("allowed_topics")
+                        + "; config.topics_query_arg: required field missing)",
                 "{\"@entity\":[\"" + conditional("allowed_topics") + "\"],\"config\":{\"topics_query_arg\":"
                         + "\"required field missing\"}}",
                 "Invalid value null for configuration topics_query_arg of plugin kafka-upstream: required field missing ("
@@ -250,9 +286,10 @@ class KongConfigValidationIT {
 
     @Test
     void healthGatingNeedsAsyncMode() throws Exception {
-        refused(config("\"producer_async\":false,\"producer_async_health_gating\":true"),
-                "2 schema violations (" + conditional("producer_async_health_gating") + "; config.producer_async: value "
-                        + "must be true)",
+        refused(
+                config("\"producer_async\":false,\"producer_async_health_gating\":true"),
+                "2 schema violations (" + conditional("producer_async_health_gating")
+                        + "; config.producer_async: value " + "must be true)",
                 "{\"@entity\":[\"" + conditional("producer_async_health_gating") + "\"],\"config\":{\"producer_async\":"
                         + "\"value must be true\"}}",
                 "Invalid value false for configuration producer_async of plugin kafka-upstream: value must be true ("
@@ -265,13 +302,18 @@ class KongConfigValidationIT {
         String rule = KafkaUpstreamSchema.TOPIC_RULE;
         for (String topic : new String[] {"a/b", "..", ".", "", "ü", "t".repeat(250)}) {
             String shown = JSON.writeValueAsString(topic);
-            refused("{" + SERVERS + ",\"topic\":" + shown + "}", "schema violation (config.topic: " + rule + ")",
+            refused(
+                    "{" + SERVERS + ",\"topic\":" + shown + "}",
+                    "schema violation (config.topic: " + rule + ")",
                     "{\"config\":{\"topic\":" + JSON.writeValueAsString(rule) + "}}",
-                    "Invalid value " + (shown.length() > 200 ? shown.substring(0, 200) + "... (" + shown.length()
-                            + " characters)" : shown)
+                    "Invalid value "
+                            + (shown.length() > 200
+                                    ? shown.substring(0, 200) + "... (" + shown.length() + " characters)"
+                                    : shown)
                             + " for configuration topic of plugin kafka-upstream: " + rule);
         }
-        refused(config("\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"audit\",\"a b\"]"),
+        refused(
+                config("\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"audit\",\"a b\"]"),
                 "schema violation (config.allowed_topics: {\n  [2] = \"" + rule + "\"\n})",
                 "{\"config\":{\"allowed_topics\":[null," + JSON.writeValueAsString(rule) + "]}}",
                 "Invalid value \"a b\" for configuration allowed_topics[2] of plugin kafka-upstream: " + rule);
@@ -283,11 +325,12 @@ class KongConfigValidationIT {
     void aBrokerHostThatWouldSplitBootstrapServersIsRefused() throws Exception {
         String rule = KafkaUpstreamSchema.HOST_RULE;
         for (String host : new String[] {"a,b", "kafka:9092,evil", "a b", "a/b"}) {
-            refused("{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":9092}],\"topic\":\"t\"}",
+            refused(
+                    "{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":9092}],\"topic\":\"t\"}",
                     "schema violation (config.bootstrap_servers: {\n  {\n    host = \"" + rule + "\"\n  }\n})",
                     "{\"config\":{\"bootstrap_servers\":[{\"host\":" + JSON.writeValueAsString(rule) + "}]}}",
-                    "Invalid value \"" + host + "\" for configuration bootstrap_servers[1].host of plugin kafka-upstream: "
-                            + rule);
+                    "Invalid value \"" + host
+                            + "\" for configuration bootstrap_servers[1].host of plugin kafka-upstream: " + rule);
         }
         for (String host : new String[] {"kafka-1.internal", "10.0.0.7", "::1", "[::1]", "fe80::1%eth0"}) {
             accepted("{\"bootstrap_servers\":[{\"host\":\"" + host + "\",\"port\":9092}],\"topic\":\"t\"}");
@@ -299,16 +342,19 @@ class KongConfigValidationIT {
         String registry = "\"schema_registry\":{\"confluent\":{\"url\":\"http://registry:8081\",%s}}";
         String mode = "schema_registry.confluent.authentication.mode";
         for (String login : new String[] {"basic", "oauth2"}) {
-            refused(config(registry.formatted("\"authentication\":{\"mode\":\"" + login + "\"}")),
+            refused(
+                    config(registry.formatted("\"authentication\":{\"mode\":\"" + login + "\"}")),
                     "2 schema violations (" + conditional(mode) + "; config.schema_registry: {\n  confluent = {\n"
-                            + "    authentication = {\n      " + login + " = \"required field missing\"\n    }\n  }\n})",
+                            + "    authentication = {\n      " + login
+                            + " = \"required field missing\"\n    }\n  }\n})",
                     "{\"@entity\":[\"" + conditional(mode) + "\"],\"config\":{\"schema_registry\":{\"confluent\":"
                             + "{\"authentication\":{\"" + login + "\":\"required field missing\"}}}}}",
                     "Invalid value null for configuration schema_registry.confluent.authentication." + login
                             + " of plugin kafka-upstream: required field missing (" + conditional(mode) + ")");
         }
         String version = "must be a version number or latest";
-        refused(config(registry.formatted("\"value_schema\":{\"subject_name\":\"v\",\"schema_version\":\"v2\"}")),
+        refused(
+                config(registry.formatted("\"value_schema\":{\"subject_name\":\"v\",\"schema_version\":\"v2\"}")),
                 "schema violation (config.schema_registry: {\n  confluent = {\n    value_schema = {\n"
                         + "      schema_version = \"" + version + "\"\n    }\n  }\n})",
                 "{\"config\":{\"schema_registry\":{\"confluent\":{\"value_schema\":{\"schema_version\":\"" + version
@@ -316,8 +362,9 @@ class KongConfigValidationIT {
                 "Invalid value \"v2\" for configuration schema_registry.confluent.value_schema.schema_version of plugin "
                         + "kafka-upstream: " + version);
         String url = "must be an http:// or https:// URL without user info";
-        refused(config(registry.formatted("\"key_schema\":{\"subject_name\":\"k\"}").replace("registry:8081",
-                "u:p@registry:8081")),
+        refused(
+                config(registry.formatted("\"key_schema\":{\"subject_name\":\"k\"}")
+                        .replace("registry:8081", "u:p@registry:8081")),
                 "schema violation (config.schema_registry: {\n  confluent = {\n    url = \"" + url + "\"\n  }\n})",
                 "{\"config\":{\"schema_registry\":{\"confluent\":{\"url\":\"" + url + "\"}}}}",
                 "Invalid value \"http://u:p@registry:8081\" for configuration schema_registry.confluent.url of plugin "
@@ -334,8 +381,10 @@ class KongConfigValidationIT {
     void allForwardFlagsFalseIsTheOneRuleKongCannotExpressSoOnlyStartInstanceRefusesIt() throws Exception {
         String config = config("\"forward_body\":false");
         assertEquals(200, kong.write(config).statusCode());
-        assertEquals("Invalid configuration of plugin kafka-upstream: at least one of these attributes must be true: "
-                + "forward_method, forward_uri, forward_headers, forward_body",
-                assertThrows(ConfigException.class, () -> KongWrites.startInstance(config)).getMessage());
+        assertEquals(
+                "Invalid configuration of plugin kafka-upstream: at least one of these attributes must be true: "
+                        + "forward_method, forward_uri, forward_headers, forward_body",
+                assertThrows(ConfigException.class, () -> KongWrites.startInstance(config))
+                        .getMessage());
     }
 }

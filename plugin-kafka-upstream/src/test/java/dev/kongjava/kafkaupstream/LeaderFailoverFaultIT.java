@@ -30,20 +30,27 @@ class LeaderFailoverFaultIT {
                 cluster.stopNode(leader);
                 int newLeader = cluster.awaitNewLeader(topic, 0, leader);
                 int atElection = load.idsWithStatus(200).size();
-                BrokerOutageFaultIT.awaitMore(() -> load.idsWithStatus(200).size() - atElection, 200,
+                BrokerOutageFaultIT.awaitMore(
+                        () -> load.idsWithStatus(200).size() - atElection,
+                        200,
                         "200s after node " + newLeader + " took over");
                 load.stop();
 
                 assertNotEquals(leader, newLeader);
                 Set<String> acknowledged = load.idsWithStatus(200);
-                List<String> inTopic = RequestLoad.ids(cluster.readRecords(topic, (int) cluster.countRecords(topic),
-                        Duration.ofSeconds(30)));
-                RequestLoad.assertAllInTopicOnce(acknowledged, inTopic, "acknowledged with acks=all but not in the topic",
+                List<String> inTopic = RequestLoad.ids(
+                        cluster.readRecords(topic, (int) cluster.countRecords(topic), Duration.ofSeconds(30)));
+                RequestLoad.assertAllInTopicOnce(
+                        acknowledged,
+                        inTopic,
+                        "acknowledged with acks=all but not in the topic",
                         "duplicates in the topic");
                 Map<String, Integer> outcomes = load.outcomes();
-                assertTrue(outcomes.keySet().stream().allMatch(o -> o.startsWith("200 ") || o.startsWith("502 ")),
+                assertTrue(
+                        outcomes.keySet().stream().allMatch(o -> o.startsWith("200 ") || o.startsWith("502 ")),
                         "outcomes " + outcomes);
-                System.out.printf("leader %d crashed, %d took over: %s, %d records in the topic%n",
+                System.out.printf(
+                        "leader %d crashed, %d took over: %s, %d records in the topic%n",
                         leader, newLeader, outcomes, inTopic.size());
             }
         }
@@ -55,7 +62,8 @@ class LeaderFailoverFaultIT {
         for (int node : cluster.nodeIds()) {
             String hostPort = cluster.bootstrap(node);
             int colon = hostPort.lastIndexOf(':');
-            servers.add("{\"host\":\"" + hostPort.substring(0, colon) + "\",\"port\":" + hostPort.substring(colon + 1) + "}");
+            servers.add("{\"host\":\"" + hostPort.substring(0, colon) + "\",\"port\":" + hostPort.substring(colon + 1)
+                    + "}");
         }
         return "{\"bootstrap_servers\":" + servers + ",\"topic\":\"" + topic + "\",\"producer_async\":false,"
                 + "\"producer_request_acks\":-1,\"producer_request_timeout\":1000,"

@@ -24,11 +24,13 @@ final class LogSegments {
             List<Path> segments = files.filter(p -> p.getParent() != null
                             && p.getParent().getFileName().toString().equals(topic + "-" + partition)
                             && p.getFileName().toString().endsWith(".log"))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
             for (Path segment : segments) {
                 try (FileRecords records = FileRecords.open(segment.toFile())) {
                     for (RecordBatch b : records.batches()) {
-                        batches.add(new Batch(b.compressionType(), b.producerId(), b.countOrNull() == null ? -1 : b.countOrNull()));
+                        batches.add(new Batch(
+                                b.compressionType(), b.producerId(), b.countOrNull() == null ? -1 : b.countOrNull()));
                     }
                 }
             }

@@ -31,7 +31,8 @@ class LuaPeerEquivalenceIT {
     private static LuaPeer peer;
     private static String topic;
     private static String config;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,8 +40,10 @@ class LuaPeerEquivalenceIT {
         broker = KafkaBroker.builder().start();
         topic = Configs.topic("peer");
         broker.createTopic(topic, 1);
-        config = Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic, "\"producer_async\":false,"
-                + "\"forward_method\":true,\"forward_uri\":true,\"forward_headers\":true");
+        config = Configs.config(
+                broker.bootstrap(Listener.PLAINTEXT),
+                topic,
+                "\"producer_async\":false," + "\"forward_method\":true,\"forward_uri\":true,\"forward_headers\":true");
         server = UpstreamServer.start();
         peer = LuaPeer.builder()
                 .socketPath(server.server.socketPath())
@@ -70,16 +73,24 @@ class LuaPeerEquivalenceIT {
 
     @Test
     void aJsonPostGivesTheSameRecordAndResponseThroughBothPeers() throws Exception {
-        HttpResponse<String> viaNginx = http.send(HttpRequest.newBuilder(peer.baseUri().resolve("/kafka?key1=value1&k=1&k=2&flag"))
-                .header("Content-Type", "application/json").header("X-Custom", "a").header("X-Custom", "b")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"foo\":\"bar\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> viaNginx = http.send(
+                HttpRequest.newBuilder(peer.baseUri().resolve("/kafka?key1=value1&k=1&k=2&flag"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Custom", "a")
+                        .header("X-Custom", "b")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"foo\":\"bar\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, viaNginx.statusCode());
         assertEquals("{\"message\":\"message sent\"}", viaNginx.body());
-        assertEquals("application/json; charset=utf-8", viaNginx.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "application/json; charset=utf-8",
+                viaNginx.headers().firstValue("Content-Type").orElse(""));
         JsonNode fromNginx = lastRecord();
 
         // the same request for FakeKong: the headers exactly as nginx saw them, in its order
-        CannedRequest same = CannedRequest.post("/kafka?key1=value1&k=1&k=2&flag").body("{\"foo\":\"bar\"}");
+        CannedRequest same =
+                CannedRequest.post("/kafka?key1=value1&k=1&k=2&flag").body("{\"foo\":\"bar\"}");
         for (Map.Entry<String, JsonNode> h : fromNginx.get("headers").properties()) {
             if (h.getValue().isArray()) {
                 h.getValue().forEach(v -> same.header(h.getKey(), v.asText()));
@@ -92,22 +103,31 @@ class LuaPeerEquivalenceIT {
         assertEquals(viaNginx.body(), viaFake.exitBodyText());
         assertEquals(fromNginx, lastRecord());
         assertEquals(JSON.readTree("[\"a\",\"b\"]"), fromNginx.get("headers").get("x-custom"));
-        assertEquals(JSON.readTree("{\"key1\":\"value1\",\"k\":[\"1\",\"2\"],\"flag\":true}"), fromNginx.get("uri_args"));
+        assertEquals(
+                JSON.readTree("{\"key1\":\"value1\",\"k\":[\"1\",\"2\"],\"flag\":true}"), fromNginx.get("uri_args"));
     }
 
     @Test
     void malformedJsonGetsTheSame400ThroughBothPeersAndNothingIsSent() throws Exception {
         long before = broker.countRecords(topic);
-        HttpResponse<String> viaNginx = http.send(HttpRequest.newBuilder(peer.baseUri().resolve("/kafka"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"foo\":"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        Exchange viaFake = server.kong.plugin("kafka-upstream", config)
-                .access(CannedRequest.post("/kafka").header("Content-Type", "application/json").body("{\"foo\":"));
+        HttpResponse<String> viaNginx = http.send(
+                HttpRequest.newBuilder(peer.baseUri().resolve("/kafka"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"foo\":"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        Exchange viaFake = server.kong
+                .plugin("kafka-upstream", config)
+                .access(CannedRequest.post("/kafka")
+                        .header("Content-Type", "application/json")
+                        .body("{\"foo\":"));
         assertEquals(400, viaNginx.statusCode());
         assertEquals(400, viaFake.exitStatus());
         assertEquals(viaFake.exitBodyText(), viaNginx.body());
-        assertEquals("{\"message\":\"Bad Request\",\"error\":\"could not parse the application/json body: "
-                + "Unexpected end-of-input within/between Object entries\"}", viaNginx.body());
+        assertEquals(
+                "{\"message\":\"Bad Request\",\"error\":\"could not parse the application/json body: "
+                        + "Unexpected end-of-input within/between Object entries\"}",
+                viaNginx.body());
         assertEquals(before, broker.countRecords(topic));
     }
 }

@@ -33,7 +33,9 @@ class MemoryLimitsIT {
     @BeforeAll
     static void start() {
         // a missing topic stays missing, so a send can be made to wait for its metadata
-        broker = KafkaBroker.builder().brokerProperty("auto.create.topics.enable", "false").start();
+        broker = KafkaBroker.builder()
+                .brokerProperty("auto.create.topics.enable", "false")
+                .start();
     }
 
     @AfterAll
@@ -57,26 +59,40 @@ class MemoryLimitsIT {
             String topic = Configs.topic("producers");
             broker.createTopic(topic, 1);
             for (int timeout : new int[] {3000, 3001}) { // distinct settings: a producer each
-                assertEquals(200, server.kong.plugin("kafka-upstream", config(topic, "\"producer_request_timeout\":"
-                        + timeout)).access(body(10)).exitStatus());
+                assertEquals(
+                        200,
+                        server.kong
+                                .plugin("kafka-upstream", config(topic, "\"producer_request_timeout\":" + timeout))
+                                .access(body(10))
+                                .exitStatus());
             }
-            Exchange third = server.kong.plugin("kafka-upstream", config(topic, "\"producer_request_timeout\":3002"))
+            Exchange third = server.kong
+                    .plugin("kafka-upstream", config(topic, "\"producer_request_timeout\":3002"))
                     .access(body(10));
             assertEquals(500, third.exitStatus());
-            assertEquals("{\"message\":\"Internal Server Error\",\"error\":\"the plugin server already runs 2 Kafka "
-                    + "producers, its limit (--max-producers); a config whose producer settings differ from theirs "
-                    + "cannot get one\"}", third.exitBodyText());
-            assertEquals(200, server.kong.plugin("kafka-upstream", config(topic, "\"producer_request_timeout\":3000"))
-                    .access(body(10)).exitStatus(), "settings of a running producer still share it");
+            assertEquals(
+                    "{\"message\":\"Internal Server Error\",\"error\":\"the plugin server already runs 2 Kafka "
+                            + "producers, its limit (--max-producers); a config whose producer settings differ from theirs "
+                            + "cannot get one\"}",
+                    third.exitBodyText());
+            assertEquals(
+                    200,
+                    server.kong
+                            .plugin("kafka-upstream", config(topic, "\"producer_request_timeout\":3000"))
+                            .access(body(10))
+                            .exitStatus(),
+                    "settings of a running producer still share it");
         }
     }
 
     @Test
     void asyncRecordsBeyondHalfTheProducersBufferGet503AtOnce() throws Exception {
-        try (BrokerProcess own = BrokerProcess.start(); UpstreamServer server = UpstreamServer.start()) {
+        try (BrokerProcess own = BrokerProcess.start();
+                UpstreamServer server = UpstreamServer.start()) {
             String topic = Configs.topic("buffer");
             own.createTopic(topic, 1);
-            FakeKong.PluginConfig plugin = server.kong.plugin("kafka-upstream", Configs.config(own.bootstrap(), topic, ""));
+            FakeKong.PluginConfig plugin =
+                    server.kong.plugin("kafka-upstream", Configs.config(own.bootstrap(), topic, ""));
             assertEquals(200, plugin.access(body(10)).exitStatus(), "the producer knows the topic");
             own.pause(); // accepted records now stay unacknowledged
             long half = ProducerSettings.BUFFER_MEMORY / 2;
@@ -86,8 +102,10 @@ class MemoryLimitsIT {
             }
             Exchange over = plugin.access(body(MIB - 1024));
             assertEquals(503, over.exitStatus());
-            assertEquals("{\"message\":\"Service Unavailable\",\"error\":\"the async buffer of " + half
-                    + " bytes is full; try again later\"}", over.exitBodyText());
+            assertEquals(
+                    "{\"message\":\"Service Unavailable\",\"error\":\"the async buffer of " + half
+                            + " bytes is full; try again later\"}",
+                    over.exitBodyText());
         }
     }
 
@@ -96,8 +114,8 @@ class MemoryLimitsIT {
         try (UpstreamServer server = UpstreamServer.start()) {
             // a topic that does not exist: each send waits up to producer_request_timeout for its
             // metadata, holding what its message reserved
-            String missing = config(Configs.topic("missing"),
-                    "\"producer_async\":false,\"producer_request_timeout\":5000");
+            String missing =
+                    config(Configs.topic("missing"), "\"producer_async\":false,\"producer_request_timeout\":5000");
             int perRequest = (int) BuildBudget.estimate(MIB - 1024, MIB);
             int requests = (int) (BuildBudget.DEFAULT_BYTES / perRequest) + 8;
             Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
@@ -119,8 +137,10 @@ class MemoryLimitsIT {
             }
             assertTrue(done.await(60, java.util.concurrent.TimeUnit.SECONDS), "answered: " + statuses);
             assertTrue(statuses.getOrDefault(503, 0) >= 8, "at least the requests beyond the budget: " + statuses);
-            assertEquals(List.of("{\"message\":\"Service Unavailable\",\"error\":\"the plugin server holds too many "
-                    + "requests right now; try again later\"}"), busy.stream().distinct().toList());
+            assertEquals(
+                    List.of("{\"message\":\"Service Unavailable\",\"error\":\"the plugin server holds too many "
+                            + "requests right now; try again later\"}"),
+                    busy.stream().distinct().toList());
             assertEquals(0, server.server.status().events(), "no request is left waiting");
         }
     }
@@ -130,11 +150,14 @@ class MemoryLimitsIT {
         try (UpstreamServer server = UpstreamServer.start()) {
             String topic = Configs.topic("too-large");
             broker.createTopic(topic, 1);
-            Exchange ex = server.kong.plugin("kafka-upstream", config(topic,
-                    "\"producer_request_limits_bytes_per_request\":4096")).access(body(4097));
+            Exchange ex = server.kong
+                    .plugin("kafka-upstream", config(topic, "\"producer_request_limits_bytes_per_request\":4096"))
+                    .access(body(4097));
             assertEquals(413, ex.exitStatus());
-            assertEquals("{\"message\":\"Payload Too Large\",\"error\":\"the request body of 4097 bytes is larger than "
-                    + "producer_request_limits_bytes_per_request (4096 bytes)\"}", ex.exitBodyText());
+            assertEquals(
+                    "{\"message\":\"Payload Too Large\",\"error\":\"the request body of 4097 bytes is larger than "
+                            + "producer_request_limits_bytes_per_request (4096 bytes)\"}",
+                    ex.exitBodyText());
             assertEquals(0, broker.countRecords(topic));
         }
     }

@@ -37,24 +37,32 @@ class MetricsEndpointAttackIT {
     private static final Duration REQUEST_BOUND = Duration.ofSeconds(30);
     /** How long the server's CPU is watched during the attack: long enough that a busy loop cannot hide. */
     private static final Duration CPU_WINDOW = Duration.ofSeconds(3);
-    private static final Pattern METRICS_PORT = Pattern.compile("serving metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
+
+    private static final Pattern METRICS_PORT =
+            Pattern.compile("serving metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
 
     @Test
     void aLocalUserFloodingTheMetricsPortTakesNoDescriptorThreadOrRequestFromKong() throws Exception {
         try (KafkaBroker broker = KafkaBroker.builder().start();
-                UpstreamProcess server = UpstreamProcess.startUnder(List.of("prlimit", "--nofile=1024"),
-                        "--metrics-port", "0");
+                UpstreamProcess server =
+                        UpstreamProcess.startUnder(List.of("prlimit", "--nofile=1024"), "--metrics-port", "0");
                 SecondUid attacker = SecondUid.create();
                 FakeKong kong = FakeKong.connect(server.socket).freshConnectionPerCall(true)) {
             String topic = Configs.topic("metrics-attack");
             broker.createTopic(topic, 1);
-            FakeKong.PluginConfig plugin = kong.plugin("kafka-upstream", Configs.config(broker.bootstrap(Listener.PLAINTEXT),
-                    topic, "\"producer_async\":false"));
+            FakeKong.PluginConfig plugin = kong.plugin(
+                    "kafka-upstream",
+                    Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic, "\"producer_async\":false"));
             assertEquals(200, access(plugin), "before the attack");
             int port = metricsPort(server.log());
 
-            Process flood = new ProcessBuilder(attacker.command(attacker.javaCommand(HalfRequestFlood.class, List.of(),
-                    Integer.toString(port), Integer.toString(ATTACK_CONNECTIONS)))).redirectErrorStream(true).start();
+            Process flood = new ProcessBuilder(attacker.command(attacker.javaCommand(
+                            HalfRequestFlood.class,
+                            List.of(),
+                            Integer.toString(port),
+                            Integer.toString(ATTACK_CONNECTIONS))))
+                    .redirectErrorStream(true)
+                    .start();
             try {
                 String attack = firstLine(flood);
                 assertTrue(attack.startsWith("half requests sent on "), attack);
@@ -63,7 +71,11 @@ class MetricsEndpointAttackIT {
 
                 int sockets = ProcFs.tcpSocketsOnPort(server.pid(), port);
                 assertTrue(sockets <= MetricsServer.MAX_CONNECTIONS + 1, sockets + " sockets on the metrics port");
-                assertEquals(1, ProcFs.threadNames(server.pid()).stream().filter("metrics"::equals).count());
+                assertEquals(
+                        1,
+                        ProcFs.threadNames(server.pid()).stream()
+                                .filter("metrics"::equals)
+                                .count());
                 for (int i = 0; i < KONG_REQUESTS; i++) {
                     assertEquals(200, access(plugin), "Kong's request " + (i + 1) + " during the attack");
                 }
@@ -75,23 +87,36 @@ class MetricsEndpointAttackIT {
                 }
                 long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 long cpuMillis = ProcFs.cpuTime(server.pid()).minus(cpuBefore).toMillis();
-                assertTrue(cpuMillis < wallMillis / 2, "the server used " + cpuMillis + " ms CPU in " + wallMillis + " ms");
-                System.out.printf("metrics attack (%s): %d sockets on the port, %d Kong requests served, %d ms CPU in %d ms%n",
+                assertTrue(
+                        cpuMillis < wallMillis / 2,
+                        "the server used " + cpuMillis + " ms CPU in " + wallMillis + " ms");
+                System.out.printf(
+                        "metrics attack (%s): %d sockets on the port, %d Kong requests served, %d ms CPU in %d ms%n",
                         attack, sockets, KONG_REQUESTS, cpuMillis, wallMillis);
             } finally {
                 flood.getOutputStream().close(); // the attacker lets go
                 assertTrue(flood.waitFor(20, TimeUnit.SECONDS), "the attacker exits");
             }
             assertEquals(1 + KONG_REQUESTS, broker.countRecords(topic));
-            EventuallyAssert.within(Duration.ofSeconds(20), () -> assertTrue(scrape(port).contains(
-                    "kafka_upstream_requests_total{topic=\"" + topic + "\",status=\"200\"} " + (1 + KONG_REQUESTS) + "\n")));
-            assertEquals(0, server.log().lines().filter(l -> l.contains("Too many open files")).count(), server.log());
+            EventuallyAssert.within(
+                    Duration.ofSeconds(20),
+                    () -> assertTrue(scrape(port)
+                            .contains("kafka_upstream_requests_total{topic=\"" + topic + "\",status=\"200\"} "
+                                    + (1 + KONG_REQUESTS) + "\n")));
+            assertEquals(
+                    0,
+                    server.log()
+                            .lines()
+                            .filter(l -> l.contains("Too many open files"))
+                            .count(),
+                    server.log());
         }
     }
 
     /** One request through a fresh Kong connection, bounded: a server that accepts nothing fails it, never hangs it. */
     private static int access(FakeKong.PluginConfig plugin) throws Exception {
-        CannedRequest request = CannedRequest.post("/").header("Content-Type", "text/plain").body("attack");
+        CannedRequest request =
+                CannedRequest.post("/").header("Content-Type", "text/plain").body("attack");
         return CompletableFuture.supplyAsync(() -> plugin.access(request).exitStatus())
                 .get(REQUEST_BOUND.toSeconds(), TimeUnit.SECONDS);
     }
@@ -103,25 +128,30 @@ class MetricsEndpointAttackIT {
     }
 
     private static String firstLine(Process process) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         return CompletableFuture.supplyAsync(() -> {
-            try {
-                String line;
-                while ((line = out.readLine()) != null && line.startsWith("WARNING: ")) {
-                    // JDK warnings about msgpack's use of Unsafe
-                }
-                return line;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).get(60, TimeUnit.SECONDS);
+                    try {
+                        String line;
+                        while ((line = out.readLine()) != null && line.startsWith("WARNING: ")) {
+                            // JDK warnings about msgpack's use of Unsafe
+                        }
+                        return line;
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .get(60, TimeUnit.SECONDS);
     }
 
     private static String scrape(int port) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
             return response.body();
         } catch (java.io.IOException e) {

@@ -43,21 +43,31 @@ class MetricsServerIT {
     @Test
     void getMetricsAnswersThePrometheusTextAndAnythingElseAnsweredWithANamedError() throws IOException {
         String ok = exchange("GET /metrics?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-        assertTrue(ok.startsWith("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-                + "Content-Length: "), ok);
+        assertTrue(
+                ok.startsWith("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+                        + "Content-Length: "),
+                ok);
         assertTrue(ok.contains("\r\nConnection: close\r\n\r\n# HELP kafka_upstream_requests_total "), ok);
         assertTrue(ok.contains("\nkafka_upstream_requests_total{topic=\"orders\",status=\"200\"} 1\n"), ok);
 
-        assertEquals("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 29\r\nConnection: close\r\n\r\n"
-                + "only /metrics is served here\n", exchange("GET /metricsx HTTP/1.1\r\n\r\n"));
-        assertEquals("HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nAllow: GET\r\n"
-                + "Connection: close\r\n\r\nonly GET\n", exchange("POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n"));
-        assertEquals("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 24\r\nConnection: close\r\n\r\n"
-                + "not an HTTP/1.x request\n", exchange("\u0016\u0003\u0001 hello\r\n\r\n"));
+        assertEquals(
+                "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 29\r\nConnection: close\r\n\r\n"
+                        + "only /metrics is served here\n",
+                exchange("GET /metricsx HTTP/1.1\r\n\r\n"));
+        assertEquals(
+                "HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nAllow: GET\r\n"
+                        + "Connection: close\r\n\r\nonly GET\n",
+                exchange("POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n"));
+        assertEquals(
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 24\r\nConnection: close\r\n\r\n"
+                        + "not an HTTP/1.x request\n",
+                exchange("\u0016\u0003\u0001 hello\r\n\r\n"));
         String start = "GET /metrics HTTP/1.1\r\nX-Filler: ";
-        assertEquals("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain\r\nContent-Length: 29\r\n"
-                + "Connection: close\r\n\r\nrequest head over 8192 bytes\n",
-                exchange(start + "a".repeat(MetricsServer.MAX_REQUEST_BYTES - start.length())), "a head that fills the limit");
+        assertEquals(
+                "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain\r\nContent-Length: 29\r\n"
+                        + "Connection: close\r\n\r\nrequest head over 8192 bytes\n",
+                exchange(start + "a".repeat(MetricsServer.MAX_REQUEST_BYTES - start.length())),
+                "a head that fills the limit");
     }
 
     @Test
@@ -80,7 +90,8 @@ class MetricsServerIT {
         Socket fifth = connect();
         fifth.getOutputStream().write("GET /metrics HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         fifth.setSoTimeout(500);
-        assertThrows(SocketTimeoutException.class, () -> fifth.getInputStream().read(), "not served while four are open");
+        assertThrows(
+                SocketTimeoutException.class, () -> fifth.getInputStream().read(), "not served while four are open");
         silent.getFirst().close();
         fifth.setSoTimeout((int) MetricsServer.EXCHANGE_TIMEOUT.toMillis() + 10_000);
         assertTrue(readAll(fifth.getInputStream()).startsWith("HTTP/1.1 200 OK\r\n"), "served once a place is free");

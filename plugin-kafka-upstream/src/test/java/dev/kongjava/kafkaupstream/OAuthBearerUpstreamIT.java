@@ -45,13 +45,15 @@ class OAuthBearerUpstreamIT {
     static void start() throws Exception {
         oauth = OAuthServer.builder().client(CLIENT, SECRET).https().start();
         broker = KafkaBroker.builder().security(true).oauthBearer(oauth).start();
-        server = UpstreamServer.start(Map.of(OAuthBearer.ALLOWED_URLS_FLAG.name(),
-                oauth.tokenEndpointUrl() + "," + oauth.httpsTokenEndpointUrl()));
+        server = UpstreamServer.start(Map.of(
+                OAuthBearer.ALLOWED_URLS_FLAG.name(), oauth.tokenEndpointUrl() + "," + oauth.httpsTokenEndpointUrl()));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try (OAuthServer o = oauth; KafkaBroker b = broker; UpstreamServer s = server) {
+        try (OAuthServer o = oauth;
+                KafkaBroker b = broker;
+                UpstreamServer s = server) {
             // closes all three, even if one fails
         }
     }
@@ -66,10 +68,14 @@ class OAuthBearerUpstreamIT {
      * shares another's producer (and its token).
      */
     private static String config(String topic, String url, String secret, String oauthExtra, String extra) {
-        return Configs.config(broker.bootstrap(Listener.SASL_PLAINTEXT), topic, "\"producer_async\":false,"
-                + "\"cluster_name\":\"" + topic + "\",\"authentication\":{\"strategy\":\"sasl\",\"mechanism\":"
-                + "\"OAUTHBEARER\",\"oauthbearer\":{\"token_endpoint_url\":\"" + url + "\",\"client_id\":\"" + CLIENT
-                + "\",\"client_secret\":\"" + secret + "\"" + oauthExtra + "}}" + extra);
+        return Configs.config(
+                broker.bootstrap(Listener.SASL_PLAINTEXT),
+                topic,
+                "\"producer_async\":false,"
+                        + "\"cluster_name\":\"" + topic + "\",\"authentication\":{\"strategy\":\"sasl\",\"mechanism\":"
+                        + "\"OAUTHBEARER\",\"oauthbearer\":{\"token_endpoint_url\":\"" + url + "\",\"client_id\":\""
+                        + CLIENT
+                        + "\",\"client_secret\":\"" + secret + "\"" + oauthExtra + "}}" + extra);
     }
 
     private static String topic() {
@@ -79,25 +85,39 @@ class OAuthBearerUpstreamIT {
     }
 
     private static Exchange send(FakeKong.PluginConfig plugin, String body) {
-        return plugin.access(CannedRequest.post("/").header("Content-Type", "text/plain").body(body));
+        return plugin.access(
+                CannedRequest.post("/").header("Content-Type", "text/plain").body(body));
     }
 
     @Test
     void aClientCredentialsLoginWithScopesAndExtensionsProducesAndTheBrokerKnowsTheClient() {
         String topic = topic();
         int before = oauth.requests().size();
-        FakeKong.PluginConfig plugin = server.kong.plugin("kafka-upstream", config(topic, oauth.tokenEndpointUrl(),
-                SECRET, ",\"scopes\":[\"kafka.produce\",\"audit\"],\"extensions\":{\"logicalCluster\":\"lkc-42\","
-                        + "\"identityPoolId\":\"pool-7\"}", ""));
+        FakeKong.PluginConfig plugin = server.kong.plugin(
+                "kafka-upstream",
+                config(
+                        topic,
+                        oauth.tokenEndpointUrl(),
+                        SECRET,
+                        ",\"scopes\":[\"kafka.produce\",\"audit\"],\"extensions\":{\"logicalCluster\":\"lkc-42\","
+                                + "\"identityPoolId\":\"pool-7\"}",
+                        ""));
 
         Exchange ex = send(plugin, "with a token");
 
         assertEquals(200, ex.exitStatus(), ex.exitBodyText());
-        assertEquals("{\"body\":\"with a token\",\"body_args\":{}}", new String(
-                broker.readRecords(topic, 1, Duration.ofSeconds(10)).get(0).value(), StandardCharsets.UTF_8));
-        assertEquals(List.of(new TokenRequest(CLIENT, "client_credentials", "kafka.produce audit", 200)),
+        assertEquals(
+                "{\"body\":\"with a token\",\"body_args\":{}}",
+                new String(
+                        broker.readRecords(topic, 1, Duration.ofSeconds(10))
+                                .get(0)
+                                .value(),
+                        StandardCharsets.UTF_8));
+        assertEquals(
+                List.of(new TokenRequest(CLIENT, "client_credentials", "kafka.produce audit", 200)),
                 oauth.requests().subList(before, oauth.requests().size()));
-        assertEquals(new OAuthLogin(CLIENT, Map.of("logicalCluster", "lkc-42", "identityPoolId", "pool-7")),
+        assertEquals(
+                new OAuthLogin(CLIENT, Map.of("logicalCluster", "lkc-42", "identityPoolId", "pool-7")),
                 broker.oauthLogins().getLast());
     }
 
@@ -105,29 +125,41 @@ class OAuthBearerUpstreamIT {
     void aTokenEndpointTheServerDoesNotAllowFailsStartInstanceNamingTheFlag() {
         String url = "http://127.0.0.1:1/token";
 
-        FakeKong.KongRpcException refused = assertThrows(FakeKong.KongRpcException.class,
+        FakeKong.KongRpcException refused = assertThrows(
+                FakeKong.KongRpcException.class,
                 () -> server.kong.startInstance("kafka-upstream", config(topic(), url, SECRET, "", "")));
 
-        assertEquals("Invalid value \"" + url + "\" for configuration authentication.oauthbearer.token_endpoint_url "
-                + "of plugin kafka-upstream: not among the token endpoints this server allows; start it with "
-                + "--oauth-allowed-urls " + url, refused.getMessage());
+        assertEquals(
+                "Invalid value \"" + url + "\" for configuration authentication.oauthbearer.token_endpoint_url "
+                        + "of plugin kafka-upstream: not among the token endpoints this server allows; start it with "
+                        + "--oauth-allowed-urls " + url,
+                refused.getMessage());
     }
 
     @Test
     void aRefusedClientGetsA502NamingTheLoginAndTheEndpointIsAskedAtMostOncePerRetryInterval() {
-        FakeKong.PluginConfig plugin = server.kong.plugin("kafka-upstream", config(topic(), oauth.tokenEndpointUrl(),
-                WRONG_SECRET, "", ",\"error_handling\":{\"return_error_message\":true}"));
+        FakeKong.PluginConfig plugin = server.kong.plugin(
+                "kafka-upstream",
+                config(
+                        topic(),
+                        oauth.tokenEndpointUrl(),
+                        WRONG_SECRET,
+                        "",
+                        ",\"error_handling\":{\"return_error_message\":true}"));
         int before = oauth.requests().size();
 
         Exchange first = send(plugin, "x");
 
         assertEquals(502, first.exitStatus());
-        assertEquals("{\"message\":\"Bad Gateway\",\"error\":\"" + LOGIN_FAILED + ": LoginException: "
-                + "org.apache.kafka.common.KafkaException: org.apache.kafka.common.security.oauthbearer.internals.secured."
-                + "UnretryableException: java.io.IOException: The response code 401 and error response {\\\"invalid_client\\\" - \\\"unknown client or wrong secret\\\"} was "
-                + "encountered reading the token endpoint response; will not attempt further retries\"}",
+        assertEquals(
+                "{\"message\":\"Bad Gateway\",\"error\":\"" + LOGIN_FAILED + ": LoginException: "
+                        + "org.apache.kafka.common.KafkaException: org.apache.kafka.common.security.oauthbearer.internals.secured."
+                        + "UnretryableException: java.io.IOException: The response code 401 and error response {\\\"invalid_client\\\" - \\\"unknown client or wrong secret\\\"} was "
+                        + "encountered reading the token endpoint response; will not attempt further retries\"}",
                 first.exitBodyText());
-        assertEquals(new TokenRequest(CLIENT, "client_credentials", "", 401), oauth.requests().getLast());
+        assertEquals(
+                new TokenRequest(CLIENT, "client_credentials", "", 401),
+                oauth.requests().getLast());
         // Requests for three retry intervals: each is answered at once, the endpoint is asked about once a second.
         long start = System.nanoTime();
         long window = 3 * KafkaUpstreamHandler.LOGIN_RETRY.toNanos();
@@ -139,8 +171,9 @@ class OAuthBearerUpstreamIT {
         long elapsed = System.nanoTime() - start;
         int asked = oauth.requests().size() - before;
         long intervals = elapsed / KafkaUpstreamHandler.LOGIN_RETRY.toNanos() + 1;
-        assertTrue(asked >= 2 && asked <= intervals + 1, asked + " token requests for " + requests
-                + " requests in " + elapsed / 1_000_000 + " ms");
+        assertTrue(
+                asked >= 2 && asked <= intervals + 1,
+                asked + " token requests for " + requests + " requests in " + elapsed / 1_000_000 + " ms");
         assertTrue(requests > asked, "most requests were answered without asking the endpoint");
     }
 
@@ -150,12 +183,23 @@ class OAuthBearerUpstreamIT {
             oauth.mode(mode);
             String topic = topic();
 
-            Exchange ex = send(server.kong.plugin("kafka-upstream", config(topic, oauth.tokenEndpointUrl(), SECRET, "",
-                    ",\"error_handling\":{\"return_error_message\":true}")), "x");
+            Exchange ex = send(
+                    server.kong.plugin(
+                            "kafka-upstream",
+                            config(
+                                    topic,
+                                    oauth.tokenEndpointUrl(),
+                                    SECRET,
+                                    "",
+                                    ",\"error_handling\":{\"return_error_message\":true}")),
+                    "x");
 
             assertEquals(502, ex.exitStatus(), mode.name());
-            assertEquals("{\"message\":\"Bad Gateway\",\"error\":\"authentication with the Kafka brokers failed: "
-                    + "SaslAuthenticationException: {\\\"status\\\":\\\"invalid_token\\\"}\"}", ex.exitBodyText(), mode.name());
+            assertEquals(
+                    "{\"message\":\"Bad Gateway\",\"error\":\"authentication with the Kafka brokers failed: "
+                            + "SaslAuthenticationException: {\\\"status\\\":\\\"invalid_token\\\"}\"}",
+                    ex.exitBodyText(),
+                    mode.name());
             assertEquals(0, broker.countRecords(topic), mode.name());
         }
     }
@@ -163,8 +207,9 @@ class OAuthBearerUpstreamIT {
     @Test
     void whileTheAuthorizationServerIsDownRequestsGet502AndTheSameInstanceProducesOnceItIsBack() {
         String topic = topic();
-        FakeKong.PluginConfig plugin = server.kong.plugin("kafka-upstream", config(topic, oauth.tokenEndpointUrl(),
-                SECRET, "", ",\"producer_request_timeout\":500"));
+        FakeKong.PluginConfig plugin = server.kong.plugin(
+                "kafka-upstream",
+                config(topic, oauth.tokenEndpointUrl(), SECRET, "", ",\"producer_request_timeout\":500"));
         oauth.mode(TokenMode.UNAVAILABLE);
 
         Exchange down = send(plugin, "while down");
@@ -178,7 +223,8 @@ class OAuthBearerUpstreamIT {
             assertTrue(System.nanoTime() < deadline, "no 200 within 30 s: " + statuses);
             statuses.add(send(plugin, "back").exitStatus());
         }
-        assertEquals(List.of(), statuses.stream().filter(s -> s != 200 && s != 502).toList());
+        assertEquals(
+                List.of(), statuses.stream().filter(s -> s != 200 && s != 502).toList());
         assertEquals(1, plugin.starts(), "the instance was never restarted");
         assertEquals(1, broker.countRecords(topic));
     }
@@ -195,11 +241,15 @@ class OAuthBearerUpstreamIT {
         assertEquals(before, oauth.requests().size(), "the test CA is not trusted: no request got through");
         String topic = topic();
 
-        Exchange unverified = send(server.kong.plugin("kafka-upstream", config(topic, url, SECRET,
-                ",\"token_endpoint_tls_verify\":false", "")), "over TLS");
+        Exchange unverified = send(
+                server.kong.plugin(
+                        "kafka-upstream", config(topic, url, SECRET, ",\"token_endpoint_tls_verify\":false", "")),
+                "over TLS");
 
         assertEquals(200, unverified.exitStatus(), unverified.exitBodyText());
-        assertEquals(new TokenRequest(CLIENT, "client_credentials", "", 200), oauth.requests().getLast());
+        assertEquals(
+                new TokenRequest(CLIENT, "client_credentials", "", 200),
+                oauth.requests().getLast());
         assertEquals(1, broker.countRecords(topic));
     }
 
@@ -207,12 +257,16 @@ class OAuthBearerUpstreamIT {
     @Test
     void theClientSecretAppearsInNoReplyAndNowhereInTheServersDebugLog() throws Exception {
         List<String> replies = new ArrayList<>();
-        try (UpstreamProcess process = UpstreamProcess.startLogging("debug", "-v", "--oauth-allowed-urls",
-                oauth.tokenEndpointUrl());
+        try (UpstreamProcess process =
+                        UpstreamProcess.startLogging("debug", "-v", "--oauth-allowed-urls", oauth.tokenEndpointUrl());
                 FakeKong kong = FakeKong.connect(process.socket)) {
             // time for a cold server process's first login and handshake on a busy machine
             String right = config(topic(), oauth.tokenEndpointUrl(), SECRET, "", ",\"producer_request_timeout\":10000");
-            String wrong = config(topic(), oauth.tokenEndpointUrl(), WRONG_SECRET, "",
+            String wrong = config(
+                    topic(),
+                    oauth.tokenEndpointUrl(),
+                    WRONG_SECRET,
+                    "",
                     ",\"error_handling\":{\"return_error_message\":true}");
             Exchange ok = send(kong.plugin("kafka-upstream", right), "x");
             Exchange refused = send(kong.plugin("kafka-upstream", wrong), "x");
@@ -223,7 +277,8 @@ class OAuthBearerUpstreamIT {
             assertEquals(List.of(200, 502), List.of(ok.exitStatus(), refused.exitStatus()), replies.toString());
             assertTrue(process.sigterm(Duration.ofSeconds(20)) >= 0, "exited");
             String log = process.log();
-            assertTrue(log.contains("DEBUG") && log.contains("started with config"), "a debug log was written:\n" + log);
+            assertTrue(
+                    log.contains("DEBUG") && log.contains("started with config"), "a debug log was written:\n" + log);
             for (String secret : List.of(SECRET, WRONG_SECRET)) {
                 assertFalse(log.contains(secret), "a client secret in the server log");
                 replies.forEach(reply -> assertFalse(reply.contains(secret), "a client secret in a reply: " + reply));
@@ -234,8 +289,8 @@ class OAuthBearerUpstreamIT {
     /** The raw StartInstance reply, whose Config echoes the config back to Kong with the secret masked. */
     private static String startInstanceReply(UpstreamProcess process, String config) throws Exception {
         try (KongConnection c = new KongConnection(process.socket)) {
-            KongConnection.Reply reply = c.call(1, "plugin.StartInstance", List.of(Map.of("Name", "kafka-upstream",
-                    "Config", config)));
+            KongConnection.Reply reply =
+                    c.call(1, "plugin.StartInstance", List.of(Map.of("Name", "kafka-upstream", "Config", config)));
             assertEquals(null, reply.error());
             Map<?, ?> echoed = (Map<?, ?>) ((Map<?, ?>) reply.result()).get("Config");
             Map<?, ?> oauthbearer = (Map<?, ?>) ((Map<?, ?>) echoed.get("authentication")).get("oauthbearer");

@@ -25,17 +25,22 @@ import java.util.stream.Stream;
  * when they are stale or in another document than {@link #FILES} says.
  */
 public final class ReadmeSections {
-    static final Path ROOT = Path.of(System.getProperty("user.dir")).getFileName().toString().equals("plugin-kafka-upstream")
-            ? Path.of("..") : Path.of(".");
+    static final Path ROOT =
+            Path.of(System.getProperty("user.dir")).getFileName().toString().equals("plugin-kafka-upstream")
+                    ? Path.of("..")
+                    : Path.of(".");
     static final Path README = ROOT.resolve("README.md");
     /** The example plugin the PDK guide shows whole. */
-    static final String HELLO_PLUGIN = "plugin-server-testing/src/test/java/dev/kongjava/pluginserver/examples/HelloPlugin.java";
+    static final String HELLO_PLUGIN =
+            "plugin-server-testing/src/test/java/dev/kongjava/pluginserver/examples/HelloPlugin.java";
     /** Its test; the guide shows the region between the {@code // readme:hello-test} markers. */
-    static final String HELLO_PLUGIN_IT = "plugin-server-testing/src/test/java/dev/kongjava/pluginserver/examples/HelloPluginIT.java";
+    static final String HELLO_PLUGIN_IT =
+            "plugin-server-testing/src/test/java/dev/kongjava/pluginserver/examples/HelloPluginIT.java";
     /** Section name → the document (relative to the repository root) that holds it. */
     static final Map<String, String> FILES = files();
-    private static final Pattern SECTION = Pattern.compile(
-            "(<!-- generated:([a-z-]+) start -->\n)(.*?)(<!-- generated:\\2 end -->)", Pattern.DOTALL);
+
+    private static final Pattern SECTION =
+            Pattern.compile("(<!-- generated:([a-z-]+) start -->\n)(.*?)(<!-- generated:\\2 end -->)", Pattern.DOTALL);
 
     private ReadmeSections() {}
 
@@ -102,7 +107,8 @@ public final class ReadmeSections {
         if (from < 0 || to < from) {
             throw new IllegalStateException(HELLO_PLUGIN_IT + " lacks the lines // readme:hello-test start and end");
         }
-        String[] lines = source.substring(from + startMarker.length(), source.lastIndexOf('\n', to) + 1).split("\n");
+        String[] lines = source.substring(from + startMarker.length(), source.lastIndexOf('\n', to) + 1)
+                .split("\n");
         int indent = Integer.MAX_VALUE;
         for (String line : lines) {
             if (!line.isBlank()) {
@@ -132,7 +138,8 @@ public final class ReadmeSections {
         String script = read("kong-config/admin-api.sh");
         int start = script.indexOf("plaintext() {\n") + "plaintext() {\n".length();
         StringBuilder out = new StringBuilder();
-        for (String line : script.substring(start, script.indexOf("\n}\n", start)).split("\n")) {
+        for (String line :
+                script.substring(start, script.indexOf("\n}\n", start)).split("\n")) {
             out.append(line.startsWith("    ") ? line.substring(4) : line).append('\n');
         }
         return out.toString();

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeTest {
     /** {@code SomethingIT} or {@code SomethingTest}, optionally {@code .methodName}. */
-    private static final Pattern CITED_TEST = Pattern.compile("\\b([A-Z][A-Za-z0-9]*(?:IT|Test))\\b(?:\\.(?!java\\b)([a-z][A-Za-z0-9_]*))?");
+    private static final Pattern CITED_TEST =
+            Pattern.compile("\\b([A-Z][A-Za-z0-9]*(?:IT|Test))\\b(?:\\.(?!java\\b)([a-z][A-Za-z0-9_]*))?");
 
     @Test
     void theGeneratedReadmeSectionsAreCurrent() throws Exception {
@@ -36,8 +37,11 @@ class ReadmeTest {
             assertEquals(ReadmeSections.assignedTo(document), shown.keySet(), "generated sections of " + document);
             everywhere.addAll(shown.keySet());
             for (Map.Entry<String, String> section : shown.entrySet()) {
-                assertEquals(fresh.get(section.getKey()), section.getValue(), "section '" + section.getKey()
-                        + "' of " + document + " is stale: run scripts/update-readme.sh");
+                assertEquals(
+                        fresh.get(section.getKey()),
+                        section.getValue(),
+                        "section '" + section.getKey() + "' of " + document
+                                + " is stale: run scripts/update-readme.sh");
             }
         }
         assertEquals(fresh.keySet(), everywhere, "generated sections in README.md and docs/*.md");
@@ -56,7 +60,9 @@ class ReadmeTest {
                     missing.add(document.getFileName() + ": " + m.group(1));
                 } else if (m.group(2) != null) {
                     methods++;
-                    if (!Pattern.compile("void " + m.group(2) + "\\(").matcher(source).find()) {
+                    if (!Pattern.compile("void " + m.group(2) + "\\(")
+                            .matcher(source)
+                            .find()) {
                         missing.add(document.getFileName() + ": " + m.group(1) + "." + m.group(2));
                     }
                 }
@@ -70,7 +76,8 @@ class ReadmeTest {
     private static Map<String, String> testSources() throws IOException {
         Map<String, String> sources = new HashMap<>();
         try (Stream<Path> files = Files.walk(ReadmeSections.ROOT)) {
-            for (Path f : files.filter(f -> f.toString().contains("/src/test/java/") && f.toString().endsWith(".java"))
+            for (Path f : files.filter(f -> f.toString().contains("/src/test/java/")
+                            && f.toString().endsWith(".java"))
                     .toList()) {
                 sources.put(f.getFileName().toString().replace(".java", ""), Files.readString(f));
             }

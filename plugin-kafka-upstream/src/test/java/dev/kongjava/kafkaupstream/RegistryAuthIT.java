@@ -47,9 +47,14 @@ class RegistryAuthIT {
 
     @BeforeAll
     static void start() throws Exception {
-        oauth = OAuthServer.builder().client(HARNESS, HARNESS_SECRET).client(CLIENT, SECRET)
-                .audience("schema-registry").start();
-        registry = SchemaRegistryServer.builder().oauth(oauth, HARNESS, HARNESS_SECRET).start();
+        oauth = OAuthServer.builder()
+                .client(HARNESS, HARNESS_SECRET)
+                .client(CLIENT, SECRET)
+                .audience("schema-registry")
+                .start();
+        registry = SchemaRegistryServer.builder()
+                .oauth(oauth, HARNESS, HARNESS_SECRET)
+                .start();
         registry.register(SUBJECT, SchemaType.AVRO, RegistryConfigs.ORDER_AVRO);
         broker = KafkaBroker.builder().start();
         topic = Configs.topic("secured");
@@ -59,7 +64,9 @@ class RegistryAuthIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try (OAuthServer o = oauth; SchemaRegistryServer r = registry; KafkaBroker b = broker) {
+        try (OAuthServer o = oauth;
+                SchemaRegistryServer r = registry;
+                KafkaBroker b = broker) {
             if (server != null) {
                 server.close();
             }
@@ -80,20 +87,30 @@ class RegistryAuthIT {
             int before = tokenRequests().size();
             FakeKong.PluginConfig p = plugin(oauth2(SECRET, method));
             for (int i = 0; i < 5; i++) {
-                assertEquals(200, p.access(json("{\"id\":" + i + ",\"item\":\"" + method + "\"}")).exitStatus());
+                assertEquals(
+                        200,
+                        p.access(json("{\"id\":" + i + ",\"item\":\"" + method + "\"}"))
+                                .exitStatus());
             }
-            assertEquals(List.of(new TokenRequest(CLIENT, "client_credentials", "openid", 200)),
-                    tokenRequests().subList(before, tokenRequests().size()), method + ": one token for five requests");
+            assertEquals(
+                    List.of(new TokenRequest(CLIENT, "client_credentials", "openid", 200)),
+                    tokenRequests().subList(before, tokenRequests().size()),
+                    method + ": one token for five requests");
             assertEquals(method, lastOrder().get("item").toString());
         }
     }
 
     @Test
     void credentialsTheRegistryOrTheTokenEndpointRefuseGet502NamingWhoRefused() {
-        assertRefused(502, "Bad Gateway", "the schema registry at " + registry.confluentUrl()
-                + " refused the credentials (HTTP 401)", plugin(basic(CLIENT, WRONG_SECRET)).access(json("{}")));
-        assertRefused(502, "Bad Gateway", "the OAuth2 token endpoint " + oauth.tokenEndpointUrl()
-                + " refused the client (HTTP 401)",
+        assertRefused(
+                502,
+                "Bad Gateway",
+                "the schema registry at " + registry.confluentUrl() + " refused the credentials (HTTP 401)",
+                plugin(basic(CLIENT, WRONG_SECRET)).access(json("{}")));
+        assertRefused(
+                502,
+                "Bad Gateway",
+                "the OAuth2 token endpoint " + oauth.tokenEndpointUrl() + " refused the client (HTTP 401)",
                 plugin(oauth2(WRONG_SECRET, "client_secret_post")).access(json("{}")));
     }
 
@@ -102,8 +119,9 @@ class RegistryAuthIT {
     void theRegistryPasswordAndClientSecretAppearInNoReplyAndNowhereInTheDebugLog() throws Exception {
         Map<String, String> configs = new LinkedHashMap<>();
         configs.put("basic", basic(CLIENT, SECRET));
-        configs.put("basic, wrong password, with Kafka's detail", "\"error_handling\":{\"return_error_message\":true},"
-                + basic(CLIENT, WRONG_SECRET));
+        configs.put(
+                "basic, wrong password, with Kafka's detail",
+                "\"error_handling\":{\"return_error_message\":true}," + basic(CLIENT, WRONG_SECRET));
         configs.put("oauth2", oauth2(SECRET, "client_secret_basic"));
         configs.put("oauth2, wrong secret", oauth2(WRONG_SECRET, "client_secret_post"));
         List<String> replies = new ArrayList<>();
@@ -111,16 +129,28 @@ class RegistryAuthIT {
         try (UpstreamProcess process = UpstreamProcess.startLogging("debug", "-v");
                 FakeKong kong = FakeKong.connect(process.socket)) {
             for (Map.Entry<String, String> c : configs.entrySet()) {
-                Exchange ex = kong.plugin("kafka-upstream", config(c.getValue())).access(json("{\"id\":1,\"item\":\"s\"}"));
+                Exchange ex =
+                        kong.plugin("kafka-upstream", config(c.getValue())).access(json("{\"id\":1,\"item\":\"s\"}"));
                 statuses.put(c.getKey(), ex.exitStatus());
                 replies.add(ex.exitBodyText());
             }
             replies.add(startInstanceReply(process, config(configs.get("oauth2"))));
-            assertEquals(Map.of("basic", 200, "basic, wrong password, with Kafka's detail", 502, "oauth2", 200,
-                    "oauth2, wrong secret", 502), statuses, "replies " + replies);
+            assertEquals(
+                    Map.of(
+                            "basic",
+                            200,
+                            "basic, wrong password, with Kafka's detail",
+                            502,
+                            "oauth2",
+                            200,
+                            "oauth2, wrong secret",
+                            502),
+                    statuses,
+                    "replies " + replies);
             assertTrue(process.sigterm(Duration.ofSeconds(20)) >= 0, "exited");
             String log = process.log();
-            assertTrue(log.contains("DEBUG") && log.contains("started with config"), "a debug log was written:\n" + log);
+            assertTrue(
+                    log.contains("DEBUG") && log.contains("started with config"), "a debug log was written:\n" + log);
             for (String secret : List.of(SECRET, WRONG_SECRET)) {
                 assertFalse(log.contains(secret), "a secret in the server log");
                 replies.forEach(reply -> assertFalse(reply.contains(secret), "a secret in a reply: " + reply));
@@ -131,8 +161,8 @@ class RegistryAuthIT {
     /** The raw StartInstance reply, whose Config echoes the instance's config back to Kong. */
     private static String startInstanceReply(UpstreamProcess process, String config) throws Exception {
         try (KongConnection c = new KongConnection(process.socket)) {
-            KongConnection.Reply reply = c.call(1, "plugin.StartInstance", List.of(Map.of("Name", "kafka-upstream",
-                    "Config", config)));
+            KongConnection.Reply reply =
+                    c.call(1, "plugin.StartInstance", List.of(Map.of("Name", "kafka-upstream", "Config", config)));
             assertEquals(null, reply.error());
             return reply.result().toString();
         }
@@ -145,8 +175,10 @@ class RegistryAuthIT {
     private static String config(String authentication) {
         String registryConfig = RegistryConfigs.valueSchema(registry.confluentUrl(), SUBJECT)
                 .replace("\"value_schema\"", authentication + ",\"value_schema\"");
-        return Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic, "\"producer_async\":false,"
-                + RegistryConfigs.bodyWith(registryConfig));
+        return Configs.config(
+                broker.bootstrap(Listener.PLAINTEXT),
+                topic,
+                "\"producer_async\":false," + RegistryConfigs.bodyWith(registryConfig));
     }
 
     private static String basic(String username, String password) {
@@ -161,7 +193,9 @@ class RegistryAuthIT {
     }
 
     private static List<TokenRequest> tokenRequests() {
-        return oauth.requests().stream().filter(r -> r.clientId().equals(CLIENT)).toList();
+        return oauth.requests().stream()
+                .filter(r -> r.clientId().equals(CLIENT))
+                .toList();
     }
 
     private static GenericRecord lastOrder() {

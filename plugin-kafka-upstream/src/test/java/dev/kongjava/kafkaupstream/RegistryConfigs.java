@@ -21,7 +21,8 @@ final class RegistryConfigs {
     /** The refusal body of the plugin: status, reason phrase, error text. */
     static void assertRefused(int status, String phrase, String error, Exchange ex) {
         assertEquals(status, ex.exitStatus(), ex.exitBodyText());
-        assertEquals("{\"message\":\"" + phrase + "\",\"error\":\"" + error.replace("\"", "\\\"") + "\"}",
+        assertEquals(
+                "{\"message\":\"" + phrase + "\",\"error\":\"" + error.replace("\"", "\\\"") + "\"}",
                 ex.exitBodyText());
     }
 
@@ -35,6 +36,8 @@ final class RegistryConfigs {
     }
 
     static CannedRequest json(String body) {
-        return CannedRequest.post("/").header("Content-Type", "application/json").body(body);
+        return CannedRequest.post("/")
+                .header("Content-Type", "application/json")
+                .body(body);
     }
 }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * documents that do not match. RegistryOutageIT has the registry away.
  */
 class RegistryIT extends RegistryRig.PerClass {
-    private static final List<String> THREE_RPCS = List.of("kong.request.get_header", "kong.request.get_raw_body",
-            "kong.response.exit");
+    private static final List<String> THREE_RPCS =
+            List.of("kong.request.get_header", "kong.request.get_raw_body", "kong.response.exit");
 
     @Test
     void anAvroBodyBecomesAWireFormatRecordThatTheRegistrysDeserializerReadsWithDefaultsFilledIn() {
@@ -45,7 +45,8 @@ class RegistryIT extends RegistryRig.PerClass {
         assertEquals(THREE_RPCS, ex.methods(), "the registry costs no PDK round trip");
         byte[] value = only(topic).value();
         assertEquals(id, ConfluentDecoder.schemaId(value));
-        GenericRecord order = assertInstanceOf(GenericRecord.class, rig.registry.decoder().avro(value));
+        GenericRecord order =
+                assertInstanceOf(GenericRecord.class, rig.registry.decoder().avro(value));
         assertEquals("{\"id\": 42, \"item\": \"pen\", \"note\": \"gift\", \"quantity\": 1}", order.toString());
     }
 
@@ -55,12 +56,15 @@ class RegistryIT extends RegistryRig.PerClass {
         String topic = rig.topic();
         String body = "{ \"id\": 7,\n  \"item\": \"ink\" }";
 
-        Exchange ex = rig.plugin(topic, bodyWith(valueSchema(rig.registry.confluentUrl(), subject))).access(json(body));
+        Exchange ex = rig.plugin(topic, bodyWith(valueSchema(rig.registry.confluentUrl(), subject)))
+                .access(json(body));
 
         assertEquals(200, ex.exitStatus(), ex.exitBodyText());
         byte[] value = only(topic).value();
         assertArrayEquals(framed(id, body.getBytes(StandardCharsets.UTF_8)), value);
-        assertEquals("{\"id\":7,\"item\":\"ink\"}", rig.registry.decoder().json(value).toString());
+        assertEquals(
+                "{\"id\":7,\"item\":\"ink\"}",
+                rig.registry.decoder().json(value).toString());
     }
 
     @Test
@@ -69,22 +73,38 @@ class RegistryIT extends RegistryRig.PerClass {
         int jsonId = rig.registry.register("json-" + subject, SchemaType.JSON, ORDER_JSON_SCHEMA);
         String topic = rig.topic();
         FakeKong.PluginConfig avro = rig.plugin(topic, bodyWith(valueSchema(rig.registry.confluentUrl(), subject)));
-        FakeKong.PluginConfig json = rig.plugin(topic,
-                bodyWith(valueSchema(rig.registry.confluentUrl(), "json-" + subject)));
+        FakeKong.PluginConfig json =
+                rig.plugin(topic, bodyWith(valueSchema(rig.registry.confluentUrl(), "json-" + subject)));
 
-        assertRefused(400, "Bad Request", "the value does not match its schema, subject " + subject + " version 1 (id "
-                + avroId + "): $.id: expected long, got string", avro.access(json("{\"id\":\"7\",\"item\":\"pen\"}")));
-        assertRefused(400, "Bad Request", "the value does not match its schema, subject " + subject + " version 1 (id "
-                + avroId + "): $.colour: not a field of record shop.Order",
+        assertRefused(
+                400,
+                "Bad Request",
+                "the value does not match its schema, subject " + subject + " version 1 (id " + avroId
+                        + "): $.id: expected long, got string",
+                avro.access(json("{\"id\":\"7\",\"item\":\"pen\"}")));
+        assertRefused(
+                400,
+                "Bad Request",
+                "the value does not match its schema, subject " + subject + " version 1 (id " + avroId
+                        + "): $.colour: not a field of record shop.Order",
                 avro.access(json("{\"id\":7,\"item\":\"pen\",\"colour\":\"red\"}")));
-        assertRefused(400, "Bad Request", "the value does not match its schema, subject json-" + subject
-                + " version 1 (id " + jsonId + "): $: required property 'item' not found",
+        assertRefused(
+                400,
+                "Bad Request",
+                "the value does not match its schema, subject json-" + subject + " version 1 (id " + jsonId
+                        + "): $: required property 'item' not found",
                 json.access(json("{\"id\":7}")));
-        assertRefused(400, "Bad Request", "the value is not JSON, which its schema needs: Unexpected end-of-input: "
-                + "expected close marker for Object (start marker at [Source: REDACTED (`StreamReadFeature."
-                + "INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])", avro.access(json("{\"id\":7")));
+        assertRefused(
+                400,
+                "Bad Request",
+                "the value is not JSON, which its schema needs: Unexpected end-of-input: "
+                        + "expected close marker for Object (start marker at [Source: REDACTED (`StreamReadFeature."
+                        + "INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])",
+                avro.access(json("{\"id\":7")));
         assertEquals(200, avro.access(json("{\"id\":8,\"item\":\"ok\"}")).exitStatus());
-        assertEquals(8L, ((GenericRecord) rig.registry.decoder().avro(only(topic).value())).get("id"),
+        assertEquals(
+                8L,
+                ((GenericRecord) rig.registry.decoder().avro(only(topic).value())).get("id"),
                 "the refused requests sent nothing");
     }
 
@@ -96,10 +116,15 @@ class RegistryIT extends RegistryRig.PerClass {
         String topic = rig.topic();
         FakeKong.PluginConfig p = rig.plugin(topic, valueSchema(rig.registry.confluentUrl(), subject));
 
-        assertRefused(400, "Bad Request", "the value does not match its schema, subject " + subject + " version 1 (id "
-                + id + "): $.body_args.id: string found, integer expected", p.access(json("{\"id\":\"x\"}")));
+        assertRefused(
+                400,
+                "Bad Request",
+                "the value does not match its schema, subject " + subject + " version 1 (id " + id
+                        + "): $.body_args.id: string found, integer expected",
+                p.access(json("{\"id\":\"x\"}")));
         assertEquals(200, p.access(json("{\"id\":7}")).exitStatus());
-        assertEquals("{\"body_args\":{\"id\":7},\"body\":\"{\\\"id\\\":7}\"}",
+        assertEquals(
+                "{\"body_args\":{\"id\":7},\"body\":\"{\\\"id\\\":7}\"}",
                 rig.registry.decoder().json(only(topic).value()).toString());
     }
 
@@ -108,9 +133,12 @@ class RegistryIT extends RegistryRig.PerClass {
         String keySubject = subject.replace("-value", "-key");
         int keyId = rig.registry.register(keySubject, SchemaType.AVRO, "\"string\"");
         String topic = rig.topic();
-        FakeKong.PluginConfig p = rig.plugin(topic, "\"key_query_arg\":\"user\",\"schema_registry\":{\"confluent\":"
-                + "{\"url\":\"" + rig.registry.confluentUrl() + "\",\"key_schema\":{\"subject_name\":\"" + keySubject
-                + "\",\"schema_version\":\"1\"}}}");
+        FakeKong.PluginConfig p = rig.plugin(
+                topic,
+                "\"key_query_arg\":\"user\",\"schema_registry\":{\"confluent\":"
+                        + "{\"url\":\"" + rig.registry.confluentUrl() + "\",\"key_schema\":{\"subject_name\":\""
+                        + keySubject
+                        + "\",\"schema_version\":\"1\"}}}");
 
         assertEquals(200, p.access(json("{\"a\":1}").target("/?user=alice")).exitStatus());
         assertEquals(200, p.access(json("{\"a\":2}")).exitStatus());
@@ -118,7 +146,8 @@ class RegistryIT extends RegistryRig.PerClass {
         List<ConsumerRecord<byte[], byte[]>> records = rig.broker.readRecords(topic, 2, Duration.ofSeconds(10));
         assertEquals(keyId, ConfluentDecoder.schemaId(records.get(0).key()));
         assertEquals("alice", rig.registry.decoder().avro(records.get(0).key()).toString());
-        assertEquals("{\"body_args\":{\"a\":1},\"body\":\"{\\\"a\\\":1}\"}",
+        assertEquals(
+                "{\"body_args\":{\"a\":1},\"body\":\"{\\\"a\\\":1}\"}",
                 new String(records.get(0).value(), StandardCharsets.UTF_8),
                 "without value_schema the value is as built");
         assertNull(records.get(1).key());
@@ -129,8 +158,12 @@ class RegistryIT extends RegistryRig.PerClass {
         Exchange ex = rig.plugin(rig.topic(), bodyWith(valueSchema(rig.registry.confluentUrl(), subject)))
                 .access(json("{}"));
 
-        assertRefused(500, "Internal Server Error", "the schema registry at " + rig.registry.confluentUrl()
-                + " has no subject " + subject + " version latest (HTTP 404)", ex);
+        assertRefused(
+                500,
+                "Internal Server Error",
+                "the schema registry at " + rig.registry.confluentUrl() + " has no subject " + subject
+                        + " version latest (HTTP 404)",
+                ex);
     }
 
     @Test
@@ -138,11 +171,15 @@ class RegistryIT extends RegistryRig.PerClass {
         int id = rig.registry.register(subject, SchemaType.AVRO, ORDER_AVRO);
         String main = rig.topic();
         String audit = rig.topic();
-        FakeKong.PluginConfig p = rig.plugin(main, "\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"" + audit
-                + "\"]," + bodyWith(valueSchema(rig.registry.confluentUrl(), subject)));
+        FakeKong.PluginConfig p = rig.plugin(
+                main,
+                "\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"" + audit + "\"],"
+                        + bodyWith(valueSchema(rig.registry.confluentUrl(), subject)));
 
-        assertEquals(200, p.access(json("{\"id\":5,\"item\":\"cup\"}").target("/?topics=" + main + "," + audit))
-                .exitStatus());
+        assertEquals(
+                200,
+                p.access(json("{\"id\":5,\"item\":\"cup\"}").target("/?topics=" + main + "," + audit))
+                        .exitStatus());
 
         byte[] value = only(main).value();
         assertArrayEquals(value, only(audit).value());

@@ -44,12 +44,15 @@ class RegistryLuaPeerIT {
     private static int avroId;
     private static int jsonId;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
         Prerequisites.requireLuaPeer();
-        Prerequisites.require("kafka-upstream-jar", Files.isRegularFile(JAR),
+        Prerequisites.require(
+                "kafka-upstream-jar",
+                Files.isRegularFile(JAR),
                 () -> JAR + " is built by the package phase of plugin-kafka-upstream");
         broker = KafkaBroker.builder().start();
         registry = SchemaRegistryServer.start();
@@ -58,9 +61,11 @@ class RegistryLuaPeerIT {
         avroTopic = topic();
         jsonTopic = topic();
         Path socket = dir.resolve("kafka-upstream.socket");
-        server = ServerProcess.start(jar("--socket", socket.toString(), "--exit-with-parent"), Map.of(), socket,
-                dir.resolve("server.log"));
-        peer = LuaPeer.builder().socketPath(socket).queryCommand(jar("--dump"))
+        server = ServerProcess.start(
+                jar("--socket", socket.toString(), "--exit-with-parent"), Map.of(), socket, dir.resolve("server.log"));
+        peer = LuaPeer.builder()
+                .socketPath(socket)
+                .queryCommand(jar("--dump"))
                 .declarativeConfig("{\"routes\":[" + route("avro", avroTopic, "peer-avro-value") + ","
                         + route("json", jsonTopic, "peer-json-value") + "]}")
                 .start();
@@ -68,7 +73,8 @@ class RegistryLuaPeerIT {
 
     @AfterAll
     static void stop() {
-        try (SchemaRegistryServer r = registry; KafkaBroker b = broker) {
+        try (SchemaRegistryServer r = registry;
+                KafkaBroker b = broker) {
             if (peer != null) {
                 peer.close();
             }
@@ -85,13 +91,20 @@ class RegistryLuaPeerIT {
 
         assertEquals(List.of(200, 200), List.of(avro.statusCode(), json.statusCode()), avro.body() + json.body());
         assertEquals("{\"message\":\"message sent\"}", avro.body());
-        byte[] avroValue = broker.readRecords(avroTopic, 1, Duration.ofSeconds(10)).getFirst().value();
+        byte[] avroValue = broker.readRecords(avroTopic, 1, Duration.ofSeconds(10))
+                .getFirst()
+                .value();
         assertEquals(avroId, ConfluentDecoder.schemaId(avroValue));
-        assertEquals("{\"id\": 3, \"item\": \"lamp\", \"note\": null, \"quantity\": 1}",
+        assertEquals(
+                "{\"id\": 3, \"item\": \"lamp\", \"note\": null, \"quantity\": 1}",
                 registry.decoder().avro(avroValue).toString());
-        byte[] jsonValue = broker.readRecords(jsonTopic, 1, Duration.ofSeconds(10)).getFirst().value();
+        byte[] jsonValue = broker.readRecords(jsonTopic, 1, Duration.ofSeconds(10))
+                .getFirst()
+                .value();
         assertEquals(jsonId, ConfluentDecoder.schemaId(jsonValue));
-        assertEquals("{\"id\":4,\"item\":\"desk\"}", registry.decoder().json(jsonValue).toString());
+        assertEquals(
+                "{\"id\":4,\"item\":\"desk\"}",
+                registry.decoder().json(jsonValue).toString());
     }
 
     @Test
@@ -101,30 +114,44 @@ class RegistryLuaPeerIT {
         HttpResponse<String> response = post("/json", "{\"id\":4.5,\"item\":\"desk\"}");
 
         assertEquals(400, response.statusCode());
-        assertEquals("{\"message\":\"Bad Request\",\"error\":\"the value does not match its schema, subject "
-                + "peer-json-value version 1 (id " + jsonId + "): $.id: number found, integer expected\"}",
+        assertEquals(
+                "{\"message\":\"Bad Request\",\"error\":\"the value does not match its schema, subject "
+                        + "peer-json-value version 1 (id " + jsonId + "): $.id: number found, integer expected\"}",
                 response.body());
-        assertEquals("application/json; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "application/json; charset=utf-8",
+                response.headers().firstValue("Content-Type").orElse(""));
         assertEquals(before, broker.countRecords(jsonTopic));
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(peer.baseUri().resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(peer.baseUri().resolve(path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static String route(String name, String topic, String subject) {
-        String config = Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic, "\"producer_async\":false,"
-                + RegistryConfigs.bodyWith(RegistryConfigs.valueSchema(registry.confluentUrl(), subject)));
+        String config = Configs.config(
+                broker.bootstrap(Listener.PLAINTEXT),
+                topic,
+                "\"producer_async\":false,"
+                        + RegistryConfigs.bodyWith(RegistryConfigs.valueSchema(registry.confluentUrl(), subject)));
         return "{\"name\":\"" + name + "\",\"paths\":[\"/" + name + "\"],\"plugins\":[{\"name\":\"kafka-upstream\","
                 + "\"config\":" + config + "}]}";
     }
 
     /** {@code java -jar target/kafka-upstream.jar <args>}, as the launcher runs it. */
     private static List<String> jar(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(JavaProcess.javaBinary(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                JavaProcess.javaBinary(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toString()));
         command.addAll(List.of(args));
         return command;
     }

@@ -72,8 +72,8 @@ class RegistryOutageIT extends RegistryRig.PerClass {
             long start = System.nanoTime();
             List<CompletableFuture<Exchange>> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                answers.add(CompletableFuture.supplyAsync(() -> rig.server.kong.event(instance, "access", json("{}")),
-                        requests));
+                answers.add(CompletableFuture.supplyAsync(
+                        () -> rig.server.kong.event(instance, "access", json("{}")), requests));
             }
             String error = "the schema registry at " + url + " did not answer within 10000 ms";
             for (CompletableFuture<Exchange> answer : answers) {
@@ -81,12 +81,14 @@ class RegistryOutageIT extends RegistryRig.PerClass {
             }
             // at least the registry call's bound; less than the event timeout, after which Kong's 500 would answer
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
-            assertTrue(waited.compareTo(Duration.ofSeconds(10)) >= 0 && waited.compareTo(Duration.ofSeconds(30)) < 0,
+            assertTrue(
+                    waited.compareTo(Duration.ofSeconds(10)) >= 0 && waited.compareTo(Duration.ofSeconds(30)) < 0,
                     "answered after " + waited);
             assertEquals(1, accepted.size(), "one call for the four requests");
             long again = System.nanoTime();
             assertRefused(502, "Bad Gateway", error, rig.server.kong.event(instance, "access", json("{}")));
-            assertTrue(Duration.ofNanos(System.nanoTime() - again).compareTo(Duration.ofSeconds(5)) < 0,
+            assertTrue(
+                    Duration.ofNanos(System.nanoTime() - again).compareTo(Duration.ofSeconds(5)) < 0,
                     "answered from memory, not after another timeout");
             assertEquals(1, accepted.size());
             accepted.forEach(RegistryOutageIT::closeQuietly);
@@ -113,8 +115,8 @@ class RegistryOutageIT extends RegistryRig.PerClass {
             }
             assertEquals(1, registryCallsFor(subject), "one fetch for 20 requests");
 
-            FakeKong.PluginConfig p = rig.plugin(topic, bodyWith(valueSchema(url, subject).replace("\"url\"",
-                    "\"ttl\":1,\"url\"")));
+            FakeKong.PluginConfig p =
+                    rig.plugin(topic, bodyWith(valueSchema(url, subject).replace("\"url\"", "\"ttl\":1,\"url\"")));
             assertEquals(200, p.access(json(order)).exitStatus(), "an instance with a TTL holds the schema too");
 
             relay.cut();
@@ -124,33 +126,42 @@ class RegistryOutageIT extends RegistryRig.PerClass {
                 assertEquals(200, p.access(json(order)).exitStatus(), "the held schema serves during the outage");
                 sent++;
             }
-            long outageSeconds = Duration.ofNanos(System.nanoTime() - outageStart).toSeconds() + 1;
+            long outageSeconds =
+                    Duration.ofNanos(System.nanoTime() - outageStart).toSeconds() + 1;
             // one refresh per interval of 1 s, each at most two connections: the JDK's client tries a
             // GET again on a new connection when its pooled one was closed
             int attempts = relay.refusedConnections();
-            assertTrue(attempts >= 1 && attempts <= 2 * (outageSeconds + 1), attempts + " registry connections in "
-                    + outageSeconds + " s for " + sent + " requests");
+            assertTrue(
+                    attempts >= 1 && attempts <= 2 * (outageSeconds + 1),
+                    attempts + " registry connections in " + outageSeconds + " s for " + sent + " requests");
 
-            int v2 = rig.registry.register(subject, SchemaType.AVRO, ORDER_AVRO.replace("]}",
-                    ",{\"name\":\"gift\",\"type\":\"boolean\",\"default\":false}]}"));
+            int v2 = rig.registry.register(
+                    subject,
+                    SchemaType.AVRO,
+                    ORDER_AVRO.replace("]}", ",{\"name\":\"gift\",\"type\":\"boolean\",\"default\":false}]}"));
             relay.restore();
             EventuallyAssert.within(Duration.ofSeconds(15), () -> {
                 assertEquals(200, p.access(json(order)).exitStatus());
-                List<ConsumerRecord<byte[], byte[]>> all = rig.broker.readRecords(topic,
-                        (int) rig.broker.countRecords(topic), Duration.ofSeconds(10));
+                List<ConsumerRecord<byte[], byte[]>> all =
+                        rig.broker.readRecords(topic, (int) rig.broker.countRecords(topic), Duration.ofSeconds(10));
                 assertEquals(v2, ConfluentDecoder.schemaId(all.getLast().value()), "latest is version 2 now");
             });
-            List<ConsumerRecord<byte[], byte[]>> all = rig.broker.readRecords(topic,
-                    (int) rig.broker.countRecords(topic), Duration.ofSeconds(10));
+            List<ConsumerRecord<byte[], byte[]>> all =
+                    rig.broker.readRecords(topic, (int) rig.broker.countRecords(topic), Duration.ofSeconds(10));
             assertEquals(v1, ConfluentDecoder.schemaId(all.getFirst().value()));
-            assertEquals("{\"id\": 1, \"item\": \"pen\", \"note\": null, \"quantity\": 1, \"gift\": false}",
+            assertEquals(
+                    "{\"id\": 1, \"item\": \"pen\", \"note\": null, \"quantity\": 1, \"gift\": false}",
                     rig.registry.decoder().avro(all.getLast().value()).toString());
         }
     }
 
     /** Registry calls for a subject so far, from its access log. */
     private static long registryCallsFor(String subject) {
-        return rig.registry.log().lines().filter(l -> l.contains("/subjects/" + subject + "/versions/")).count();
+        return rig.registry
+                .log()
+                .lines()
+                .filter(l -> l.contains("/subjects/" + subject + "/versions/"))
+                .count();
     }
 
     private static void closeQuietly(Socket socket) {

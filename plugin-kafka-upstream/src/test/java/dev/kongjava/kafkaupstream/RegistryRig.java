@@ -83,7 +83,8 @@ final class RegistryRig implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try (SchemaRegistryServer r = registry; KafkaBroker b = broker) {
+        try (SchemaRegistryServer r = registry;
+                KafkaBroker b = broker) {
             server.close();
         }
     }

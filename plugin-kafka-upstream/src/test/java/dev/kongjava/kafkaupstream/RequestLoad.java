@@ -54,7 +54,11 @@ final class RequestLoad {
                 sentAfterMark.add(id);
             }
             try {
-                answers.put(id, plugin.access(CannedRequest.post("/orders").header("Content-Type", "text/plain").body(id)));
+                answers.put(
+                        id,
+                        plugin.access(CannedRequest.post("/orders")
+                                .header("Content-Type", "text/plain")
+                                .body(id)));
             } catch (RuntimeException e) {
                 failures.put(id, e); // the server could not be reached at all
             }
@@ -125,8 +129,8 @@ final class RequestLoad {
     }
 
     /** Fails unless every acknowledged id is among {@code inTopic} and no id is there twice. */
-    static void assertAllInTopicOnce(Set<String> acknowledged, List<String> inTopic, String missingMessage,
-            String duplicatesMessage) {
+    static void assertAllInTopicOnce(
+            Set<String> acknowledged, List<String> inTopic, String missingMessage, String duplicatesMessage) {
         Set<String> missing = new HashSet<>(acknowledged);
         missing.removeAll(inTopic);
         assertEquals(Set.of(), missing, missingMessage);

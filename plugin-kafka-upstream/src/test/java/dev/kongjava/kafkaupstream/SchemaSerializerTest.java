@@ -26,9 +26,14 @@ class SchemaSerializerTest {
     private static final int MIB = 1024 * 1024;
 
     private static SchemaSerializer serializer(String registryUrl) {
-        return SchemaSerializer.of(KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", KafkaUpstreamSchemaTest.MINIMAL
-                + ",\"schema_registry\":{\"confluent\":{\"url\":\"" + registryUrl + "\",\"value_schema\":"
-                + "{\"subject_name\":\"orders-value\"}}}}").schemaRegistry());
+        return SchemaSerializer.of(KafkaUpstreamSchema.SCHEMA
+                .read(
+                        "kafka-upstream",
+                        KafkaUpstreamSchemaTest.MINIMAL
+                                + ",\"schema_registry\":{\"confluent\":{\"url\":\"" + registryUrl
+                                + "\",\"value_schema\":"
+                                + "{\"subject_name\":\"orders-value\"}}}}")
+                .schemaRegistry());
     }
 
     private static List<ProducerRecord<byte[], byte[]>> records(byte[] value) {
@@ -62,7 +67,8 @@ class SchemaSerializerTest {
             }
             double perByte = (double) held / document.length;
             worst = Math.max(worst, perByte);
-            assertTrue(held <= (long) SchemaSerializer.TREE_BYTES_PER_BYTE * document.length,
+            assertTrue(
+                    held <= (long) SchemaSerializer.TREE_BYTES_PER_BYTE * document.length,
                     shape.getKey() + ": " + perByte + " bytes per byte");
         }
         assertTrue(worst > 25, "the shapes are the costly ones: at most " + worst + " bytes per byte");
@@ -75,11 +81,15 @@ class SchemaSerializerTest {
             BuildBudget budget = new BuildBudget(SchemaSerializer.TREE_BYTES_PER_BYTE * 100L);
             byte[] document = arrayOf("1", 101);
 
-            SchemaSerializer.Refused refused = assertThrows(SchemaSerializer.Refused.class,
-                    () -> serializer.serialize(records(document), budget, MIB));
+            SchemaSerializer.Refused refused = assertThrows(
+                    SchemaSerializer.Refused.class, () -> serializer.serialize(records(document), budget, MIB));
 
-            assertEquals(new SendResult(503, "the plugin server holds too many requests right now; try again later",
-                    "0 bytes of messages are being built"), refused.result());
+            assertEquals(
+                    new SendResult(
+                            503,
+                            "the plugin server holds too many requests right now; try again later",
+                            "0 bytes of messages are being built"),
+                    refused.result());
             registry.setSoTimeout(200);
             assertThrows(SocketTimeoutException.class, registry::accept, "the registry was not asked");
             assertEquals(0, budget.used());
@@ -94,7 +104,8 @@ class SchemaSerializerTest {
         }
         BuildBudget budget = new BuildBudget(BuildBudget.DEFAULT_BYTES);
 
-        SchemaSerializer.Refused refused = assertThrows(SchemaSerializer.Refused.class,
+        SchemaSerializer.Refused refused = assertThrows(
+                SchemaSerializer.Refused.class,
                 () -> serializer("http://127.0.0.1:" + closed).serialize(records(arrayOf("1", 100)), budget, MIB));
 
         assertEquals(502, refused.result().status());
@@ -115,7 +126,9 @@ class SchemaSerializerTest {
         for (int i = 0; i < 4; i++) {
             System.gc();
             Thread.sleep(50);
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            used = Math.min(
+                    used,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
     }

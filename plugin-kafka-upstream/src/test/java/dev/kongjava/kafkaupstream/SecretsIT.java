@@ -47,7 +47,10 @@ class SecretsIT {
 
     @BeforeAll
     static void startBroker() {
-        broker = KafkaBroker.builder().security(true).scramUser("bob", SASL_PASSWORD).plainUser("bob", SASL_PASSWORD)
+        broker = KafkaBroker.builder()
+                .security(true)
+                .scramUser("bob", SASL_PASSWORD)
+                .plainUser("bob", SASL_PASSWORD)
                 .start();
     }
 
@@ -66,42 +69,111 @@ class SecretsIT {
             Path token = Files.writeString(files.resolve("admin-token"), ADMIN_TOKEN + "\n");
             DelegationToken delegation = broker.createDelegationToken("bob", SASL_PASSWORD);
             List<String> replies = new ArrayList<>();
-            try (UpstreamProcess server = UpstreamProcess.startLogging("debug", "-v", "--kafka-ca-bundle", ca.toString(),
-                    "--kong-admin-url", withUserInfo(admin.url()), "--kong-admin-token-file", token.toString());
+            try (UpstreamProcess server = UpstreamProcess.startLogging(
+                            "debug",
+                            "-v",
+                            "--kafka-ca-bundle",
+                            ca.toString(),
+                            "--kong-admin-url",
+                            withUserInfo(admin.url()),
+                            "--kong-admin-token-file",
+                            token.toString());
                     FakeKong kong = FakeKong.connect(server.socket)) {
                 Map<String, Integer> statuses = new LinkedHashMap<>();
-                String sasl = Configs.config(broker.bootstrap(Listener.SASL_PLAINTEXT), topic(),
+                String sasl = Configs.config(
+                        broker.bootstrap(Listener.SASL_PLAINTEXT),
+                        topic(),
                         SYNC + sasl("SCRAM-SHA-256", "bob", SASL_PASSWORD, false));
                 statuses.put("scram", send(kong, sasl, replies));
-                statuses.put("wrong password, with Kafka's detail", send(kong, Configs.config(broker.bootstrap(
-                        Listener.SASL_PLAINTEXT), topic(), SYNC + "\"error_handling\":"
-                        + "{\"return_error_message\":true}," + sasl("PLAIN", "bob", WRONG_PASSWORD, false)), replies));
-                statuses.put("delegation token", send(kong, Configs.config(broker.bootstrap(Listener.SASL_PLAINTEXT),
-                        topic(), SYNC + sasl("SCRAM-SHA-256", delegation.tokenId(),
-                                delegation.hmacBase64(), true)), replies));
-                statuses.put("mtls", send(kong, Configs.config(broker.bootstrap(Listener.MTLS), topic(),
-                        SYNC + "\"security\":{\"ssl\":true,\"certificate_id\":\"" + CERT_ID + "\"}"),
-                        replies));
-                String keyInConfig = Configs.config(broker.bootstrap(Listener.MTLS), topic(), SYNC + "\"security\":"
-                        + DataPlaneTlsIT.pemSecurity(tls.clientCertificateChainPem(), tls.clientPrivateKeyPem(),
-                                tls.caCertificatePem()));
+                statuses.put(
+                        "wrong password, with Kafka's detail",
+                        send(
+                                kong,
+                                Configs.config(
+                                        broker.bootstrap(Listener.SASL_PLAINTEXT),
+                                        topic(),
+                                        SYNC + "\"error_handling\":" + "{\"return_error_message\":true},"
+                                                + sasl("PLAIN", "bob", WRONG_PASSWORD, false)),
+                                replies));
+                statuses.put(
+                        "delegation token",
+                        send(
+                                kong,
+                                Configs.config(
+                                        broker.bootstrap(Listener.SASL_PLAINTEXT),
+                                        topic(),
+                                        SYNC
+                                                + sasl(
+                                                        "SCRAM-SHA-256",
+                                                        delegation.tokenId(),
+                                                        delegation.hmacBase64(),
+                                                        true)),
+                                replies));
+                statuses.put(
+                        "mtls",
+                        send(
+                                kong,
+                                Configs.config(
+                                        broker.bootstrap(Listener.MTLS),
+                                        topic(),
+                                        SYNC + "\"security\":{\"ssl\":true,\"certificate_id\":\"" + CERT_ID + "\"}"),
+                                replies));
+                String keyInConfig = Configs.config(
+                        broker.bootstrap(Listener.MTLS),
+                        topic(),
+                        SYNC + "\"security\":"
+                                + DataPlaneTlsIT.pemSecurity(
+                                        tls.clientCertificateChainPem(),
+                                        tls.clientPrivateKeyPem(),
+                                        tls.caCertificatePem()));
                 statuses.put("mtls, the key in the config", send(kong, keyInConfig, replies));
-                statuses.put("a key in the config that does not load", send(kong, Configs.config(broker.bootstrap(
-                        Listener.MTLS), topic(), SYNC + "\"error_handling\":{\"return_error_message\":true},"
-                        + "\"security\":" + DataPlaneTlsIT.pemSecurity(tls.clientCertificateChainPem(),
-                                tls.clientPrivateKeyPem().replace("BEGIN", "BEGIN RSA"), tls.caCertificatePem())), replies));
+                statuses.put(
+                        "a key in the config that does not load",
+                        send(
+                                kong,
+                                Configs.config(
+                                        broker.bootstrap(Listener.MTLS),
+                                        topic(),
+                                        SYNC + "\"error_handling\":{\"return_error_message\":true},"
+                                                + "\"security\":"
+                                                + DataPlaneTlsIT.pemSecurity(
+                                                        tls.clientCertificateChainPem(),
+                                                        tls.clientPrivateKeyPem()
+                                                                .replace("BEGIN", "BEGIN RSA"),
+                                                        tls.caCertificatePem())),
+                                replies));
                 replies.add(startInstanceReply(server.socket, sasl, "authentication", "password"));
                 replies.add(startInstanceReply(server.socket, keyInConfig, "security", "client_key_pem"));
-                assertEquals(Map.of("scram", 200, "wrong password, with Kafka's detail", 502, "delegation token", 200,
-                        "mtls", 200, "mtls, the key in the config", 200, "a key in the config that does not load", 500),
-                        statuses, "replies " + replies);
+                assertEquals(
+                        Map.of(
+                                "scram",
+                                200,
+                                "wrong password, with Kafka's detail",
+                                502,
+                                "delegation token",
+                                200,
+                                "mtls",
+                                200,
+                                "mtls, the key in the config",
+                                200,
+                                "a key in the config that does not load",
+                                500),
+                        statuses,
+                        "replies " + replies);
                 assertEquals(ADMIN_TOKEN, admin.lastToken, "the Admin API got the token");
-                assertEquals("Basic " + Base64.getEncoder().encodeToString(("kong:" + ADMIN_URL_PASSWORD)
-                        .getBytes(StandardCharsets.UTF_8)), admin.lastAuthorization, "and the URL's userinfo");
+                assertEquals(
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(
+                                                ("kong:" + ADMIN_URL_PASSWORD).getBytes(StandardCharsets.UTF_8)),
+                        admin.lastAuthorization,
+                        "and the URL's userinfo");
 
                 assertTrue(server.sigterm(Duration.ofSeconds(20)) >= 0, "exited");
                 String log = server.log();
-                assertTrue(log.contains("DEBUG") && log.contains("started with config"), "a debug log was written:\n" + log);
+                assertTrue(
+                        log.contains("DEBUG") && log.contains("started with config"),
+                        "a debug log was written:\n" + log);
                 Map<String, String> secrets = secrets(tls, delegation);
                 secrets.forEach((what, secret) -> {
                     assertFalse(log.contains(secret), what + " in the server log");
@@ -122,14 +194,23 @@ class SecretsIT {
             closedPort = s.getLocalPort();
         }
         URI unreachable = URI.create("http://127.0.0.1:" + closedPort);
-        try (UpstreamProcess server = UpstreamProcess.startLogging("debug", "-v", "--kong-admin-url",
-                withUserInfo(unreachable));
+        try (UpstreamProcess server =
+                        UpstreamProcess.startLogging("debug", "-v", "--kong-admin-url", withUserInfo(unreachable));
                 FakeKong kong = FakeKong.connect(server.socket)) {
             List<String> replies = new ArrayList<>();
-            assertEquals(500, send(kong, Configs.config(broker.bootstrap(Listener.MTLS), topic(),
-                    SYNC + "\"security\":{\"ssl\":true,\"certificate_id\":\"" + CERT_ID + "\"}"), replies));
-            assertEquals("{\"message\":\"Internal Server Error\",\"error\":\"could not load certificate " + CERT_ID
-                    + ": Kong Admin API at " + unreachable + " is unreachable (ConnectException)\"}", replies.get(0));
+            assertEquals(
+                    500,
+                    send(
+                            kong,
+                            Configs.config(
+                                    broker.bootstrap(Listener.MTLS),
+                                    topic(),
+                                    SYNC + "\"security\":{\"ssl\":true,\"certificate_id\":\"" + CERT_ID + "\"}"),
+                            replies));
+            assertEquals(
+                    "{\"message\":\"Internal Server Error\",\"error\":\"could not load certificate " + CERT_ID
+                            + ": Kong Admin API at " + unreachable + " is unreachable (ConnectException)\"}",
+                    replies.get(0));
             assertTrue(server.sigterm(Duration.ofSeconds(20)) >= 0, "exited");
             assertTrue(server.log().contains("127.0.0.1:" + closedPort), server.log());
             assertFalse(server.log().contains(ADMIN_URL_PASSWORD), server.log());
@@ -144,11 +225,17 @@ class SecretsIT {
     @Test
     void tlsToBrokersIsVerifiedByDefaultSoAnUntrustedCertificateFailsWithoutACaBundle() throws Exception {
         try (UpstreamServer server = UpstreamServer.start()) {
-            Exchange ex = server.kong.plugin("kafka-upstream", Configs.config(broker.bootstrap(Listener.SSL), topic(),
-                    "\"producer_async\":false,\"producer_request_timeout\":3000,\"security\":{\"ssl\":true}"))
+            Exchange ex = server.kong
+                    .plugin(
+                            "kafka-upstream",
+                            Configs.config(
+                                    broker.bootstrap(Listener.SSL),
+                                    topic(),
+                                    "\"producer_async\":false,\"producer_request_timeout\":3000,\"security\":{\"ssl\":true}"))
                     .access(CannedRequest.post("/").body("x"));
             assertEquals(502, ex.exitStatus());
-            assertEquals("{\"message\":\"Bad Gateway\",\"error\":\"TLS handshake with the Kafka brokers failed\"}",
+            assertEquals(
+                    "{\"message\":\"Bad Gateway\",\"error\":\"TLS handshake with the Kafka brokers failed\"}",
                     ex.exitBodyText());
         }
     }
@@ -173,16 +260,18 @@ class SecretsIT {
     }
 
     private static int send(FakeKong kong, String config, List<String> replies) {
-        Exchange ex = kong.plugin("kafka-upstream", config).access(CannedRequest.post("/").body("secret test"));
+        Exchange ex = kong.plugin("kafka-upstream", config)
+                .access(CannedRequest.post("/").body("secret test"));
         replies.add(ex.exitBodyText());
         return ex.exitStatus();
     }
 
     /** The raw StartInstance reply, whose Config echoes the instance's config back to Kong with the secret hidden. */
-    private static String startInstanceReply(Path socket, String config, String record, String secret) throws Exception {
+    private static String startInstanceReply(Path socket, String config, String record, String secret)
+            throws Exception {
         try (KongConnection c = new KongConnection(socket)) {
-            KongConnection.Reply reply = c.call(1, "plugin.StartInstance", List.of(Map.of("Name", "kafka-upstream",
-                    "Config", config)));
+            KongConnection.Reply reply =
+                    c.call(1, "plugin.StartInstance", List.of(Map.of("Name", "kafka-upstream", "Config", config)));
             assertEquals(null, reply.error());
             Map<?, ?> echoed = (Map<?, ?>) ((Map<?, ?>) reply.result()).get("Config");
             assertEquals("[hidden]", ((Map<?, ?>) echoed.get(record)).get(secret));

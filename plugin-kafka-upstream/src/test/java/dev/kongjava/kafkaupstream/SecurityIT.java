@@ -34,8 +34,11 @@ class SecurityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = KafkaBroker.builder().security(true).scramUser("alice", "alice-secret")
-                .plainUser("alice", "alice-secret").start();
+        broker = KafkaBroker.builder()
+                .security(true)
+                .scramUser("alice", "alice-secret")
+                .plainUser("alice", "alice-secret")
+                .start();
         TlsMaterial tls = TlsMaterial.get();
         admin = new FakeAdminApi();
         admin.put(CERT_ID, tls.clientCertificateChainPem(), tls.clientPrivateKeyPem());
@@ -43,8 +46,13 @@ class SecurityIT {
         dir = Files.createTempDirectory("sec");
         Files.writeString(dir.resolve("ca.pem"), tls.caCertificatePem());
         Files.writeString(dir.resolve("token"), "s3cret-admin-token\n");
-        server = UpstreamServer.start(Map.of("kafka-ca-bundle", dir.resolve("ca.pem").toString(),
-                "kong-admin-url", admin.url().toString(), "kong-admin-token-file", dir.resolve("token").toString()));
+        server = UpstreamServer.start(Map.of(
+                "kafka-ca-bundle",
+                dir.resolve("ca.pem").toString(),
+                "kong-admin-url",
+                admin.url().toString(),
+                "kong-admin-token-file",
+                dir.resolve("token").toString()));
     }
 
     @AfterAll
@@ -58,9 +66,16 @@ class SecurityIT {
     }
 
     private static Exchange send(UpstreamServer via, Listener listener, String topic, String extra) {
-        return via.kong.plugin("kafka-upstream", Configs.config(broker.bootstrap(listener), topic,
-                "\"producer_async\":false,\"producer_request_timeout\":3000," + extra))
-                .access(CannedRequest.post("/").header("Content-Type", "text/plain").body("secured"));
+        return via.kong
+                .plugin(
+                        "kafka-upstream",
+                        Configs.config(
+                                broker.bootstrap(listener),
+                                topic,
+                                "\"producer_async\":false,\"producer_request_timeout\":3000," + extra))
+                .access(CannedRequest.post("/")
+                        .header("Content-Type", "text/plain")
+                        .body("secured"));
     }
 
     private static void assertDelivered(Listener listener, String extra) {
@@ -80,17 +95,25 @@ class SecurityIT {
     void aPasswordWithLineBreaksQuotesAndBackslashesLogsInIntact() throws Exception {
         String password = "line1\nline2\r\n\"quoted\" back\\slash; x=\"y\"";
         try (Admin kafka = Admin.create(broker.clientProperties(Listener.PLAINTEXT))) {
-            kafka.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("eve",
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), password))).all().get();
+            kafka.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            "eve", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), password)))
+                    .all()
+                    .get();
             EventuallyAssert.within(Duration.ofSeconds(10), () -> assertTrue(scramUserKnown(kafka, "eve")));
         }
-        String inJson = password.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r");
+        String inJson = password.replace("\\", "\\\\")
+                .replace("\"", "\\\"")
+                .replace("\n", "\\n")
+                .replace("\r", "\\r");
         assertDelivered(Listener.SASL_PLAINTEXT, sasl("SCRAM-SHA-256", "eve", inJson, false));
     }
 
     private static boolean scramUserKnown(Admin kafka, String user) {
         try {
-            return !kafka.describeUserScramCredentials(List.of(user)).all().get().isEmpty();
+            return !kafka.describeUserScramCredentials(List.of(user))
+                    .all()
+                    .get()
+                    .isEmpty();
         } catch (Exception e) {
             return false; // not there yet
         }
@@ -114,11 +137,18 @@ class SecurityIT {
         try (CapturedStderr log = new CapturedStderr()) {
             for (boolean async : new boolean[] {false, true}) {
                 String topic = Configs.topic("sec");
-                Exchange ex = server.kong.plugin("kafka-upstream", Configs.config(broker.bootstrap(Listener.SASL_PLAINTEXT),
-                        topic, "\"producer_async\":" + async + "," + sasl("SCRAM-SHA-256", "alice", "Wr0ng-Pa55word", false)))
+                Exchange ex = server.kong
+                        .plugin(
+                                "kafka-upstream",
+                                Configs.config(
+                                        broker.bootstrap(Listener.SASL_PLAINTEXT),
+                                        topic,
+                                        "\"producer_async\":" + async + ","
+                                                + sasl("SCRAM-SHA-256", "alice", "Wr0ng-Pa55word", false)))
                         .access(CannedRequest.post("/").body("x"));
                 assertEquals(502, ex.exitStatus());
-                assertEquals("{\"message\":\"Bad Gateway\",\"error\":\"authentication with the Kafka brokers failed\"}",
+                assertEquals(
+                        "{\"message\":\"Bad Gateway\",\"error\":\"authentication with the Kafka brokers failed\"}",
                         ex.exitBodyText());
             }
             assertFalse(log.text().contains("Wr0ng-Pa55word"), "password in the log");
@@ -129,16 +159,20 @@ class SecurityIT {
     @Test
     void tlsWithTheRightCaIsVerifiedAndDelivers() {
         assertDelivered(Listener.SSL, "\"security\":{\"ssl\":true}");
-        assertDelivered(Listener.SASL_SSL, "\"security\":{\"ssl\":true}," + sasl("SCRAM-SHA-512", "alice", "alice-secret", false));
+        assertDelivered(
+                Listener.SASL_SSL,
+                "\"security\":{\"ssl\":true}," + sasl("SCRAM-SHA-512", "alice", "alice-secret", false));
     }
 
     @Test
     void tlsWithTheWrongCaFailsVerification() throws Exception {
-        Path wrong = Files.writeString(dir.resolve("wrong.pem"), TlsMaterial.get().wrongCaCertificatePem());
+        Path wrong =
+                Files.writeString(dir.resolve("wrong.pem"), TlsMaterial.get().wrongCaCertificatePem());
         try (UpstreamServer other = UpstreamServer.start(Map.of("kafka-ca-bundle", wrong.toString()))) {
             Exchange ex = send(other, Listener.SSL, Configs.topic("sec"), "\"security\":{\"ssl\":true}");
             assertEquals(502, ex.exitStatus());
-            assertEquals("{\"message\":\"Bad Gateway\",\"error\":\"TLS handshake with the Kafka brokers failed\"}",
+            assertEquals(
+                    "{\"message\":\"Bad Gateway\",\"error\":\"TLS handshake with the Kafka brokers failed\"}",
                     ex.exitBodyText());
         } finally {
             Files.delete(wrong);
@@ -158,26 +192,39 @@ class SecurityIT {
     void mtlsWithoutAClientCertificateIsRefusedByTheBroker() {
         Exchange ex = send(server, Listener.MTLS, Configs.topic("sec"), "\"security\":{\"ssl\":true}");
         assertEquals(502, ex.exitStatus());
-        assertEquals("{\"message\":\"Bad Gateway\",\"error\":\"TLS handshake with the Kafka brokers failed\"}", ex.exitBodyText());
+        assertEquals(
+                "{\"message\":\"Bad Gateway\",\"error\":\"TLS handshake with the Kafka brokers failed\"}",
+                ex.exitBodyText());
     }
 
     @Test
     void aCertificateKongDoesNotHaveIsAClear500() {
         String id = "00000000-0000-4000-8000-000000000000";
-        Exchange ex = send(server, Listener.MTLS, Configs.topic("sec"), "\"security\":{\"ssl\":true,\"certificate_id\":\"" + id + "\"}");
+        Exchange ex = send(
+                server,
+                Listener.MTLS,
+                Configs.topic("sec"),
+                "\"security\":{\"ssl\":true,\"certificate_id\":\"" + id + "\"}");
         assertEquals(500, ex.exitStatus());
-        assertEquals("{\"message\":\"Internal Server Error\",\"error\":\"could not load certificate " + id
-                + ": not found in Kong (Admin API " + admin.url() + ")\"}", ex.exitBodyText());
+        assertEquals(
+                "{\"message\":\"Internal Server Error\",\"error\":\"could not load certificate " + id
+                        + ": not found in Kong (Admin API " + admin.url() + ")\"}",
+                ex.exitBodyText());
     }
 
     @Test
     void anUnreachableAdminApiIsAClear500() throws Exception {
         try (UpstreamServer other = UpstreamServer.start(Map.of("kong-admin-url", "http://127.0.0.1:9"))) {
-            Exchange ex = send(other, Listener.MTLS, Configs.topic("sec"),
+            Exchange ex = send(
+                    other,
+                    Listener.MTLS,
+                    Configs.topic("sec"),
                     "\"security\":{\"ssl\":true,\"certificate_id\":\"" + CERT_ID + "\"}");
             assertEquals(500, ex.exitStatus());
-            assertEquals("{\"message\":\"Internal Server Error\",\"error\":\"could not load certificate " + CERT_ID
-                    + ": Kong Admin API at http://127.0.0.1:9 is unreachable (ConnectException)\"}", ex.exitBodyText());
+            assertEquals(
+                    "{\"message\":\"Internal Server Error\",\"error\":\"could not load certificate " + CERT_ID
+                            + ": Kong Admin API at http://127.0.0.1:9 is unreachable (ConnectException)\"}",
+                    ex.exitBodyText());
         }
     }
 
@@ -186,29 +233,43 @@ class SecurityIT {
         try (UpstreamServer plain = UpstreamServer.start(Map.of())) {
             Exchange ex = send(plain, Listener.SSL, Configs.topic("sec"), "\"security\":{\"ssl\":true}");
             assertEquals(502, ex.exitStatus());
-            assertEquals("{\"message\":\"Bad Gateway\",\"error\":\"TLS handshake with the Kafka brokers failed\"}",
+            assertEquals(
+                    "{\"message\":\"Bad Gateway\",\"error\":\"TLS handshake with the Kafka brokers failed\"}",
                     ex.exitBodyText());
         }
     }
 
     @Test
     void sslVerifyFalseTrustsTheBrokerWithoutAnyCaAndStillDoesMtls() throws Exception {
-        try (UpstreamServer plain = UpstreamServer.start(Map.of("kong-admin-url", admin.url().toString()))) {
+        try (UpstreamServer plain =
+                UpstreamServer.start(Map.of("kong-admin-url", admin.url().toString()))) {
             String topic = Configs.topic("sec");
             broker.createTopic(topic, 1);
-            assertEquals(200, send(plain, Listener.SSL, topic, "\"security\":{\"ssl\":true,\"ssl_verify\":false}").exitStatus());
-            assertEquals(200, send(plain, Listener.MTLS, topic, "\"security\":{\"ssl\":true,\"ssl_verify\":false,"
-                    + "\"certificate_id\":\"" + CERT_ID + "\"}").exitStatus());
+            assertEquals(
+                    200,
+                    send(plain, Listener.SSL, topic, "\"security\":{\"ssl\":true,\"ssl_verify\":false}")
+                            .exitStatus());
+            assertEquals(
+                    200,
+                    send(
+                                    plain,
+                                    Listener.MTLS,
+                                    topic,
+                                    "\"security\":{\"ssl\":true,\"ssl_verify\":false," + "\"certificate_id\":\""
+                                            + CERT_ID + "\"}")
+                            .exitStatus());
             assertEquals(2, broker.readRecords(topic, 2, Duration.ofSeconds(10)).size());
         }
     }
 
     @Test
     void caCertificatesFromKongAreTrustedPerPlugin() throws Exception {
-        try (UpstreamServer plain = UpstreamServer.start(Map.of("kong-admin-url", admin.url().toString()))) {
+        try (UpstreamServer plain =
+                UpstreamServer.start(Map.of("kong-admin-url", admin.url().toString()))) {
             String topic = Configs.topic("sec");
             broker.createTopic(topic, 1);
-            Exchange ex = send(plain, Listener.SSL, topic, "\"security\":{\"ssl\":true,\"ca_certificates\":[\"" + CA_ID + "\"]}");
+            Exchange ex = send(
+                    plain, Listener.SSL, topic, "\"security\":{\"ssl\":true,\"ca_certificates\":[\"" + CA_ID + "\"]}");
             assertEquals(200, ex.exitStatus(), ex.exitBodyText());
             assertEquals(1, broker.readRecords(topic, 1, Duration.ofSeconds(10)).size());
         }

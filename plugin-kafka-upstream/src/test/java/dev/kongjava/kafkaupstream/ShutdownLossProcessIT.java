@@ -27,10 +27,13 @@ class ShutdownLossProcessIT {
     @Test
     void sigtermWhileTheBrokerHangsCountsAndLogsEveryUndeliveredRecordAndExitsNonZero() throws Exception {
         try (BrokerProcess broker = BrokerProcess.start();
-                UpstreamProcess server = UpstreamProcess.start("--shutdown-timeout", SHUTDOWN_TIMEOUT.toSeconds() + "s")) {
+                UpstreamProcess server =
+                        UpstreamProcess.start("--shutdown-timeout", SHUTDOWN_TIMEOUT.toSeconds() + "s")) {
             String topic = Configs.topic("loss");
             broker.createTopic(topic, 3);
-            String config = Configs.config(broker.bootstrap(), topic,
+            String config = Configs.config(
+                    broker.bootstrap(),
+                    topic,
                     "\"producer_async\":true,\"producer_async_flush_timeout\":200,\"producer_request_acks\":-1");
             try (FakeKong kong = FakeKong.connect(server.socket)) {
                 RequestLoad load = RequestLoad.start(kong, config, 8, Duration.ofMillis(1));
@@ -38,7 +41,9 @@ class ShutdownLossProcessIT {
                 broker.pause();
                 int beforePause = load.idsWithStatus(200).size();
                 // more than the producer's in-flight requests can carry: some never leave its buffer
-                BrokerOutageFaultIT.awaitMore(() -> load.idsWithStatus(200).size() - beforePause, 3000,
+                BrokerOutageFaultIT.awaitMore(
+                        () -> load.idsWithStatus(200).size() - beforePause,
+                        3000,
                         "requests accepted while the broker hangs");
 
                 long signalled = System.nanoTime();
@@ -49,7 +54,12 @@ class ShutdownLossProcessIT {
 
                 assertEquals(1, exit, "the exit status says records were lost; log:\n" + server.log());
                 // events, then instance closes, each bounded by the timeout; then the forced close
-                assertTrue(exitMillis < SHUTDOWN_TIMEOUT.multipliedBy(2).plusSeconds(5).toMillis(),
+                assertTrue(
+                        exitMillis
+                                < SHUTDOWN_TIMEOUT
+                                        .multipliedBy(2)
+                                        .plusSeconds(5)
+                                        .toMillis(),
                         "exited " + exitMillis + " ms after SIGTERM");
                 Matcher loss = LOSS.matcher(server.log());
                 assertTrue(loss.find(), "the loss is logged with count, topic and first error; log:\n" + server.log());
@@ -59,16 +69,19 @@ class ShutdownLossProcessIT {
 
                 Set<String> accepted = load.idsWithStatus(200);
                 int inTopicCount = (int) broker.countRecords(topic);
-                Set<String> inTopic = new HashSet<>(RequestLoad.ids(broker.readRecords(topic, inTopicCount,
-                        Duration.ofSeconds(30))));
+                Set<String> inTopic =
+                        new HashSet<>(RequestLoad.ids(broker.readRecords(topic, inTopicCount, Duration.ofSeconds(30))));
                 Set<String> missing = new HashSet<>(accepted);
                 missing.removeAll(inTopic);
                 assertTrue(!missing.isEmpty(), "the hang kept accepted records from the topic");
-                assertTrue(lost >= missing.size() && lost <= accepted.size(),
+                assertTrue(
+                        lost >= missing.size() && lost <= accepted.size(),
                         "every accepted record missing from the topic is among the " + lost + " counted as lost: "
                                 + missing.size() + " missing of " + accepted.size() + " accepted");
-                System.out.printf("SIGTERM with a hung broker: %d accepted, %d missing from the topic, %d counted as lost,"
-                        + " exit %d after %d ms%n", accepted.size(), missing.size(), lost, exit, exitMillis);
+                System.out.printf(
+                        "SIGTERM with a hung broker: %d accepted, %d missing from the topic, %d counted as lost,"
+                                + " exit %d after %d ms%n",
+                        accepted.size(), missing.size(), lost, exit, exitMillis);
             }
         }
     }

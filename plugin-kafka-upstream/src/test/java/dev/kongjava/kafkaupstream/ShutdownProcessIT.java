@@ -24,18 +24,23 @@ class ShutdownProcessIT {
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     /** Signal delivery and the JVM's exit after "stopped", on a loaded machine. */
     private static final Duration EXIT_MARGIN = Duration.ofSeconds(5);
+
     private static final int WORKERS = 8;
 
     @Test
     void sigtermUnderAsyncLoadFlushesEveryAcceptedRecordAndExitsZero() throws Exception {
         try (KafkaBroker broker = KafkaBroker.builder().start();
-                UpstreamProcess server = UpstreamProcess.start("--shutdown-timeout", SHUTDOWN_TIMEOUT.toSeconds() + "s")) {
+                UpstreamProcess server =
+                        UpstreamProcess.start("--shutdown-timeout", SHUTDOWN_TIMEOUT.toSeconds() + "s")) {
             String topic = Configs.topic("sigterm");
             broker.createTopic(topic, 3);
             // linger 2 s: at SIGTERM most accepted records are still in the producer's buffer
-            String config = Configs.config(broker.bootstrap(Listener.PLAINTEXT), topic,
+            String config = Configs.config(
+                    broker.bootstrap(Listener.PLAINTEXT),
+                    topic,
                     "\"producer_async\":true,\"producer_async_flush_timeout\":2000,\"producer_request_acks\":-1");
-            try (FakeKong kong = FakeKong.connect(server.socket); KongConnection pooled = new KongConnection(server.socket)) {
+            try (FakeKong kong = FakeKong.connect(server.socket);
+                    KongConnection pooled = new KongConnection(server.socket)) {
                 RequestLoad load = RequestLoad.start(kong, config, WORKERS, Duration.ofMillis(1));
                 BrokerOutageFaultIT.awaitMore(() -> load.idsWithStatus(200).size(), 500, "accepted requests");
                 long signalled = System.nanoTime();
@@ -48,20 +53,29 @@ class ShutdownProcessIT {
 
                 assertEquals(0, exit, server.log());
                 Set<String> accepted = load.idsWithStatus(200);
-                List<String> inTopic = RequestLoad.ids(broker.readRecords(topic, accepted.size(), Duration.ofSeconds(30)));
+                List<String> inTopic =
+                        RequestLoad.ids(broker.readRecords(topic, accepted.size(), Duration.ofSeconds(30)));
                 assertEquals(accepted, new HashSet<>(inTopic), "the topic holds exactly the accepted requests");
                 assertEquals(accepted.size(), inTopic.size(), "no duplicates");
                 Set<String> acceptedAfterRefusal = new HashSet<>(load.sentAfterMark());
                 acceptedAfterRefusal.retainAll(accepted);
-                assertEquals(Set.of(), acceptedAfterRefusal, "answered 200 though sent after the server refused new work");
-                assertTrue(load.outcomes().keySet().stream().allMatch(o -> o.startsWith("200 ") || o.startsWith("no answer: ")),
+                assertEquals(
+                        Set.of(), acceptedAfterRefusal, "answered 200 though sent after the server refused new work");
+                assertTrue(
+                        load.outcomes().keySet().stream()
+                                .allMatch(o -> o.startsWith("200 ") || o.startsWith("no answer: ")),
                         "after SIGTERM requests fail to reach the server or are refused, never half-accepted: "
                                 + load.outcomes());
-                Duration stopping = Duration.between(logTime(server.log(), "PluginServer - shutting down: "),
+                Duration stopping = Duration.between(
+                        logTime(server.log(), "PluginServer - shutting down: "),
                         logTime(server.log(), "PluginServer - stopped"));
-                assertTrue(stopping.compareTo(SHUTDOWN_TIMEOUT) <= 0, "the server's log shows " + stopping.toMillis()
-                        + " ms from \"shutting down\" to \"stopped\"; --shutdown-timeout is " + SHUTDOWN_TIMEOUT.toMillis());
-                System.out.printf("SIGTERM: %d accepted and flushed, %d sent after the refusal, stopped in %d ms; outcomes %s%n",
+                assertTrue(
+                        stopping.compareTo(SHUTDOWN_TIMEOUT) <= 0,
+                        "the server's log shows " + stopping.toMillis()
+                                + " ms from \"shutting down\" to \"stopped\"; --shutdown-timeout is "
+                                + SHUTDOWN_TIMEOUT.toMillis());
+                System.out.printf(
+                        "SIGTERM: %d accepted and flushed, %d sent after the refusal, stopped in %d ms; outcomes %s%n",
                         accepted.size(), load.sentAfterMark().size(), stopping.toMillis(), load.outcomes());
             }
         }
@@ -76,14 +90,18 @@ class ShutdownProcessIT {
         try {
             return server.onExit().get(bound - (System.nanoTime() - signalledNanos), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError("still running " + TimeUnit.NANOSECONDS.toSeconds(bound) + " s after SIGTERM; log:\n"
-                    + server.log(), e);
+            throw new AssertionError(
+                    "still running " + TimeUnit.NANOSECONDS.toSeconds(bound) + " s after SIGTERM; log:\n"
+                            + server.log(),
+                    e);
         }
     }
 
     /** When the server logged the first line containing {@code text}: its own clock (the line's ISO time stamp). */
     private static OffsetDateTime logTime(String log, String text) {
-        String line = log.lines().filter(l -> l.contains(text)).findFirst()
+        String line = log.lines()
+                .filter(l -> l.contains(text))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no \"" + text + "\" in the server's log:\n" + log));
         return OffsetDateTime.parse(line.substring(0, line.indexOf(' ')));
     }

@@ -33,8 +33,11 @@ final class UpstreamProcess implements AutoCloseable {
         this.command = new ArrayList<>(wrapper);
         command.addAll(JavaProcess.command(KafkaUpstreamMain.class, serverArgs.toArray(String[]::new)));
         // the test class path brings a simplelogger.properties at warn, which wins over the server's defaults
-        command.addAll(wrapper.size() + 1, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
-                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"));
+        command.addAll(
+                wrapper.size() + 1,
+                List.of(
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
+                        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"));
     }
 
     /** Starts the server with {@code --socket <dir>/kafka-upstream.socket} plus {@code args}; waits until it accepts. */
@@ -54,7 +57,8 @@ final class UpstreamProcess implements AutoCloseable {
 
     private static UpstreamProcess start(String level, List<String> wrapper, String... args)
             throws IOException, InterruptedException {
-        UpstreamProcess server = new UpstreamProcess(Files.createTempDirectory("ku-process"), level, wrapper, List.of(args));
+        UpstreamProcess server =
+                new UpstreamProcess(Files.createTempDirectory("ku-process"), level, wrapper, List.of(args));
         try {
             server.launch();
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -32,7 +32,9 @@ final class UpstreamServer implements AutoCloseable {
 
     static UpstreamServer start(Map<String, String> flags, PluginDefinition<?> definition) throws IOException {
         Path dir = Files.createTempDirectory("kafka-upstream");
-        ServerOptions options = ServerOptions.builder(dir.resolve("kafka-upstream.socket")).flags(flags).build();
+        ServerOptions options = ServerOptions.builder(dir.resolve("kafka-upstream.socket"))
+                .flags(flags)
+                .build();
         return new UpstreamServer(dir, PluginServer.start(options, definition));
     }
 

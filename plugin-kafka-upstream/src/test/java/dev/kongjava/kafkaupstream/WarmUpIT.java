@@ -52,7 +52,8 @@ class WarmUpIT {
                 asked.countDown();
                 try {
                     if (!released.await(maxBlockMs, TimeUnit.MILLISECONDS)) {
-                        throw new TimeoutException("Topic " + topic + " not present in metadata after " + maxBlockMs + " ms.");
+                        throw new TimeoutException(
+                                "Topic " + topic + " not present in metadata after " + maxBlockMs + " ms.");
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -76,14 +77,17 @@ class WarmUpIT {
 
         Held(String slowTopic) throws Exception {
             pool = new ProducerPool(settings -> producers.computeIfAbsent(
-                    (String) settings.get(ProducerConfig.CLIENT_ID_CONFIG), id -> new HeldMetadata(slowTopic,
-                            ((Number) settings.get(ProducerConfig.MAX_BLOCK_MS_CONFIG)).longValue())));
+                    (String) settings.get(ProducerConfig.CLIENT_ID_CONFIG),
+                    id -> new HeldMetadata(
+                            slowTopic, ((Number) settings.get(ProducerConfig.MAX_BLOCK_MS_CONFIG)).longValue())));
             server = UpstreamServer.start(Map.of(), KafkaUpstreamPlugin.define(pool));
         }
 
         /** The one producer; the warm-up creates it on its own thread after StartInstance answered. */
         HeldMetadata only() throws InterruptedException {
-            EventuallyAssert.within(WAIT, () -> assertEquals(1, producers.size(), producers.keySet().toString()));
+            EventuallyAssert.within(
+                    WAIT,
+                    () -> assertEquals(1, producers.size(), producers.keySet().toString()));
             return producers.values().iterator().next();
         }
 
@@ -99,8 +103,10 @@ class WarmUpIT {
     }
 
     private static Exchange send(Held held, int instance) {
-        return held.server.kong.event(instance, "access", CannedRequest.post("/").header("Content-Type", "text/plain")
-                .body("warm"));
+        return held.server.kong.event(
+                instance,
+                "access",
+                CannedRequest.post("/").header("Content-Type", "text/plain").body("warm"));
     }
 
     @Test
@@ -109,16 +115,20 @@ class WarmUpIT {
         int requestTimeout = 300;
         try (Held held = new Held("slow")) {
             long start = System.nanoTime(); // the server runs in this JVM: its own clock
-            int instance = held.server.kong.startInstance("kafka-upstream", config("slow",
-                    "\"timeout\":" + timeout + ",\"producer_request_timeout\":" + requestTimeout));
+            int instance = held.server.kong.startInstance(
+                    "kafka-upstream",
+                    config("slow", "\"timeout\":" + timeout + ",\"producer_request_timeout\":" + requestTimeout));
             Exchange ex = send(held, instance);
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertEquals("200 {\"message\":\"message sent\"}", ex.exitStatus() + " " + ex.exitBodyText());
             assertEquals(1, held.only().history().size(), "sent once the wait was over");
             long bound = (long) timeout + requestTimeout;
-            assertTrue(millis >= bound && millis <= bound + MARGIN_MS, "answered after " + millis
-                    + " ms; the metadata never came, so the request waits for it " + bound + " ms (+ " + MARGIN_MS
-                    + " ms for a loaded machine) from when the producer existed, and no longer");
+            assertTrue(
+                    millis >= bound && millis <= bound + MARGIN_MS,
+                    "answered after " + millis
+                            + " ms; the metadata never came, so the request waits for it " + bound + " ms (+ "
+                            + MARGIN_MS
+                            + " ms for a loaded machine) from when the producer existed, and no longer");
         }
     }
 
@@ -127,8 +137,12 @@ class WarmUpIT {
         try (Held held = new Held("billing")) {
             held.server.kong.replyTimeout(WAIT);
             // held back for 60 s (max.block.ms), longer than this peer waits for any reply
-            int instance = held.server.kong.startInstance("kafka-upstream", config("orders", "\"producer_request_timeout\":60000,"
-                    + "\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"audit\",\"billing\"]"));
+            int instance = held.server.kong.startInstance(
+                    "kafka-upstream",
+                    config(
+                            "orders",
+                            "\"producer_request_timeout\":60000,"
+                                    + "\"topics_query_arg\":\"topics\",\"allowed_topics\":[\"audit\",\"billing\"]"));
             // the warm-up got to the last topic and waits there, while StartInstance has answered
             assertTrue(held.only().asked.await(WAIT.toSeconds(), TimeUnit.SECONDS), "metadata asked for billing");
             assertEquals(1, held.only().released.getCount(), "still held back");

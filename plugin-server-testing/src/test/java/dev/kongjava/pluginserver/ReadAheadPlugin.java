@@ -20,11 +20,15 @@ public final class ReadAheadPlugin implements AccessPhase, ReadAhead {
     public static final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
     /** What it reads ahead and then calls; {@code hold} waits until {@code release_file} exists. */
-    public record Config(@Default("same") @OneOf({"same", "diverge", "error", "hold", "setter"}) String mode,
+    public record Config(
+            @Default("same") @OneOf({"same", "diverge", "error", "hold", "setter"})
+            String mode,
+
             String releaseFile) {}
 
     public static final PluginDefinition<Config> DEFINITION = PluginDefinition.builder("read-ahead")
-            .version("1.0.0").priority(1000)
+            .version("1.0.0")
+            .priority(1000)
             .config(Config.class)
             .handler(ReadAheadPlugin.class, ctx -> new ReadAheadPlugin(ctx.config()))
             .build();
@@ -70,7 +74,12 @@ public final class ReadAheadPlugin implements AccessPhase, ReadAhead {
                         + new String(kong.request().getRawBody(), StandardCharsets.UTF_8);
                 kong.response().exit(200, text);
             }
-            case "diverge" -> kong.response().exit(200, kong.request().getMethod() + " " + kong.request().getHeader("x-b"));
+            case "diverge" ->
+                kong.response()
+                        .exit(
+                                200,
+                                kong.request().getMethod() + " "
+                                        + kong.request().getHeader("x-b"));
             case "error" -> {
                 String method = kong.request().getMethod();
                 try {

@@ -28,19 +28,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ProbePlugin implements AccessPhase, LogPhase, AutoCloseable {
     /** What handlers observed: PDK exceptions, values read, closes. */
     public static final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
     public static final AtomicInteger closed = new AtomicInteger();
 
     /** The probe's config: what {@code access} does, and its parameters. */
     public record Config(
-            @Default("echo") @OneOf({"echo", "ret", "throw", "sleep", "after-exit", "header", "headers", "query",
-                    "body", "calls", "error", "json", "wait"}) String mode,
+            @Default("echo")
+            @OneOf({
+                "echo",
+                "ret",
+                "throw",
+                "sleep",
+                "after-exit",
+                "header",
+                "headers",
+                "query",
+                "body",
+                "calls",
+                "error",
+                "json",
+                "wait"
+            })
+            String mode,
+
             @Default("1") @Between(min = 0, max = 1000) int calls,
             @Default("0") @Between(min = 0, max = 600000) int sleepMs,
             @Secret String secret,
             String releaseFile) {}
 
     public static final PluginDefinition<Config> DEFINITION = PluginDefinition.builder("probe")
-            .version("1.2.3").priority(1000)
+            .version("1.2.3")
+            .priority(1000)
             .config(Config.class)
             .handler(ProbePlugin.class, ctx -> new ProbePlugin(ctx.config()))
             .build();
@@ -55,7 +73,7 @@ public final class ProbePlugin implements AccessPhase, LogPhase, AutoCloseable {
     public void access(Kong kong) throws Exception {
         switch (config.mode()) {
             case "echo" -> echo(kong);
-            case "ret" -> { }
+            case "ret" -> {}
             case "throw" -> throw new IllegalStateException("probe failure");
             case "sleep" -> Thread.sleep(config.sleepMs());
             case "after-exit" -> afterExit(kong);

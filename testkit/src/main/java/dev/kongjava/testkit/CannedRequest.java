@@ -22,11 +22,19 @@ public final class CannedRequest {
     String host = "localhost";
     int port = 8000;
     String clientIp = "127.0.0.1";
-    Map<String, Object> route = new LinkedHashMap<>(Map.of("id", "00000000-0000-4000-8000-000000000001",
-            "name", "fake-route", "paths", List.of("/"), "protocols", List.of("http", "https")));
+    Map<String, Object> route = new LinkedHashMap<>(Map.of(
+            "id",
+            "00000000-0000-4000-8000-000000000001",
+            "name",
+            "fake-route",
+            "paths",
+            List.of("/"),
+            "protocols",
+            List.of("http", "https")));
     final Set<String> raising = new HashSet<>();
     /** The request's {@code kong.ctx.shared}: every phase of every plugin run with this request shares it, as in Kong. */
     final Map<String, Object> ctxShared = Collections.synchronizedMap(new LinkedHashMap<>());
+
     int responseStatus = 200;
     final Map<String, String> uriCaptures = new LinkedHashMap<>();
 

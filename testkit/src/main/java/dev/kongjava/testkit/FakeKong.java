@@ -102,7 +102,8 @@ public final class FakeKong implements AutoCloseable {
 
     /** StartInstance with {@code configJson} plus the keys Kong injects; returns the instance id. */
     public int startInstance(String name, String configJson) {
-        KongConnection.Reply reply = call("plugin.StartInstance", Map.of("Name", name, "Config", kongConfig(configJson)));
+        KongConnection.Reply reply =
+                call("plugin.StartInstance", Map.of("Name", name, "Config", kongConfig(configJson)));
         if (!reply.ok()) {
             throw new KongRpcException(String.valueOf(reply.error()));
         }
@@ -241,8 +242,16 @@ public final class FakeKong implements AutoCloseable {
                 boolean gone = ex.rpcError() != null
                         && ex.rpcError().toLowerCase(Locale.ROOT).contains("no plugin instance");
                 if (!gone || attempt > 0) {
-                    return new Exchange(ex.calls(), ex.exitMethod(), ex.exitStatus(), ex.exitBody(), ex.exitHeaders(),
-                            ex.rpcError(), ex.aborted(), ex.rpcCount() + rpcs, attempt);
+                    return new Exchange(
+                            ex.calls(),
+                            ex.exitMethod(),
+                            ex.exitStatus(),
+                            ex.exitBody(),
+                            ex.exitHeaders(),
+                            ex.rpcError(),
+                            ex.aborted(),
+                            ex.rpcCount() + rpcs,
+                            attempt);
                 }
                 rpcs += ex.rpcCount();
                 forget();

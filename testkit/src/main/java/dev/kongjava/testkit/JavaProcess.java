@@ -10,7 +10,9 @@ public final class JavaProcess {
 
     /** The java binary running this JVM. */
     public static String javaBinary() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
@@ -21,9 +23,15 @@ public final class JavaProcess {
 
     /** {@code java --enable-native-access=ALL-UNNAMED -cp <test class path> <mainClass> <args…>}. */
     public static List<String> command(Class<?> mainClass, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", classPath(), mainClass.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                javaBinary(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-cp",
+                classPath(),
+                mainClass.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }

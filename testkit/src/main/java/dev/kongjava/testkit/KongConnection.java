@@ -96,16 +96,20 @@ public final class KongConnection implements AutoCloseable {
      */
     private Reply withinReplyTimeout(String awaited, ReplyIo io) throws IOException {
         AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
-            expired.set(true);
-            closeQuietly();
-        }, replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> alarm = ALARMS.schedule(
+                () -> {
+                    expired.set(true);
+                    closeQuietly();
+                },
+                replyTimeout.toNanos(),
+                TimeUnit.NANOSECONDS);
         try {
             return io.run();
         } catch (IOException e) {
             if (expired.get()) {
-                SocketTimeoutException timeout = new SocketTimeoutException("no " + awaited + " from the plugin server within "
-                        + replyTimeout.toMillis() + " ms; gave up and closed the connection");
+                SocketTimeoutException timeout =
+                        new SocketTimeoutException("no " + awaited + " from the plugin server within "
+                                + replyTimeout.toMillis() + " ms; gave up and closed the connection");
                 timeout.initCause(e);
                 throw timeout;
             }
@@ -117,8 +121,8 @@ public final class KongConnection implements AutoCloseable {
 
     /** One daemon thread; a cancelled alarm leaves the queue at once (a test may make a million calls a minute). */
     private static ScheduledThreadPoolExecutor alarms() {
-        ScheduledThreadPoolExecutor alarms = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("kong-connection-timeouts").daemon().factory());
+        ScheduledThreadPoolExecutor alarms = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("kong-connection-timeouts").daemon().factory());
         alarms.setRemoveOnCancelPolicy(true);
         return alarms;
     }

@@ -16,15 +16,38 @@ import java.util.TreeSet;
  */
 final class KongEntityChecks {
     /** Kinds whose argument is an array of field paths. */
-    private static final Set<String> PATH_LIST_KINDS = Set.of(
-            "at_least_one_of", "only_one_of", "distinct", "mutually_required", "mutually_exclusive");
+    private static final Set<String> PATH_LIST_KINDS =
+            Set.of("at_least_one_of", "only_one_of", "distinct", "mutually_required", "mutually_exclusive");
     /** Kinds whose argument is a record: its keys, each with its role. */
     private static final Map<String, Map<String, Role>> RECORD_KINDS = Map.of(
-            "conditional", Map.of("if_field", Role.PATH, "if_match", Role.MATCH, "then_field", Role.PATH,
-                    "then_match", Role.MATCH, "then_err", Role.TEXT),
-            "conditional_at_least_one_of", Map.of("if_field", Role.PATH, "if_match", Role.MATCH,
-                    "then_at_least_one_of", Role.PATHS, "then_err", Role.TEXT, "else_match", Role.MATCH,
-                    "else_then_at_least_one_of", Role.PATHS, "else_then_err", Role.TEXT),
+            "conditional",
+                    Map.of(
+                            "if_field",
+                            Role.PATH,
+                            "if_match",
+                            Role.MATCH,
+                            "then_field",
+                            Role.PATH,
+                            "then_match",
+                            Role.MATCH,
+                            "then_err",
+                            Role.TEXT),
+            "conditional_at_least_one_of",
+                    Map.of(
+                            "if_field",
+                            Role.PATH,
+                            "if_match",
+                            Role.MATCH,
+                            "then_at_least_one_of",
+                            Role.PATHS,
+                            "then_err",
+                            Role.TEXT,
+                            "else_match",
+                            Role.MATCH,
+                            "else_then_at_least_one_of",
+                            Role.PATHS,
+                            "else_then_err",
+                            Role.TEXT),
             "mutually_exclusive_sets", Map.of("set1", Role.PATHS, "set2", Role.PATHS));
     /** Keys without which a record check cannot run (Kong would fail on every write). */
     private static final Map<String, List<String>> NEEDED = Map.of(
@@ -33,11 +56,37 @@ final class KongEntityChecks {
             "mutually_exclusive_sets", List.of("set1", "set2"));
     /** {@code conditional_validators}: required, elements, keys, values and every validator but custom_validator. */
     private static final Set<String> MATCH_ATTRIBUTES = Set.of(
-            "required", "elements", "keys", "values", "between", "eq", "ne", "gt", "len_eq", "len_min", "len_max",
-            "match", "not_match", "match_all", "match_none", "match_any", "starts_with", "one_of", "not_one_of",
-            "contains", "is_regex", "timestamp", "uuid", "mutually_exclusive_subsets");
+            "required",
+            "elements",
+            "keys",
+            "values",
+            "between",
+            "eq",
+            "ne",
+            "gt",
+            "len_eq",
+            "len_min",
+            "len_max",
+            "match",
+            "not_match",
+            "match_all",
+            "match_none",
+            "match_any",
+            "starts_with",
+            "one_of",
+            "not_one_of",
+            "contains",
+            "is_regex",
+            "timestamp",
+            "uuid",
+            "mutually_exclusive_subsets");
 
-    private enum Role { PATH, PATHS, MATCH, TEXT }
+    private enum Role {
+        PATH,
+        PATHS,
+        MATCH,
+        TEXT
+    }
 
     private KongEntityChecks() {}
 
@@ -58,7 +107,8 @@ final class KongEntityChecks {
         }
     }
 
-    private static void checkOne(String kind, Object arg, Map<String, Object> schema, String where, List<String> problems) {
+    private static void checkOne(
+            String kind, Object arg, Map<String, Object> schema, String where, List<String> problems) {
         where = where + "." + kind;
         if (PATH_LIST_KINDS.contains(kind)) {
             paths(arg, schema, where, problems);
@@ -73,7 +123,8 @@ final class KongEntityChecks {
         }
     }
 
-    private static void record(String kind, Object arg, Map<String, Object> schema, String where, List<String> problems) {
+    private static void record(
+            String kind, Object arg, Map<String, Object> schema, String where, List<String> problems) {
         if (!(arg instanceof Map<?, ?> fields)) {
             problems.add(where + ": must be a record");
             return;

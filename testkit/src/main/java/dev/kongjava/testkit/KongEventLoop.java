@@ -58,7 +58,15 @@ final class KongEventLoop {
     }
 
     private Exchange end(PdkAnswers.Terminal t, String error, boolean aborted) {
-        return new Exchange(List.copyOf(calls), t == null ? null : t.method(), t == null ? null : t.status(),
-                t == null ? null : t.body(), t == null ? Map.of() : t.headers(), error, aborted, rpcs, 0);
+        return new Exchange(
+                List.copyOf(calls),
+                t == null ? null : t.method(),
+                t == null ? null : t.status(),
+                t == null ? null : t.body(),
+                t == null ? Map.of() : t.headers(),
+                error,
+                aborted,
+                rpcs,
+                0);
     }
 }

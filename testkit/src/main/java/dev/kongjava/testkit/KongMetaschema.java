@@ -18,11 +18,47 @@ public final class KongMetaschema {
             "array", "set", "string", "number", "boolean", "integer", "foreign", "map", "record", "function", "json");
     /** Field attributes of Kong's metaschema (field_schema + validators), plus 2.8+'s referenceable. */
     private static final Set<String> ATTRIBUTES = Set.of(
-            "type", "required", "reference", "auto", "unique", "unique_across_ws", "on_delete", "default",
-            "abstract", "generate_admin_api", "legacy", "immutable", "err", "encrypted", "between", "eq", "ne",
-            "gt", "len_eq", "len_min", "len_max", "match", "not_match", "match_all", "match_none", "match_any",
-            "starts_with", "one_of", "not_one_of", "contains", "is_regex", "timestamp", "uuid",
-            "mutually_exclusive_subsets", "elements", "keys", "values", "fields", "entity_checks", "referenceable");
+            "type",
+            "required",
+            "reference",
+            "auto",
+            "unique",
+            "unique_across_ws",
+            "on_delete",
+            "default",
+            "abstract",
+            "generate_admin_api",
+            "legacy",
+            "immutable",
+            "err",
+            "encrypted",
+            "between",
+            "eq",
+            "ne",
+            "gt",
+            "len_eq",
+            "len_min",
+            "len_max",
+            "match",
+            "not_match",
+            "match_all",
+            "match_none",
+            "match_any",
+            "starts_with",
+            "one_of",
+            "not_one_of",
+            "contains",
+            "is_regex",
+            "timestamp",
+            "uuid",
+            "mutually_exclusive_subsets",
+            "elements",
+            "keys",
+            "values",
+            "fields",
+            "entity_checks",
+            "referenceable");
+
     private static final Map<String, Set<String>> ONLY_ON = Map.of(
             "between", Set.of("integer", "number"),
             "len_eq", Set.of("array", "set", "string", "map"),
@@ -35,13 +71,33 @@ public final class KongMetaschema {
             "uuid", Set.of("string"),
             "referenceable", Set.of("string"));
     private static final Map<String, List<String>> REQUIRED = Map.of(
-            "array", List.of("elements"), "set", List.of("elements"),
-            "map", List.of("keys", "values"), "record", List.of("fields"), "json", List.of("json_schema"));
-    private static final Set<String> PLUGIN_ENTITY_FIELDS = Set.of("id", "name", "instance_name", "created_at",
-            "updated_at", "route", "service", "consumer", "config", "protocols", "enabled", "tags");
+            "array",
+            List.of("elements"),
+            "set",
+            List.of("elements"),
+            "map",
+            List.of("keys", "values"),
+            "record",
+            List.of("fields"),
+            "json",
+            List.of("json_schema"));
+    private static final Set<String> PLUGIN_ENTITY_FIELDS = Set.of(
+            "id",
+            "name",
+            "instance_name",
+            "created_at",
+            "updated_at",
+            "route",
+            "service",
+            "consumer",
+            "config",
+            "protocols",
+            "enabled",
+            "tags");
     /** Keys of Kong's MetaSubSchema that a JSON dump can carry ({@code check} would need a Lua function). */
-    private static final Set<String> SUBSCHEMA_KEYS = Set.of(
-            "name", "fields", "entity_checks", "shorthand_fields", "transformations");
+    private static final Set<String> SUBSCHEMA_KEYS =
+            Set.of("name", "fields", "entity_checks", "shorthand_fields", "transformations");
+
     private static final Set<String> PHASES = Set.of("certificate", "rewrite", "access", "response", "preread", "log");
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,2}");
 
@@ -107,7 +163,8 @@ public final class KongMetaschema {
         return problems;
     }
 
-    private static List<Map.Entry<String, Map<String, Object>>> fields(Object list, String where, List<String> problems) {
+    private static List<Map.Entry<String, Map<String, Object>>> fields(
+            Object list, String where, List<String> problems) {
         List<Map.Entry<String, Map<String, Object>>> out = new ArrayList<>();
         if (!(list instanceof List<?> entries)) {
             problems.add(where + ": fields must be an array");
@@ -137,7 +194,8 @@ public final class KongMetaschema {
             }
             if (!ATTRIBUTES.contains(a.getKey())) {
                 problems.add(path + ": unknown attribute " + a.getKey());
-            } else if (ONLY_ON.containsKey(a.getKey()) && !ONLY_ON.get(a.getKey()).contains(t)) {
+            } else if (ONLY_ON.containsKey(a.getKey())
+                    && !ONLY_ON.get(a.getKey()).contains(t)) {
                 problems.add(path + ": field of type '" + t + "' cannot have attribute '" + a.getKey() + "'");
             }
         }

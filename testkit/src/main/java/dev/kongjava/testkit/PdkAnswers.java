@@ -91,7 +91,10 @@ final class PdkAnswers {
                     : new Step("plugin.StepError", true, SPOOLED_ERROR);
         }
         byte[] body = request.body;
-        return new Step("plugin.Step", true, kongMajor >= 3 ? new WireValues.Bin(body) : new String(body, StandardCharsets.UTF_8));
+        return new Step(
+                "plugin.Step",
+                true,
+                kongMajor >= 3 ? new WireValues.Bin(body) : new String(body, StandardCharsets.UTF_8));
     }
 
     /**

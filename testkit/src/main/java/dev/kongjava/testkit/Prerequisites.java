@@ -32,8 +32,8 @@ public final class Prerequisites {
             throw new TestAbortedException(reason.get() + " [prerequisite " + name + "]");
         }
         if (allowed(name)) {
-            throw new TestAbortedException(reason.get() + " [prerequisite " + name + ", allowed to skip by -D"
-                    + ALLOWED_SKIPS + "]");
+            throw new TestAbortedException(
+                    reason.get() + " [prerequisite " + name + ", allowed to skip by -D" + ALLOWED_SKIPS + "]");
         }
         throw new AssertionError(reason.get() + " [prerequisite " + name + "; -D" + REQUIRE_ALL
                 + "=true requires every test to run: install what is missing, or run without that flag to skip]");

@@ -33,8 +33,9 @@ public final class SecondUid implements AutoCloseable {
         try {
             int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             if (me != 0) {
-                throw new IllegalStateException("running a command as a second uid needs root (setpriv); this runs as uid "
-                        + me + ". CI runs as root.");
+                throw new IllegalStateException(
+                        "running a command as a second uid needs root (setpriv); this runs as uid " + me
+                                + ". CI runs as root.");
             }
             String passwd = Files.readString(Path.of("/etc/passwd"));
             while (true) {
@@ -73,7 +74,8 @@ public final class SecondUid implements AutoCloseable {
         List<String> command = new ArrayList<>(JavaProcess.command(mainClass, args));
         command.set(command.indexOf("-cp") + 1, readableClassPath());
         command.addAll(1, jvmOptions);
-        if (!Files.isExecutable(Path.of(command.getFirst())) || command.getFirst().startsWith("/root/")) {
+        if (!Files.isExecutable(Path.of(command.getFirst()))
+                || command.getFirst().startsWith("/root/")) {
             throw new IllegalStateException(command.getFirst() + " is not a java the second uid can run");
         }
         return command;
@@ -130,21 +132,23 @@ public final class SecondUid implements AutoCloseable {
         }
         try (Stream<Path> files = Files.walk(target)) {
             for (Path file : files.toList()) {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(
-                        Files.isDirectory(file) ? "rwxr-xr-x" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        file, PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
     }
 
     private static boolean hasProcesses(int uid) throws IOException {
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            return processes.filter(p -> p.getFileName().toString().matches("\\d+")).anyMatch(p -> {
-                try {
-                    return (Integer) Files.getAttribute(p, "unix:uid") == uid;
-                } catch (IOException | RuntimeException e) {
-                    return false; // the process ended meanwhile
-                }
-            });
+            return processes
+                    .filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .anyMatch(p -> {
+                        try {
+                            return (Integer) Files.getAttribute(p, "unix:uid") == uid;
+                        } catch (IOException | RuntimeException e) {
+                            return false; // the process ended meanwhile
+                        }
+                    });
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class ServerProcess implements AutoCloseable {
     /** How long a healthy server may take to accept, or to react to SIGTERM, on a loaded machine. */
     private static final Duration WAIT_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private final Process process;
@@ -46,7 +47,8 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts {@code command} with {@code env} added to this process's environment; waits until it accepts. */
     public static ServerProcess start(List<String> command, Map<String, String> env, Path socket, Path log)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         ServerProcess server = new ServerProcess(builder.start(), socket, log);
@@ -126,7 +128,10 @@ public final class ServerProcess implements AutoCloseable {
     public void awaitRefusing(KongConnection pooled) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT_TIMEOUT.toNanos();
         try {
-            while (!Map.of().equals(((Map<?, ?>) pooled.call(1, "plugin.GetStatus", List.of()).result()).get("Instances"))) {
+            while (!Map.of()
+                    .equals(((Map<?, ?>) pooled.call(1, "plugin.GetStatus", List.of())
+                                    .result())
+                            .get("Instances"))) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the plugin server still has instances " + WAIT_TIMEOUT.toSeconds()
                             + " s after SIGTERM; its log:\n" + log());

@@ -30,7 +30,8 @@ public final class SkipReport implements TestExecutionListener {
     @Override
     public void executionFinished(TestIdentifier test, TestExecutionResult result) {
         if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
-            skipped.add(name(test) + ": " + result.getThrowable().map(Throwable::getMessage).orElse("aborted"));
+            skipped.add(name(test) + ": "
+                    + result.getThrowable().map(Throwable::getMessage).orElse("aborted"));
         }
     }
 
@@ -49,11 +50,13 @@ public final class SkipReport implements TestExecutionListener {
     }
 
     private static String name(TestIdentifier test) {
-        return test.getSource().map(source -> switch (source) {
-            case MethodSource m -> simpleName(m.getClassName()) + "#" + m.getMethodName();
-            case ClassSource c -> simpleName(c.getClassName());
-            default -> test.getDisplayName();
-        }).orElse(test.getDisplayName());
+        return test.getSource()
+                .map(source -> switch (source) {
+                    case MethodSource m -> simpleName(m.getClassName()) + "#" + m.getMethodName();
+                    case ClassSource c -> simpleName(c.getClassName());
+                    default -> test.getDisplayName();
+                })
+                .orElse(test.getDisplayName());
     }
 
     private static String simpleName(String className) {

@@ -57,9 +57,13 @@ class FakeKongReplyTimeoutTest {
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> kong.call("plugin.GetStatus"));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-            assertEquals("rpc plugin.GetStatus failed: no reply to plugin.GetStatus (msgid 1) from the plugin server"
-                    + " within 500 ms; gave up and closed the connection", e.getMessage());
-            assertTrue(millis >= REPLY_TIMEOUT.toMillis() && millis < REPLY_TIMEOUT.plus(MARGIN).toMillis(),
+            assertEquals(
+                    "rpc plugin.GetStatus failed: no reply to plugin.GetStatus (msgid 1) from the plugin server"
+                            + " within 500 ms; gave up and closed the connection",
+                    e.getMessage());
+            assertTrue(
+                    millis >= REPLY_TIMEOUT.toMillis()
+                            && millis < REPLY_TIMEOUT.plus(MARGIN).toMillis(),
                     "failed after " + millis + " ms");
         }
     }
@@ -82,7 +86,8 @@ class FakeKongReplyTimeoutTest {
         try (KongConnection c = new KongConnection(server.socket, REPLY_TIMEOUT)) {
             c.writeRaw(new byte[] {(byte) 0x94, 0x00, 0x07, (byte) 0xa1, 'x', (byte) 0x90});
             SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> c.readReply(7));
-            assertEquals("no reply to msgid 7 from the plugin server within 500 ms; gave up and closed the connection",
+            assertEquals(
+                    "no reply to msgid 7 from the plugin server within 500 ms; gave up and closed the connection",
                     e.getMessage());
             assertTrue(c.isClosed());
         }
@@ -115,12 +120,17 @@ class FakeKongReplyTimeoutTest {
         }
 
         private void serve(SocketChannel c) {
-            try (c; MessageUnpacker in = MessagePack.newDefaultUnpacker(c); MessagePacker out = MessagePack.newDefaultPacker(c)) {
+            try (c;
+                    MessageUnpacker in = MessagePack.newDefaultUnpacker(c);
+                    MessagePacker out = MessagePack.newDefaultPacker(c)) {
                 for (int n = 0; in.hasNext(); n++) {
                     ArrayValue request = in.unpackValue().asArrayValue();
                     requests.incrementAndGet();
                     if (n < answered) {
-                        out.packArrayHeader(4).packInt(1).packLong(request.get(1).asIntegerValue().toLong()).packNil()
+                        out.packArrayHeader(4)
+                                .packInt(1)
+                                .packLong(request.get(1).asIntegerValue().toLong())
+                                .packNil()
                                 .packValue(WireValues.toValue(List.of()));
                         out.flush();
                     }

@@ -64,7 +64,8 @@ public final class Demo {
         own((AutoCloseable) () -> TempDirs.deleteRecursively(prefix));
         out.println("kafka-upstream demo (prefix " + prefix + ")");
 
-        KafkaBroker broker = own(KafkaBroker.builder().dataDir(prefix.resolve("kafka")).start());
+        KafkaBroker broker =
+                own(KafkaBroker.builder().dataDir(prefix.resolve("kafka")).start());
         broker.createTopic(options.topic(), 1);
         String bootstrap = broker.bootstrap(Listener.PLAINTEXT);
         out.println("  Kafka broker    " + bootstrap + " (KRaft, in the demo JVM), topic " + options.topic());
@@ -79,7 +80,8 @@ public final class Demo {
                 + String.join(", ", DemoRoute.EXAMPLE_PLUGINS) + " (examples/request-tagger)");
         out.println();
         out.println("Try:");
-        out.println("  curl -i -X POST '" + url + "' -H 'Content-Type: application/json' -d '{\"item\":\"book\",\"qty\":1}'");
+        out.println("  curl -i -X POST '" + url
+                + "' -H 'Content-Type: application/json' -d '{\"item\":\"book\",\"qty\":1}'");
         out.println("  curl -i '" + front.resolve(DemoRoute.PATH) + "?flag&tag=a&tag=b'");
         out.println("  curl -i '" + front.resolve(DemoRoute.TAGGED_PATH) + "' -H 'X-Request-Tag: my-first-tag'");
         out.println();
@@ -124,7 +126,8 @@ public final class Demo {
                 if (options.front() == DemoOptions.Front.LUA) {
                     throw e;
                 }
-                out.println("  (the Lua peer did not start, using the Java front: " + e.getMessage().lines().findFirst().orElse("") + ")");
+                out.println("  (the Lua peer did not start, using the Java front: "
+                        + e.getMessage().lines().findFirst().orElse("") + ")");
                 javaFrontNote = "; the Lua peer did not start";
             }
         } else if (options.front() == DemoOptions.Front.AUTO) {
@@ -132,7 +135,8 @@ public final class Demo {
         }
         Map<String, Path> sockets = new LinkedHashMap<>();
         servers.forEach((name, server) -> sockets.put(name, server.socket()));
-        JavaFront front = own(JavaFront.start(port, DemoRoute.routes("127.0.0.1", kafkaPort, options.topic()), sockets));
+        JavaFront front =
+                own(JavaFront.start(port, DemoRoute.routes("127.0.0.1", kafkaPort, options.topic()), sockets));
         out.println("  Kong front      " + front.baseUri() + " (Java HTTP server + FakeKong" + javaFrontNote + ")");
         return front.baseUri();
     }
@@ -142,9 +146,11 @@ public final class Demo {
                 .socketPath(servers.get(DemoRoute.PLUGIN).socket())
                 .queryShellCommand(PluginServerProcess.queryCommand(options))
                 .declarativeConfig(DemoRoute.declarativeJson("127.0.0.1", kafkaPort, options.topic()))
-                .bodyBufferSize("1m").maxBodySize("1m");
+                .bodyBufferSize("1m")
+                .maxBodySize("1m");
         for (String plugin : DemoRoute.EXAMPLE_PLUGINS) {
-            builder.addPluginServer(plugin, servers.get(plugin).socket(), PluginServerProcess.exampleQueryCommand(options, plugin));
+            builder.addPluginServer(
+                    plugin, servers.get(plugin).socket(), PluginServerProcess.exampleQueryCommand(options, plugin));
         }
         if (port != 0) {
             builder.port(port);
@@ -152,7 +158,8 @@ public final class Demo {
         LuaPeer peer = own(builder.start());
         out.println("  Kong front      " + peer.baseUri() + " (Lua peer: nginx + Kong's side of the plugin-server"
                 + " protocol, pid " + peer.pid() + ")");
-        out.println("  Kong's log      " + peer.prefix().resolve("logs/error.log") + " (request-tagger logs each request)");
+        out.println(
+                "  Kong's log      " + peer.prefix().resolve("logs/error.log") + " (request-tagger logs each request)");
         return peer.baseUri();
     }
 

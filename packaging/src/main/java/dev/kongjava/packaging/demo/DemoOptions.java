@@ -16,7 +16,11 @@ record DemoOptions(Path repo, int port, Front front, String topic) {
     static final int KONG_PROXY_PORT = 8000;
 
     /** Which Kong-side peer answers HTTP. */
-    enum Front { AUTO, LUA, JAVA }
+    enum Front {
+        AUTO,
+        LUA,
+        JAVA
+    }
 
     static DemoOptions parse(String[] args) {
         Path repo = Path.of(".");
@@ -30,8 +34,9 @@ record DemoOptions(Path repo, int port, Front front, String topic) {
                 case "--port" -> port = Integer.parseInt(required(args[i], value));
                 case "--front" -> front = Front.valueOf(required(args[i], value).toUpperCase(java.util.Locale.ROOT));
                 case "--topic" -> topic = required(args[i], value);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: demo.sh [--port 8000] [--front auto|lua|java] [--topic kong-upstream]");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + "; usage: demo.sh [--port 8000] [--front auto|lua|java] [--topic kong-upstream]");
             }
         }
         repo = repo.toAbsolutePath().normalize();

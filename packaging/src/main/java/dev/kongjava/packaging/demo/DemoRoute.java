@@ -18,6 +18,7 @@ final class DemoRoute {
     static final String TAGGED_PATH = "/tagged";
     /** The example plugins on /tagged in Kong's order (highest priority first), each its own pluginserver. */
     static final List<String> EXAMPLE_PLUGINS = List.of("request-tagger", "tag-echo");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DemoRoute() {}

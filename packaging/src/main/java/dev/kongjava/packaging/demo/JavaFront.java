@@ -70,7 +70,9 @@ final class JavaFront implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
             Optional<List<FakeKong.PluginConfig>> route = routes.entrySet().stream()
-                    .filter(r -> path.startsWith(r.getKey())).map(Map.Entry::getValue).findFirst();
+                    .filter(r -> path.startsWith(r.getKey()))
+                    .map(Map.Entry::getValue)
+                    .findFirst();
             if (route.isEmpty()) {
                 reply(exchange, 404, Map.of(), json("no Route matched with those values"));
                 return;
@@ -103,7 +105,8 @@ final class JavaFront implements AutoCloseable {
     private static CannedRequest request(HttpExchange exchange) throws IOException {
         URI uri = exchange.getRequestURI();
         String target = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
-        CannedRequest request = CannedRequest.get(target).method(exchange.getRequestMethod())
+        CannedRequest request = CannedRequest.get(target)
+                .method(exchange.getRequestMethod())
                 .clientIp(exchange.getRemoteAddress().getAddress().getHostAddress());
         exchange.getRequestHeaders().forEach((name, values) -> values.forEach(v -> request.header(name, v)));
         try (InputStream in = exchange.getRequestBody()) {

@@ -52,8 +52,8 @@ final class PluginServerProcess implements AutoCloseable {
     }
 
     private static List<String> exampleCommand(DemoOptions options, String plugin) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m"));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m"));
         if (Runtime.version().feature() >= 23) {
             // msgpack's use of sun.misc.Unsafe would print a warning into the server's log (as the launcher avoids too)
             command.add("--sun-misc-unsafe-memory-access=allow");
@@ -64,17 +64,26 @@ final class PluginServerProcess implements AutoCloseable {
 
     /** What the launcher needs to find this JVM's Java and the checkout's jar. */
     static Map<String, String> launcherEnvironment(DemoOptions options) {
-        return Map.of("KAFKA_UPSTREAM_JAVA", System.getProperty("java.home"),
-                "KAFKA_UPSTREAM_JAR", options.jar().toString());
+        return Map.of(
+                "KAFKA_UPSTREAM_JAVA",
+                System.getProperty("java.home"),
+                "KAFKA_UPSTREAM_JAR",
+                options.jar().toString());
     }
 
     /** Kong's query_cmd: the launcher with --dump; the environment goes on the command line, as nginx strips it. */
     static String queryCommand(DemoOptions options) {
         StringBuilder command = new StringBuilder();
         for (Map.Entry<String, String> e : launcherEnvironment(options).entrySet()) {
-            command.append(e.getKey()).append('=').append(shellQuote(e.getValue())).append(' ');
+            command.append(e.getKey())
+                    .append('=')
+                    .append(shellQuote(e.getValue()))
+                    .append(' ');
         }
-        return command.append("exec /bin/sh ").append(shellQuote(options.launcher().toString())).append(" --dump").toString();
+        return command.append("exec /bin/sh ")
+                .append(shellQuote(options.launcher().toString()))
+                .append(" --dump")
+                .toString();
     }
 
     private static String shellQuote(String s) {

@@ -26,13 +26,19 @@ final class TopicTail implements AutoCloseable {
     }
 
     static TopicTail start(String bootstrap, String topic, PrintStream out) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, "demo-topic-tail",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.CLIENT_ID_CONFIG,
+                        "demo-topic-tail",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         TopicTail tail = new TopicTail(consumer, out);
@@ -55,9 +61,16 @@ final class TopicTail implements AutoCloseable {
     }
 
     private void print(ConsumerRecord<byte[], byte[]> r) {
-        String key = r.key() == null ? "null" : r.key().length == 0 ? "\"\"" : new String(r.key(), StandardCharsets.UTF_8);
-        out.printf("%n-> record %s-%d@%d key=%s headers=%d%n%s%n", r.topic(), r.partition(), r.offset(), key,
-                r.headers().toArray().length, r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8));
+        String key =
+                r.key() == null ? "null" : r.key().length == 0 ? "\"\"" : new String(r.key(), StandardCharsets.UTF_8);
+        out.printf(
+                "%n-> record %s-%d@%d key=%s headers=%d%n%s%n",
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                key,
+                r.headers().toArray().length,
+                r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8));
         out.flush();
     }
 

@@ -41,7 +41,9 @@ class DemoIT {
     @Test
     void ctrlCStopsTheLuaPeerDemoAndEverythingItStarted() throws Exception {
         Prerequisites.requireLuaPeer();
-        Prerequisites.require("perl", Files.isExecutable(Path.of("/usr/bin/perl")),
+        Prerequisites.require(
+                "perl",
+                Files.isExecutable(Path.of("/usr/bin/perl")),
                 () -> "DemoIT needs /usr/bin/perl to reset SIGINT the way an interactive shell does");
         RunningDemo demo = RunningDemo.start("lua");
         assertTrue(demo.output().contains("(Lua peer: nginx"), demo.output());
@@ -67,12 +69,24 @@ class DemoIT {
             List<String> command = new ArrayList<>(List.of("setsid"));
             if (Files.isExecutable(Path.of("/usr/bin/perl"))) {
                 // Background jobs inherit an ignored SIGINT; a terminal's foreground job does not.
-                command.addAll(List.of("/usr/bin/perl", "-e", "$SIG{INT}='DEFAULT'; $SIG{QUIT}='DEFAULT'; exec @ARGV or die"));
+                command.addAll(
+                        List.of("/usr/bin/perl", "-e", "$SIG{INT}='DEFAULT'; $SIG{QUIT}='DEFAULT'; exec @ARGV or die"));
             }
-            command.addAll(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-                    "-cp", System.getProperty("java.class.path"), Demo.class.getName(),
-                    "--repo", RepoFiles.root().toString(), "--port", "0", "--front", front));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            command.addAll(List.of(
+                    java.toString(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-Xmx512m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Demo.class.getName(),
+                    "--repo",
+                    RepoFiles.root().toString(),
+                    "--port",
+                    "0",
+                    "--front",
+                    front));
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             RunningDemo demo = new RunningDemo(process, new CopyOnWriteArrayList<>());
             Thread.ofPlatform().daemon().start(demo::pump);
             demo.await(l -> l.contains("Ctrl-C stops everything"), READY);
@@ -87,10 +101,13 @@ class DemoIT {
 
         void sendsARequestAndPrintsItsRecord() throws Exception {
             URI uri = URI.create(front() + "/kafka/orders?id=42");
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"demo-it\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(uri)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"demo-it\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), response.body() + "\n" + output());
             assertEquals("{\"message\":\"message sent\"}", response.body());
             await(l -> l.contains("\"uri\":\"/kafka/orders?id=42\"") && l.contains("demo-it"), Duration.ofSeconds(30));
@@ -98,9 +115,12 @@ class DemoIT {
 
         /** request-tagger and tag-echo, each in its own server process, on the service-less route /tagged. */
         void theExamplePluginsAnswerWithTheRequestsTag() throws Exception {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(front() + "/tagged")).header("X-Request-Tag", "demo-it-tag").build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(front() + "/tagged"))
+                                    .header("X-Request-Tag", "demo-it-tag")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), response.body() + "\n" + output());
             assertEquals("{\"tag\":\"demo-it-tag\"}", response.body());
         }
@@ -112,7 +132,9 @@ class DemoIT {
             Path log = Path.of(m.group(1));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!Files.readString(log).contains("[request-tagger] tag demo-it-tag: GET /tagged -> 200 in ")) {
-                assertTrue(System.nanoTime() < deadline, "no log line of request-tagger in " + log + ":\n" + Files.readString(log));
+                assertTrue(
+                        System.nanoTime() < deadline,
+                        "no log line of request-tagger in " + log + ":\n" + Files.readString(log));
                 Thread.sleep(100);
             }
         }
@@ -120,14 +142,19 @@ class DemoIT {
         void stopAndCheckNothingIsLeft(boolean ctrlC) throws Exception {
             List<ProcessHandle> started = new ArrayList<>(process.descendants().toList());
             started.add(process.toHandle());
-            assertTrue(started.size() >= (ctrlC ? 5 : 4), "demo JVM (setsid and perl exec into it), plugin servers"
-                    + " of kafka-upstream, request-tagger, tag-echo" + (ctrlC ? ", nginx" : "") + ": "
-                    + started.stream().map(ProcessHandle::info).toList());
+            assertTrue(
+                    started.size() >= (ctrlC ? 5 : 4),
+                    "demo JVM (setsid and perl exec into it), plugin servers"
+                            + " of kafka-upstream, request-tagger, tag-echo" + (ctrlC ? ", nginx" : "") + ": "
+                            + started.stream().map(ProcessHandle::info).toList());
             Matcher prefix = PREFIX.matcher(output());
             assertTrue(prefix.find(), output());
             // setsid made the demo the leader of its own process group: -pid addresses the group.
             String target = ctrlC ? "-" + process.pid() : Long.toString(process.pid());
-            new ProcessBuilder("kill", ctrlC ? "-INT" : "-TERM", "--", target).inheritIO().start().waitFor();
+            new ProcessBuilder("kill", ctrlC ? "-INT" : "-TERM", "--", target)
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "demo still running:\n" + output());
             assertEquals(ctrlC ? 130 : 143, process.exitValue(), output());
             await(l -> l.equals("stopped."), Duration.ofSeconds(5));
@@ -145,7 +172,8 @@ class DemoIT {
         private void await(Predicate<String> line, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (lines.stream().noneMatch(line)) {
-                if (System.nanoTime() > deadline || (!process.isAlive() && lines.stream().noneMatch(line))) {
+                if (System.nanoTime() > deadline
+                        || (!process.isAlive() && lines.stream().noneMatch(line))) {
                     Thread.sleep(200); // the pump may still be reading the last lines
                     if (lines.stream().anyMatch(line)) {
                         return;
@@ -160,7 +188,8 @@ class DemoIT {
         }
 
         private void pump() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     lines.add(line);
                 }

@@ -42,7 +42,9 @@ class KongYmlThroughLuaPeerIT {
     @BeforeAll
     static void start() throws Exception {
         Prerequisites.requireLuaPeer();
-        Prerequisites.require("kafka-upstream-jar", Files.isRegularFile(RepoFiles.builtJar()),
+        Prerequisites.require(
+                "kafka-upstream-jar",
+                Files.isRegularFile(RepoFiles.builtJar()),
                 () -> RepoFiles.builtJar() + " is built by `mvn package` of plugin-kafka-upstream");
         JsonNode kongYml = RepoFiles.yaml("kong-config/kong.yml");
         JsonNode config = kongYml.at("/routes/0/plugins/0/config");
@@ -79,14 +81,20 @@ class KongYmlThroughLuaPeerIT {
 
     @Test
     void aRequestOnTheKongYmlRouteBecomesTheEnvelopeRecord() throws Exception {
-        String body = "{\"item\":\"book\",\"pad\":\"" + "x".repeat(200_000) + "\"}"; // far over nginx's default 8k buffer
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/kafka/orders?id=7"))
-                .header("Content-Type", "application/json").header("X-Trace", "t-1")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String body =
+                "{\"item\":\"book\",\"pad\":\"" + "x".repeat(200_000) + "\"}"; // far over nginx's default 8k buffer
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri("/kafka/orders?id=7"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Trace", "t-1")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body() + "\n" + kong.errorLog());
         assertEquals("{\"message\":\"message sent\"}", response.body());
 
-        ConsumerRecord<byte[], byte[]> record = kafka.readRecords(topic, 1, Duration.ofSeconds(30)).getFirst();
+        ConsumerRecord<byte[], byte[]> record =
+                kafka.readRecords(topic, 1, Duration.ofSeconds(30)).getFirst();
         JsonNode envelope = RepoFiles.JSON.readTree(record.value());
         assertEquals("POST", envelope.path("method").asText());
         assertEquals("/kafka/orders?id=7", envelope.path("uri").asText());
@@ -100,18 +108,23 @@ class KongYmlThroughLuaPeerIT {
     void aBodyOverTheProducersLimitGetsThePlugins413() throws Exception {
         // kong.conf caps no body gateway-wide: the plugin refuses what Kafka would not take
         int size = 1024 * 1024 + 1;
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/kafka"))
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[size])).build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri("/kafka"))
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[size]))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals("413 {\"message\":\"Payload Too Large\",\"error\":\"the request body of " + size + " bytes is larger "
-                + "than producer_request_limits_bytes_per_request (1048576 bytes)\"}",
-                response.statusCode() + " " + response.body(), kong.errorLog());
+        assertEquals(
+                "413 {\"message\":\"Payload Too Large\",\"error\":\"the request body of " + size + " bytes is larger "
+                        + "than producer_request_limits_bytes_per_request (1048576 bytes)\"}",
+                response.statusCode() + " " + response.body(),
+                kong.errorLog());
     }
 
     @Test
     void anotherPathHasNoRoute() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/other")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(HttpRequest.newBuilder(uri("/other")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, response.statusCode());
     }
 

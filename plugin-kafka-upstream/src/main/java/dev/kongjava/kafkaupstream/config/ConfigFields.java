@@ -34,114 +34,223 @@ import java.util.Set;
  * schema registry. An instance turns it into {@link KafkaUpstreamConfig}.
  */
 public record ConfigFields(
-        @Required @LenMin(1) @Doc("Brokers to bootstrap from, as {host, port} records.")
-        @MapsTo("`bootstrap.servers`") Set<Server> bootstrapServers,
-        @Required @LenMin(1) @LenMax(249) @NotOneOf({".", ".."}) @Matches(TOPIC) @Err(TOPIC_RULE)
-        @Doc("Topic every message is written to.") @MapsTo("`ProducerRecord` topic") String topic,
-        @Default("10000") @Between(min = 1, max = Integer.MAX_VALUE)
+        @Required @LenMin(1) @Doc("Brokers to bootstrap from, as {host, port} records.") @MapsTo("`bootstrap.servers`")
+        Set<Server> bootstrapServers,
+
+        @Required
+        @LenMin(1)
+        @LenMax(249)
+        @NotOneOf({".", ".."})
+        @Matches(TOPIC)
+        @Err(TOPIC_RULE)
+        @Doc("Topic every message is written to.")
+        @MapsTo("`ProducerRecord` topic")
+        String topic,
+
+        @Default("10000")
+        @Between(min = 1, max = Integer.MAX_VALUE)
         @Doc("Socket timeout in milliseconds: connecting to a broker.")
-        @MapsTo("`socket.connection.setup.timeout.ms` and `.max.ms`") int timeout,
-        @Default("60000") @Between(min = 1, max = Integer.MAX_VALUE)
+        @MapsTo("`socket.connection.setup.timeout.ms` and `.max.ms`")
+        int timeout,
+
+        @Default("60000")
+        @Between(min = 1, max = Integer.MAX_VALUE)
         @Doc("Idle broker connections are closed after this many milliseconds.")
-        @MapsTo("`connections.max.idle.ms`") int keepalive,
+        @MapsTo("`connections.max.idle.ms`")
+        int keepalive,
+
         @Required Authentication authentication,
         @Required Security security,
-        @Default("false") @Doc("Include the request method as `method`.") boolean forwardMethod,
+
+        @Default("false") @Doc("Include the request method as `method`.")
+        boolean forwardMethod,
+
         @Default("false") @Doc("Include the path with query as `uri` and the parsed query as `uri_args`.")
         boolean forwardUri,
-        @Default("false") @Doc("Include the request headers as `headers`.") boolean forwardHeaders,
+
+        @Default("false") @Doc("Include the request headers as `headers`.")
+        boolean forwardHeaders,
+
         @Default("true") @Doc("Include the body as `body`, the parsed body as `body_args`, and `body_base64`.")
         boolean forwardBody,
-        @Default("1") @OneOf({"-1", "0", "1"})
+
+        @Default("1")
+        @OneOf({"-1", "0", "1"})
         @Doc("Acknowledgements the leader must gather: 0 none, 1 the leader, -1 all in-sync replicas.")
-        @MapsTo("`acks`; -1 also enables `enable.idempotence`") int producerRequestAcks,
-        @Default("2000") @Between(min = 1, max = Integer.MAX_VALUE)
+        @MapsTo("`acks`; -1 also enables `enable.idempotence`")
+        int producerRequestAcks,
+
+        @Default("2000")
+        @Between(min = 1, max = Integer.MAX_VALUE)
         @Doc("Milliseconds to wait for a Produce response (and for topic metadata).")
-        @MapsTo("`request.timeout.ms`, `max.block.ms`") int producerRequestTimeout,
-        @Default("200") @Between(min = 1, max = Integer.MAX_VALUE)
+        @MapsTo("`request.timeout.ms`, `max.block.ms`")
+        int producerRequestTimeout,
+
+        @Default("200")
+        @Between(min = 1, max = Integer.MAX_VALUE)
         @Doc("Messages per Produce request; Java batches by bytes, so this sizes the batch.")
-        @MapsTo("`batch.size` = this × 1 KiB, at most the bytes limit") int producerRequestLimitsMessagesPerRequest,
-        @Default("1048576") @Between(min = 1024, max = Integer.MAX_VALUE)
+        @MapsTo("`batch.size` = this × 1 KiB, at most the bytes limit")
+        int producerRequestLimitsMessagesPerRequest,
+
+        @Default("1048576")
+        @Between(min = 1024, max = Integer.MAX_VALUE)
         @Doc("Largest Produce request in bytes, and so the largest message.")
-        @MapsTo("`max.request.size`") int producerRequestLimitsBytesPerRequest,
-        @Default("10") @Between(min = 1, max = Integer.MAX_VALUE) @Doc("Attempts per message, the first one included.")
+        @MapsTo("`max.request.size`")
+        int producerRequestLimitsBytesPerRequest,
+
+        @Default("10")
+        @Between(min = 1, max = Integer.MAX_VALUE)
+        @Doc("Attempts per message, the first one included.")
         @MapsTo("`retries` = this − 1; `delivery.timeout.ms` = attempts × (timeout + backoff)")
         int producerRequestRetriesMaxAttempts,
-        @Default("100") @Between(min = 0, max = Integer.MAX_VALUE)
+
+        @Default("100")
+        @Between(min = 0, max = Integer.MAX_VALUE)
         @Doc("Milliseconds between attempts (fixed, as in the original).")
-        @MapsTo("`retry.backoff.ms` and `retry.backoff.max.ms`") int producerRequestRetriesBackoffTimeout,
+        @MapsTo("`retry.backoff.ms` and `retry.backoff.max.ms`")
+        int producerRequestRetriesBackoffTimeout,
+
         @Default("true")
         @Doc("Answer once the producer accepted the message (true) or once the broker acknowledged it (false).")
         boolean producerAsync,
-        @Default("1000") @Between(min = 0, max = Integer.MAX_VALUE)
+
+        @Default("1000")
+        @Between(min = 0, max = Integer.MAX_VALUE)
         @Doc("Async mode: longest time a message waits in the buffer before it is sent.")
-        @MapsTo("`linger.ms` (0 in sync mode)") int producerAsyncFlushTimeout,
-        @Default("50000") @Between(min = 1, max = Integer.MAX_VALUE)
+        @MapsTo("`linger.ms` (0 in sync mode)")
+        int producerAsyncFlushTimeout,
+
+        @Default("50000")
+        @Between(min = 1, max = Integer.MAX_VALUE)
         @Doc("Async mode: messages accepted but not yet acknowledged, per producer; beyond it requests get 503.")
-        @MapsTo("in-flight limit in front of `buffer.memory`") int producerAsyncBufferingLimitsMessagesInMemory,
+        @MapsTo("in-flight limit in front of `buffer.memory`")
+        int producerAsyncBufferingLimitsMessagesInMemory,
+
         @Default("false")
         @Doc("TCP keepalive on broker connections; kafka-clients always enables it, so true and false behave alike.")
-        @MapsTo("always on in kafka-clients") boolean keepaliveEnabled,
-        @LenMin(1) @Doc("Instances with the same cluster_name share one producer (the first one's settings).")
-        @MapsTo("producer sharing key; `client.id` suffix") String clusterName,
-        @LenMin(1) @Doc("Query argument whose first value is the record key; absent means a null key.")
-        @MapsTo("`ProducerRecord` key; partitioned by Kafka's murmur2") String keyQueryArg,
-        @LenMin(1) @Doc("Query argument with a comma-separated list of topics to send the message to.")
-        @MapsTo("one `ProducerRecord` per topic") String topicsQueryArg,
+        @MapsTo("always on in kafka-clients")
+        boolean keepaliveEnabled,
+
+        @LenMin(1)
+        @Doc("Instances with the same cluster_name share one producer (the first one's settings).")
+        @MapsTo("producer sharing key; `client.id` suffix")
+        String clusterName,
+
+        @LenMin(1)
+        @Doc("Query argument whose first value is the record key; absent means a null key.")
+        @MapsTo("`ProducerRecord` key; partitioned by Kafka's murmur2")
+        String keyQueryArg,
+
+        @LenMin(1)
+        @Doc("Query argument with a comma-separated list of topics to send the message to.")
+        @MapsTo("one `ProducerRecord` per topic")
+        String topicsQueryArg,
+
         @Default("[]") @Doc("Topics a request may choose with topics_query_arg, besides `topic`.")
         List<@LenMin(1) @LenMax(249) @NotOneOf({".", ".."}) @Matches(TOPIC) @Err(TOPIC_RULE) String> allowedTopics,
-        @Default("envelope") @Doc("`envelope`: the JSON of the original; `body`: the raw request body, its content "
-                + "type as a record header.") MessageFormat messageFormat,
-        @Default("none") @Doc("Compression of record batches.") @MapsTo("`compression.type`") Compression compressionType,
+
+        @Default("envelope")
+        @Doc("`envelope`: the JSON of the original; `body`: the raw request body, its content "
+                + "type as a record header.")
+        MessageFormat messageFormat,
+
+        @Default("none") @Doc("Compression of record batches.") @MapsTo("`compression.type`")
+        Compression compressionType,
+
         @Required @MapsTo("`ProducerRecord.headers()`") HeaderFields headers,
         @Required ErrorHandling errorHandling,
-        @Default("false") @Doc("Async mode: while deliveries keep failing, answer 503 instead of accepting messages "
-                + "that will be dropped.") boolean producerAsyncHealthGating,
+
+        @Default("false")
+        @Doc("Async mode: while deliveries keep failing, answer 503 instead of accepting messages "
+                + "that will be dropped.")
+        boolean producerAsyncHealthGating,
+
         @Default("3") @Between(min = 1, max = 100) @Doc("Consecutive failed deliveries that close the gate.")
         int producerAsyncHealthFailureThreshold,
-        @Default("5000") @Between(min = 100, max = 600000)
+
+        @Default("5000")
+        @Between(min = 100, max = 600000)
         @Doc("While gated, one request per this many milliseconds is sent synchronously as a probe.")
         int producerAsyncHealthProbeInterval,
+
         @Default("1") @Between(min = 1, max = 100) @Doc("Consecutive successful probes that open the gate again.")
         int producerAsyncHealthRecoveryThreshold,
-        @LenMin(1) @Doc("Request header whose first value is the record key; absent means a null key.")
-        @MapsTo("`ProducerRecord` key") String keyHeader,
-        @LenMin(1) @Doc("Named capture of the route's regex path, e.g. `customer` for `~/orders/(?<customer>[^/]+)$`, "
-                + "whose value is the record key.") @MapsTo("`ProducerRecord` key") String keyUriCapture,
-        @Matches("^/") @Err("must be a JSON pointer (RFC 6901) starting with '/'")
+
+        @LenMin(1)
+        @Doc("Request header whose first value is the record key; absent means a null key.")
+        @MapsTo("`ProducerRecord` key")
+        String keyHeader,
+
+        @LenMin(1)
+        @Doc("Named capture of the route's regex path, e.g. `customer` for `~/orders/(?<customer>[^/]+)$`, "
+                + "whose value is the record key.")
+        @MapsTo("`ProducerRecord` key")
+        String keyUriCapture,
+
+        @Matches("^/")
+        @Err("must be a JSON pointer (RFC 6901) starting with '/'")
         @Doc("JSON pointer into an application/json body (into each element of a batch) whose value is the record "
                 + "key: a string as it is, any other value as its JSON text; absent or null means a null key.")
-        @MapsTo("`ProducerRecord` key") String keyJsonPointer,
-        @LenMin(1) @Doc("Query argument with the partition to write to (0 or more); absent means Kafka's partitioner.")
-        @MapsTo("`ProducerRecord` partition") String partitionQueryArg,
-        @LenMin(1) @Doc("Request header with the partition to write to (0 or more); absent means Kafka's partitioner.")
-        @MapsTo("`ProducerRecord` partition") String partitionHeader,
-        @Default("false") @Doc("An application/json body that is an array becomes one record per element, sent "
+        @MapsTo("`ProducerRecord` key")
+        String keyJsonPointer,
+
+        @LenMin(1)
+        @Doc("Query argument with the partition to write to (0 or more); absent means Kafka's partitioner.")
+        @MapsTo("`ProducerRecord` partition")
+        String partitionQueryArg,
+
+        @LenMin(1)
+        @Doc("Request header with the partition to write to (0 or more); absent means Kafka's partitioner.")
+        @MapsTo("`ProducerRecord` partition")
+        String partitionHeader,
+
+        @Default("false")
+        @Doc("An application/json body that is an array becomes one record per element, sent "
                 + "together; 200 only when every record was accepted (async) or acknowledged (sync).")
         boolean batchJsonArray,
-        @Default("100") @Between(min = 1, max = 10000)
-        @Doc("Most elements a batch may have; a larger one gets 413 and nothing is sent.") int batchMaxRecords,
+
+        @Default("100")
+        @Between(min = 1, max = 10000)
+        @Doc("Most elements a batch may have; a larger one gets 413 and nothing is sent.")
+        int batchMaxRecords,
+
         @Default("false") @Doc("Sync mode: the 200 body lists each record's topic, partition, offset and timestamp.")
         boolean returnRecordMetadata,
+
         @Doc("Serialize record values and keys with a registry's schemas, in the Confluent wire format.")
-        @MapsTo("magic byte 0, 4-byte schema id, Avro binary or the JSON as received") RegistryFields schemaRegistry) {
+        @MapsTo("magic byte 0, 4-byte schema id, Avro binary or the JSON as received")
+        RegistryFields schemaRegistry) {
 
     /** One broker to bootstrap from. */
     public record Server(
-            @Required @LenMin(1) @Matches("^%[?[%w%.%-_:%%]+%]?$") @Err(HOST_RULE)
-            @Doc("Broker host name or address.") String host,
-            @Required @Between(min = 0, max = 65535) @Doc("Broker port.") int port) {}
+            @Required @LenMin(1) @Matches("^%[?[%w%.%-_:%%]+%]?$") @Err(HOST_RULE) @Doc("Broker host name or address.")
+            String host,
+
+            @Required @Between(min = 0, max = 65535) @Doc("Broker port.")
+            int port) {}
 
     /** How the producer logs in to the brokers. {@link #toString()} masks the password. */
     public record Authentication(
-            @Doc("Authentication strategy; the only one is `sasl`.") Strategy strategy,
-            @Doc("SASL mechanism.") @MapsTo("`sasl.mechanism`") Mechanism mechanism,
-            @Default("false") @Doc("Delegation-token login: token id in `user`, token HMAC in `password`.")
-            @MapsTo("`tokenauth=\"true\"` in `sasl.jaas.config`") boolean tokenauth,
+            @Doc("Authentication strategy; the only one is `sasl`.")
+            Strategy strategy,
+
+            @Doc("SASL mechanism.") @MapsTo("`sasl.mechanism`")
+            Mechanism mechanism,
+
+            @Default("false")
+            @Doc("Delegation-token login: token id in `user`, token HMAC in `password`.")
+            @MapsTo("`tokenauth=\"true\"` in `sasl.jaas.config`")
+            boolean tokenauth,
+
             @Referenceable @Doc("SASL user name (or delegation token id).") @MapsTo("`sasl.jaas.config` username")
             String user,
-            @Secret @Referenceable @Doc("SASL password (or delegation token HMAC).")
-            @MapsTo("`sasl.jaas.config` password") String password,
+
+            @Secret
+            @Referenceable
+            @Doc("SASL password (or delegation token HMAC).")
+            @MapsTo("`sasl.jaas.config` password")
+            String password,
+
             @Required OAuthBearerFields oauthbearer) {
         @Override
         public String toString() {
@@ -155,25 +264,47 @@ public record ConfigFields(
      * {@link OAuthBearer}). {@link #toString()} masks the secret.
      */
     record OAuthBearerFields(
-            @Matches("^https?://[^%s]+$") @Err("must be an http:// or https:// URL")
+            @Matches("^https?://[^%s]+$")
+            @Err("must be an http:// or https:// URL")
             @Doc("OAuth 2.0 token endpoint (client_credentials grant); the server must allow it with "
-                    + "--oauth-allowed-urls.") @MapsTo("`sasl.oauthbearer.token.endpoint.url`") String tokenEndpointUrl,
+                    + "--oauth-allowed-urls.")
+            @MapsTo("`sasl.oauthbearer.token.endpoint.url`")
+            String tokenEndpointUrl,
+
             @LenMin(1) @Doc("OAuth client id.") @MapsTo("`sasl.oauthbearer.client.credentials.client.id`")
             String clientId,
-            @LenMin(1) @Secret @Referenceable @Doc("OAuth client secret.")
-            @MapsTo("`sasl.oauthbearer.client.credentials.client.secret`") String clientSecret,
-            @Default("[]") @Doc("Scopes to request; none by default.") @MapsTo("`sasl.oauthbearer.scope`, space-separated")
-            List<@Matches("^[!#-[%]^-~]+$")
-                    @Err("must be an OAuth scope: printable ASCII without spaces, '\"' or '\\'") String> scopes,
-            @Default("{}") @Doc("SASL extensions sent with the token (names: ASCII letters; values: printable ASCII), "
+
+            @LenMin(1)
+            @Secret
+            @Referenceable
+            @Doc("OAuth client secret.")
+            @MapsTo("`sasl.oauthbearer.client.credentials.client.secret`")
+            String clientSecret,
+
+            @Default("[]")
+            @Doc("Scopes to request; none by default.")
+            @MapsTo("`sasl.oauthbearer.scope`, space-separated")
+            List<
+                            @Matches("^[!#-[%]^-~]+$")
+                            @Err("must be an OAuth scope: printable ASCII without spaces, '\"' or '\\'") String>
+                    scopes,
+
+            @Default("{}")
+            @Doc("SASL extensions sent with the token (names: ASCII letters; values: printable ASCII), "
                     + "e.g. Confluent Cloud's logicalCluster and identityPoolId.")
             @MapsTo("`extension_<name>` options in `sasl.jaas.config`")
-            Map<@Matches("^%a+$") @NotOneOf("auth") @Err("must be a SASL extension name: ASCII letters, not 'auth'") String,
-                    @Matches("^[ -~\t\r\n]+$")
-                    @Err("must be a SASL extension value: printable ASCII, tabs and line breaks") String> extensions,
-            @Default("true") @Doc("Verify the token endpoint's certificate and host name (against the JVM's trust "
+            Map<
+                            @Matches("^%a+$") @NotOneOf("auth")
+                            @Err("must be a SASL extension name: ASCII letters, not 'auth'") String,
+                            @Matches("^[ -~\t\r\n]+$")
+                            @Err("must be a SASL extension value: printable ASCII, tabs and line breaks") String>
+                    extensions,
+
+            @Default("true")
+            @Doc("Verify the token endpoint's certificate and host name (against the JVM's trust "
                     + "store); false trusts any certificate.")
-            @MapsTo("`ssl.engine.factory.class` option in `sasl.jaas.config` when false") boolean tokenEndpointTlsVerify) {
+            @MapsTo("`ssl.engine.factory.class` option in `sasl.jaas.config` when false")
+            boolean tokenEndpointTlsVerify) {
         @Override
         public String toString() {
             return "OAuthBearerFields[tokenEndpointUrl=" + tokenEndpointUrl + ", clientId=" + clientId
@@ -188,10 +319,14 @@ public record ConfigFields(
 
     /** A SASL mechanism under Kafka's name. */
     enum Mechanism {
-        @Name("PLAIN") PLAIN,
-        @Name("SCRAM-SHA-256") SCRAM_SHA_256,
-        @Name("SCRAM-SHA-512") SCRAM_SHA_512,
-        @Name("OAUTHBEARER") OAUTHBEARER;
+        @Name("PLAIN")
+        PLAIN,
+        @Name("SCRAM-SHA-256")
+        SCRAM_SHA_256,
+        @Name("SCRAM-SHA-512")
+        SCRAM_SHA_512,
+        @Name("OAUTHBEARER")
+        OAUTHBEARER;
 
         /** The value of {@code sasl.mechanism}. */
         String kafkaName() {
@@ -201,7 +336,11 @@ public record ConfigFields(
 
     /** A {@code compression.type} of kafka-clients. */
     enum Compression {
-        NONE, GZIP, SNAPPY, LZ4, ZSTD;
+        NONE,
+        GZIP,
+        SNAPPY,
+        LZ4,
+        ZSTD;
 
         String kafkaName() {
             return name().toLowerCase(Locale.ROOT);
@@ -210,35 +349,60 @@ public record ConfigFields(
 
     /** TLS to the brokers and where its certificates come from. {@link #toString()} masks the key. */
     public record Security(
-            @Default("false") @Doc("TLS to the brokers; the broker certificate is verified.")
-            @MapsTo("`security.protocol` SSL / SASL_SSL") boolean ssl,
-            @Uuid @Doc("Kong Certificate entity used as the client certificate (mTLS); needs `ssl`.")
+            @Default("false")
+            @Doc("TLS to the brokers; the broker certificate is verified.")
+            @MapsTo("`security.protocol` SSL / SASL_SSL")
+            boolean ssl,
+
+            @Uuid
+            @Doc("Kong Certificate entity used as the client certificate (mTLS); needs `ssl`.")
             @MapsTo("`ssl.keystore.type=PEM`, `ssl.keystore.certificate.chain`, `ssl.keystore.key`")
             String certificateId,
-            @Default("true") @Doc("Verify the broker certificate and host name; false trusts any certificate.")
-            @MapsTo("`ssl.endpoint.identification.algorithm=https` and a verifying trust manager") boolean sslVerify,
+
+            @Default("true")
+            @Doc("Verify the broker certificate and host name; false trusts any certificate.")
+            @MapsTo("`ssl.endpoint.identification.algorithm=https` and a verifying trust manager")
+            boolean sslVerify,
+
             @Default("[]")
             @Doc("Kong CA Certificate entities trusted for the brokers, instead of the server's CA bundle.")
-            @MapsTo("`ssl.truststore.type=PEM`, `ssl.truststore.certificates`") List<@Uuid String> caCertificates,
+            @MapsTo("`ssl.truststore.type=PEM`, `ssl.truststore.certificates`")
+            List<@Uuid String> caCertificates,
             // no Admin API on hybrid and DB-less data planes: PEM in the config (vault references
             // resolved by Kong) or files on the data plane
             @Referenceable
             @Doc("Client certificate for mTLS as PEM, the leaf first; needs `ssl` and `client_key_pem`.")
-            @MapsTo("`ssl.keystore.certificate.chain`") String clientCertificatePem,
-            @Referenceable @Secret
+            @MapsTo("`ssl.keystore.certificate.chain`")
+            String clientCertificatePem,
+
+            @Referenceable
+            @Secret
             @Doc("Private key of client_certificate_pem as PEM: PKCS#8, RSA or EC, unencrypted.")
-            @MapsTo("`ssl.keystore.key` (as PKCS#8)") String clientKeyPem,
-            @Matches("^/") @Err(ABSOLUTE_PATH)
+            @MapsTo("`ssl.keystore.key` (as PKCS#8)")
+            String clientKeyPem,
+
+            @Matches("^/")
+            @Err(ABSOLUTE_PATH)
             @Doc("PEM file of the client certificate on the data plane; needs `ssl` and `client_key_file`.")
-            @MapsTo("`ssl.keystore.certificate.chain`") String clientCertificateFile,
-            @Matches("^/") @Err(ABSOLUTE_PATH)
+            @MapsTo("`ssl.keystore.certificate.chain`")
+            String clientCertificateFile,
+
+            @Matches("^/")
+            @Err(ABSOLUTE_PATH)
             @Doc("PEM file of client_certificate_file's private key on the data plane.")
-            @MapsTo("`ssl.keystore.key` (as PKCS#8)") String clientKeyFile,
-            @Referenceable @Doc("CA certificates (PEM) trusted for the brokers, instead of the server's CA bundle.")
-            @MapsTo("`ssl.truststore.certificates`") String caCertificatesPem,
-            @Matches("^/") @Err(ABSOLUTE_PATH)
+            @MapsTo("`ssl.keystore.key` (as PKCS#8)")
+            String clientKeyFile,
+
+            @Referenceable
+            @Doc("CA certificates (PEM) trusted for the brokers, instead of the server's CA bundle.")
+            @MapsTo("`ssl.truststore.certificates`")
+            String caCertificatesPem,
+
+            @Matches("^/")
+            @Err(ABSOLUTE_PATH)
             @Doc("PEM file of CA certificates on the data plane, trusted instead of the server's CA bundle.")
-            @MapsTo("`ssl.truststore.certificates`") String caCertificatesFile) {
+            @MapsTo("`ssl.truststore.certificates`")
+            String caCertificatesFile) {
         @Override
         public String toString() {
             return "Security[ssl=" + ssl + ", certificateId=" + certificateId + ", sslVerify=" + sslVerify
@@ -252,26 +416,35 @@ public record ConfigFields(
     record HeaderFields(
             @Default("true") @Doc("Copy selected HTTP request headers into Kafka record headers.")
             boolean forwardHttpHeadersAsRecordHeaders,
+
             @Default("false") @Doc("false: only include_headers are copied; true: all but exclude_headers.")
             boolean forwardAllByDefault,
+
             @Default("[]") @Doc("Header names copied in allowlist mode (case-insensitive).")
             List<@LenMin(1) String> includeHeaders,
+
             @Default("[]") @Doc("Header names never copied in blocklist mode (case-insensitive).")
             List<@LenMin(1) String> excludeHeaders,
-            @Default("{}")
-            @Doc("HTTP header name to record header name; unmapped names keep their lower-case name.")
+
+            @Default("{}") @Doc("HTTP header name to record header name; unmapped names keep their lower-case name.")
             Map<String, @LenMin(1) String> nameMappings,
-            @Default("retain_duplicates") @Doc("A repeated HTTP header: one record header per value, the first only, "
-                    + "or values joined by ', '.") Repeated repeatedHeadersBehavior) {}
+
+            @Default("retain_duplicates")
+            @Doc("A repeated HTTP header: one record header per value, the first only, " + "or values joined by ', '.")
+            Repeated repeatedHeadersBehavior) {}
 
     /** What becomes of an HTTP header that repeats. */
     enum Repeated {
-        RETAIN_DUPLICATES, TAKE_FIRST, CONCATENATE_BY_COMMA
+        RETAIN_DUPLICATES,
+        TAKE_FIRST,
+        CONCATENATE_BY_COMMA
     }
 
     record ErrorHandling(
-            @Default("false") @Doc("Add Kafka's own error text to 502/503/413 bodies (for debugging; it can name "
-                    + "brokers and topics).") boolean returnErrorMessage) {}
+            @Default("false")
+            @Doc("Add Kafka's own error text to 502/503/413 bodies (for debugging; it can name "
+                    + "brokers and topics).")
+            boolean returnErrorMessage) {}
 
     static String masked(String secret) {
         return secret == null ? null : ConfigValues.MASK;

@@ -13,14 +13,23 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /** Which HTTP request headers become Kafka record headers, under which names (the {@code headers.*} config). */
-public record HeaderRules(boolean enabled, boolean allByDefault, Set<String> include, Set<String> exclude,
-        Map<String, String> mappings, ConfigFields.Repeated repeated) {
+public record HeaderRules(
+        boolean enabled,
+        boolean allByDefault,
+        Set<String> include,
+        Set<String> exclude,
+        Map<String, String> mappings,
+        ConfigFields.Repeated repeated) {
 
     static HeaderRules from(ConfigFields.HeaderFields h) {
         Map<String, String> mappings = new HashMap<>();
         h.nameMappings().forEach((k, v) -> mappings.put(k.toLowerCase(Locale.ROOT), v));
-        return new HeaderRules(h.forwardHttpHeadersAsRecordHeaders(), h.forwardAllByDefault(),
-                lower(h.includeHeaders()), lower(h.excludeHeaders()), Map.copyOf(mappings),
+        return new HeaderRules(
+                h.forwardHttpHeadersAsRecordHeaders(),
+                h.forwardAllByDefault(),
+                lower(h.includeHeaders()),
+                lower(h.excludeHeaders()),
+                Map.copyOf(mappings),
                 h.repeatedHeadersBehavior());
     }
 

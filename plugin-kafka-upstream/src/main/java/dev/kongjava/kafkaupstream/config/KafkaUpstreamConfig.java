@@ -31,8 +31,8 @@ public record KafkaUpstreamConfig(
     record Sasl(String mechanism, String user, String password, boolean tokenAuth) {
         @Override
         public String toString() {
-            return "Sasl[mechanism=" + mechanism + ", user=" + user + ", password=" + ConfigValues.MASK
-                    + ", tokenAuth=" + tokenAuth + "]";
+            return "Sasl[mechanism=" + mechanism + ", user=" + user + ", password=" + ConfigValues.MASK + ", tokenAuth="
+                    + tokenAuth + "]";
         }
     }
 
@@ -40,8 +40,16 @@ public record KafkaUpstreamConfig(
      * The security record: TLS on, verification, and the sources of the client certificate and of
      * the trusted CAs (at most one each; the server's TlsSources reads them). {@link #toString()} masks the key.
      */
-    public record Tls(boolean enabled, boolean verify, String certificateId, String clientCertificatePem, String clientKeyPem,
-            String clientCertificateFile, String clientKeyFile, List<String> caCertificateIds, String caCertificatesPem,
+    public record Tls(
+            boolean enabled,
+            boolean verify,
+            String certificateId,
+            String clientCertificatePem,
+            String clientKeyPem,
+            String clientCertificateFile,
+            String clientKeyFile,
+            List<String> caCertificateIds,
+            String caCertificatesPem,
             String caCertificatesFile) {
         @Override
         public String toString() {
@@ -53,34 +61,74 @@ public record KafkaUpstreamConfig(
     }
 
     /** The producer_* fields and compression. */
-    public record Producer(int acks, int requestTimeout, int messagesPerRequest, int bytesPerRequest, int maxAttempts,
-            int backoff, boolean async, int flushTimeout, int messagesInMemory, String compression) {}
+    public record Producer(
+            int acks,
+            int requestTimeout,
+            int messagesPerRequest,
+            int bytesPerRequest,
+            int maxAttempts,
+            int backoff,
+            boolean async,
+            int flushTimeout,
+            int messagesInMemory,
+            String compression) {}
 
     /** producer_async_health_*: fail fast with 503 while async deliveries keep failing. */
     public record Health(boolean gating, int failureThreshold, int probeIntervalMs, int recoveryThreshold) {}
 
     public static KafkaUpstreamConfig from(ConfigFields c) {
-        List<String> servers = c.bootstrapServers().stream().map(s -> hostPort(s.host(), s.port())).toList();
+        List<String> servers = c.bootstrapServers().stream()
+                .map(s -> hostPort(s.host(), s.port()))
+                .toList();
         ConfigFields.Authentication a = c.authentication();
         Sasl sasl = a.strategy() == ConfigFields.Strategy.SASL
-                ? new Sasl(a.mechanism() == null ? null : a.mechanism().kafkaName(), a.user(), a.password(), a.tokenauth())
+                ? new Sasl(
+                        a.mechanism() == null ? null : a.mechanism().kafkaName(), a.user(), a.password(), a.tokenauth())
                 : null;
         ConfigFields.Security s = c.security();
-        return new KafkaUpstreamConfig(servers, c.topic(), c.timeout(), c.keepalive(), sasl,
-                new Tls(s.ssl(), s.sslVerify(), s.certificateId(), s.clientCertificatePem(), s.clientKeyPem(),
-                        s.clientCertificateFile(), s.clientKeyFile(), s.caCertificates(), s.caCertificatesPem(),
+        return new KafkaUpstreamConfig(
+                servers,
+                c.topic(),
+                c.timeout(),
+                c.keepalive(),
+                sasl,
+                new Tls(
+                        s.ssl(),
+                        s.sslVerify(),
+                        s.certificateId(),
+                        s.clientCertificatePem(),
+                        s.clientKeyPem(),
+                        s.clientCertificateFile(),
+                        s.clientKeyFile(),
+                        s.caCertificates(),
+                        s.caCertificatesPem(),
                         s.caCertificatesFile()),
                 new Forward(c.forwardMethod(), c.forwardUri(), c.forwardHeaders(), c.forwardBody()),
-                new Producer(c.producerRequestAcks(), c.producerRequestTimeout(),
-                        c.producerRequestLimitsMessagesPerRequest(), c.producerRequestLimitsBytesPerRequest(),
-                        c.producerRequestRetriesMaxAttempts(), c.producerRequestRetriesBackoffTimeout(),
-                        c.producerAsync(), c.producerAsyncFlushTimeout(), c.producerAsyncBufferingLimitsMessagesInMemory(),
+                new Producer(
+                        c.producerRequestAcks(),
+                        c.producerRequestTimeout(),
+                        c.producerRequestLimitsMessagesPerRequest(),
+                        c.producerRequestLimitsBytesPerRequest(),
+                        c.producerRequestRetriesMaxAttempts(),
+                        c.producerRequestRetriesBackoffTimeout(),
+                        c.producerAsync(),
+                        c.producerAsyncFlushTimeout(),
+                        c.producerAsyncBufferingLimitsMessagesInMemory(),
                         c.compressionType().kafkaName()),
-                c.clusterName(), c.keyQueryArg(), c.topicsQueryArg(), c.allowedTopics(), c.messageFormat(),
-                HeaderRules.from(c.headers()), c.errorHandling().returnErrorMessage(),
-                new Health(c.producerAsyncHealthGating(), c.producerAsyncHealthFailureThreshold(),
-                        c.producerAsyncHealthProbeInterval(), c.producerAsyncHealthRecoveryThreshold()),
-                OAuthBearer.from(a), RecordOptions.from(c));
+                c.clusterName(),
+                c.keyQueryArg(),
+                c.topicsQueryArg(),
+                c.allowedTopics(),
+                c.messageFormat(),
+                HeaderRules.from(c.headers()),
+                c.errorHandling().returnErrorMessage(),
+                new Health(
+                        c.producerAsyncHealthGating(),
+                        c.producerAsyncHealthFailureThreshold(),
+                        c.producerAsyncHealthProbeInterval(),
+                        c.producerAsyncHealthRecoveryThreshold()),
+                OAuthBearer.from(a),
+                RecordOptions.from(c));
     }
 
     /**

@@ -14,15 +14,16 @@ public final class KafkaUpstreamSchema {
     private KafkaUpstreamSchema() {}
 
     /** Kafka's rule for topic names ({@code org.apache.kafka.common.internals.Topic.validate}). */
-    public static final String TOPIC_RULE = "must be a Kafka topic name: 1 to 249 ASCII letters, digits, '.', '_' or '-', "
-            + "and not '.' or '..'";
+    public static final String TOPIC_RULE =
+            "must be a Kafka topic name: 1 to 249 ASCII letters, digits, '.', '_' or '-', " + "and not '.' or '..'";
 
     /** The Lua pattern of {@link #TOPIC_RULE}'s characters, checked by Kong and at StartInstance. */
     static final String TOPIC = "^[%w%._%-]+$";
 
     /** What Kafka's bootstrap.servers parser reads as one host ({@code Utils.getHost}); a comma would split it. */
-    public static final String HOST_RULE = "must be a host name or an IP address: ASCII letters, digits, '.', '-', '_', ':' "
-            + "and '%', an IPv6 address optionally in brackets (a comma would split bootstrap.servers)";
+    public static final String HOST_RULE =
+            "must be a host name or an IP address: ASCII letters, digits, '.', '-', '_', ':' "
+                    + "and '%', an IPv6 address optionally in brackets (a comma would split bootstrap.servers)";
 
     public static final String ABSOLUTE_PATH = "must be an absolute path";
 
@@ -30,8 +31,8 @@ public final class KafkaUpstreamSchema {
             "allowed_topics", Match.required().and(Match.lenMin(1)), "topics_query_arg", Match.required());
 
     /** Sync requests already see every failure: gating is for async mode. */
-    private static final EntityCheck GATING_NEEDS_ASYNC = EntityCheck.conditional(
-            "producer_async_health_gating", Match.eq(true), "producer_async", Match.eq(true));
+    private static final EntityCheck GATING_NEEDS_ASYNC =
+            EntityCheck.conditional("producer_async_health_gating", Match.eq(true), "producer_async", Match.eq(true));
 
     public static final ConfigSchema<ConfigFields> SCHEMA = ConfigSchema.builder(ConfigFields.class)
             // Kong's presence checks count false as set: this one only StartInstance can enforce
@@ -41,19 +42,22 @@ public final class KafkaUpstreamSchema {
             .check(credentialsNeed("authentication.password"))
             .check(needsTls("security.certificate_id"))
             // delegation tokens authenticate over SCRAM; with PLAIN the broker would refuse them
-            .check(EntityCheck.conditional("authentication.tokenauth", Match.eq(true),
-                    "authentication.strategy", Match.eq("sasl")))
-            .check(EntityCheck.conditional("authentication.tokenauth", Match.eq(true),
-                    "authentication.mechanism", Match.required().and(Match.oneOf("SCRAM-SHA-256", "SCRAM-SHA-512"))))
-            .check(EntityCheck.conditional("security.ca_certificates", Match.required().and(Match.lenMin(1)),
-                    "security.ssl", Match.eq(true)))
+            .check(EntityCheck.conditional(
+                    "authentication.tokenauth", Match.eq(true), "authentication.strategy", Match.eq("sasl")))
+            .check(EntityCheck.conditional(
+                    "authentication.tokenauth",
+                    Match.eq(true),
+                    "authentication.mechanism",
+                    Match.required().and(Match.oneOf("SCRAM-SHA-256", "SCRAM-SHA-512"))))
+            .check(EntityCheck.conditional(
+                    "security.ca_certificates", Match.required().and(Match.lenMin(1)), "security.ssl", Match.eq(true)))
             // one client certificate, its key from the same kind of source, one set of trusted CAs
-            .check(EntityCheck.mutuallyExclusive("security.certificate_id", "security.client_certificate_pem",
-                    "security.client_certificate_file"))
+            .check(EntityCheck.mutuallyExclusive(
+                    "security.certificate_id", "security.client_certificate_pem", "security.client_certificate_file"))
             .check(EntityCheck.mutuallyRequired("security.client_certificate_pem", "security.client_key_pem"))
             .check(EntityCheck.mutuallyRequired("security.client_certificate_file", "security.client_key_file"))
-            .check(EntityCheck.mutuallyExclusive("security.ca_certificates", "security.ca_certificates_pem",
-                    "security.ca_certificates_file"))
+            .check(EntityCheck.mutuallyExclusive(
+                    "security.ca_certificates", "security.ca_certificates_pem", "security.ca_certificates_file"))
             .check(needsTls("security.client_certificate_pem"))
             .check(needsTls("security.client_certificate_file"))
             .check(needsTls("security.ca_certificates_pem"))
@@ -77,8 +81,11 @@ public final class KafkaUpstreamSchema {
 
     /** User and password log in with PLAIN and SCRAM; OAUTHBEARER has its own credentials. */
     private static EntityCheck credentialsNeed(String field) {
-        return EntityCheck.conditional("authentication.mechanism",
-                Match.required().and(Match.oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")), field, Match.required());
+        return EntityCheck.conditional(
+                "authentication.mechanism",
+                Match.required().and(Match.oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")),
+                field,
+                Match.required());
     }
 
     private static EntityCheck saslNeeds(String field) {

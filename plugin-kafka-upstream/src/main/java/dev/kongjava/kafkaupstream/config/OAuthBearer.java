@@ -30,7 +30,9 @@ public final class OAuthBearer {
     /** Kafka reads a token endpoint only if this JVM-wide property lists it exactly (comma-separated; none by default). */
     static final String ALLOWED_URLS = "org.apache.kafka.sasl.oauthbearer.allowed.urls";
 
-    public static final ServerFlag ALLOWED_URLS_FLAG = new ServerFlag("oauth-allowed-urls", "url[,url...]",
+    public static final ServerFlag ALLOWED_URLS_FLAG = new ServerFlag(
+            "oauth-allowed-urls",
+            "url[,url...]",
             "token endpoints authentication.oauthbearer may name (default: none)");
 
     private static final String LOGIN_MODULE = "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
@@ -38,8 +40,13 @@ public final class OAuthBearer {
             "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler";
 
     /** The {@code authentication.oauthbearer} record; {@code toString} masks the secret. */
-    record Settings(String tokenEndpointUrl, String clientId, String clientSecret, List<String> scopes,
-            Map<String, String> extensions, boolean tlsVerify) {
+    record Settings(
+            String tokenEndpointUrl,
+            String clientId,
+            String clientSecret,
+            List<String> scopes,
+            Map<String, String> extensions,
+            boolean tlsVerify) {
         @Override
         public String toString() {
             return "OAuthBearer[tokenEndpointUrl=" + tokenEndpointUrl + ", clientId=" + clientId + ", clientSecret="
@@ -50,8 +57,11 @@ public final class OAuthBearer {
 
     /** An OAUTHBEARER login needs {@code field} of {@code authentication.oauthbearer} (endpoint, client id and secret). */
     static EntityCheck needs(String field) {
-        return EntityCheck.conditional("authentication.mechanism", Match.eq("OAUTHBEARER"),
-                "authentication.oauthbearer." + field, Match.required());
+        return EntityCheck.conditional(
+                "authentication.mechanism",
+                Match.eq("OAUTHBEARER"),
+                "authentication.oauthbearer." + field,
+                Match.required());
     }
 
     /** The settings of an OAUTHBEARER login, or null when the config has another (or no) mechanism. */
@@ -60,7 +70,11 @@ public final class OAuthBearer {
             return null;
         }
         ConfigFields.OAuthBearerFields o = a.oauthbearer();
-        return new Settings(o.tokenEndpointUrl(), o.clientId(), o.clientSecret(), o.scopes(),
+        return new Settings(
+                o.tokenEndpointUrl(),
+                o.clientId(),
+                o.clientSecret(),
+                o.scopes(),
                 Collections.unmodifiableMap(new TreeMap<>(o.extensions())), // sorted: one JAAS text
                 o.tokenEndpointTlsVerify());
     }
@@ -91,12 +105,19 @@ public final class OAuthBearer {
      */
     static String jaas(Settings s) {
         StringBuilder jaas = new StringBuilder(LOGIN_MODULE).append(" required");
-        s.extensions().forEach((name, value) ->
-                jaas.append(" extension_").append(name).append("=\"").append(ProducerSettings.quote(value)).append('"'));
+        s.extensions()
+                .forEach((name, value) -> jaas.append(" extension_")
+                        .append(name)
+                        .append("=\"")
+                        .append(ProducerSettings.quote(value))
+                        .append('"'));
         if (!s.tlsVerify()) {
             // kafka-clients verifies the token endpoint with its default engine factory, host name included
-            jaas.append(' ').append(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG).append("=\"")
-                    .append(TrustAllTokenEndpoint.class.getName()).append('"');
+            jaas.append(' ')
+                    .append(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG)
+                    .append("=\"")
+                    .append(TrustAllTokenEndpoint.class.getName())
+                    .append('"');
         }
         return jaas.append(';').toString();
     }
@@ -111,9 +132,12 @@ public final class OAuthBearer {
     /** Refuses an instance whose token endpoint Kafka would refuse, with the flag that allows it. */
     public static void checkAllowed(String plugin, Settings s) {
         if (s != null && !allowed().contains(s.tokenEndpointUrl())) {
-            throw new ConfigException(plugin, "authentication.oauthbearer.token_endpoint_url",
-                    "\"" + s.tokenEndpointUrl() + "\"", "not among the token endpoints this server allows; start it "
-                            + "with --" + ALLOWED_URLS_FLAG.name() + " " + s.tokenEndpointUrl());
+            throw new ConfigException(
+                    plugin,
+                    "authentication.oauthbearer.token_endpoint_url",
+                    "\"" + s.tokenEndpointUrl() + "\"",
+                    "not among the token endpoints this server allows; start it " + "with --" + ALLOWED_URLS_FLAG.name()
+                            + " " + s.tokenEndpointUrl());
         }
     }
 
@@ -122,7 +146,9 @@ public final class OAuthBearer {
     }
 
     private static List<String> split(String urls) {
-        return Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty())
+        return Arrays.stream(urls.split(","))
+                .map(String::trim)
+                .filter(u -> !u.isEmpty())
                 .collect(Collectors.toList());
     }
 }

@@ -18,8 +18,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class ProducerSettings {
     /** Keys whose values are never shown. */
     private static final java.util.Set<String> SECRET_KEYS = java.util.Set.of(
-            SaslConfigs.SASL_JAAS_CONFIG, SslConfigs.SSL_KEYSTORE_KEY_CONFIG, SslConfigs.SSL_KEY_PASSWORD_CONFIG,
-            SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
+            SaslConfigs.SASL_JAAS_CONFIG,
+            SslConfigs.SSL_KEYSTORE_KEY_CONFIG,
+            SslConfigs.SSL_KEY_PASSWORD_CONFIG,
+            SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG,
+            SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
             SaslConfigs.SASL_OAUTHBEARER_CLIENT_CREDENTIALS_CLIENT_SECRET);
 
     /**
@@ -55,7 +58,8 @@ public final class ProducerSettings {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeout(pc));
         p.put(ProducerConfig.LINGER_MS_CONFIG, pc.async() ? pc.flushTimeout() : 0);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, pc.bytesPerRequest());
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, (int) Math.min((long) pc.messagesPerRequest() * 1024, pc.bytesPerRequest()));
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, (int)
+                Math.min((long) pc.messagesPerRequest() * 1024, pc.bytesPerRequest()));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, pc.compression());
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_MEMORY);
         p.put(CommonClientConfigs.CONNECTIONS_MAX_IDLE_MS_CONFIG, (long) c.keepalive());
@@ -75,8 +79,8 @@ public final class ProducerSettings {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(total, linger + c.requestTimeout()));
     }
 
-    private static void security(Map<String, Object> p, KafkaUpstreamConfig c, String caBundlePem,
-            ClientCertificate cert) {
+    private static void security(
+            Map<String, Object> p, KafkaUpstreamConfig c, String caBundlePem, ClientCertificate cert) {
         boolean sasl = c.sasl() != null;
         boolean ssl = c.tls().enabled();
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, (sasl ? "SASL_" : "") + (ssl ? "SSL" : "PLAINTEXT"));
@@ -89,7 +93,9 @@ public final class ProducerSettings {
             }
         }
         if (ssl) {
-            p.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, c.tls().verify() ? "https" : "");
+            p.put(
+                    SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG,
+                    c.tls().verify() ? "https" : "");
             if (!c.tls().verify()) {
                 // kafka-clients has no "trust anything": a small engine factory of ours does it
                 p.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, TrustAllSslEngineFactory.class.getName());
@@ -119,7 +125,10 @@ public final class ProducerSettings {
      * option), so CR and LF travel as the escapes the tokenizer turns back into them.
      */
     static String quote(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r");
+        return value.replace("\\", "\\\\")
+                .replace("\"", "\\\"")
+                .replace("\n", "\\n")
+                .replace("\r", "\\r");
     }
 
     /** The settings for {@code new KafkaProducer(...)}, with a client id added. */

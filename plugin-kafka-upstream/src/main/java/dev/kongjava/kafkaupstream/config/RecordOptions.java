@@ -17,26 +17,41 @@ import dev.kongjava.pluginserver.schema.Match;
  * @param batchMaxRecords most elements a batch may have
  * @param returnMetadata sync mode: the 200 body lists each record's topic, partition, offset and timestamp
  */
-public record RecordOptions(String keyHeader, String keyUriCapture, String keyJsonPointer, String partitionQueryArg,
-        String partitionHeader, boolean batch, int batchMaxRecords, boolean returnMetadata) {
+public record RecordOptions(
+        String keyHeader,
+        String keyUriCapture,
+        String keyJsonPointer,
+        String partitionQueryArg,
+        String partitionHeader,
+        boolean batch,
+        int batchMaxRecords,
+        boolean returnMetadata) {
 
     /** One key source at a time, one partition source at a time. */
-    static final EntityCheck ONE_KEY_SOURCE = EntityCheck.mutuallyExclusive(
-            "key_query_arg", "key_header", "key_uri_capture", "key_json_pointer");
-    static final EntityCheck ONE_PARTITION_SOURCE = EntityCheck.mutuallyExclusive(
-            "partition_query_arg", "partition_header");
+    static final EntityCheck ONE_KEY_SOURCE =
+            EntityCheck.mutuallyExclusive("key_query_arg", "key_header", "key_uri_capture", "key_json_pointer");
+
+    static final EntityCheck ONE_PARTITION_SOURCE =
+            EntityCheck.mutuallyExclusive("partition_query_arg", "partition_header");
 
     /** Metadata exists only once the broker acknowledged a record. */
-    static final EntityCheck METADATA_NEEDS_SYNC = EntityCheck.conditional(
-            "return_record_metadata", Match.eq(true), "producer_async", Match.eq(false));
+    static final EntityCheck METADATA_NEEDS_SYNC =
+            EntityCheck.conditional("return_record_metadata", Match.eq(true), "producer_async", Match.eq(false));
 
     /** Batch elements travel in the body: an envelope without the body would repeat one message. */
-    static final EntityCheck BATCH_NEEDS_THE_BODY = EntityCheck.conditional(
-            "batch_json_array", Match.eq(true), "forward_body", Match.eq(true));
+    static final EntityCheck BATCH_NEEDS_THE_BODY =
+            EntityCheck.conditional("batch_json_array", Match.eq(true), "forward_body", Match.eq(true));
 
     static RecordOptions from(ConfigFields c) {
-        return new RecordOptions(c.keyHeader(), c.keyUriCapture(), c.keyJsonPointer(), c.partitionQueryArg(),
-                c.partitionHeader(), c.batchJsonArray(), c.batchMaxRecords(), c.returnRecordMetadata());
+        return new RecordOptions(
+                c.keyHeader(),
+                c.keyUriCapture(),
+                c.keyJsonPointer(),
+                c.partitionQueryArg(),
+                c.partitionHeader(),
+                c.batchJsonArray(),
+                c.batchMaxRecords(),
+                c.returnRecordMetadata());
     }
 
     /** True when a header decides the key or the partition, so the request's headers are read. */

@@ -50,8 +50,9 @@ public final class Metrics {
     }
 
     public void request(String topic, int status, long nanos) {
-        requests.computeIfAbsent(label("topic", topic) + "," + label("status", String.valueOf(status)),
-                k -> new LongAdder()).increment();
+        requests.computeIfAbsent(
+                        label("topic", topic) + "," + label("status", String.valueOf(status)), k -> new LongAdder())
+                .increment();
         latency.computeIfAbsent(topic, k -> new Histogram()).observe(nanos);
     }
 
@@ -71,7 +72,11 @@ public final class Metrics {
         counters(out, "kafka_upstream_records_delivered_total", "Records the brokers acknowledged.", delivered);
         counters(out, "kafka_upstream_records_failed_total", "Records that could not be delivered.", failed);
         histogram(out);
-        header(out, "kafka_upstream_records_in_flight", "gauge", "Records accepted and not yet acknowledged, per producer.");
+        header(
+                out,
+                "kafka_upstream_records_in_flight",
+                "gauge",
+                "Records accepted and not yet acknowledged, per producer.");
         StringBuilder gated = new StringBuilder();
         int count = 0;
         for (ProducerState p : producers.get()) {
@@ -96,8 +101,12 @@ public final class Metrics {
                 String le = i < BUCKETS.length ? String.valueOf(BUCKETS[i]) : "+Inf";
                 line(out, name + "_bucket", label("topic", topic) + "," + label("le", le), cumulative);
             }
-            out.append(name).append("_sum{").append(label("topic", topic)).append("} ")
-                    .append(h.sumNanos.sum() / 1e9).append('\n');
+            out.append(name)
+                    .append("_sum{")
+                    .append(label("topic", topic))
+                    .append("} ")
+                    .append(h.sumNanos.sum() / 1e9)
+                    .append('\n');
             line(out, name + "_count", label("topic", topic), cumulative);
         });
     }

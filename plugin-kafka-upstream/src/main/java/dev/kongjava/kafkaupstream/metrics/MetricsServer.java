@@ -215,8 +215,12 @@ public final class MetricsServer implements AutoCloseable {
     /** The whole HTTP answer to a request head (null: the head exceeded the size limit). */
     private byte[] answer(String head) {
         if (head == null) {
-            return response(431, "Request Header Fields Too Large", "text/plain", "request head over "
-                    + MAX_REQUEST_BYTES + " bytes\n", "");
+            return response(
+                    431,
+                    "Request Header Fields Too Large",
+                    "text/plain",
+                    "request head over " + MAX_REQUEST_BYTES + " bytes\n",
+                    "");
         }
         String[] requestLine = head.split("\r\n", 2)[0].split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {

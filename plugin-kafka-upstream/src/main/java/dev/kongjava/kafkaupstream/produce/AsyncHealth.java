@@ -12,7 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class AsyncHealth {
     /** What to do with the next request. */
-    enum Admission { ACCEPT, PROBE, REJECT }
+    enum Admission {
+        ACCEPT,
+        PROBE,
+        REJECT
+    }
 
     private final KafkaUpstreamConfig.Health config;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
@@ -31,7 +35,8 @@ final class AsyncHealth {
         }
         long now = System.nanoTime();
         long last = lastProbeNanos.get();
-        if (now - last >= config.probeIntervalMs() * 1_000_000L && lastProbeNanos.compareAndSet(last, now)
+        if (now - last >= config.probeIntervalMs() * 1_000_000L
+                && lastProbeNanos.compareAndSet(last, now)
                 && probing.compareAndSet(false, true)) {
             return Admission.PROBE;
         }

@@ -27,8 +27,11 @@ public final class Losses {
     @Override
     public synchronized String toString() {
         StringBuilder topics = new StringBuilder();
-        byTopic.forEach((topic, n) -> topics.append(topics.isEmpty() ? "" : ", ").append("topic ").append(topic)
-                .append(": ").append(n));
+        byTopic.forEach((topic, n) -> topics.append(topics.isEmpty() ? "" : ", ")
+                .append("topic ")
+                .append(topic)
+                .append(": ")
+                .append(n));
         return total() + " accepted records were not acknowledged before their producer closed and may be"
                 + " missing from Kafka (" + topics + "); first error: " + firstError;
     }

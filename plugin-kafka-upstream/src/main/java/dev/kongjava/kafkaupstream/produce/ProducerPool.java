@@ -43,6 +43,7 @@ public final class ProducerPool {
     private final Set<SharedProducer> closing = ConcurrentHashMap.newKeySet();
     /** Everything lost by producers while they closed, for the shutdown's verdict. */
     private final Losses lost = new Losses();
+
     private final AtomicInteger created = new AtomicInteger();
     private final Function<Map<String, Object>, Producer<byte[], byte[]>> factory;
     private final Metrics metrics = new Metrics();
@@ -56,8 +57,12 @@ public final class ProducerPool {
         private static final long serialVersionUID = 1L;
 
         TooManyProducers(int limit) {
-            super("the plugin server already runs " + limit + " Kafka producers, its limit (--max-producers); "
-                    + "a config whose producer settings differ from theirs cannot get one", null, false, false);
+            super(
+                    "the plugin server already runs " + limit + " Kafka producers, its limit (--max-producers); "
+                            + "a config whose producer settings differ from theirs cannot get one",
+                    null,
+                    false,
+                    false);
         }
     }
 
@@ -99,13 +104,21 @@ public final class ProducerPool {
                     throw new TooManyProducers(maxProducers);
                 }
                 String clientId = "kong-kafka-upstream-" + created.incrementAndGet()
-                        + (key.clusterName == null ? "" : "-" + key.clusterName.substring(0, Math.min(64,
-                                key.clusterName.length())));
+                        + (key.clusterName == null
+                                ? ""
+                                : "-" + key.clusterName.substring(0, Math.min(64, key.clusterName.length())));
                 Producer<byte[], byte[]> producer = factory.apply(key.settings.toMap(clientId));
-                entry = new Entry(key, new SharedProducer(clientId, producer, key.maxInFlight,
-                        ((Number) key.settings.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(),
-                        ((Number) key.settings.get(ProducerConfig.MAX_BLOCK_MS_CONFIG)).longValue(),
-                        new AsyncHealth(key.health), metrics, lost));
+                entry = new Entry(
+                        key,
+                        new SharedProducer(
+                                clientId,
+                                producer,
+                                key.maxInFlight,
+                                ((Number) key.settings.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(),
+                                ((Number) key.settings.get(ProducerConfig.MAX_BLOCK_MS_CONFIG)).longValue(),
+                                new AsyncHealth(key.health),
+                                metrics,
+                                lost));
                 entries.put(key, entry);
                 LOG.info("producer {} created with {}", clientId, key.settings);
             } else if (entry.key.differsFrom(key)) {

@@ -26,13 +26,12 @@ public record RecordOutcome(String topic, RecordMetadata metadata, SendResult fa
     }
 
     /** Records before {@code failed} were accepted, the one at {@code failed} refused, the rest never sent. */
-    static List<RecordOutcome> afterRefusal(List<ProducerRecord<byte[], byte[]>> records, int failed,
-            SendResult refusal) {
+    static List<RecordOutcome> afterRefusal(
+            List<ProducerRecord<byte[], byte[]>> records, int failed, SendResult refusal) {
         List<RecordOutcome> outcomes = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             String topic = records.get(i).topic();
-            outcomes.add(i < failed ? accepted(topic)
-                    : i == failed ? failed(topic, refusal) : notSent(topic));
+            outcomes.add(i < failed ? accepted(topic) : i == failed ? failed(topic, refusal) : notSent(topic));
         }
         return outcomes;
     }
@@ -41,8 +40,8 @@ public record RecordOutcome(String topic, RecordMetadata metadata, SendResult fa
      * A record refused before it was queued (e.g. too large) is reported to the client now, with
      * every record's outcome; when none was, the request was sent (and nothing is allocated).
      */
-    static SendResult rejectedAtOnce(List<ProducerRecord<byte[], byte[]>> records,
-            List<Future<RecordMetadata>> futures) {
+    static SendResult rejectedAtOnce(
+            List<ProducerRecord<byte[], byte[]>> records, List<Future<RecordMetadata>> futures) {
         SendResult first = null;
         List<RecordOutcome> outcomes = null;
         for (int i = 0; i < futures.size(); i++) {

@@ -46,8 +46,11 @@ public record SendResult(int status, String error, String detail, java.util.List
     }
 
     static SendResult gated(int failures) {
-        return new SendResult(503, "the Kafka producer is failing (" + failures + " deliveries failed in a row); "
-                + "not accepting messages until a probe succeeds", null);
+        return new SendResult(
+                503,
+                "the Kafka producer is failing (" + failures + " deliveries failed in a row); "
+                        + "not accepting messages until a probe succeeds",
+                null);
     }
 
     /** The client's error text, with Kafka's own message when the operator opted in. */
@@ -74,37 +77,52 @@ public record SendResult(int status, String error, String detail, java.util.List
         }
         if (login != null) {
             // Kafka appends the cause's stack trace to a login failure's message: its first line says why
-            String reason = login.getMessage() == null ? "" : login.getMessage().lines().findFirst().orElse("");
-            return new SendResult(502, "could not log in to the Kafka brokers: the OAuth token endpoint refused the "
-                    + "client or could not be reached", login.getClass().getSimpleName() + ": " + reason);
+            String reason = login.getMessage() == null
+                    ? ""
+                    : login.getMessage().lines().findFirst().orElse("");
+            return new SendResult(
+                    502,
+                    "could not log in to the Kafka brokers: the OAuth token endpoint refused the "
+                            + "client or could not be reached",
+                    login.getClass().getSimpleName() + ": " + reason);
         }
-        return new SendResult(500, "could not create a Kafka producer from the configuration: " + root.getMessage(), null);
+        return new SendResult(
+                500, "could not create a Kafka producer from the configuration: " + root.getMessage(), null);
     }
 
     /** Classifies a Kafka client failure for {@code topic}. */
     static SendResult failure(Throwable e, String topic) {
-        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause =
+                e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
         String detail = cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return switch (cause) {
-            case RecordTooLargeException x -> new SendResult(413,
-                    "the message is larger than the producer or the broker accepts", detail);
-            case SslAuthenticationException x -> new SendResult(502,
-                    "TLS handshake with the Kafka brokers failed", detail);
-            case AuthenticationException x -> new SendResult(502,
-                    "authentication with the Kafka brokers failed", detail);
-            case AuthorizationException x -> new SendResult(502,
-                    "not authorized to write to topic " + topic, detail);
+            case RecordTooLargeException x ->
+                new SendResult(413, "the message is larger than the producer or the broker accepts", detail);
+            case SslAuthenticationException x ->
+                new SendResult(502, "TLS handshake with the Kafka brokers failed", detail);
+            case AuthenticationException x ->
+                new SendResult(502, "authentication with the Kafka brokers failed", detail);
+            case AuthorizationException x -> new SendResult(502, "not authorized to write to topic " + topic, detail);
             case InvalidTopicException x -> new SendResult(502, "topic " + topic + " is not a valid topic", detail);
-            case UnknownTopicOrPartitionException x -> new SendResult(502, "topic " + topic + " does not exist", detail);
-            case NotEnoughReplicasException x -> new SendResult(502,
-                    "not enough in-sync replicas for topic " + topic, detail);
-            case NotEnoughReplicasAfterAppendException x -> new SendResult(502,
-                    "not enough in-sync replicas acknowledged for topic " + topic, detail);
-            case TimeoutException x -> new SendResult(502, "the Kafka brokers did not acknowledge the message on topic "
-                    + topic + " in time (unreachable brokers or a missing topic)", detail);
+            case UnknownTopicOrPartitionException x ->
+                new SendResult(502, "topic " + topic + " does not exist", detail);
+            case NotEnoughReplicasException x ->
+                new SendResult(502, "not enough in-sync replicas for topic " + topic, detail);
+            case NotEnoughReplicasAfterAppendException x ->
+                new SendResult(502, "not enough in-sync replicas acknowledged for topic " + topic, detail);
+            case TimeoutException x ->
+                new SendResult(
+                        502,
+                        "the Kafka brokers did not acknowledge the message on topic " + topic
+                                + " in time (unreachable brokers or a missing topic)",
+                        detail);
             case InterruptException x -> new SendResult(503, "interrupted while sending", detail);
-            default -> new SendResult(502, "could not send the message to topic " + topic
-                    + " (" + cause.getClass().getSimpleName() + ")", detail);
+            default ->
+                new SendResult(
+                        502,
+                        "could not send the message to topic " + topic + " ("
+                                + cause.getClass().getSimpleName() + ")",
+                        detail);
         };
     }
 }

@@ -45,12 +45,20 @@ public final class SharedProducer {
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
     /** Set when the producer starts closing: from then on a failed record is a lost one. */
     private volatile boolean closing;
+
     private final Losses lost = new Losses();
     /** The pool's tally of everything lost while closing, for the shutdown's verdict. */
     private final Losses poolLosses;
 
-    SharedProducer(String clientId, Producer<byte[], byte[]> producer, int maxInFlight, long deliveryTimeoutMs,
-            long maxBlockMs, AsyncHealth health, Metrics metrics, Losses poolLosses) {
+    SharedProducer(
+            String clientId,
+            Producer<byte[], byte[]> producer,
+            int maxInFlight,
+            long deliveryTimeoutMs,
+            long maxBlockMs,
+            AsyncHealth health,
+            Metrics metrics,
+            Losses poolLosses) {
         this.poolLosses = poolLosses;
         this.clientId = clientId;
         this.producer = producer;
@@ -76,7 +84,7 @@ public final class SharedProducer {
                 health.probed(probe.ok());
                 return probe;
             }
-            default -> { }
+            default -> {}
         }
         SendResult partitions = partitionsExist(records);
         if (!partitions.ok()) {
@@ -158,8 +166,10 @@ public final class SharedProducer {
             return RecordOutcome.failed(topic, SendResult.failure(e, topic));
         } catch (java.util.concurrent.TimeoutException e) {
             countFailure(topic);
-            return RecordOutcome.failed(topic, SendResult.failure(
-                    new TimeoutException("no acknowledgement within " + syncWaitMillis + " ms"), topic));
+            return RecordOutcome.failed(
+                    topic,
+                    SendResult.failure(
+                            new TimeoutException("no acknowledgement within " + syncWaitMillis + " ms"), topic));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return RecordOutcome.failed(topic, SendResult.failure(new InterruptException(e), topic));
@@ -188,8 +198,11 @@ public final class SharedProducer {
             try {
                 int count = producer.partitionsFor(record.topic()).size();
                 if (record.partition() >= count) {
-                    return new SendResult(400, "partition " + record.partition() + " does not exist in topic "
-                            + record.topic() + " (it has " + count + ")", null);
+                    return new SendResult(
+                            400,
+                            "partition " + record.partition() + " does not exist in topic " + record.topic()
+                                    + " (it has " + count + ")",
+                            null);
                 }
             } catch (RuntimeException e) {
                 return SendResult.failure(e, record.topic());
@@ -200,7 +213,8 @@ public final class SharedProducer {
 
     /** What a record takes in the producer's buffer, about: key, value and headers. */
     private static long size(ProducerRecord<byte[], byte[]> record) {
-        long size = (long) (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        long size = (long) (record.key() == null ? 0 : record.key().length)
+                + (record.value() == null ? 0 : record.value().length);
         for (org.apache.kafka.common.header.Header h : record.headers()) {
             size += h.key().length() + (h.value() == null ? 0 : h.value().length);
         }
@@ -217,8 +231,8 @@ public final class SharedProducer {
         }
         countFailure(topic);
         health.failed();
-        String text = SendResult.failure(error, topic).error() + " (" + error.getClass().getSimpleName() + ": "
-                + error.getMessage() + ")";
+        String text = SendResult.failure(error, topic).error() + " ("
+                + error.getClass().getSimpleName() + ": " + error.getMessage() + ")";
         if (closing) {
             lost.add(topic, text);
             poolLosses.add(topic, text);
@@ -290,7 +304,8 @@ public final class SharedProducer {
         }
         failureLog.flush("async delivery failures");
         if (inFlight.get() > 0) {
-            LOG.error("producer {} closed with {} records whose outcome Kafka never reported", clientId, inFlight.get());
+            LOG.error(
+                    "producer {} closed with {} records whose outcome Kafka never reported", clientId, inFlight.get());
         }
         if (lost.total() > 0) {
             LOG.error("producer {}: {}", clientId, lost);

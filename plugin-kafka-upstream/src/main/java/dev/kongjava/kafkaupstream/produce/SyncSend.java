@@ -40,7 +40,8 @@ public final class SyncSend {
         List<RecordOutcome> outcomes = new ArrayList<>(topics.size());
         SendResult first = null;
         for (int i = 0; i < topics.size(); i++) {
-            RecordOutcome one = refusals.get(i) != null ? RecordOutcome.failed(topics.get(i), refusals.get(i))
+            RecordOutcome one = refusals.get(i) != null
+                    ? RecordOutcome.failed(topics.get(i), refusals.get(i))
                     : producer.await(futures.get(i), topics.get(i), deadline);
             outcomes.add(one);
             first = first == null ? one.failure() : first;

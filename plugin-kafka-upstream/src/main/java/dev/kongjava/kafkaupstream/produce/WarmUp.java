@@ -42,8 +42,11 @@ public final class WarmUp {
 
     /** @param failures where a failed warm-up is reported (the instance's rate-limited warnings) */
     public WarmUp(KafkaUpstreamConfig config, RateLimitedLog failures) {
-        this.topics = Stream.concat(Stream.of(config.topic()), config.allowedTopics().stream()).distinct().toList();
-        this.boundNanos = TimeUnit.MILLISECONDS.toNanos((long) config.timeout() + config.producer().requestTimeout());
+        this.topics = Stream.concat(Stream.of(config.topic()), config.allowedTopics().stream())
+                .distinct()
+                .toList();
+        this.boundNanos = TimeUnit.MILLISECONDS.toNanos(
+                (long) config.timeout() + config.producer().requestTimeout());
         this.failures = failures;
     }
 
@@ -71,8 +74,8 @@ public final class WarmUp {
         try {
             producer = acquire.get();
         } catch (CertificateUnavailable | ProducerPool.TooManyProducers | KafkaException e) {
-            failures.warn("warm-up for topic " + topics.get(0) + ": " + SendResult.noProducer(e).error()
-                    + "; requests try again");
+            failures.warn("warm-up for topic " + topics.get(0) + ": "
+                    + SendResult.noProducer(e).error() + "; requests try again");
         } finally {
             deadline = System.nanoTime() + boundNanos;
             acquired.countDown();
@@ -112,7 +115,8 @@ public final class WarmUp {
         }
         if (!producer.closing()) {
             String why = last == null || last instanceof TimeoutException
-                    ? " within " + TimeUnit.NANOSECONDS.toMillis(boundNanos) + " ms (unreachable brokers or a missing topic)"
+                    ? " within " + TimeUnit.NANOSECONDS.toMillis(boundNanos)
+                            + " ms (unreachable brokers or a missing topic)"
                     : " (" + SendResult.failure(last, topic).error() + ")";
             failures.warn("warm-up for topic " + topic + ": no metadata" + why + "; requests try again");
         }

@@ -15,10 +15,16 @@ import java.util.Map;
  * @param body the raw body bytes (empty when there is none)
  * @param uriCaptures the named captures of the route's regex path
  */
-public record CapturedRequest(String method, String pathWithQuery, String rawQuery, MultiMap headers, String contentType,
-        byte[] body, Map<String, String> uriCaptures) {
-    CapturedRequest(String method, String pathWithQuery, String rawQuery, MultiMap headers, String contentType,
-            byte[] body) {
+public record CapturedRequest(
+        String method,
+        String pathWithQuery,
+        String rawQuery,
+        MultiMap headers,
+        String contentType,
+        byte[] body,
+        Map<String, String> uriCaptures) {
+    CapturedRequest(
+            String method, String pathWithQuery, String rawQuery, MultiMap headers, String contentType, byte[] body) {
         this(method, pathWithQuery, rawQuery, headers, contentType, body, null);
     }
 

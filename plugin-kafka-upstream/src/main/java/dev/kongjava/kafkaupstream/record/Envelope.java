@@ -27,11 +27,11 @@ import java.util.Set;
  */
 final class Envelope {
     /** Parsed into body_args, raw body kept in body. */
-    private static final Set<String> PARSED = Set.of(
-            "application/x-www-form-urlencoded", "multipart/form-data", "application/json");
+    private static final Set<String> PARSED =
+            Set.of("application/x-www-form-urlencoded", "multipart/form-data", "application/json");
     /** Sent as text; every other type is base64-encoded. */
-    private static final Set<String> TEXT = Set.of(
-            "text/plain", "text/html", "application/xml", "text/xml", "application/soap+xml");
+    private static final Set<String> TEXT =
+            Set.of("text/plain", "text/html", "application/xml", "text/xml", "application/soap+xml");
 
     private Envelope() {}
 
@@ -151,7 +151,8 @@ final class Envelope {
             g.copyCurrentStructure(parser);
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
-                throw new BadRequestBody("could not parse the application/json body: trailing content after the JSON value");
+                throw new BadRequestBody(
+                        "could not parse the application/json body: trailing content after the JSON value");
             }
         } catch (JsonProcessingException e) {
             throw new BadRequestBody("could not parse the application/json body: " + e.getOriginalMessage());
@@ -243,7 +244,8 @@ final class Envelope {
             return charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -36,7 +36,8 @@ public record MediaType(String type, String charset, String boundary) {
 
     private static String unquote(String value) {
         return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1) : value;
+                ? value.substring(1, value.length() - 1)
+                : value;
     }
 
     boolean is(String mediaType) {

@@ -76,7 +76,8 @@ final class Multipart {
     private static String fieldName(String headers) {
         for (String line : headers.split("\r?\n")) {
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-disposition")) {
+            if (colon > 0
+                    && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-disposition")) {
                 Matcher m = NAME.matcher(line.substring(colon + 1));
                 if (m.find()) {
                     return m.group(1) != null ? m.group(1) : m.group(2);

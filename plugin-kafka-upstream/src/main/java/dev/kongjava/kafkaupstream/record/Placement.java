@@ -35,7 +35,8 @@ record Placement(byte[] key, Integer partition) {
     private static final int MAX_PARTITION_DIGITS = 10;
 
     /** @param query the parsed query string (empty unless a query argument is configured) */
-    static Placement of(CapturedRequest request, Map<String, Object> query, KafkaUpstreamConfig c) throws BadRequestBody {
+    static Placement of(CapturedRequest request, Map<String, Object> query, KafkaUpstreamConfig c)
+            throws BadRequestBody {
         RecordOptions o = c.options();
         String key = null;
         if (c.keyQueryArg() != null) {
@@ -76,7 +77,9 @@ record Placement(byte[] key, Integer partition) {
             return null;
         }
         String digits = text.strip();
-        if (digits.isEmpty() || digits.length() > MAX_PARTITION_DIGITS || !digits.chars().allMatch(Character::isDigit)
+        if (digits.isEmpty()
+                || digits.length() > MAX_PARTITION_DIGITS
+                || !digits.chars().allMatch(Character::isDigit)
                 || Long.parseLong(digits) > Integer.MAX_VALUE) {
             throw new BadRequestBody(where + " must be a partition number (0 or more)");
         }
@@ -92,11 +95,17 @@ record Placement(byte[] key, Integer partition) {
         if (request.body() == null || !MediaType.parse(request.contentType()).is("application/json")) {
             return null;
         }
-        var utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (JsonParser parser = new FilteringParserDelegate(Json.MAPPER.getFactory().createParser(
-                new InputStreamReader(new ByteArrayInputStream(request.body()), utf8)),
-                new JsonPointerBasedFilter(pointer), TokenFilter.Inclusion.ONLY_INCLUDE_ALL, false)) {
+        var utf8 = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (JsonParser parser = new FilteringParserDelegate(
+                Json.MAPPER
+                        .getFactory()
+                        .createParser(new InputStreamReader(new ByteArrayInputStream(request.body()), utf8)),
+                new JsonPointerBasedFilter(pointer),
+                TokenFilter.Inclusion.ONLY_INCLUDE_ALL,
+                false)) {
             JsonToken token = parser.nextToken();
             if (token == null || token == JsonToken.VALUE_NULL) {
                 return null;

@@ -28,18 +28,22 @@ final class Records {
             throw MessageTooLarge.body(request.body().length, limit); // before anything is built from it
         }
         byte[] value = c.messageFormat() == MessageFormat.ENVELOPE
-                ? Envelope.build(request, c.forward(), limit) : request.body();
+                ? Envelope.build(request, c.forward(), limit)
+                : request.body();
         List<Header> headers = new ArrayList<>(c.headerRules().select(request.headers()));
         if (c.messageFormat() == MessageFormat.BODY && request.contentType() != null) {
             headers.add(new RecordHeader("content-type", request.contentType().getBytes(StandardCharsets.UTF_8)));
         }
-        Map<String, Object> query = c.keyQueryArg() != null || c.topicsQueryArg() != null
-                || c.options().partitionQueryArg() != null ? FormCodec.decode(request.rawQuery()) : Map.of();
+        Map<String, Object> query = c.keyQueryArg() != null
+                        || c.topicsQueryArg() != null
+                        || c.options().partitionQueryArg() != null
+                ? FormCodec.decode(request.rawQuery())
+                : Map.of();
         Placement placement = Placement.of(request, query, c);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (String topic : topics(query, c)) {
-            records.add(new ProducerRecord<>(topic, placement.partition(), null, placement.key(), value,
-                    List.copyOf(headers)));
+            records.add(new ProducerRecord<>(
+                    topic, placement.partition(), null, placement.key(), value, List.copyOf(headers)));
         }
         return records;
     }
@@ -65,8 +69,8 @@ final class Records {
                 .filter(t -> !t.equals(c.topic()) && !c.allowedTopics().contains(t))
                 .toList();
         if (!rejected.isEmpty()) {
-            throw new BadRequestBody("one or more target topics are not in the allowed topics list: "
-                    + String.join(", ", rejected));
+            throw new BadRequestBody(
+                    "one or more target topics are not in the allowed topics list: " + String.join(", ", rejected));
         }
         return List.copyOf(wanted);
     }

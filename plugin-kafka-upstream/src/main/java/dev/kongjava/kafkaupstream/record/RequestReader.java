@@ -21,8 +21,8 @@ import java.util.Map;
  * @param body forward_body, or message_format body, or a key from a JSON pointer into it
  * @param uriCaptures a key from a capture of the route's regex path
  */
-public record RequestReader(boolean method, boolean pathWithQuery, boolean query, boolean headers, boolean body,
-        boolean uriCaptures) {
+public record RequestReader(
+        boolean method, boolean pathWithQuery, boolean query, boolean headers, boolean body, boolean uriCaptures) {
     /** Kong's own cap for get_headers; the default of 100 would silently drop headers. */
     static final int MAX_HEADERS = 1000;
 
@@ -32,14 +32,21 @@ public record RequestReader(boolean method, boolean pathWithQuery, boolean query
         boolean uri = envelope && f.uri();
         RecordOptions o = c.options();
         boolean needsQuery = c.keyQueryArg() != null || c.topicsQueryArg() != null || o.partitionQueryArg() != null;
-        return new RequestReader(envelope && f.method(), uri, needsQuery && !uri,
+        return new RequestReader(
+                envelope && f.method(),
+                uri,
+                needsQuery && !uri,
                 (envelope && f.headers()) || c.headerRules().active() || o.readsHeaders(),
-                !envelope || f.body() || o.keyJsonPointer() != null, o.keyUriCapture() != null);
+                !envelope || f.body() || o.keyJsonPointer() != null,
+                o.keyUriCapture() != null);
     }
 
     /** PDK round trips per request: one per item read, plus one for HandleEvent (exit needs none). */
     public int roundTrips() {
-        int calls = (method ? 1 : 0) + (pathWithQuery ? 1 : 0) + (query ? 1 : 0) + (headers ? 1 : 0)
+        int calls = (method ? 1 : 0)
+                + (pathWithQuery ? 1 : 0)
+                + (query ? 1 : 0)
+                + (headers ? 1 : 0)
                 + (uriCaptures ? 1 : 0);
         if (body) {
             calls += headers ? 1 : 2; // the content type comes with the headers, or costs a call
@@ -55,7 +62,8 @@ public record RequestReader(boolean method, boolean pathWithQuery, boolean query
         String contentType = null;
         byte[] bytes = null;
         if (body) {
-            contentType = all != null ? all.first("content-type") : kong.request().getHeader("content-type");
+            contentType =
+                    all != null ? all.first("content-type") : kong.request().getHeader("content-type");
             bytes = kong.request().getRawBody();
         }
         Map<String, String> captures = uriCaptures ? named(kong.request().getUriCaptures()) : null;

@@ -44,7 +44,8 @@ public final class RequestRecords implements AutoCloseable {
             throws BudgetFull, BadRequestBody, MessageTooLarge {
         byte[] body = request.body() == null ? new byte[0] : request.body();
         int limit = c.producer().bytesPerRequest();
-        boolean batch = c.options().batch() && MediaType.parse(request.contentType()).is("application/json")
+        boolean batch = c.options().batch()
+                && MediaType.parse(request.contentType()).is("application/json")
                 && startsArray(body);
         RequestRecords out = new RequestRecords(budget, batch);
         // the body decoded as text and the message (as before), and for a batch the elements' bytes
@@ -68,8 +69,8 @@ public final class RequestRecords implements AutoCloseable {
         }
     }
 
-    private static List<ProducerRecord<byte[], byte[]>> element(int index, CapturedRequest element, KafkaUpstreamConfig c)
-            throws BadRequestBody, MessageTooLarge {
+    private static List<ProducerRecord<byte[], byte[]>> element(
+            int index, CapturedRequest element, KafkaUpstreamConfig c) throws BadRequestBody, MessageTooLarge {
         try {
             return Records.build(element, c);
         } catch (BadRequestBody e) {
@@ -138,8 +139,8 @@ public final class RequestRecords implements AutoCloseable {
             JsonToken token = parser.nextToken();
             while (token != JsonToken.END_ARRAY) {
                 if (parts.size() == max) {
-                    throw new MessageTooLarge("the JSON array has more than " + max
-                            + " elements, the most batch_max_records allows");
+                    throw new MessageTooLarge(
+                            "the JSON array has more than " + max + " elements, the most batch_max_records allows");
                 }
                 int start = (int) parser.currentTokenLocation().getCharOffset();
                 parser.skipChildren();
@@ -148,7 +149,8 @@ public final class RequestRecords implements AutoCloseable {
                 parts.add(element(text, start, end));
             }
             if (parser.nextToken() != null) {
-                throw new BadRequestBody("could not parse the application/json body: trailing content after the JSON value");
+                throw new BadRequestBody(
+                        "could not parse the application/json body: trailing content after the JSON value");
             }
         } catch (JsonProcessingException e) {
             throw new BadRequestBody("could not parse the application/json body: " + e.getOriginalMessage());

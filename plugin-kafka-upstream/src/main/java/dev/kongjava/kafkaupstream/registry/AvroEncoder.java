@@ -103,7 +103,8 @@ final class AvroEncoder implements WireEncoder {
     private void fixed(Schema s, JsonNode n, Encoder e) throws Mismatch, IOException {
         byte[] bytes = octets(n, "fixed " + s.getFullName());
         if (bytes.length != s.getFixedSize()) {
-            throw new Mismatch("fixed " + s.getFullName() + " needs " + s.getFixedSize() + " bytes, got " + bytes.length);
+            throw new Mismatch(
+                    "fixed " + s.getFullName() + " needs " + s.getFixedSize() + " bytes, got " + bytes.length);
         }
         e.writeFixed(bytes);
     }
@@ -185,8 +186,8 @@ final class AvroEncoder implements WireEncoder {
                 }
             }
         }
-        throw new Mismatch("expected one of the union " + names(branches) + " as {\"<branch>\": value} or null, got "
-                + kind(n));
+        throw new Mismatch(
+                "expected one of the union " + names(branches) + " as {\"<branch>\": value} or null, got " + kind(n));
     }
 
     /** A JSON string of code points 0 to 255, one byte each, as Avro's JSON encoding writes bytes. */

@@ -107,7 +107,10 @@ final class CachedSchema {
             Held stale = held;
             long retry = ttl == null || ttl.compareTo(RETRY) > 0 ? RETRY.toNanos() : ttl.toNanos();
             held = new Held(stale.encoder(), stale.description(), System.nanoTime() + retry);
-            LOG.warn("could not refresh the {} schema ({}); the one fetched before stays in use: {}", role, subject,
+            LOG.warn(
+                    "could not refresh the {} schema ({}); the one fetched before stays in use: {}",
+                    role,
+                    subject,
                     e.getMessage());
         } finally {
             refreshing.set(false);
@@ -125,8 +128,9 @@ final class CachedSchema {
             return switch (f.type()) {
                 case "AVRO" -> new AvroEncoder(new Schema.Parser().parse(f.text()), f.id());
                 case "JSON" -> JsonSchemaEncoder.of(Json.MAPPER.readTree(f.text()), f.id());
-                default -> throw RegistryFailure.config(f.describe() + " is a " + f.type()
-                        + " schema; only AVRO and JSON schemas are supported");
+                default ->
+                    throw RegistryFailure.config(
+                            f.describe() + " is a " + f.type() + " schema; only AVRO and JSON schemas are supported");
             };
         } catch (IOException | RuntimeException e) {
             String reason = String.valueOf(e.getMessage());

@@ -23,7 +23,9 @@ import java.util.Set;
  */
 final class JsonSchemaEncoder implements WireEncoder {
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-            .failFast(true).pathType(PathType.JSON_PATH).build();
+            .failFast(true)
+            .pathType(PathType.JSON_PATH)
+            .build();
 
     private final JsonSchema schema;
     private final int schemaId;
@@ -35,10 +37,11 @@ final class JsonSchemaEncoder implements WireEncoder {
 
     /** @throws RuntimeException when the document is not a schema this validator can use */
     static JsonSchemaEncoder of(JsonNode schemaDocument, int schemaId) {
-        SpecVersion.VersionFlag version = SpecVersionDetector.detectOptionalVersion(schemaDocument, false)
-                .orElse(SpecVersion.VersionFlag.V7);
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(version, builder -> builder.schemaLoaders(
-                loaders -> loaders.values(list -> {
+        SpecVersion.VersionFlag version =
+                SpecVersionDetector.detectOptionalVersion(schemaDocument, false).orElse(SpecVersion.VersionFlag.V7);
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(
+                version,
+                builder -> builder.schemaLoaders(loaders -> loaders.values(list -> {
                     list.clear();
                     list.add(DisallowSchemaLoader.getInstance());
                 })));

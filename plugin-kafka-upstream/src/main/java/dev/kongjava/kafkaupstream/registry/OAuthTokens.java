@@ -55,9 +55,10 @@ final class OAuthTokens {
     }
 
     private void fetch() throws RegistryFailure {
-        HttpRequest.Builder request = HttpRequest.newBuilder(RegistryHttp.uri(settings.tokenEndpoint(),
-                        "oauth2.token_endpoint"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json");
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        RegistryHttp.uri(settings.tokenEndpoint(), "oauth2.token_endpoint"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json");
         StringBuilder form = new StringBuilder("grant_type=client_credentials");
         if (!settings.scopes().isEmpty()) {
             form.append("&scope=").append(encode(String.join(" ", settings.scopes())));
@@ -66,14 +67,21 @@ final class OAuthTokens {
         if (settings.secretInBasicHeader()) {
             // RFC 6749 2.3.1: id and secret are form-encoded before they are joined
             String pair = encode(settings.clientId()) + ":" + encode(settings.clientSecret());
-            request.header("Authorization",
+            request.header(
+                    "Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
         } else {
-            form.append("&client_id=").append(encode(settings.clientId()))
-                    .append("&client_secret=").append(encode(settings.clientSecret()));
+            form.append("&client_id=")
+                    .append(encode(settings.clientId()))
+                    .append("&client_secret=")
+                    .append(encode(settings.clientSecret()));
         }
-        HttpResponse<byte[]> answer = RegistryHttp.exchange(settings.sslVerify(),
-                request.POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), settings.timeout(), what);
+        HttpResponse<byte[]> answer = RegistryHttp.exchange(
+                settings.sslVerify(),
+                request.POST(HttpRequest.BodyPublishers.ofString(form.toString()))
+                        .build(),
+                settings.timeout(),
+                what);
         if (answer.statusCode() != 200) {
             throw RegistryFailure.upstream(what + " refused the client (HTTP " + answer.statusCode() + ")");
         }
@@ -83,14 +91,18 @@ final class OAuthTokens {
         } catch (IOException e) {
             json = null;
         }
-        if (json == null || !json.path("access_token").isTextual() || json.path("access_token").asText().isEmpty()) {
+        if (json == null
+                || !json.path("access_token").isTextual()
+                || json.path("access_token").asText().isEmpty()) {
             throw RegistryFailure.upstream(what + " answered without an access_token");
         }
         token = json.path("access_token").asText();
         long lifetime = json.path("expires_in").asLong(0);
         // Without expires_in the token is used until the registry refuses it.
-        long renewIn = lifetime <= 0 ? Long.MAX_VALUE / 2
-                : Duration.ofSeconds(lifetime).minus(min(RENEW_BEFORE, Duration.ofSeconds(lifetime).dividedBy(2)))
+        long renewIn = lifetime <= 0
+                ? Long.MAX_VALUE / 2
+                : Duration.ofSeconds(lifetime)
+                        .minus(min(RENEW_BEFORE, Duration.ofSeconds(lifetime).dividedBy(2)))
                         .toNanos();
         renewAtNanos = System.nanoTime() + renewIn;
     }

@@ -18,6 +18,7 @@ import java.util.Base64;
 final class RegistryClient {
     /** Connect, headers and body of one registry call together. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     private static final String ACCEPT = "application/vnd.schemaregistry.v1+json, application/json";
 
     private final RegistrySettings settings;
@@ -28,8 +29,9 @@ final class RegistryClient {
     RegistryClient(RegistrySettings settings) {
         this.settings = settings;
         this.basic = settings.credentials() instanceof RegistrySettings.Basic b
-                ? "Basic " + Base64.getEncoder().encodeToString((b.username() + ":" + b.password())
-                        .getBytes(StandardCharsets.UTF_8))
+                ? "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString((b.username() + ":" + b.password()).getBytes(StandardCharsets.UTF_8))
                 : null;
         this.tokens = settings.credentials() instanceof RegistrySettings.OAuth2 o ? new OAuthTokens(o) : null;
         this.what = "the schema registry at " + settings.url();
@@ -37,10 +39,12 @@ final class RegistryClient {
 
     /** The registry's answer for one subject version. */
     FetchedSchema fetch(RegistrySettings.Subject subject) throws RegistryFailure {
-        HttpRequest.Builder request = HttpRequest.newBuilder(RegistryHttp.uri(settings.url() + "/subjects/"
-                        + segment(subject.name()) + "/versions/" + segment(subject.version()),
+        HttpRequest.Builder request = HttpRequest.newBuilder(RegistryHttp.uri(
+                        settings.url() + "/subjects/" + segment(subject.name()) + "/versions/"
+                                + segment(subject.version()),
                         "schema_registry.confluent.url"))
-                .header("Accept", ACCEPT).GET();
+                .header("Accept", ACCEPT)
+                .GET();
         String authorization = tokens != null ? tokens.authorization() : basic;
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -69,18 +73,24 @@ final class RegistryClient {
         } catch (IOException e) {
             json = null;
         }
-        if (json == null || !json.path("id").canConvertToInt() || !json.path("id").isIntegralNumber()
+        if (json == null
+                || !json.path("id").canConvertToInt()
+                || !json.path("id").isIntegralNumber()
                 || !json.path("schema").isTextual()) {
-            throw RegistryFailure.upstream(what + " sent an answer for " + subject
-                    + " that is not a Confluent schema (no id or schema)");
+            throw RegistryFailure.upstream(
+                    what + " sent an answer for " + subject + " that is not a Confluent schema (no id or schema)");
         }
         if (json.path("references").size() > 0) {
-            throw RegistryFailure.config(subject + " at " + settings.url()
-                    + " uses schema references, which this plugin does not support");
+            throw RegistryFailure.config(
+                    subject + " at " + settings.url() + " uses schema references, which this plugin does not support");
         }
         String type = json.path("schemaType").asText("");
-        return new FetchedSchema(subject, json.path("id").intValue(), json.path("version").asInt(),
-                type.isEmpty() ? "AVRO" : type, json.path("schema").textValue());
+        return new FetchedSchema(
+                subject,
+                json.path("id").intValue(),
+                json.path("version").asInt(),
+                type.isEmpty() ? "AVRO" : type,
+                json.path("schema").textValue());
     }
 
     /** A path segment: the subject is the user's text and may hold '/', '?' or spaces. */

@@ -34,7 +34,9 @@ final class RegistryHttp {
     }
 
     private static final class Trusting {
-        static final HttpClient CLIENT = builder().sslContext(TrustAllSslEngineFactory.TrustAll.context()).build();
+        static final HttpClient CLIENT = builder()
+                .sslContext(TrustAllSslEngineFactory.TrustAll.context())
+                .build();
     }
 
     static HttpClient client(boolean verify) {
@@ -63,16 +65,18 @@ final class RegistryHttp {
      */
     static HttpResponse<byte[]> exchange(boolean verify, HttpRequest request, Duration timeout, String what)
             throws RegistryFailure {
-        CompletableFuture<HttpResponse<byte[]>> answer = client(verify).sendAsync(request,
-                info -> new LimitedBody(MAX_ANSWER_BYTES));
+        CompletableFuture<HttpResponse<byte[]>> answer =
+                client(verify).sendAsync(request, info -> new LimitedBody(MAX_ANSWER_BYTES));
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw RegistryFailure.upstream(what + " did not answer within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
-            throw RegistryFailure.upstream(e.getCause() instanceof AnswerTooLarge
-                    ? what + " answered with more than " + MAX_ANSWER_BYTES + " bytes"
-                    : what + " is unreachable (" + e.getCause().getClass().getSimpleName() + ")");
+            throw RegistryFailure.upstream(
+                    e.getCause() instanceof AnswerTooLarge
+                            ? what + " answered with more than " + MAX_ANSWER_BYTES + " bytes"
+                            : what + " is unreachable ("
+                                    + e.getCause().getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RegistryFailure.upstream("interrupted while waiting for " + what);
@@ -82,8 +86,10 @@ final class RegistryHttp {
     }
 
     private static HttpClient.Builder builder() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10));
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10));
     }
 
     /** The answer was larger than the bound; it was not kept. */

@@ -16,8 +16,8 @@ import java.util.List;
  * @param value the value's subject and version, or null
  * @param key the key's subject and version, or null
  */
-record RegistrySettings(String url, Duration ttl, boolean sslVerify, Credentials credentials, Subject value,
-        Subject key) {
+record RegistrySettings(
+        String url, Duration ttl, boolean sslVerify, Credentials credentials, Subject value, Subject key) {
 
     /** A subject and the version of it to use: a number or {@code latest}. */
     record Subject(String name, String version) {
@@ -42,8 +42,16 @@ record RegistrySettings(String url, Duration ttl, boolean sslVerify, Credentials
     }
 
     /** A bearer token from the client-credentials grant. */
-    record OAuth2(String tokenEndpoint, String clientId, String clientSecret, List<String> scopes, List<String> audience,
-            boolean secretInBasicHeader, Duration timeout, boolean sslVerify) implements Credentials {
+    record OAuth2(
+            String tokenEndpoint,
+            String clientId,
+            String clientSecret,
+            List<String> scopes,
+            List<String> audience,
+            boolean secretInBasicHeader,
+            Duration timeout,
+            boolean sslVerify)
+            implements Credentials {
         @Override
         public String toString() {
             return "OAuth2[tokenEndpoint=" + tokenEndpoint + ", clientId=" + clientId + ", clientSecret="
@@ -59,21 +67,34 @@ record RegistrySettings(String url, Duration ttl, boolean sslVerify, Credentials
             return null;
         }
         Double ttl = c.ttl();
-        return new RegistrySettings(trimSlash(c.url()),
+        return new RegistrySettings(
+                trimSlash(c.url()),
                 ttl == null || ttl == 0 ? null : Duration.ofMillis(Math.max(1, Math.round(ttl * 1000))),
-                c.sslVerify(), credentials(c.authentication()),
-                c.valueSchema() == null ? null : new Subject(c.valueSchema().subjectName(), c.valueSchema().schemaVersion()),
-                c.keySchema() == null ? null : new Subject(c.keySchema().subjectName(), c.keySchema().schemaVersion()));
+                c.sslVerify(),
+                credentials(c.authentication()),
+                c.valueSchema() == null
+                        ? null
+                        : new Subject(
+                                c.valueSchema().subjectName(), c.valueSchema().schemaVersion()),
+                c.keySchema() == null
+                        ? null
+                        : new Subject(c.keySchema().subjectName(), c.keySchema().schemaVersion()));
     }
 
     /** The entity checks guarantee the record of the mode chosen. */
     private static Credentials credentials(RegistryFields.Authentication auth) {
         return switch (auth.mode()) {
             case BASIC -> new Basic(auth.basic().username(), auth.basic().password());
-            case OAUTH2 -> new OAuth2(auth.oauth2().tokenEndpoint(), auth.oauth2().clientId(),
-                    auth.oauth2().clientSecret(), auth.oauth2().scopes(), auth.oauth2().audience(),
-                    auth.oauth2Client().authMethod() == RegistryFields.AuthMethod.CLIENT_SECRET_BASIC,
-                    Duration.ofMillis(auth.oauth2Client().timeout()), auth.oauth2Client().sslVerify());
+            case OAUTH2 ->
+                new OAuth2(
+                        auth.oauth2().tokenEndpoint(),
+                        auth.oauth2().clientId(),
+                        auth.oauth2().clientSecret(),
+                        auth.oauth2().scopes(),
+                        auth.oauth2().audience(),
+                        auth.oauth2Client().authMethod() == RegistryFields.AuthMethod.CLIENT_SECRET_BASIC,
+                        Duration.ofMillis(auth.oauth2Client().timeout()),
+                        auth.oauth2Client().sslVerify());
             case NONE -> new None();
         };
     }

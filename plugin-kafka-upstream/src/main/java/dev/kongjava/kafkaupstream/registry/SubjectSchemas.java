@@ -28,12 +28,12 @@ public final class SubjectSchemas {
             return null;
         }
         RegistryClient client = new RegistryClient(settings);
-        return new SubjectSchemas(cached(client, settings.value(), settings, "value"),
-                cached(client, settings.key(), settings, "key"));
+        return new SubjectSchemas(
+                cached(client, settings.value(), settings, "value"), cached(client, settings.key(), settings, "key"));
     }
 
-    private static CachedSchema cached(RegistryClient client, RegistrySettings.Subject subject,
-            RegistrySettings settings, String role) {
+    private static CachedSchema cached(
+            RegistryClient client, RegistrySettings.Subject subject, RegistrySettings settings, String role) {
         return subject == null ? null : new CachedSchema(client, subject, settings.ttl(), role);
     }
 

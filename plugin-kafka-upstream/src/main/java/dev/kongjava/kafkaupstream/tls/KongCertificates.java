@@ -34,6 +34,7 @@ public final class KongCertificates {
     private final URI adminUrl;
     /** {@code Basic <base64>} from the URL's userinfo, or null. */
     private final String basicAuth;
+
     private final String token;
     private final HttpClient http;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
@@ -45,11 +46,16 @@ public final class KongCertificates {
      */
     public KongCertificates(URI adminUrl, String token) {
         String userInfo = adminUrl.getRawUserInfo();
-        this.basicAuth = userInfo == null ? null : "Basic " + Base64.getEncoder().encodeToString(
-                URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        this.basicAuth = userInfo == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(URLDecoder.decode(userInfo, StandardCharsets.UTF_8)
+                                        .getBytes(StandardCharsets.UTF_8));
         this.adminUrl = withoutUserInfo(adminUrl);
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** The client certificate of a Certificate entity, its key converted to PKCS#8. */
@@ -58,7 +64,8 @@ public final class KongCertificates {
         String cert = entity.path("cert").asText(null);
         String key = entity.path("key").asText(null);
         if (cert == null || key == null) {
-            throw new CertificateUnavailable("could not load certificate " + id + ": the Certificate has no cert or key");
+            throw new CertificateUnavailable(
+                    "could not load certificate " + id + ": the Certificate has no cert or key");
         }
         try {
             return new ClientCertificate(id, cert, PemKeys.toPkcs8Pem(key));
@@ -69,9 +76,11 @@ public final class KongCertificates {
 
     /** The PEM of a CA Certificate entity. */
     public String caCertificate(String id) throws CertificateUnavailable {
-        String cert = entity("ca_certificates", id, "CA certificate").path("cert").asText(null);
+        String cert =
+                entity("ca_certificates", id, "CA certificate").path("cert").asText(null);
         if (cert == null) {
-            throw new CertificateUnavailable("could not load CA certificate " + id + ": the CA Certificate has no cert");
+            throw new CertificateUnavailable(
+                    "could not load CA certificate " + id + ": the CA Certificate has no cert");
         }
         return cert;
     }
@@ -95,14 +104,15 @@ public final class KongCertificates {
         } catch (CertificateUnavailable e) {
             return new Entry(null, prefix + e.getMessage(), System.nanoTime() + FAILURE_TTL.toNanos());
         } catch (IOException e) {
-            return new Entry(null, prefix + "the Kong Admin API answer is not JSON", System.nanoTime() + FAILURE_TTL.toNanos());
+            return new Entry(
+                    null, prefix + "the Kong Admin API answer is not JSON", System.nanoTime() + FAILURE_TTL.toNanos());
         }
     }
 
     private String request(String path) throws CertificateUnavailable {
         URI uri = adminUrl.resolve(adminUrl.getPath().endsWith("/") ? path : adminUrl.getPath() + "/" + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                .header("Accept", "application/json");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("Accept", "application/json");
         if (token != null) {
             request.header("Kong-Admin-Token", token);
         }
@@ -113,7 +123,8 @@ public final class KongCertificates {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CertificateUnavailable("Kong Admin API at " + adminUrl + " is unreachable (" + e.getClass().getSimpleName() + ")");
+            throw new CertificateUnavailable("Kong Admin API at " + adminUrl + " is unreachable ("
+                    + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CertificateUnavailable("interrupted while asking the Kong Admin API");
@@ -134,6 +145,7 @@ public final class KongCertificates {
         }
         String text = url.toString();
         int at = text.indexOf(url.getRawUserInfo() + "@");
-        return URI.create(text.substring(0, at) + text.substring(at + url.getRawUserInfo().length() + 1));
+        return URI.create(
+                text.substring(0, at) + text.substring(at + url.getRawUserInfo().length() + 1));
     }
 }

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * PKCS#8 {@code PrivateKeyInfo} here, then checked by loading them.
  */
 public final class PemKeys {
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
     private static final byte[] RSA_ALGORITHM = hex("300d06092a864886f70d0101010500");
     private static final byte[] EC_OID = hex("06072a8648ce3d0201");
 
@@ -35,11 +35,13 @@ public final class PemKeys {
             case "PRIVATE KEY" -> der;
             case "RSA PRIVATE KEY" -> privateKeyInfo(RSA_ALGORITHM, der);
             case "EC PRIVATE KEY" -> privateKeyInfo(der(0x30, concat(EC_OID, curveOf(der))), der);
-            default -> throw new GeneralSecurityException("unsupported private key type '" + m.group(1)
-                    + "' (use an unencrypted RSA, EC or PKCS#8 key)");
+            default ->
+                throw new GeneralSecurityException(
+                        "unsupported private key type '" + m.group(1) + "' (use an unencrypted RSA, EC or PKCS#8 key)");
         };
         check(pkcs8);
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(UTF_8)).encodeToString(pkcs8)
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(UTF_8)).encodeToString(pkcs8)
                 + "\n-----END PRIVATE KEY-----\n";
     }
 

@@ -36,34 +36,43 @@ class ConfigReadsTest {
 
     @Test
     void aMisspeltNestedFieldDoesNotCompile() {
-        assertEquals(List.of("compiler.err.cant.resolve.location.args"),
+        assertEquals(
+                List.of("compiler.err.cant.resolve.location.args"),
                 errors("String read(ConfigFields c) { return c.security().clientKeyPen(); }"));
     }
 
     @Test
     void aMistypedReadDoesNotCompile() {
-        assertEquals(List.of("compiler.err.prob.found.req"), errors("String read(ConfigFields c) { return c.timeout(); }"));
+        assertEquals(
+                List.of("compiler.err.prob.found.req"), errors("String read(ConfigFields c) { return c.timeout(); }"));
     }
 
     @Test
     void aChoiceIsAnEnumSoComparingItWithTextDoesNotCompile() {
-        assertEquals(List.of("compiler.err.incomparable.types"),
+        assertEquals(
+                List.of("compiler.err.incomparable.types"),
                 errors("boolean sasl(ConfigFields c) { return c.authentication().strategy() == \"sasl\"; }"));
     }
 
     @Test
     void aMisspeltReadByStringKeyCompiled() {
         // what the typed reads replace: this compiles and would fail only when an instance starts
-        assertEquals(List.of(), errors("String read(dev.kongjava.pluginserver.schema.ConfigValues c) { "
-                + "return c.string(\"security.client_key_pen\"); }"));
+        assertEquals(
+                List.of(),
+                errors("String read(dev.kongjava.pluginserver.schema.ConfigValues c) { "
+                        + "return c.string(\"security.client_key_pen\"); }"));
     }
 
     @Test
     void aCheckNamingNoFieldStopsTheSchemaWhenItIsDefined() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ConfigSchema.builder(ConfigFields.class)
-                .check(EntityCheck.conditional("security.client_key_pen", Match.required(), "security.ssl", Match.eq(true)))
-                .build());
-        assertEquals("invalid config schema: conditional names security.client_key_pen, which is not a config field",
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> ConfigSchema.builder(ConfigFields.class)
+                        .check(EntityCheck.conditional(
+                                "security.client_key_pen", Match.required(), "security.ssl", Match.eq(true)))
+                        .build());
+        assertEquals(
+                "invalid config schema: conditional names security.client_key_pen, which is not a config field",
                 e.getMessage());
     }
 
@@ -79,8 +88,14 @@ class ConfigReadsTest {
         };
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        compiler.getTask(null, null, diagnostics, List.of("-proc:none", "-d", classes.toString(), "-classpath", classPath),
-                null, List.of(file)).call();
+        compiler.getTask(
+                        null,
+                        null,
+                        diagnostics,
+                        List.of("-proc:none", "-d", classes.toString(), "-classpath", classPath),
+                        null,
+                        List.of(file))
+                .call();
         List<String> codes = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
             if (d.getKind() == Diagnostic.Kind.ERROR) {

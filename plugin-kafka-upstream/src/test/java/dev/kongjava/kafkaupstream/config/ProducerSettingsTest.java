@@ -17,8 +17,9 @@ class ProducerSettingsTest {
         return KafkaUpstreamConfig.from(KafkaUpstreamSchema.SCHEMA.read("kafka-upstream", json));
     }
 
-    static final String MINIMAL = "{\"bootstrap_servers\":[{\"host\":\"k1\",\"port\":9092},{\"host\":\"::1\",\"port\":9093}],"
-            + "\"topic\":\"t\"";
+    static final String MINIMAL =
+            "{\"bootstrap_servers\":[{\"host\":\"k1\",\"port\":9092},{\"host\":\"::1\",\"port\":9093}],"
+                    + "\"topic\":\"t\"";
 
     @Test
     void theSeedDefaultsMapToTheseKafkaSettings() {
@@ -44,12 +45,14 @@ class ProducerSettingsTest {
         expected.put("socket.connection.setup.timeout.max.ms", 10000L);
         expected.put("socket.connection.setup.timeout.ms", 10000L);
         expected.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-        assertEquals(expected, ProducerSettings.of(config(MINIMAL + "}"), null, null).toMap("c"));
+        assertEquals(
+                expected, ProducerSettings.of(config(MINIMAL + "}"), null, null).toMap("c"));
     }
 
     @Test
     void syncModeDoesNotLingerAndAcksAllIsIdempotent() {
-        ProducerSettings s = ProducerSettings.of(config(MINIMAL + ",\"producer_async\":false,\"producer_request_acks\":-1}"), null, null);
+        ProducerSettings s = ProducerSettings.of(
+                config(MINIMAL + ",\"producer_async\":false,\"producer_request_acks\":-1}"), null, null);
         assertEquals(0, s.get("linger.ms"));
         assertEquals("all", s.get("acks"));
         assertEquals(true, s.get("enable.idempotence"));
@@ -58,13 +61,18 @@ class ProducerSettingsTest {
 
     @Test
     void saslGoesIntoTheJaasConfigWithQuotesEscapedAndIsNeverShown() {
-        ProducerSettings s = ProducerSettings.of(config(MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
-                + "\"mechanism\":\"SCRAM-SHA-512\",\"user\":\"alice\",\"password\":\"p\\\"w\\\\d\"},\"security\":{\"ssl\":true}}"),
-                "-----BEGIN CERTIFICATE-----", null);
+        ProducerSettings s = ProducerSettings.of(
+                config(
+                        MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
+                                + "\"mechanism\":\"SCRAM-SHA-512\",\"user\":\"alice\",\"password\":\"p\\\"w\\\\d\"},\"security\":{\"ssl\":true}}"),
+                "-----BEGIN CERTIFICATE-----",
+                null);
         assertEquals("SASL_SSL", s.get("security.protocol"));
         assertEquals("SCRAM-SHA-512", s.get("sasl.mechanism"));
-        assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alice\" "
-                + "password=\"p\\\"w\\\\d\";", s.get("sasl.jaas.config"));
+        assertEquals(
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alice\" "
+                        + "password=\"p\\\"w\\\\d\";",
+                s.get("sasl.jaas.config"));
         assertEquals("https", s.get("ssl.endpoint.identification.algorithm"));
         assertEquals("PEM", s.get("ssl.truststore.type"));
         assertFalse(s.toString().contains("p\\\"w"), s.toString());
@@ -74,8 +82,15 @@ class ProducerSettingsTest {
     @Test
     void anyCredentialTextReachesKafkasJaasParserIntact() {
         java.util.Random random = new java.util.Random(42);
-        List<String> texts = new java.util.ArrayList<>(List.of("line1\nline2", "a\r\nb", "q\"uo\\te\\", "\\n", "tab\tend",
-                "x=y; required z=\"w\"", "\u00e9\u4e2d\ud83d\ude00", ""));
+        List<String> texts = new java.util.ArrayList<>(List.of(
+                "line1\nline2",
+                "a\r\nb",
+                "q\"uo\\te\\",
+                "\\n",
+                "tab\tend",
+                "x=y; required z=\"w\"",
+                "\u00e9\u4e2d\ud83d\ude00",
+                ""));
         for (int i = 0; i < 200; i++) {
             StringBuilder t = new StringBuilder();
             for (int n = random.nextInt(20); n > 0; n--) {
@@ -86,8 +101,10 @@ class ProducerSettingsTest {
         for (String text : texts) {
             String jaas = ProducerSettings.jaas(new KafkaUpstreamConfig.Sasl("PLAIN", "u" + text, text, false));
             Map<String, ?> options = org.apache.kafka.common.security.JaasContext.loadClientContext(
-                    Map.of("sasl.jaas.config", new org.apache.kafka.common.config.types.Password(jaas)))
-                    .configurationEntries().get(0).getOptions();
+                            Map.of("sasl.jaas.config", new org.apache.kafka.common.config.types.Password(jaas)))
+                    .configurationEntries()
+                    .get(0)
+                    .getOptions();
             assertEquals("u" + text, options.get("username"), jaas);
             assertEquals(text, options.get("password"), jaas);
         }
@@ -95,17 +112,25 @@ class ProducerSettingsTest {
 
     @Test
     void delegationTokensUseScramWithTokenauth() {
-        ProducerSettings s = ProducerSettings.of(config(MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
-                + "\"mechanism\":\"SCRAM-SHA-256\",\"tokenauth\":true,\"user\":\"tokenid\",\"password\":\"hmac\"}}"), null, null);
+        ProducerSettings s = ProducerSettings.of(
+                config(
+                        MINIMAL + ",\"authentication\":{\"strategy\":\"sasl\","
+                                + "\"mechanism\":\"SCRAM-SHA-256\",\"tokenauth\":true,\"user\":\"tokenid\",\"password\":\"hmac\"}}"),
+                null,
+                null);
         assertEquals("SASL_PLAINTEXT", s.get("security.protocol"));
-        assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"tokenid\" "
-                + "password=\"hmac\" tokenauth=\"true\";", s.get("sasl.jaas.config"));
+        assertEquals(
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"tokenid\" "
+                        + "password=\"hmac\" tokenauth=\"true\";",
+                s.get("sasl.jaas.config"));
     }
 
     @Test
     void aClientCertificateBecomesAPemKeyStoreWhoseKeyIsNeverShown() {
-        ProducerSettings s = ProducerSettings.of(config(MINIMAL + ",\"security\":{\"ssl\":true,"
-                + "\"certificate_id\":\"6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e\"}}"), null,
+        ProducerSettings s = ProducerSettings.of(
+                config(MINIMAL + ",\"security\":{\"ssl\":true,"
+                        + "\"certificate_id\":\"6f1cd9b4-0fb9-4a34-9c6e-0e2a1b2c3d4e\"}}"),
+                null,
                 new ClientCertificate("id", "CHAIN", "-----BEGIN PRIVATE KEY-----secret"));
         assertEquals("SSL", s.get("security.protocol"));
         assertEquals("PEM", s.get("ssl.keystore.type"));
@@ -115,10 +140,12 @@ class ProducerSettingsTest {
 
     @Test
     void equalConfigsShareSettingsAndDifferentOnesDoNot() {
-        assertEquals(ProducerSettings.of(config(MINIMAL + "}"), null, null),
+        assertEquals(
+                ProducerSettings.of(config(MINIMAL + "}"), null, null),
                 ProducerSettings.of(config(MINIMAL + ",\"forward_method\":true}"), null, null),
                 "forward flags do not change the producer");
-        assertNotEquals(ProducerSettings.of(config(MINIMAL + "}"), null, null),
+        assertNotEquals(
+                ProducerSettings.of(config(MINIMAL + "}"), null, null),
                 ProducerSettings.of(config(MINIMAL + ",\"producer_request_acks\":0}"), null, null));
     }
 
@@ -131,10 +158,13 @@ class ProducerSettingsTest {
 
         Map<String, Object> expected = new TreeMap<>();
         expected.put("sasl.mechanism", "OAUTHBEARER");
-        expected.put("sasl.login.callback.handler.class",
+        expected.put(
+                "sasl.login.callback.handler.class",
                 "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler");
-        expected.put("sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
-                + "extension_logicalCluster=\"lkc \\\"1\\\"\" extension_pool=\"p\\n2\";");
+        expected.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
+                        + "extension_logicalCluster=\"lkc \\\"1\\\"\" extension_pool=\"p\\n2\";");
         expected.put("sasl.oauthbearer.token.endpoint.url", "https://idp/token");
         expected.put("sasl.oauthbearer.client.credentials.client.id", "kong");
         expected.put("sasl.oauthbearer.client.credentials.client.secret", "Oauth-S3cret");
@@ -150,9 +180,12 @@ class ProducerSettingsTest {
         assertFalse(s.toString().contains("Oauth-S3cret"), s.toString());
         assertFalse(config(MINIMAL + oauth + "}}}").toString().contains("Oauth-S3cret"));
         // Kafka's JAAS parser reads the extensions back intact
-        Map<String, ?> options = org.apache.kafka.common.security.JaasContext.loadClientContext(Map.of("sasl.jaas.config",
-                new org.apache.kafka.common.config.types.Password((String) s.get("sasl.jaas.config"))))
-                .configurationEntries().get(0).getOptions();
+        Map<String, ?> options = org.apache.kafka.common.security.JaasContext.loadClientContext(
+                        Map.of("sasl.jaas.config", new org.apache.kafka.common.config.types.Password((String)
+                                s.get("sasl.jaas.config"))))
+                .configurationEntries()
+                .get(0)
+                .getOptions();
         assertEquals(Map.of("extension_logicalCluster", "lkc \"1\"", "extension_pool", "p\n2"), options);
         // and the settings are valid for a producer
         new org.apache.kafka.clients.producer.ProducerConfig(s.toMap("validation"));
@@ -164,8 +197,10 @@ class ProducerSettingsTest {
                 + "\"token_endpoint_url\":\"https://idp/token\",\"client_id\":\"kong\",\"client_secret\":\"s\","
                 + "\"token_endpoint_tls_verify\":false}}}";
         ProducerSettings s = ProducerSettings.of(config(MINIMAL + oauth), null, null);
-        assertEquals("org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
-                + "ssl.engine.factory.class=\"dev.kongjava.kafkaupstream.tls.TrustAllTokenEndpoint\";", s.get("sasl.jaas.config"));
+        assertEquals(
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
+                        + "ssl.engine.factory.class=\"dev.kongjava.kafkaupstream.tls.TrustAllTokenEndpoint\";",
+                s.get("sasl.jaas.config"));
         assertEquals(null, s.get("ssl.engine.factory.class"), "the brokers are still verified");
     }
 }

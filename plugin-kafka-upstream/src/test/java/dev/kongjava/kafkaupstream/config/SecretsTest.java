@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Test;
 /** toString() of everything that holds a secret shows a mask instead, so logging any of them is safe. */
 class SecretsTest {
     private static final String PASSWORD = "Sasl-Pa55word-4f9c";
-    private static final String KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
-    private static final String CONFIG = "{\"bootstrap_servers\":[{\"host\":\"127.0.0.1\",\"port\":9093}],\"topic\":\"t\","
-            + "\"authentication\":{\"strategy\":\"sasl\",\"mechanism\":\"SCRAM-SHA-512\",\"user\":\"bob\","
-            + "\"password\":\"" + PASSWORD + "\"},\"security\":{\"ssl\":true}}";
+    private static final String KEY =
+            "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
+    private static final String CONFIG =
+            "{\"bootstrap_servers\":[{\"host\":\"127.0.0.1\",\"port\":9093}],\"topic\":\"t\","
+                    + "\"authentication\":{\"strategy\":\"sasl\",\"mechanism\":\"SCRAM-SHA-512\",\"user\":\"bob\","
+                    + "\"password\":\"" + PASSWORD + "\"},\"security\":{\"ssl\":true}}";
 
     @Test
     void theConfigRecordTheInstanceConfigAndTheProducerSettingsMaskThePasswordAndTheClientKey() {

@@ -15,25 +15,40 @@ import org.junit.jupiter.api.Test;
 class SendResultTest {
     @Test
     void failuresAreClassifiedByTypeWithSecretFreeTexts() {
-        SendResult auth = SendResult.failure(new ExecutionException(
-                new SaslAuthenticationException("Authentication failed: Invalid username or password")), "t");
-        assertEquals(new SendResult(502, "authentication with the Kafka brokers failed",
-                "SaslAuthenticationException: Authentication failed: Invalid username or password"), auth);
-        assertEquals(502, SendResult.failure(new SslAuthenticationException("x"), "t").status());
-        assertEquals("TLS handshake with the Kafka brokers failed",
+        SendResult auth = SendResult.failure(
+                new ExecutionException(
+                        new SaslAuthenticationException("Authentication failed: Invalid username or password")),
+                "t");
+        assertEquals(
+                new SendResult(
+                        502,
+                        "authentication with the Kafka brokers failed",
+                        "SaslAuthenticationException: Authentication failed: Invalid username or password"),
+                auth);
+        assertEquals(
+                502,
+                SendResult.failure(new SslAuthenticationException("x"), "t").status());
+        assertEquals(
+                "TLS handshake with the Kafka brokers failed",
                 SendResult.failure(new SslAuthenticationException("x"), "t").error());
-        assertEquals("not authorized to write to topic t",
+        assertEquals(
+                "not authorized to write to topic t",
                 SendResult.failure(new TopicAuthorizationException("x"), "t").error());
-        assertEquals(413, SendResult.failure(new RecordTooLargeException("x"), "t").status());
-        assertEquals("the Kafka brokers did not acknowledge the message on topic t in time (unreachable brokers or a "
-                + "missing topic)", SendResult.failure(new TimeoutException("x"), "t").error());
-        assertEquals("could not send the message to topic t (NetworkException)",
+        assertEquals(
+                413, SendResult.failure(new RecordTooLargeException("x"), "t").status());
+        assertEquals(
+                "the Kafka brokers did not acknowledge the message on topic t in time (unreachable brokers or a "
+                        + "missing topic)",
+                SendResult.failure(new TimeoutException("x"), "t").error());
+        assertEquals(
+                "could not send the message to topic t (NetworkException)",
                 SendResult.failure(new NetworkException("x"), "t").error());
     }
 
     @Test
     void aFullBufferIsA503() {
-        assertEquals(new SendResult(503, "the async buffer of 7 messages is full; try again later", null),
+        assertEquals(
+                new SendResult(503, "the async buffer of 7 messages is full; try again later", null),
                 SendResult.bufferFull("7 messages"));
     }
 }

@@ -21,8 +21,11 @@ class EnvelopeTest {
     private static final Forward ALL = new Forward(true, true, true, true);
 
     private static JsonNode build(Forward forward, String contentType, byte[] body) throws Exception {
-        MultiMap headers = MultiMap.fromKong(contentType == null ? Map.of("host", List.of("h"))
-                : Map.of("host", List.of("h"), "content-type", List.of(contentType)), true);
+        MultiMap headers = MultiMap.fromKong(
+                contentType == null
+                        ? Map.of("host", List.of("h"))
+                        : Map.of("host", List.of("h"), "content-type", List.of(contentType)),
+                true);
         CapturedRequest r = new CapturedRequest("POST", "/p?a=1", "a=1", headers, contentType, body);
         return JSON.readTree(Envelope.build(r, forward, Integer.MAX_VALUE));
     }
@@ -42,8 +45,10 @@ class EnvelopeTest {
         MultiMap headers = MultiMap.fromKong(Map.of("content-type", List.of("text/plain")), true);
         CapturedRequest r = new CapturedRequest("POST", "/", "", headers, "text/plain", controls);
         MessageTooLarge e = assertThrows(MessageTooLarge.class, () -> Envelope.build(r, BODY, 2000));
-        assertEquals("the message built from the request is larger than producer_request_limits_bytes_per_request"
-                + " (2000 bytes)", e.getMessage());
+        assertEquals(
+                "the message built from the request is larger than producer_request_limits_bytes_per_request"
+                        + " (2000 bytes)",
+                e.getMessage());
         assertEquals(6026, Envelope.build(r, BODY, 6026).length, "a message exactly at the limit is built");
     }
 
@@ -54,7 +59,9 @@ class EnvelopeTest {
 
     @Test
     void jsonBodyIsKeptRawAndParsedIntoBodyArgs() throws Exception {
-        assertEquals(json("{\"body\":\"{\\\"foo\\\":\\\"bar\\\",\\\"n\\\":[1,2]}\",\"body_args\":{\"foo\":\"bar\",\"n\":[1,2]}}"),
+        assertEquals(
+                json(
+                        "{\"body\":\"{\\\"foo\\\":\\\"bar\\\",\\\"n\\\":[1,2]}\",\"body_args\":{\"foo\":\"bar\",\"n\":[1,2]}}"),
                 build("application/json", "{\"foo\":\"bar\",\"n\":[1,2]}"));
     }
 
@@ -66,7 +73,8 @@ class EnvelopeTest {
     @Test
     void malformedJsonIsABadRequestNamingTheCause() {
         BadRequestBody e = assertThrows(BadRequestBody.class, () -> build("application/json", "{\"foo\":"));
-        assertEquals("could not parse the application/json body: Unexpected end-of-input within/between Object entries",
+        assertEquals(
+                "could not parse the application/json body: Unexpected end-of-input within/between Object entries",
                 e.getMessage());
         assertThrows(BadRequestBody.class, () -> build("application/json", "{} trailing"));
         assertThrows(BadRequestBody.class, () -> build("application/json", "   "));
@@ -79,7 +87,9 @@ class EnvelopeTest {
 
     @Test
     void formBodyIsParsedWithRepeatsAsArraysAndFlagsAsTrue() throws Exception {
-        assertEquals(json("{\"body\":\"a=1&b=x+y&b=%C3%A9&flag\",\"body_args\":{\"a\":\"1\",\"b\":[\"x y\",\"é\"],\"flag\":true}}"),
+        assertEquals(
+                json(
+                        "{\"body\":\"a=1&b=x+y&b=%C3%A9&flag\",\"body_args\":{\"a\":\"1\",\"b\":[\"x y\",\"é\"],\"flag\":true}}"),
                 build("application/x-www-form-urlencoded", "a=1&b=x+y&b=%C3%A9&flag"));
     }
 
@@ -91,20 +101,30 @@ class EnvelopeTest {
                 + "--XyZ\r\nContent-Disposition: form-data; name=\"tag\"\r\n\r\nb\r\n"
                 + "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n";
-        byte[] body = concat(head.getBytes(StandardCharsets.UTF_8), binary, "\r\n--XyZ--\r\n".getBytes(StandardCharsets.UTF_8));
+        byte[] body = concat(
+                head.getBytes(StandardCharsets.UTF_8), binary, "\r\n--XyZ--\r\n".getBytes(StandardCharsets.UTF_8));
         JsonNode message = build(BODY, "multipart/form-data; boundary=XyZ", body);
         assertEquals(json("{\"name\":\"kong\",\"tag\":[\"a\",\"b\"],\"file\":\"/wAB\"}"), message.get("body_args"));
         assertEquals(json("[\"file\"]"), message.get("body_args_base64"));
-        assertEquals(Base64.getEncoder().encodeToString(body), message.get("body").asText(), "raw body is not UTF-8");
+        assertEquals(
+                Base64.getEncoder().encodeToString(body), message.get("body").asText(), "raw body is not UTF-8");
         assertEquals(true, message.get("body_base64").asBoolean());
     }
 
     @Test
     void multipartWithoutBoundaryOrClosingDelimiterIsABadRequest() {
-        assertEquals("multipart/form-data without a boundary parameter",
-                assertThrows(BadRequestBody.class, () -> build("multipart/form-data", "x")).getMessage());
-        assertEquals("multipart body ends without its closing boundary", assertThrows(BadRequestBody.class,
-                () -> build("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nv")).getMessage());
+        assertEquals(
+                "multipart/form-data without a boundary parameter",
+                assertThrows(BadRequestBody.class, () -> build("multipart/form-data", "x"))
+                        .getMessage());
+        assertEquals(
+                "multipart body ends without its closing boundary",
+                assertThrows(
+                                BadRequestBody.class,
+                                () -> build(
+                                        "multipart/form-data; boundary=b",
+                                        "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nv"))
+                        .getMessage());
     }
 
     @Test
@@ -112,39 +132,58 @@ class EnvelopeTest {
         for (String type : List.of("text/plain", "text/html", "application/xml", "text/xml", "application/soap+xml")) {
             assertEquals(json("{\"body\":\"<a>é</a>\",\"body_args\":{}}"), build(type, "<a>é</a>"), type);
         }
-        assertEquals(json("{\"body\":\"aGk=\",\"body_args\":{},\"body_base64\":true}"), build("application/octet-stream", "hi"));
-        assertEquals(json("{\"body\":\"aGk=\",\"body_args\":{},\"body_base64\":true}"), build(BODY, null, "hi".getBytes(UTF_8)));
-        assertEquals(json("{\"body\":\"aGk=\",\"body_args\":{},\"body_base64\":true}"), build("application/vnd.api+json", "hi"));
+        assertEquals(
+                json("{\"body\":\"aGk=\",\"body_args\":{},\"body_base64\":true}"),
+                build("application/octet-stream", "hi"));
+        assertEquals(
+                json("{\"body\":\"aGk=\",\"body_args\":{},\"body_base64\":true}"),
+                build(BODY, null, "hi".getBytes(UTF_8)));
+        assertEquals(
+                json("{\"body\":\"aGk=\",\"body_args\":{},\"body_base64\":true}"),
+                build("application/vnd.api+json", "hi"));
     }
 
     @Test
     void aTextBodyInADeclaredCharsetIsDecodedAndOneThatIsNotValidIsBase64() throws Exception {
         byte[] latin1 = "café".getBytes(StandardCharsets.ISO_8859_1);
-        assertEquals(json("{\"body\":\"café\",\"body_args\":{}}"), build(BODY, "text/plain; charset=ISO-8859-1", latin1));
-        assertEquals(json("{\"body\":\"Y2Fm6Q==\",\"body_args\":{},\"body_base64\":true}"), build(BODY, "text/plain", latin1));
-        assertEquals(json("{\"body\":\"Y2Fm6Q==\",\"body_args\":{},\"body_base64\":true}"),
+        assertEquals(
+                json("{\"body\":\"café\",\"body_args\":{}}"), build(BODY, "text/plain; charset=ISO-8859-1", latin1));
+        assertEquals(
+                json("{\"body\":\"Y2Fm6Q==\",\"body_args\":{},\"body_base64\":true}"),
+                build(BODY, "text/plain", latin1));
+        assertEquals(
+                json("{\"body\":\"Y2Fm6Q==\",\"body_args\":{},\"body_base64\":true}"),
                 build(BODY, "text/plain; charset=x-unknown", latin1));
     }
 
     @Test
     void allFlagsGiveMethodUriArgsAndHeadersWithRepeatsAsArrays() throws Exception {
-        MultiMap headers = MultiMap.fromKong(Map.of("host", List.of("h"), "x-multi", List.of("1", "2"),
-                "content-type", List.of("application/json")), true);
-        CapturedRequest r = new CapturedRequest("POST", "/path?key1=value1&k=1&k=2&flag&e=",
-                "key1=value1&k=1&k=2&flag&e=", headers,
-                "application/json", "{\"foo\":\"bar\"}".getBytes(StandardCharsets.UTF_8));
-        assertEquals(json("{\"method\":\"POST\",\"uri\":\"/path?key1=value1&k=1&k=2&flag&e=\","
-                + "\"uri_args\":{\"key1\":\"value1\",\"k\":[\"1\",\"2\"],\"flag\":true,\"e\":\"\"},"
-                + "\"headers\":{\"host\":\"h\",\"x-multi\":[\"1\",\"2\"],\"content-type\":\"application/json\"},"
-                + "\"body\":\"{\\\"foo\\\":\\\"bar\\\"}\",\"body_args\":{\"foo\":\"bar\"}}"),
+        MultiMap headers = MultiMap.fromKong(
+                Map.of("host", List.of("h"), "x-multi", List.of("1", "2"), "content-type", List.of("application/json")),
+                true);
+        CapturedRequest r = new CapturedRequest(
+                "POST",
+                "/path?key1=value1&k=1&k=2&flag&e=",
+                "key1=value1&k=1&k=2&flag&e=",
+                headers,
+                "application/json",
+                "{\"foo\":\"bar\"}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(
+                json("{\"method\":\"POST\",\"uri\":\"/path?key1=value1&k=1&k=2&flag&e=\","
+                        + "\"uri_args\":{\"key1\":\"value1\",\"k\":[\"1\",\"2\"],\"flag\":true,\"e\":\"\"},"
+                        + "\"headers\":{\"host\":\"h\",\"x-multi\":[\"1\",\"2\"],\"content-type\":\"application/json\"},"
+                        + "\"body\":\"{\\\"foo\\\":\\\"bar\\\"}\",\"body_args\":{\"foo\":\"bar\"}}"),
                 JSON.readTree(Envelope.build(r, ALL, Integer.MAX_VALUE)));
     }
 
     @Test
     void onlyTheForwardedPartsAppear() throws Exception {
         CapturedRequest r = new CapturedRequest("GET", "/kafka", "", null, null, null);
-        assertEquals(json("{\"method\":\"GET\"}"), JSON.readTree(Envelope.build(r, new Forward(true, false, false, false), Integer.MAX_VALUE)));
-        assertEquals(json("{\"uri\":\"/kafka\",\"uri_args\":{}}"),
+        assertEquals(
+                json("{\"method\":\"GET\"}"),
+                JSON.readTree(Envelope.build(r, new Forward(true, false, false, false), Integer.MAX_VALUE)));
+        assertEquals(
+                json("{\"uri\":\"/kafka\",\"uri_args\":{}}"),
                 JSON.readTree(Envelope.build(r, new Forward(false, true, false, false), Integer.MAX_VALUE)));
     }
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class RequestRecordsTest {
     private static List<String> elements(String body, int max) throws Exception {
         return RequestRecords.elements(body.getBytes(StandardCharsets.UTF_8), max).stream()
-                .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+                .map(b -> new String(b, StandardCharsets.UTF_8))
+                .toList();
     }
 
     private static KafkaUpstreamConfig config(String json) {
@@ -22,24 +23,40 @@ class RequestRecordsTest {
 
     @Test
     void eachElementIsItsTextAsSentWithoutTheCommasAndWhitespaceAroundIt() throws Exception {
-        assertEquals(List.of("{\"a\" : [1, {\"b\":\"],[\"}]}", "\"x, y\"", "-1.5e3", "true", "null", "\"\u00e9\u4e2d\ud83d\ude00\"",
-                "[ ]"), elements("\n[ {\"a\" : [1, {\"b\":\"],[\"}]} ,\t\"x, y\",-1.5e3\r\n,true,null,\"\u00e9\u4e2d\ud83d\ude00\","
-                        + "[ ] ]  ", 10));
+        assertEquals(
+                List.of(
+                        "{\"a\" : [1, {\"b\":\"],[\"}]}",
+                        "\"x, y\"",
+                        "-1.5e3",
+                        "true",
+                        "null",
+                        "\"\u00e9\u4e2d\ud83d\ude00\"",
+                        "[ ]"),
+                elements(
+                        "\n[ {\"a\" : [1, {\"b\":\"],[\"}]} ,\t\"x, y\",-1.5e3\r\n,true,null,\"\u00e9\u4e2d\ud83d\ude00\","
+                                + "[ ] ]  ",
+                        10));
         assertEquals(List.of("1"), elements("[1]", 1));
     }
 
     @Test
     void tooManyElementsNoneTrailingContentOrBrokenJsonAreRefused() {
-        assertEquals("the JSON array has more than 2 elements, the most batch_max_records allows",
-                assertThrows(MessageTooLarge.class, () -> elements("[1,2,3]", 2)).getMessage());
-        assertEquals("the JSON array has no elements: a batch needs at least one",
+        assertEquals(
+                "the JSON array has more than 2 elements, the most batch_max_records allows",
+                assertThrows(MessageTooLarge.class, () -> elements("[1,2,3]", 2))
+                        .getMessage());
+        assertEquals(
+                "the JSON array has no elements: a batch needs at least one",
                 assertThrows(BadRequestBody.class, () -> elements("[]", 2)).getMessage());
-        assertEquals("could not parse the application/json body: trailing content after the JSON value",
+        assertEquals(
+                "could not parse the application/json body: trailing content after the JSON value",
                 assertThrows(BadRequestBody.class, () -> elements("[1] [2]", 2)).getMessage());
-        assertEquals("could not parse the application/json body: Unexpected character (']' (code 93)): expected a valid "
-                + "value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+        assertEquals(
+                "could not parse the application/json body: Unexpected character (']' (code 93)): expected a valid "
+                        + "value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
                 assertThrows(BadRequestBody.class, () -> elements("[1,]", 2)).getMessage());
-        assertEquals("could not parse the application/json body: not UTF-8",
+        assertEquals(
+                "could not parse the application/json body: not UTF-8",
                 assertThrows(BadRequestBody.class, () -> RequestRecords.elements(new byte[] {'[', (byte) 0xff, ']'}, 2))
                         .getMessage());
     }
@@ -55,8 +72,10 @@ class RequestRecordsTest {
         int message = "{\"body_args\":1,\"body\":\"1\"}".length();
 
         BuildBudget tight = new BuildBudget(upfront + 50L * message);
-        assertEquals(upfront + 50L * message + " bytes of messages are being built", assertThrows(
-                RequestRecords.BudgetFull.class, () -> RequestRecords.build(request, c, tight)).getMessage(),
+        assertEquals(
+                upfront + 50L * message + " bytes of messages are being built",
+                assertThrows(RequestRecords.BudgetFull.class, () -> RequestRecords.build(request, c, tight))
+                        .getMessage(),
                 "the 51st message did not fit");
         assertEquals(0, tight.used(), "nothing stays reserved");
 

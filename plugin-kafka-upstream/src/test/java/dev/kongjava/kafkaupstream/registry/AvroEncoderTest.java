@@ -77,11 +77,13 @@ class AvroEncoderTest {
         expected.put("item", "pen ✓");
         expected.put("raw", ByteBuffer.wrap(new byte[] {0, (byte) 0xff}));
         expected.put("code", new GenericData.Fixed(ORDER.getField("code").schema(), new byte[] {'a', 'b'}));
-        expected.put("colour", new GenericData.EnumSymbol(ORDER.getField("colour").schema(), "GREEN"));
+        expected.put(
+                "colour", new GenericData.EnumSymbol(ORDER.getField("colour").schema(), "GREEN"));
         expected.put("tags", List.of("a", "b"));
         expected.put("attrs", Map.of("x", -2L));
         expected.put("note", "gift");
-        GenericRecord address = new GenericData.Record(ORDER.getField("ship").schema().getTypes().get(1));
+        GenericRecord address = new GenericData.Record(
+                ORDER.getField("ship").schema().getTypes().get(1));
         address.put("city", "Oslo");
         expected.put("ship", address);
         expected.put("nothing", null);
@@ -93,8 +95,11 @@ class AvroEncoderTest {
         assertArrayEquals(new byte[] {0, 1, 2, 3, 4}, Arrays.copyOf(framed, 5));
         byte[] payload = Arrays.copyOfRange(framed, 5, framed.length);
         assertArrayEquals(avroWriter(ORDER, expected), payload);
-        assertEquals(expected.toString(), new GenericDatumReader<>(ORDER).read(null,
-                DecoderFactory.get().binaryDecoder(payload, null)).toString());
+        assertEquals(
+                expected.toString(),
+                new GenericDatumReader<>(ORDER)
+                        .read(null, DecoderFactory.get().binaryDecoder(payload, null))
+                        .toString());
     }
 
     @Test
@@ -119,16 +124,22 @@ class AvroEncoderTest {
         cases.put(valid.replace("\"paid\":true", "\"paid\":\"yes\""), "$.paid: expected boolean, got string");
         cases.put(valid.replace("\"raw\":\"\"", "\"raw\":\"Ā\""), "$.raw: bytes takes code points 0 to 255 only");
         cases.put(valid.replace("\"code\":\"ab\"", "\"code\":\"abc\""), "$.code: fixed shop.Code needs 2 bytes, got 3");
-        cases.put(valid.replace("\"colour\":\"RED\"", "\"colour\":\"BLUE\""), "$.colour: not a symbol of enum shop.Colour");
+        cases.put(
+                valid.replace("\"colour\":\"RED\"", "\"colour\":\"BLUE\""),
+                "$.colour: not a symbol of enum shop.Colour");
         cases.put(valid.replace("\"tags\":[]", "\"tags\":[\"a\",7]"), "$.tags[1]: expected string, got integer");
         cases.put(valid.replace("\"attrs\":{}", "\"attrs\":{\"k\":true}"), "$.attrs.k: expected long, got boolean");
-        cases.put(valid.replace("\"ship\":null", "\"ship\":{\"city\":\"Oslo\"}"), "$.ship: expected one of the union "
-                + "[null, shop.Address] as {\"<branch>\": value} or null, got object");
-        cases.put(valid.replace("\"ship\":null", "\"ship\":{\"Address\":{\"town\":\"x\"}}"),
+        cases.put(
+                valid.replace("\"ship\":null", "\"ship\":{\"city\":\"Oslo\"}"),
+                "$.ship: expected one of the union "
+                        + "[null, shop.Address] as {\"<branch>\": value} or null, got object");
+        cases.put(
+                valid.replace("\"ship\":null", "\"ship\":{\"Address\":{\"town\":\"x\"}}"),
                 "$.ship.Address.town: not a field of record shop.Address");
         cases.put(valid.replace("\"nothing\":null", "\"nothing\":0"), "$.nothing: expected null, got integer");
         cases.put(valid.replace("\"item\":\"p\",", ""), "$.item: missing, and the field has no default");
-        cases.put(valid.replace("\"id\":1", "\"id\":1,\"" + "x".repeat(60) + "\":0"),
+        cases.put(
+                valid.replace("\"id\":1", "\"id\":1,\"" + "x".repeat(60) + "\":0"),
                 "$." + "x".repeat(40) + "...: not a field of record shop.Order");
         cases.put("[1]", "$: expected record shop.Order, got array");
         cases.forEach((json, message) -> assertEquals(message, mismatch(ORDER, json), json));

@@ -21,8 +21,8 @@ class JsonSchemaEncoderTest {
 
     private static byte[] encode(String schema, String json) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JsonSchemaEncoder.of(JSON.readTree(schema), 258).write(JSON.readTree(json), json.getBytes(StandardCharsets.UTF_8),
-                out);
+        JsonSchemaEncoder.of(JSON.readTree(schema), 258)
+                .write(JSON.readTree(json), json.getBytes(StandardCharsets.UTF_8), out);
         return out.toByteArray();
     }
 
@@ -40,10 +40,14 @@ class JsonSchemaEncoderTest {
     @Test
     void theFirstErrorIsNamedWithItsJsonPath() {
         assertEquals("$.id: string found, integer expected", mismatch(ORDER, "{\"id\":\"1\",\"tags\":[\"abcd\"]}"));
-        assertEquals("$.tags[1]: must be at most 3 characters long", mismatch(ORDER, "{\"id\":1,\"tags\":[\"a\",\"abcd\"]}"));
+        assertEquals(
+                "$.tags[1]: must be at most 3 characters long",
+                mismatch(ORDER, "{\"id\":1,\"tags\":[\"a\",\"abcd\"]}"));
         assertEquals("$: required property 'id' not found", mismatch(ORDER, "{}"));
-        assertEquals("$: property 'extra' is not defined in the schema and the schema does not allow additional "
-                + "properties", mismatch(ORDER, "{\"id\":1,\"extra\":true}"));
+        assertEquals(
+                "$: property 'extra' is not defined in the schema and the schema does not allow additional "
+                        + "properties",
+                mismatch(ORDER, "{\"id\":1,\"extra\":true}"));
     }
 
     @Test
@@ -52,8 +56,8 @@ class JsonSchemaEncoderTest {
                 + "[{\"type\":\"integer\"}]}";
         assertEquals("$[0]: string found, integer expected", mismatch(prefixItems, "[\"x\"]"));
         // draft-07 does not know prefixItems, so without $schema it constrains nothing
-        byte[] framed = encode(prefixItems.replace("\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",", ""),
-                "[\"x\"]");
+        byte[] framed = encode(
+                prefixItems.replace("\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",", ""), "[\"x\"]");
         assertEquals("[\"x\"]", new String(framed, 5, framed.length - 5, StandardCharsets.UTF_8));
     }
 
@@ -61,8 +65,8 @@ class JsonSchemaEncoderTest {
     void aSchemaThatRefersToAUrlIsRefusedWhenItIsLoadedAndTheUrlIsNeverCalled() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             String url = "http://127.0.0.1:" + listener.getLocalPort() + "/order.json";
-            RuntimeException e = assertThrows(RuntimeException.class,
-                    () -> JsonSchemaEncoder.of(JSON.readTree("{\"$ref\":\"" + url + "\"}"), 1));
+            RuntimeException e = assertThrows(
+                    RuntimeException.class, () -> JsonSchemaEncoder.of(JSON.readTree("{\"$ref\":\"" + url + "\"}"), 1));
             assertEquals("Schema from '" + url + "' is not allowed to be loaded.", e.getMessage());
             listener.setSoTimeout(200);
             assertThrows(SocketTimeoutException.class, listener::accept, "nobody connected");

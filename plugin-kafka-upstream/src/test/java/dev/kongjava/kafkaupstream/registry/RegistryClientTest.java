@@ -38,11 +38,14 @@ class RegistryClientTest {
         https.start();
         try {
             String url = "https://127.0.0.1:" + https.getAddress().getPort();
-            RegistryFailure failure = assertThrows(RegistryFailure.class, () -> client(url, true).fetch(SUBJECT));
+            RegistryFailure failure =
+                    assertThrows(RegistryFailure.class, () -> client(url, true).fetch(SUBJECT));
             assertEquals(502, failure.status());
-            assertEquals("the schema registry at " + url + " is unreachable (SSLHandshakeException)",
-                    failure.getMessage());
-            assertEquals(new FetchedSchema(SUBJECT, 3, 2, "AVRO", "\"string\""), client(url, false).fetch(SUBJECT));
+            assertEquals(
+                    "the schema registry at " + url + " is unreachable (SSLHandshakeException)", failure.getMessage());
+            assertEquals(
+                    new FetchedSchema(SUBJECT, 3, 2, "AVRO", "\"string\""),
+                    client(url, false).fetch(SUBJECT));
         } finally {
             https.stop(0);
         }
@@ -60,9 +63,10 @@ class RegistryClientTest {
         try {
             String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/ccompat";
             RegistrySettings.Subject odd = new RegistrySettings.Subject("a/b c?", "7");
-            RegistryFailure failure = assertThrows(RegistryFailure.class, () -> client(url, true).fetch(odd));
-            assertEquals("the schema registry at " + url + " answered with more than 4194304 bytes",
-                    failure.getMessage());
+            RegistryFailure failure =
+                    assertThrows(RegistryFailure.class, () -> client(url, true).fetch(odd));
+            assertEquals(
+                    "the schema registry at " + url + " answered with more than 4194304 bytes", failure.getMessage());
             assertEquals("/ccompat/subjects/a%2Fb%20c%3F/versions/7", path.get());
         } finally {
             http.stop(0);
@@ -70,7 +74,9 @@ class RegistryClientTest {
     }
 
     private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
-        try (exchange; InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
+        try (exchange;
+                InputStream in = exchange.getRequestBody();
+                OutputStream out = exchange.getResponseBody()) {
             in.readAllBytes();
             exchange.sendResponseHeaders(status, body.length);
             out.write(body);

@@ -34,7 +34,11 @@ class PemKeysTest {
     @Test
     void aSec1EcKeyBecomesALoadablePkcs8Key() throws Exception {
         String converted = PemKeys.toPkcs8Pem(resource("ec-sec1.pem"));
-        assertEquals("EC", KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der(converted))).getAlgorithm());
+        assertEquals(
+                "EC",
+                KeyFactory.getInstance("EC")
+                        .generatePrivate(new PKCS8EncodedKeySpec(der(converted)))
+                        .getAlgorithm());
     }
 
     @Test
@@ -44,12 +48,23 @@ class PemKeysTest {
 
     @Test
     void somethingThatIsNotAKeyIsNamedClearly() {
-        assertEquals("the certificate's key is not a PEM private key",
-                assertThrows(GeneralSecurityException.class, () -> PemKeys.toPkcs8Pem("nope")).getMessage());
-        assertEquals("unsupported private key type 'ENCRYPTED PRIVATE KEY' (use an unencrypted RSA, EC or PKCS#8 key)",
-                assertThrows(GeneralSecurityException.class, () -> PemKeys.toPkcs8Pem(
-                        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----")).getMessage());
-        assertEquals("the certificate's private key cannot be loaded", assertThrows(GeneralSecurityException.class,
-                () -> PemKeys.toPkcs8Pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")).getMessage());
+        assertEquals(
+                "the certificate's key is not a PEM private key",
+                assertThrows(GeneralSecurityException.class, () -> PemKeys.toPkcs8Pem("nope"))
+                        .getMessage());
+        assertEquals(
+                "unsupported private key type 'ENCRYPTED PRIVATE KEY' (use an unencrypted RSA, EC or PKCS#8 key)",
+                assertThrows(
+                                GeneralSecurityException.class,
+                                () -> PemKeys.toPkcs8Pem(
+                                        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----"))
+                        .getMessage());
+        assertEquals(
+                "the certificate's private key cannot be loaded",
+                assertThrows(
+                                GeneralSecurityException.class,
+                                () -> PemKeys.toPkcs8Pem(
+                                        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"))
+                        .getMessage());
     }
 }

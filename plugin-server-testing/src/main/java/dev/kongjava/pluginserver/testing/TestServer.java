@@ -58,7 +58,8 @@ public final class TestServer implements AutoCloseable {
             throws IOException {
         Path directory = Files.createTempDirectory("kps");
         try {
-            ServerOptions settings = options.apply(ServerOptions.builder(directory.resolve(SOCKET_NAME))).build();
+            ServerOptions settings = options.apply(ServerOptions.builder(directory.resolve(SOCKET_NAME)))
+                    .build();
             return new TestServer(directory, PluginServer.start(settings, plugins));
         } catch (IOException | RuntimeException e) {
             deleteTree(directory);

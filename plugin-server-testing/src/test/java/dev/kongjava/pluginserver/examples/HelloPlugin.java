@@ -13,11 +13,15 @@ import java.util.Map;
 public final class HelloPlugin implements AccessPhase {
     /** The config, declared once: Kong's schema, its validation and the settings table come from it. */
     public record Config(
-            @Doc("The word before the name.") @Default("Hello") @LenMin(1) String greeting,
-            @Doc("Request header holding the name.") @Default("x-name") String header) {}
+            @Doc("The word before the name.") @Default("Hello") @LenMin(1)
+            String greeting,
+
+            @Doc("Request header holding the name.") @Default("x-name")
+            String header) {}
 
     public static final PluginDefinition<Config> DEFINITION = PluginDefinition.builder("hello")
-            .version("1.0.0").priority(1000)
+            .version("1.0.0")
+            .priority(1000)
             .config(Config.class)
             .handler(HelloPlugin.class, ctx -> new HelloPlugin(ctx.config()))
             .build();
@@ -31,8 +35,11 @@ public final class HelloPlugin implements AccessPhase {
     @Override
     public void access(Kong kong) {
         String name = kong.request().getHeader(config.header()); // one PDK round trip; null when absent
-        kong.response().exit(200, config.greeting() + ", " + (name == null ? "stranger" : name) + "!",
-                Map.of("Content-Type", "text/plain"));
+        kong.response()
+                .exit(
+                        200,
+                        config.greeting() + ", " + (name == null ? "stranger" : name) + "!",
+                        Map.of("Content-Type", "text/plain"));
     }
 
     public static void main(String[] args) {

@@ -17,13 +17,14 @@ class ReadmeExampleTest {
 
     @Test
     void theReadmeExampleIsTheMarkedRegionOfHelloPluginIt() throws IOException {
-        String test = Files.readString(Path.of("src/test/java/dev/kongjava/pluginserver/examples/HelloPluginIT.java"),
-                StandardCharsets.UTF_8);
+        String test = Files.readString(
+                Path.of("src/test/java/dev/kongjava/pluginserver/examples/HelloPluginIT.java"), StandardCharsets.UTF_8);
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
         int from = test.indexOf('\n', test.indexOf(START)) + 1;
         int to = test.lastIndexOf('\n', test.indexOf(END)) + 1;
         String region = dedent(test.substring(from, to));
-        assertTrue(readme.contains("```java\n" + region + "```\n"), "README.md should show, as a java block:\n" + region);
+        assertTrue(
+                readme.contains("```java\n" + region + "```\n"), "README.md should show, as a java block:\n" + region);
     }
 
     /** The lines without the indentation of the first one (the region's code sits inside a method). */

@@ -31,13 +31,15 @@ class TypedConfigReadsTest {
 
     @Test
     void aMisspeltFieldDoesNotCompile() {
-        assertEquals(List.of("compiler.err.cant.resolve.location.args"),
+        assertEquals(
+                List.of("compiler.err.cant.resolve.location.args"),
                 errors("String read(HelloPlugin.Config c) { return c.greting(); }"));
     }
 
     @Test
     void aMistypedReadDoesNotCompile() {
-        assertEquals(List.of("compiler.err.prob.found.req"),
+        assertEquals(
+                List.of("compiler.err.prob.found.req"),
                 errors("int read(HelloPlugin.Config c) { return c.greeting(); }"));
     }
 
@@ -53,8 +55,14 @@ class TypedConfigReadsTest {
         };
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        compiler.getTask(null, null, diagnostics, List.of("-proc:none", "-d", classes.toString(), "-classpath", classPath),
-                null, List.of(file)).call();
+        compiler.getTask(
+                        null,
+                        null,
+                        diagnostics,
+                        List.of("-proc:none", "-d", classes.toString(), "-classpath", classPath),
+                        null,
+                        List.of(file))
+                .call();
         List<String> codes = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
             if (d.getKind() == Diagnostic.Kind.ERROR) {

@@ -39,16 +39,21 @@ class ConnectionLimitsIT {
 
     @Test
     void aPeerThatStopsReadingDelaysNoOtherConnectionsTimeoutsOrExpiryAndLosesOnlyItsOwnConnection() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.eventTimeout(EVENT_TIMEOUT).instanceIdleTimeout(IDLE_TIMEOUT),
-                ProbePlugin.DEFINITION);
-                StderrLines closedLog = StderrLines.capture("closed a connection whose peer read no reply for 1000 ms");
+        try (TestServer s = TestServer.start(
+                        o -> o.eventTimeout(EVENT_TIMEOUT).instanceIdleTimeout(IDLE_TIMEOUT), ProbePlugin.DEFINITION);
+                StderrLines closedLog =
+                        StderrLines.capture("closed a connection whose peer read no reply for 1000 ms");
                 FakeKong kong = FakeKong.connect(s.socket());
                 KongConnection stalled = new KongConnection(s.socket())) {
             // The stalled peer: an event whose plugin never answers (its timeout reply goes to this
             // connection), then requests whose replies it never reads, so the server's write blocks.
-            Map<?, ?> started = (Map<?, ?>) stalled.call(1, "plugin.StartInstance", List.of(Map.of("Name", "probe",
-                    "Config", "{\"mode\":\"sleep\",\"sleep_ms\":600000}"))).result();
-            stalled.send(2, "plugin.HandleEvent", List.of(Map.of("InstanceId", started.get("Id"), "EventName", "access")));
+            Map<?, ?> started = (Map<?, ?>) stalled.call(
+                            1,
+                            "plugin.StartInstance",
+                            List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"sleep\",\"sleep_ms\":600000}")))
+                    .result();
+            stalled.send(
+                    2, "plugin.HandleEvent", List.of(Map.of("InstanceId", started.get("Id"), "EventName", "access")));
             Thread flood = Thread.ofVirtual().start(() -> {
                 try {
                     for (int i = 0; i < UNREAD_REPLIES; i++) {
@@ -60,7 +65,11 @@ class ConnectionLimitsIT {
             });
 
             // Kong, on its own connections: an idle instance, and an event it abandons (no Step comes).
-            assertEquals(200, kong.plugin("probe", "{\"mode\":\"header\"}").access(CannedRequest.get("/")).exitStatus());
+            assertEquals(
+                    200,
+                    kong.plugin("probe", "{\"mode\":\"header\"}")
+                            .access(CannedRequest.get("/"))
+                            .exitStatus());
             long abandoned = System.nanoTime();
             Exchange ex = kong.plugin("probe", "{\"mode\":\"error\"}")
                     .access(CannedRequest.post("/").raising("kong.request.get_raw_body"));
@@ -70,38 +79,54 @@ class ConnectionLimitsIT {
             String told = nextEvent("kong.request.get_raw_body failed", bound);
             long endedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - abandoned);
             assertTrue(told.endsWith(" within 1000 ms"), told);
-            System.out.printf("next to a peer that stopped reading, an abandoned event ended after %d ms "
-                    + "(event timeout %d ms)%n", endedMillis, EVENT_TIMEOUT.toMillis());
+            System.out.printf(
+                    "next to a peer that stopped reading, an abandoned event ended after %d ms "
+                            + "(event timeout %d ms)%n",
+                    endedMillis, EVENT_TIMEOUT.toMillis());
 
-            waitFor(() -> s.server().status().instances() == 0, IDLE_TIMEOUT.plus(bound), "every idle instance expired");
-            waitFor(() -> s.server().status().connections() == kong.connectionsOpened(), bound,
+            waitFor(
+                    () -> s.server().status().instances() == 0,
+                    IDLE_TIMEOUT.plus(bound),
+                    "every idle instance expired");
+            waitFor(
+                    () -> s.server().status().connections() == kong.connectionsOpened(),
+                    bound,
                     "the stalled connection closed, Kong's stayed open");
             assertEquals(1, closedLog.matches(), "the stalled connection is logged once");
             assertTrue(flood.join(Duration.ofSeconds(10)), "the stalled peer's writes ended");
-            assertEquals("v", kong.plugin("probe", "{\"mode\":\"header\"}")
-                    .access(CannedRequest.get("/").header("x-probe", "v")).exitBodyText());
+            assertEquals(
+                    "v",
+                    kong.plugin("probe", "{\"mode\":\"header\"}")
+                            .access(CannedRequest.get("/").header("x-probe", "v"))
+                            .exitBodyText());
         }
     }
 
     @Test
     void connectionsBeyondMaxConnectionsAreClosedAtOnceAndTheOpenOnesKeepWorking() throws Exception {
         try (TestServer s = TestServer.start(o -> o.maxConnections(8), ProbePlugin.DEFINITION);
-                StderrLines refusals = StderrLines.capture("refused a connection: 8 connections are open (--max-connections)")) {
+                StderrLines refusals =
+                        StderrLines.capture("refused a connection: 8 connections are open (--max-connections)")) {
             List<KongConnection> pool = new ArrayList<>();
             try {
                 for (int i = 0; i < 8; i++) {
                     pool.add(new KongConnection(s.socket()));
-                    assertNull(pool.getLast().call(1, "plugin.GetStatus", List.of()).error());
+                    assertNull(pool.getLast()
+                            .call(1, "plugin.GetStatus", List.of())
+                            .error());
                 }
                 for (int i = 0; i < 3; i++) {
                     try (KongConnection extra = new KongConnection(s.socket())) {
-                        assertThrows(IOException.class, () -> extra.call(1, "plugin.GetStatus", List.of()),
+                        assertThrows(
+                                IOException.class,
+                                () -> extra.call(1, "plugin.GetStatus", List.of()),
                                 "the ninth connection is closed without an answer");
                     }
                 }
                 assertEquals(1, refusals.matches(), "refusals are logged once per interval");
                 for (KongConnection pooled : pool) {
-                    assertNull(pooled.call(2, "plugin.GetStatus", List.of()).error(), "open connections are never closed");
+                    assertNull(
+                            pooled.call(2, "plugin.GetStatus", List.of()).error(), "open connections are never closed");
                 }
                 pool.removeFirst().close();
                 waitFor(() -> s.server().status().connections() == 7, Duration.ofSeconds(10), "a connection ended");

@@ -34,7 +34,8 @@ class EventLifecycleIT {
     void stepsOfOneEventMayTravelOverDifferentConnections() throws Exception {
         try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
                 FakeKong kong = FakeKong.connect(s.socket()).freshConnectionPerCall(true)) {
-            Exchange ex = kong.plugin("probe", "{\"mode\":\"calls\",\"calls\":5}").access(CannedRequest.get("/"));
+            Exchange ex =
+                    kong.plugin("probe", "{\"mode\":\"calls\",\"calls\":5}").access(CannedRequest.get("/"));
             assertEquals(204, ex.exitStatus());
             assertEquals(7, ex.rpcCount(), "StartInstance, HandleEvent, five Steps");
             assertEquals(7, kong.connectionsOpened(), "every RPC on its own connection");
@@ -43,7 +44,8 @@ class EventLifecycleIT {
 
     @Test
     void exitFreesTheEventAtOnceEvenAfterTenThousandExits() throws Exception {
-        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
+        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
+                FakeKong kong = FakeKong.connect(s.socket())) {
             FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"header\"}");
             for (int i = 0; i < 10_000; i++) {
                 assertEquals(200, plugin.access(CannedRequest.get("/")).exitStatus());
@@ -55,10 +57,12 @@ class EventLifecycleIT {
 
     @Test
     void aPdkCallAfterExitFailsFastInThePlugin() throws Exception {
-        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
+        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
+                FakeKong kong = FakeKong.connect(s.socket())) {
             Exchange ex = kong.plugin("probe", "{\"mode\":\"after-exit\"}").access(CannedRequest.get("/"));
             assertEquals(202, ex.exitStatus());
-            assertEquals("kong.request.get_method failed: the event already ended with kong.response.exit",
+            assertEquals(
+                    "kong.request.get_method failed: the event already ended with kong.response.exit",
                     ProbePlugin.events.poll(5, TimeUnit.SECONDS));
             assertEquals(List.of("kong.response.exit"), ex.methods());
         }
@@ -73,7 +77,8 @@ class EventLifecycleIT {
                     .access(CannedRequest.post("/").raising("kong.request.get_raw_body"));
             assertTrue(ex.aborted());
             assertEquals(1, s.server().status().events());
-            assertEquals("kong.request.get_raw_body failed: Kong sent no result for event 1 within 300 ms",
+            assertEquals(
+                    "kong.request.get_raw_body failed: Kong sent no result for event 1 within 300 ms",
                     ProbePlugin.events.poll(5, TimeUnit.SECONDS));
             assertEquals(0, s.server().status().events());
         }
@@ -84,13 +89,16 @@ class EventLifecycleIT {
         try (TestServer s = TestServer.start(o -> o.eventTimeout(EVENT_TIMEOUT), ProbePlugin.DEFINITION);
                 FakeKong kong = FakeKong.connect(s.socket())) {
             long start = System.nanoTime(); // the server runs in this JVM: its own clock
-            Exchange ex = kong.plugin("probe", "{\"mode\":\"sleep\",\"sleep_ms\":600000}").access(CannedRequest.get("/"));
+            Exchange ex = kong.plugin("probe", "{\"mode\":\"sleep\",\"sleep_ms\":600000}")
+                    .access(CannedRequest.get("/"));
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals("kong.response.error", ex.exitMethod());
             assertEquals(500, ex.exitStatus());
             assertEquals("{\"message\":\"An unexpected error occurred\"}", ex.exitBodyText());
             // not before the event timeout, and then promptly: the plugin would sleep for 600 s
-            assertTrue(millis >= EVENT_TIMEOUT.toMillis() && millis < EVENT_TIMEOUT.plus(MARGIN).toMillis(),
+            assertTrue(
+                    millis >= EVENT_TIMEOUT.toMillis()
+                            && millis < EVENT_TIMEOUT.plus(MARGIN).toMillis(),
                     "answered after " + millis + " ms with an event timeout of " + EVENT_TIMEOUT.toMillis() + " ms");
             waitFor(() -> s.server().status().events() == 0);
         }
@@ -98,29 +106,38 @@ class EventLifecycleIT {
 
     @Test
     void aPluginExceptionFailsClosedAndTheServerKeepsServing() throws Exception {
-        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
+        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
+                FakeKong kong = FakeKong.connect(s.socket())) {
             Exchange ex = kong.plugin("probe", "{\"mode\":\"throw\"}").access(CannedRequest.get("/"));
             assertEquals("kong.response.error", ex.exitMethod());
             assertEquals(500, ex.exitStatus());
             assertEquals(0, s.server().status().events());
-            assertEquals(200, kong.plugin("probe", "{\"mode\":\"header\"}").access(CannedRequest.get("/")).exitStatus());
+            assertEquals(
+                    200,
+                    kong.plugin("probe", "{\"mode\":\"header\"}")
+                            .access(CannedRequest.get("/"))
+                            .exitStatus());
         }
     }
 
     @Test
     void idleInstancesExpireAndTheirResourcesAreClosed() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.instanceIdleTimeout(Duration.ofMillis(200)), ProbePlugin.DEFINITION);
+        try (TestServer s =
+                        TestServer.start(o -> o.instanceIdleTimeout(Duration.ofMillis(200)), ProbePlugin.DEFINITION);
                 FakeKong kong = FakeKong.connect(s.socket())) {
             int id = kong.startInstance("probe", "{\"mode\":\"ret\"}");
             assertEquals("closed ret", ProbePlugin.events.poll(5, TimeUnit.SECONDS));
             assertEquals(0, s.server().status().instances());
-            assertEquals("No plugin instance " + id, kong.event(id, "access", CannedRequest.get("/")).rpcError());
+            assertEquals(
+                    "No plugin instance " + id,
+                    kong.event(id, "access", CannedRequest.get("/")).rpcError());
         }
     }
 
     @Test
     void closeInstanceWaitsForRunningEventsBeforeClosingTheHandler() throws Exception {
-        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
+        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
+                FakeKong kong = FakeKong.connect(s.socket())) {
             Path release = s.directory().resolve("release");
             int id = kong.startInstance("probe", "{\"mode\":\"wait\",\"release_file\":\"" + release + "\"}");
             Thread request = Thread.ofVirtual().start(() -> kong.event(id, "access", CannedRequest.get("/")));
@@ -136,7 +153,8 @@ class EventLifecycleIT {
 
     @Test
     void aConfigChangeStartsANewInstanceAndClosesTheOld() throws Exception {
-        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
+        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
+                FakeKong kong = FakeKong.connect(s.socket())) {
             FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"ret\"}");
             plugin.access(CannedRequest.get("/"));
             int first = plugin.instanceId();
@@ -153,7 +171,9 @@ class EventLifecycleIT {
         TestServer first = TestServer.start(ProbePlugin.DEFINITION);
         try (FakeKong kong = FakeKong.connect(first.socket())) {
             FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"header\"}");
-            assertEquals("v", plugin.access(CannedRequest.get("/").header("x-probe", "v")).exitBodyText());
+            assertEquals(
+                    "v",
+                    plugin.access(CannedRequest.get("/").header("x-probe", "v")).exitBodyText());
             first.server().close();
             try (var second = dev.kongjava.pluginserver.server.PluginServer.start(
                     dev.kongjava.pluginserver.server.ServerOptions.defaults(first.socket()), ProbePlugin.DEFINITION)) {
@@ -172,7 +192,8 @@ class EventLifecycleIT {
     void instanceIdsAreNeverReusedAcrossRestarts() throws Exception {
         Set<Integer> seen = new HashSet<>();
         for (int run = 0; run < 3; run++) {
-            try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
+            try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
+                    FakeKong kong = FakeKong.connect(s.socket())) {
                 for (int i = 0; i < 200; i++) {
                     assertTrue(seen.add(kong.startInstance("probe", "{}")), "id reused");
                 }

@@ -39,7 +39,10 @@ class HostileInputIT {
             }
             FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"header\"}");
             for (int i = 0; i < 100; i++) {
-                assertEquals("v", plugin.access(CannedRequest.get("/").header("x-probe", "v")).exitBodyText());
+                assertEquals(
+                        "v",
+                        plugin.access(CannedRequest.get("/").header("x-probe", "v"))
+                                .exitBodyText());
             }
             // every event was answered in time while all 100 stalls were still open and unfinished
             assertEquals(101, s.server().status().connections(), "Kong's connection and the 100 stalled ones");
@@ -60,19 +63,26 @@ class HostileInputIT {
             IOException closed = assertThrows(IOException.class, () -> c.readReply(1));
             assertEquals("closed", closed.getMessage());
             try (FakeKong kong = FakeKong.connect(s.socket())) {
-                assertEquals(200, kong.plugin("probe", "{\"mode\":\"header\"}").access(CannedRequest.get("/")).exitStatus());
+                assertEquals(
+                        200,
+                        kong.plugin("probe", "{\"mode\":\"header\"}")
+                                .access(CannedRequest.get("/"))
+                                .exitStatus());
             }
         }
     }
 
     @Test
     void aStormOfGarbageConnectionsLeavesKongsEventsAnsweredAndNoConnectionBehind() throws Exception {
-        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
+        try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
+                FakeKong kong = FakeKong.connect(s.socket())) {
             AtomicInteger served = new AtomicInteger();
             Thread events = Thread.ofVirtual().start(() -> {
                 FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"echo\"}");
                 for (int i = 0; i < 500; i++) {
-                    if ("POST /x body".equals(plugin.access(CannedRequest.post("/x").body("body")).exitBodyText())) {
+                    if ("POST /x body"
+                            .equals(plugin.access(CannedRequest.post("/x").body("body"))
+                                    .exitBodyText())) {
                         served.incrementAndGet();
                     }
                 }

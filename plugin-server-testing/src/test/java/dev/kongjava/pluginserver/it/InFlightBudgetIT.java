@@ -30,8 +30,8 @@ class InFlightBudgetIT {
 
     @Test
     void aBodyThatDoesNotFitTheBudgetIsReadWithoutKeepingItAndThePluginGetsServerBusy() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.maxMessageBytes(MIB).maxBytesInFlight(2 * MIB),
-                ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(
+                        o -> o.maxMessageBytes(MIB).maxBytesInFlight(2 * MIB), ProbePlugin.DEFINITION);
                 KongConnection kong = new KongConnection(s.socket())) {
             int instance = startProbe(kong, "{\"mode\":\"error\"}");
             byte[] body = new byte[MIB - 100];
@@ -43,18 +43,25 @@ class InFlightBudgetIT {
                 EventLifecycleIT.waitFor(() -> s.server().status().bytesInFlight() >= MIB - 100);
 
                 long event = firstCallback(kong, instance, "kong.request.get_raw_body");
-                Map<?, ?> exit = (Map<?, ?>) data(kong.call(11, "plugin.Step", List.of(Map.of("EventId", event, "Data", body))));
+                Map<?, ?> exit =
+                        (Map<?, ?>) data(kong.call(11, "plugin.Step", List.of(Map.of("EventId", event, "Data", body))));
                 assertEquals("kong.response.exit", exit.get("Method"));
                 List<?> args = (List<?>) exit.get("Args");
                 assertEquals(503L, args.get(0));
-                assertTrue(args.get(1).toString().matches("kong\\.request\\.get_raw_body failed: the plugin server holds "
-                        + "\\d+ bytes of requests not yet answered, its limit is 2097152 bytes "
-                        + "\\(--max-bytes-in-flight\\); try again later"), args.get(1).toString());
+                assertTrue(
+                        args.get(1)
+                                .toString()
+                                .matches("kong\\.request\\.get_raw_body failed: the plugin server holds "
+                                        + "\\d+ bytes of requests not yet answered, its limit is 2097152 bytes "
+                                        + "\\(--max-bytes-in-flight\\); try again later"),
+                        args.get(1).toString());
             }
             EventLifecycleIT.waitFor(() -> s.server().status().bytesInFlight() == 0);
 
             long event = firstCallback(kong, instance, "kong.request.get_raw_body");
-            assertEquals("ret", data(kong.call(12, "plugin.Step", List.of(Map.of("EventId", event, "Data", body)))),
+            assertEquals(
+                    "ret",
+                    data(kong.call(12, "plugin.Step", List.of(Map.of("EventId", event, "Data", body)))),
                     "the same body goes through once the budget is free again");
         }
     }
@@ -88,14 +95,19 @@ class InFlightBudgetIT {
                 KongConnection c = new KongConnection(s.socket())) {
             // 500,000 empty maps: 500 KB on the wire, tens of MB once decoded
             c.writeRaw(packed(p -> {
-                p.packArrayHeader(4).packInt(0).packInt(7).packString("plugin.GetStatus").packArrayHeader(1);
+                p.packArrayHeader(4)
+                        .packInt(0)
+                        .packInt(7)
+                        .packString("plugin.GetStatus")
+                        .packArrayHeader(1);
                 p.packArrayHeader(500_000);
                 for (int i = 0; i < 500_000; i++) {
                     p.packMapHeader(0);
                 }
             }));
             KongConnection.Reply refused = c.readReply(7);
-            assertEquals("the message decodes to more than 2097152 bytes of memory (twice --max-message-size)",
+            assertEquals(
+                    "the message decodes to more than 2097152 bytes of memory (twice --max-message-size)",
                     refused.error());
             assertNull(c.call(8, "plugin.GetStatus", List.of()).error(), "the same connection serves the next request");
             EventLifecycleIT.waitFor(() -> s.server().status().bytesInFlight() == 0);
@@ -105,7 +117,7 @@ class InFlightBudgetIT {
     @Test
     void eventsBeyondMaxEventsEndAtOnceWithKongs503() throws Exception {
         try (TestServer s = TestServer.start(
-                o -> o.maxEvents(2).shutdownTimeout(Duration.ofMillis(100)), ProbePlugin.DEFINITION);
+                        o -> o.maxEvents(2).shutdownTimeout(Duration.ofMillis(100)), ProbePlugin.DEFINITION);
                 KongConnection kong = new KongConnection(s.socket())) {
             int sleeper = startProbe(kong, "{\"mode\":\"sleep\",\"sleep_ms\":60000}");
             List<KongConnection> busy = new ArrayList<>();
@@ -113,15 +125,24 @@ class InFlightBudgetIT {
                 for (int i = 0; i < 2; i++) {
                     KongConnection c = new KongConnection(s.socket());
                     c.writeRaw(packed(p -> {
-                        p.packArrayHeader(4).packInt(0).packInt(1).packString("plugin.HandleEvent").packArrayHeader(1);
-                        p.packMapHeader(2).packString("InstanceId").packInt(sleeper).packString("EventName").packString("access");
+                        p.packArrayHeader(4)
+                                .packInt(0)
+                                .packInt(1)
+                                .packString("plugin.HandleEvent")
+                                .packArrayHeader(1);
+                        p.packMapHeader(2)
+                                .packString("InstanceId")
+                                .packInt(sleeper)
+                                .packString("EventName")
+                                .packString("access");
                     }));
                     busy.add(c);
                 }
                 EventLifecycleIT.waitFor(() -> s.server().status().events() == 2);
                 int other = startProbe(kong, "{\"mode\":\"header\"}");
-                Map<?, ?> third = (Map<?, ?>) kong.call(3, "plugin.HandleEvent",
-                        List.of(Map.of("InstanceId", other, "EventName", "access"))).result();
+                Map<?, ?> third = (Map<?, ?>)
+                        kong.call(3, "plugin.HandleEvent", List.of(Map.of("InstanceId", other, "EventName", "access")))
+                                .result();
                 assertEquals(Map.of("Method", "kong.response.error", "Args", List.of(503L)), third.get("Data"));
                 assertEquals(2, s.server().status().events(), "the refused event never ran");
             } finally {
@@ -139,24 +160,28 @@ class InFlightBudgetIT {
             for (int i = 0; i < 3; i++) {
                 startProbe(kong, "{\"mode\":\"header\"}");
             }
-            KongConnection.Reply refused = kong.call(9, "plugin.StartInstance",
-                    List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"header\"}")));
-            assertEquals("the plugin server holds 3 instances, its limit (--max-instances); "
-                    + "idle ones close after --instance-idle-timeout", refused.error());
+            KongConnection.Reply refused = kong.call(
+                    9, "plugin.StartInstance", List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"header\"}")));
+            assertEquals(
+                    "the plugin server holds 3 instances, its limit (--max-instances); "
+                            + "idle ones close after --instance-idle-timeout",
+                    refused.error());
             assertEquals(3, s.server().status().instances());
         }
     }
 
     private static int startProbe(KongConnection kong, String config) throws IOException {
-        KongConnection.Reply started = kong.call(1, "plugin.StartInstance", List.of(Map.of("Name", "probe", "Config", config)));
+        KongConnection.Reply started =
+                kong.call(1, "plugin.StartInstance", List.of(Map.of("Name", "probe", "Config", config)));
         assertNull(started.error());
         return ((Number) ((Map<?, ?>) started.result()).get("Id")).intValue();
     }
 
     /** HandleEvent on {@code instance}; asserts the first callback is {@code method} and returns the EventId. */
     private static long firstCallback(KongConnection kong, int instance, String method) throws IOException {
-        Map<?, ?> result = (Map<?, ?>) kong.call(2, "plugin.HandleEvent",
-                List.of(Map.of("InstanceId", instance, "EventName", "access"))).result();
+        Map<?, ?> result = (Map<?, ?>)
+                kong.call(2, "plugin.HandleEvent", List.of(Map.of("InstanceId", instance, "EventName", "access")))
+                        .result();
         assertEquals(method, ((Map<?, ?>) result.get("Data")).get("Method"));
         return ((Number) result.get("EventId")).longValue();
     }
@@ -169,8 +194,16 @@ class InFlightBudgetIT {
     /** {@code [0, msgid, "plugin.Step", [{"EventId": 1, "Data": <bin body>}]]}. */
     private static byte[] step(long msgid, byte[] body) throws IOException {
         return packed(p -> {
-            p.packArrayHeader(4).packInt(0).packLong(msgid).packString("plugin.Step").packArrayHeader(1);
-            p.packMapHeader(2).packString("EventId").packInt(1).packString("Data").packBinaryHeader(body.length);
+            p.packArrayHeader(4)
+                    .packInt(0)
+                    .packLong(msgid)
+                    .packString("plugin.Step")
+                    .packArrayHeader(1);
+            p.packMapHeader(2)
+                    .packString("EventId")
+                    .packInt(1)
+                    .packString("Data")
+                    .packBinaryHeader(body.length);
             p.writePayload(body);
         });
     }

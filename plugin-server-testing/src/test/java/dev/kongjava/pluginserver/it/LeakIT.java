@@ -27,18 +27,24 @@ class LeakIT {
     private static final int THREADS_PER_ENDING = 2;
     /** Abandoned events wait this long; short, but far above any scheduling delay of a loaded 2-core CI box. */
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(3);
+
     private static final int RECONFIGURE_EVERY = 1_000;
     private static final long HEAP_GROWTH_BOUND = 4L * 1024 * 1024;
     private static final String UNHANDLED = "unhandled exception in probe.access on instance #";
 
     /** One way an event ends, with the config and request that make it end that way. */
     private enum Ending {
-        EXIT("{\"mode\":\"header\"}", CannedRequest.get("/").header("x-probe", "v"),
+        EXIT(
+                "{\"mode\":\"header\"}",
+                CannedRequest.get("/").header("x-probe", "v"),
                 ex -> Integer.valueOf(200).equals(ex.exitStatus()) && "v".equals(ex.exitBodyText())),
-        PLUGIN_EXCEPTION("{\"mode\":\"throw\"}", CannedRequest.get("/"),
-                ex -> "kong.response.error".equals(ex.exitMethod()) && Integer.valueOf(500).equals(ex.exitStatus())),
-        ABANDONED_BY_KONG("{\"mode\":\"header\"}", CannedRequest.get("/").raising("kong.request.get_header"),
-                Exchange::aborted);
+        PLUGIN_EXCEPTION(
+                "{\"mode\":\"throw\"}",
+                CannedRequest.get("/"),
+                ex -> "kong.response.error".equals(ex.exitMethod())
+                        && Integer.valueOf(500).equals(ex.exitStatus())),
+        ABANDONED_BY_KONG(
+                "{\"mode\":\"header\"}", CannedRequest.get("/").raising("kong.request.get_header"), Exchange::aborted);
 
         final String config;
         final CannedRequest request;
@@ -55,8 +61,8 @@ class LeakIT {
     void eventsEndingInExitErrorAndAbandonmentLeaveNoEventNoExtraInstanceAndAStableHeap() throws Exception {
         // abandoned events pile up until their timeout faster than --max-events allows: this soak is
         // about what ended events leave behind, so the cap (InFlightBudgetIT's subject) is lifted
-        try (TestServer s = TestServer.start(o -> o.eventTimeout(EVENT_TIMEOUT).maxEvents(1_000_000),
-                ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(
+                        o -> o.eventTimeout(EVENT_TIMEOUT).maxEvents(1_000_000), ProbePlugin.DEFINITION);
                 FakeKong kong = FakeKong.connect(s.socket());
                 StderrLines log = StderrLines.capture(UNHANDLED)) {
             List<Worker> workers = workers(kong);
@@ -77,7 +83,9 @@ class LeakIT {
             assertEquals(EVENTS, log.matches() - loggedBefore, "each plugin exception logged once");
             long growth = usedHeapAfterGc() - before;
             System.out.printf("LeakIT: 3 x %d events in %d s, heap growth %d KiB%n", EVENTS, seconds, growth / 1024);
-            assertTrue(growth < HEAP_GROWTH_BOUND, "used heap grew by " + growth + " bytes over 3 x " + EVENTS + " events");
+            assertTrue(
+                    growth < HEAP_GROWTH_BOUND,
+                    "used heap grew by " + growth + " bytes over 3 x " + EVENTS + " events");
         }
     }
 
@@ -141,7 +149,8 @@ class LeakIT {
         long deadline = System.nanoTime() + EVENT_TIMEOUT.multipliedBy(5).toNanos();
         while (s.server().status().events() > 0) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(s.server().status().events() + " events left after " + EVENT_TIMEOUT.multipliedBy(5));
+                throw new AssertionError(
+                        s.server().status().events() + " events left after " + EVENT_TIMEOUT.multipliedBy(5));
             }
             Thread.sleep(20);
         }
@@ -152,7 +161,9 @@ class LeakIT {
         for (int i = 0; i < 4; i++) {
             System.gc();
             Thread.sleep(100);
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            used = Math.min(
+                    used,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
     }

@@ -38,8 +38,8 @@ class ListenerIT {
 
     @Test
     void theSocketModeCanBeWidenedForAGroup() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.socketMode(PosixFilePermissions.fromString("rw-rw----")),
-                ProbePlugin.DEFINITION)) {
+        try (TestServer s = TestServer.start(
+                o -> o.socketMode(PosixFilePermissions.fromString("rw-rw----")), ProbePlugin.DEFINITION)) {
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.socket())));
         }
     }
@@ -60,7 +60,8 @@ class ListenerIT {
                     Thread.onSpinWait();
                 }
                 try {
-                    String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(socket, LinkOption.NOFOLLOW_LINKS));
+                    String mode = PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(socket, LinkOption.NOFOLLOW_LINKS));
                     SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
                     seen.set(mode + ", connected");
                 } catch (IOException e) {
@@ -99,8 +100,8 @@ class ListenerIT {
     void aRegularFileAtTheSocketPathIsNeverDeleted() throws Exception {
         Path dir = Files.createTempDirectory("kps");
         Path file = Files.writeString(dir.resolve("probe.socket"), "data");
-        IOException e = assertThrows(IOException.class,
-                () -> PluginServer.start(ServerOptions.defaults(file), ProbePlugin.DEFINITION));
+        IOException e = assertThrows(
+                IOException.class, () -> PluginServer.start(ServerOptions.defaults(file), ProbePlugin.DEFINITION));
         assertEquals("refusing to replace " + file + ": it exists and is not a socket", e.getMessage());
         assertEquals("data", Files.readString(file));
         Files.delete(file);
@@ -110,10 +111,12 @@ class ListenerIT {
     @Test
     void aMissingSocketDirectoryIsAClearError() {
         Path socket = Path.of("/nonexistent-kong-prefix/probe.socket");
-        IOException e = assertThrows(IOException.class,
-                () -> PluginServer.start(ServerOptions.defaults(socket), ProbePlugin.DEFINITION));
-        assertEquals("cannot create socket " + socket + ": directory /nonexistent-kong-prefix does not exist "
-                + "(is --kong-prefix or --socket right?)", e.getMessage());
+        IOException e = assertThrows(
+                IOException.class, () -> PluginServer.start(ServerOptions.defaults(socket), ProbePlugin.DEFINITION));
+        assertEquals(
+                "cannot create socket " + socket + ": directory /nonexistent-kong-prefix does not exist "
+                        + "(is --kong-prefix or --socket right?)",
+                e.getMessage());
     }
 
     @Test

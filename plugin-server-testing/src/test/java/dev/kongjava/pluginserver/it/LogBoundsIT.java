@@ -27,17 +27,28 @@ class LogBoundsIT {
         try (TestServer s = TestServer.start(ProbePlugin.DEFINITION);
                 KongConnection kong = new KongConnection(s.socket());
                 StderrLines log = StderrLines.capture("probe")) {
-            String error = (String) kong.call(1, "plugin.StartInstance", List.of(Map.of("Name", "probe",
-                    "Config", "{\"mode\":\"" + huge + "\"}"))).error();
-            assertEquals("Invalid value \"" + "m".repeat(199) + "... (100002 characters) for configuration mode of plugin "
-                    + "probe: expected one of: echo, ret, throw, sleep, after-exit, header, headers, query, body, calls, "
-                    + "error, json, wait", error);
-            assertEquals(null, kong.call(2, "plugin.StartInstance", List.of(Map.of("Name", "probe",
-                    "Config", unknown.toString()))).error());
+            String error = (String) kong.call(
+                            1,
+                            "plugin.StartInstance",
+                            List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"" + huge + "\"}")))
+                    .error();
+            assertEquals(
+                    "Invalid value \"" + "m".repeat(199) + "... (100002 characters) for configuration mode of plugin "
+                            + "probe: expected one of: echo, ret, throw, sleep, after-exit, header, headers, query, body, calls, "
+                            + "error, json, wait",
+                    error);
+            assertEquals(
+                    null,
+                    kong.call(2, "plugin.StartInstance", List.of(Map.of("Name", "probe", "Config", unknown.toString())))
+                            .error());
             List<String> lines = log.lines();
-            assertTrue(lines.stream().allMatch(l -> l.length() < 1000), "line lengths " + lines.stream()
-                    .map(String::length).toList());
-            assertTrue(lines.stream().anyMatch(l -> l.contains("has unknown keys [k0, k1,") && l.contains(", k19] and 980 more")),
+            assertTrue(
+                    lines.stream().allMatch(l -> l.length() < 1000),
+                    "line lengths " + lines.stream().map(String::length).toList());
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(
+                                    l -> l.contains("has unknown keys [k0, k1,") && l.contains(", k19] and 980 more")),
                     String.join("\n", lines));
         }
     }
@@ -48,8 +59,12 @@ class LogBoundsIT {
                 KongConnection kong = new KongConnection(s.socket());
                 StderrLines log = StderrLines.capture("StartInstance refused")) {
             for (int i = 0; i < 500; i++) {
-                assertTrue(kong.call(i, "plugin.StartInstance", List.of(Map.of("Name", "probe",
-                        "Config", "{\"mode\":\"nope\"}"))).error() != null);
+                assertTrue(kong.call(
+                                        i,
+                                        "plugin.StartInstance",
+                                        List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"nope\"}")))
+                                .error()
+                        != null);
             }
             assertTrue(log.matches() <= 2, log.matches() + " lines for 500 refusals: " + log.lines());
         }

@@ -38,7 +38,11 @@ class MalformedInputIT {
     @AfterEach
     void otherConnectionsStillWork() throws Exception {
         try (FakeKong kong = FakeKong.connect(server.socket())) {
-            assertEquals(200, kong.plugin("probe", "{\"mode\":\"header\"}").access(CannedRequest.get("/")).exitStatus());
+            assertEquals(
+                    200,
+                    kong.plugin("probe", "{\"mode\":\"header\"}")
+                            .access(CannedRequest.get("/"))
+                            .exitStatus());
         }
         raw.close();
         server.close();
@@ -59,54 +63,87 @@ class MalformedInputIT {
     @Test
     void aMessageThatIsNotAnArrayGetsAnErrorReplyWithMsgidZero() throws Exception {
         raw.writeRaw(packed(p -> p.packString("hello")));
-        assertEquals("malformed request: expected [0, msgid, method, params], got a STRING", raw.readReply(0).error());
+        assertEquals(
+                "malformed request: expected [0, msgid, method, params], got a STRING",
+                raw.readReply(0).error());
     }
 
     @Test
     void aMsgidThatIsNotAnIntegerGetsAnErrorReplyWithMsgidZero() throws Exception {
         raw.writeRaw(packed(p -> {
-            p.packArrayHeader(4).packInt(0).packString("x").packString("plugin.GetStatus").packArrayHeader(0);
+            p.packArrayHeader(4)
+                    .packInt(0)
+                    .packString("x")
+                    .packString("plugin.GetStatus")
+                    .packArrayHeader(0);
         }));
-        assertEquals("malformed request: expected [0, msgid, method, params]", raw.readReply(0).error());
+        assertEquals(
+                "malformed request: expected [0, msgid, method, params]",
+                raw.readReply(0).error());
     }
 
     @Test
     void paramsThatAreNotAnArrayGetAnErrorNamingTheMethod() throws Exception {
-        raw.writeRaw(packed(p -> p.packArrayHeader(4).packInt(0).packInt(5).packString("plugin.HandleEvent").packString("x")));
-        assertEquals("malformed request: params of plugin.HandleEvent must be an array", raw.readReply(5).error());
+        raw.writeRaw(packed(p -> p.packArrayHeader(4)
+                .packInt(0)
+                .packInt(5)
+                .packString("plugin.HandleEvent")
+                .packString("x")));
+        assertEquals(
+                "malformed request: params of plugin.HandleEvent must be an array",
+                raw.readReply(5).error());
         // the connection is still in sync and usable
         assertNull(raw.call(6, "plugin.GetStatus", List.of()).error());
     }
 
     @Test
     void paramsOfTheWrongShapeGetAnErrorNamingWhatWasExpected() throws Exception {
-        assertEquals("malformed request: plugin.HandleEvent expects a map as its first parameter",
+        assertEquals(
+                "malformed request: plugin.HandleEvent expects a map as its first parameter",
                 raw.call(7, "plugin.HandleEvent", List.of("x")).error());
-        assertEquals("malformed request: plugin.HandleEvent needs InstanceId as an int32, got abc",
-                raw.call(8, "plugin.HandleEvent", List.of(Map.of("InstanceId", "abc"))).error());
-        assertEquals("malformed request: plugin.CloseInstance needs instance id as an int32, got -1",
+        assertEquals(
+                "malformed request: plugin.HandleEvent needs InstanceId as an int32, got abc",
+                raw.call(8, "plugin.HandleEvent", List.of(Map.of("InstanceId", "abc")))
+                        .error());
+        assertEquals(
+                "malformed request: plugin.CloseInstance needs instance id as an int32, got -1",
                 raw.call(9, "plugin.CloseInstance", List.of(-1)).error());
-        assertEquals("malformed request: plugin.Step needs EventId as an int32, got null",
+        assertEquals(
+                "malformed request: plugin.Step needs EventId as an int32, got null",
                 raw.call(10, "plugin.Step", List.of(Map.of("Data", 1))).error());
     }
 
     @Test
     void aHundredMegabyteLengthIsAnsweredAndTheConnectionClosedWithoutAllocatingIt() throws Exception {
         raw.writeRaw(packed(p -> {
-            p.packArrayHeader(4).packInt(0).packInt(11).packString("plugin.Step").packArrayHeader(1);
-            p.packMapHeader(2).packString("EventId").packInt(1).packString("Data").packBinaryHeader(100 * 1024 * 1024);
+            p.packArrayHeader(4)
+                    .packInt(0)
+                    .packInt(11)
+                    .packString("plugin.Step")
+                    .packArrayHeader(1);
+            p.packMapHeader(2)
+                    .packString("EventId")
+                    .packInt(1)
+                    .packString("Data")
+                    .packBinaryHeader(100 * 1024 * 1024);
         }));
         KongConnection.Reply reply = raw.readReply(11);
-        assertTrue(reply.error().toString().matches(
-                "message of at least \\d+ bytes exceeds the limit of " + ServerOptions.DEFAULT_MAX_MESSAGE_BYTES
-                        + " bytes \\(--max-message-size\\)"),
+        assertTrue(
+                reply.error()
+                        .toString()
+                        .matches("message of at least \\d+ bytes exceeds the limit of "
+                                + ServerOptions.DEFAULT_MAX_MESSAGE_BYTES + " bytes \\(--max-message-size\\)"),
                 reply.error().toString());
         assertThrows(IOException.class, () -> raw.readReply(12), "connection closed");
     }
 
     @Test
     void aTruncatedMessageFollowedByCloseLeavesTheServerServing() throws Exception {
-        byte[] whole = packed(p -> p.packArrayHeader(4).packInt(0).packInt(1).packString("plugin.GetStatus").packArrayHeader(0));
+        byte[] whole = packed(p -> p.packArrayHeader(4)
+                .packInt(0)
+                .packInt(1)
+                .packString("plugin.GetStatus")
+                .packArrayHeader(0));
         raw.writeRaw(java.util.Arrays.copyOf(whole, whole.length - 3));
         raw.close();
     }
@@ -119,7 +156,10 @@ class MalformedInputIT {
 
     @Test
     void aResponseTypeMessageFromThePeerIsRefusedAsMalformed() throws Exception {
-        raw.writeRaw(packed(p -> p.packArrayHeader(4).packInt(1).packInt(3).packNil().packNil()));
-        assertEquals("malformed request: expected [0, msgid, method, params]", raw.readReply(3).error());
+        raw.writeRaw(
+                packed(p -> p.packArrayHeader(4).packInt(1).packInt(3).packNil().packNil()));
+        assertEquals(
+                "malformed request: expected [0, msgid, method, params]",
+                raw.readReply(3).error());
     }
 }

@@ -28,7 +28,8 @@ class PeerCredentialsIT {
     /** The system Python: a pyenv shim under root's home is not executable for the second user. */
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     /** Connects, sends [0, 1, "plugin.GetStatus", []] and says what happened, in one line. */
-    private static final String CLIENT = String.join("\n",
+    private static final String CLIENT = String.join(
+            "\n",
             "import socket, sys",
             "s = socket.socket(socket.AF_UNIX)",
             "try:",
@@ -46,18 +47,24 @@ class PeerCredentialsIT {
             "except OSError:",
             "    pass",
             "print('served' if b'Pid' in data else 'disconnected without a reply')");
+
     private static int uid;
     private static int gid;
 
     @BeforeAll
     static void secondUser() throws Exception {
         int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        Prerequisites.require("root", me == 0,
+        Prerequisites.require(
+                "root",
+                me == 0,
                 () -> "PeerCredentialsIT needs root to run a client as a second uid (it runs as uid " + me + ")");
-        Prerequisites.require("python3", Files.isExecutable(PYTHON),
+        Prerequisites.require(
+                "python3",
+                Files.isExecutable(PYTHON),
                 () -> "PeerCredentialsIT needs " + PYTHON + " for its client (apt-get install python3)");
         if (run(List.of("id", "-u", USER)).exitCode != 0) {
-            Result added = run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER));
+            Result added =
+                    run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER));
             assertEquals(0, added.exitCode, "useradd " + USER + ": " + added.output);
         }
         uid = Integer.parseInt(run(List.of("id", "-u", USER)).output.strip());
@@ -75,8 +82,10 @@ class PeerCredentialsIT {
 
     @Test
     void aWorldWritableSocketStillDisconnectsAUidOutsideTheAllowlistAndLogsItOnce() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.socketMode(PosixFilePermissions.fromString("rw-rw-rw-"))
-                .allowedUids(Set.of(0)), ProbePlugin.DEFINITION);
+        try (TestServer s = TestServer.start(
+                        o -> o.socketMode(PosixFilePermissions.fromString("rw-rw-rw-"))
+                                .allowedUids(Set.of(0)),
+                        ProbePlugin.DEFINITION);
                 StderrLines log = StderrLines.capture("refused a connection from user " + USER)) {
             openDirectory(s);
             assertEquals("disconnected without a reply", connectAs(uid, gid, s.socket()));
@@ -88,8 +97,9 @@ class PeerCredentialsIT {
 
     @Test
     void aUidOnTheAllowlistIsServed() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.socketMode(PosixFilePermissions.fromString("rw-rw-rw-"))
-                .allowedUids(Set.of(0, uid)), ProbePlugin.DEFINITION)) {
+        try (TestServer s = TestServer.start(
+                o -> o.socketMode(PosixFilePermissions.fromString("rw-rw-rw-")).allowedUids(Set.of(0, uid)),
+                ProbePlugin.DEFINITION)) {
             openDirectory(s);
             assertEquals("served", connectAs(uid, gid, s.socket()));
             try (KongConnection root = new KongConnection(s.socket())) {
@@ -100,8 +110,8 @@ class PeerCredentialsIT {
 
     @Test
     void withoutAnAllowlistAGroupWritableSocketAdmitsItsGroupAndNoOneElse() throws Exception {
-        try (TestServer s = TestServer.start(o -> o.socketMode(PosixFilePermissions.fromString("rw-rw----")),
-                ProbePlugin.DEFINITION)) {
+        try (TestServer s = TestServer.start(
+                o -> o.socketMode(PosixFilePermissions.fromString("rw-rw----")), ProbePlugin.DEFINITION)) {
             openDirectory(s);
             // the socket belongs to root's group 0: the same uid with that group may connect
             assertEquals("served", connectAs(uid, 0, s.socket()));
@@ -115,8 +125,15 @@ class PeerCredentialsIT {
     }
 
     private static String connectAs(int asUid, int asGid, Path socket) throws Exception {
-        Result r = run(List.of("setpriv", "--reuid=" + asUid, "--regid=" + asGid, "--clear-groups",
-                PYTHON.toString(), "-c", CLIENT, socket.toString()));
+        Result r = run(List.of(
+                "setpriv",
+                "--reuid=" + asUid,
+                "--regid=" + asGid,
+                "--clear-groups",
+                PYTHON.toString(),
+                "-c",
+                CLIENT,
+                socket.toString()));
         assertEquals(0, r.exitCode, r.output);
         return r.output.strip();
     }

@@ -44,19 +44,26 @@ class ReadAheadIT {
         try (TestServer s = TestServer.start(ReadAheadPlugin.DEFINITION);
                 KongConnection kong = new KongConnection(s.socket())) {
             int instance = start(kong, "{\"mode\":\"same\"}");
-            Map<?, ?> first = result(kong.call(2, "plugin.HandleEvent", List.of(Map.of("InstanceId", instance,
-                    "EventName", "access"))));
+            Map<?, ?> first = result(
+                    kong.call(2, "plugin.HandleEvent", List.of(Map.of("InstanceId", instance, "EventName", "access"))));
             Object event = first.get("EventId");
             assertEquals(Map.of("Method", "kong.request.get_method", "Args", List.of()), first.get("Data"));
             assertNull(ReadAheadPlugin.events.poll(), "the handler has not started");
-            assertEquals(Map.of("Method", "kong.request.get_header", "Args", List.of("x-probe")),
-                    result(kong.call(3, "plugin.Step", List.of(Map.of("EventId", event, "Data", "POST")))).get("Data"));
+            assertEquals(
+                    Map.of("Method", "kong.request.get_header", "Args", List.of("x-probe")),
+                    result(kong.call(3, "plugin.Step", List.of(Map.of("EventId", event, "Data", "POST"))))
+                            .get("Data"));
             assertNull(ReadAheadPlugin.events.poll(), "the handler has not started");
-            assertEquals(Map.of("Method", "kong.request.get_raw_body", "Args", List.of(0L)),
-                    result(kong.call(4, "plugin.Step", List.of(Map.of("EventId", event, "Data", "v")))).get("Data"));
+            assertEquals(
+                    Map.of("Method", "kong.request.get_raw_body", "Args", List.of(0L)),
+                    result(kong.call(4, "plugin.Step", List.of(Map.of("EventId", event, "Data", "v"))))
+                            .get("Data"));
             assertNull(ReadAheadPlugin.events.poll(), "the handler has not started");
-            Map<?, ?> exit = (Map<?, ?>) result(kong.call(5, "plugin.Step", List.of(Map.of("EventId", event,
-                    "Data", new WireValues.Bin("hello".getBytes(UTF_8)))))).get("Data");
+            Map<?, ?> exit = (Map<?, ?>) result(kong.call(
+                            5,
+                            "plugin.Step",
+                            List.of(Map.of("EventId", event, "Data", new WireValues.Bin("hello".getBytes(UTF_8))))))
+                    .get("Data");
             assertEquals(Map.of("Method", "kong.response.exit", "Args", List.of(200L, "POST v hello")), exit);
             assertEquals("started", ReadAheadPlugin.events.poll(5, TimeUnit.SECONDS));
         }
@@ -70,8 +77,13 @@ class ReadAheadIT {
                     .access(CannedRequest.post("/").header("x-probe", "v").body("hello"));
             assertEquals(200, ex.exitStatus());
             assertEquals("POST v hello", ex.exitBodyText());
-            assertEquals(List.of("kong.request.get_method", "kong.request.get_header", "kong.request.get_raw_body",
-                    "kong.response.exit"), ex.methods());
+            assertEquals(
+                    List.of(
+                            "kong.request.get_method",
+                            "kong.request.get_header",
+                            "kong.request.get_raw_body",
+                            "kong.response.exit"),
+                    ex.methods());
             assertEquals(5, ex.rpcCount(), "StartInstance, HandleEvent, three Steps: as without read-ahead");
             assertEquals(5, kong.connectionsOpened(), "every RPC on its own connection");
         }
@@ -79,13 +91,17 @@ class ReadAheadIT {
 
     @Test
     void aHandlerThatCallsSomethingElseGetsItFromKongAndTheRestReadAheadIsDropped() throws Exception {
-        try (TestServer s = TestServer.start(ReadAheadPlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
+        try (TestServer s = TestServer.start(ReadAheadPlugin.DEFINITION);
+                FakeKong kong = FakeKong.connect(s.socket())) {
             Exchange ex = kong.plugin("read-ahead", "{\"mode\":\"diverge\"}")
                     .access(CannedRequest.get("/").header("x-a", "a").header("x-b", "b"));
             assertEquals("GET b", ex.exitBodyText());
-            assertEquals(List.of(new Exchange.Call("kong.request.get_method", List.of()),
-                    new Exchange.Call("kong.request.get_header", List.of("x-a")),
-                    new Exchange.Call("kong.request.get_header", List.of("x-b"))), ex.calls().subList(0, 3));
+            assertEquals(
+                    List.of(
+                            new Exchange.Call("kong.request.get_method", List.of()),
+                            new Exchange.Call("kong.request.get_header", List.of("x-a")),
+                            new Exchange.Call("kong.request.get_header", List.of("x-b"))),
+                    ex.calls().subList(0, 3));
             assertEquals(0, s.server().status().bytesInFlight());
         }
     }
@@ -98,10 +114,14 @@ class ReadAheadIT {
             Exchange ex = kong.plugin("read-ahead", "{\"mode\":\"error\"}")
                     .access(CannedRequest.post("/").header("x-after", "h").spooledBody());
             assertEquals(500, ex.exitStatus());
-            assertEquals("kong.request.get_raw_body failed: request body did not fit into client body buffer, "
-                    + "consider raising 'client_body_buffer_size'", ex.exitBodyText());
-            assertEquals(List.of("kong.request.get_method", "kong.request.get_raw_body", "kong.response.exit"),
-                    ex.methods(), "the header after the error is never asked for");
+            assertEquals(
+                    "kong.request.get_raw_body failed: request body did not fit into client body buffer, "
+                            + "consider raising 'client_body_buffer_size'",
+                    ex.exitBodyText());
+            assertEquals(
+                    List.of("kong.request.get_method", "kong.request.get_raw_body", "kong.response.exit"),
+                    ex.methods(),
+                    "the header after the error is never asked for");
         }
     }
 
@@ -109,11 +129,12 @@ class ReadAheadIT {
     void whatWasReadAheadStaysChargedToTheInFlightBudgetUntilTheHandlerCallsKong() throws Exception {
         Path release = Files.createTempFile("read-ahead", ".release");
         Files.delete(release);
-        try (TestServer s = TestServer.start(ReadAheadPlugin.DEFINITION); FakeKong kong = FakeKong.connect(s.socket())) {
+        try (TestServer s = TestServer.start(ReadAheadPlugin.DEFINITION);
+                FakeKong kong = FakeKong.connect(s.socket())) {
             byte[] body = new byte[1024 * 1024];
             Arrays.fill(body, (byte) 'b');
-            FakeKong.PluginConfig plugin = kong.plugin("read-ahead",
-                    "{\"mode\":\"hold\",\"release_file\":\"" + release + "\"}");
+            FakeKong.PluginConfig plugin =
+                    kong.plugin("read-ahead", "{\"mode\":\"hold\",\"release_file\":\"" + release + "\"}");
             CompletableFuture<Exchange> request = CompletableFuture.supplyAsync(
                     () -> plugin.access(CannedRequest.post("/").body(body)));
             assertEquals("started", ReadAheadPlugin.events.poll(30, TimeUnit.SECONDS));
@@ -139,7 +160,9 @@ class ReadAheadIT {
             assertEquals(1, s.server().status().events());
             EventLifecycleIT.waitFor(() -> s.server().status().events() == 0); // Kong never sends the Step
             long millis = (System.nanoTime() - begin) / 1_000_000;
-            assertTrue(millis >= EVENT_TIMEOUT.toMillis() && millis < EVENT_TIMEOUT.plus(MARGIN).toMillis(),
+            assertTrue(
+                    millis >= EVENT_TIMEOUT.toMillis()
+                            && millis < EVENT_TIMEOUT.plus(MARGIN).toMillis(),
                     "freed after " + millis + " ms with an event timeout of " + EVENT_TIMEOUT.toMillis() + " ms");
             assertNull(ReadAheadPlugin.events.poll(), "the handler never ran");
             assertEquals(0, s.server().status().bytesInFlight());
@@ -150,17 +173,21 @@ class ReadAheadIT {
     void aReadAheadOfAnythingButAGetterFailsTheInstanceStart() throws Exception {
         try (TestServer s = TestServer.start(ReadAheadPlugin.DEFINITION);
                 KongConnection kong = new KongConnection(s.socket())) {
-            KongConnection.Reply reply = kong.call(1, "plugin.StartInstance",
+            KongConnection.Reply reply = kong.call(
+                    1,
+                    "plugin.StartInstance",
                     List.of(Map.of("Name", "read-ahead", "Config", "{\"mode\":\"setter\"}")));
-            assertEquals("starting an instance of read-ahead failed: read-ahead of access calls "
-                    + "kong.response.set_header, which is not a getter (kong.<module>.get_*)", reply.error());
+            assertEquals(
+                    "starting an instance of read-ahead failed: read-ahead of access calls "
+                            + "kong.response.set_header, which is not a getter (kong.<module>.get_*)",
+                    reply.error());
             assertEquals(0, s.server().status().instances());
         }
     }
 
     private static int start(KongConnection kong, String config) throws IOException {
-        Map<?, ?> started = result(kong.call(1, "plugin.StartInstance",
-                List.of(Map.of("Name", "read-ahead", "Config", config))));
+        Map<?, ?> started =
+                result(kong.call(1, "plugin.StartInstance", List.of(Map.of("Name", "read-ahead", "Config", config))));
         return ((Number) started.get("Id")).intValue();
     }
 

@@ -38,13 +38,15 @@ class RpcMethodsIT {
 
     @Test
     void startInstanceAnswersNameIdConfigAndStartTime() {
-        KongConnection.Reply reply = kong.call("plugin.StartInstance",
+        KongConnection.Reply reply = kong.call(
+                "plugin.StartInstance",
                 Map.of("Name", "probe", "Config", "{\"mode\":\"ret\",\"secret\":\"hunter2\",\"__seq__\":3}"));
         assertNull(reply.error());
         Map<?, ?> result = (Map<?, ?>) reply.result();
         assertEquals("probe", result.get("Name"));
         assertInstanceOf(Long.class, result.get("Id"));
-        Map<String, Object> config = new HashMap<>(Map.of("mode", "ret", "calls", 1L, "sleep_ms", 0L, "secret", "[hidden]"));
+        Map<String, Object> config =
+                new HashMap<>(Map.of("mode", "ret", "calls", 1L, "sleep_ms", 0L, "secret", "[hidden]"));
         config.put("release_file", null); // optional and unset
         assertEquals(config, result.get("Config"));
         double startTime = (Double) result.get("StartTime");
@@ -53,9 +55,12 @@ class RpcMethodsIT {
 
     @Test
     void startInstanceWithAnInvalidConfigNamesFieldValueAndRule() {
-        KongConnection.Reply reply = kong.call("plugin.StartInstance", Map.of("Name", "probe", "Config", "{\"mode\":\"fly\"}"));
-        assertEquals("Invalid value \"fly\" for configuration mode of plugin probe: expected one of: echo, ret, "
-                + "throw, sleep, after-exit, header, headers, query, body, calls, error, json, wait", reply.error());
+        KongConnection.Reply reply =
+                kong.call("plugin.StartInstance", Map.of("Name", "probe", "Config", "{\"mode\":\"fly\"}"));
+        assertEquals(
+                "Invalid value \"fly\" for configuration mode of plugin probe: expected one of: echo, ret, "
+                        + "throw, sleep, after-exit, header, headers, query, body, calls, error, json, wait",
+                reply.error());
     }
 
     @Test
@@ -77,20 +82,30 @@ class RpcMethodsIT {
 
     @Test
     void handleEventForAnUnknownInstanceAnswersNoPluginInstance() {
-        assertEquals("No plugin instance 123456", kong.event(123456, "access", CannedRequest.get("/")).rpcError());
+        assertEquals(
+                "No plugin instance 123456",
+                kong.event(123456, "access", CannedRequest.get("/")).rpcError());
     }
 
     @Test
     void handleEventForAPhaseThePluginDoesNotHaveIsANamedError() {
         int id = kong.startInstance("probe", "{}");
-        assertEquals("plugin probe does not handle event rewrite", kong.event(id, "rewrite", CannedRequest.get("/")).rpcError());
+        assertEquals(
+                "plugin probe does not handle event rewrite",
+                kong.event(id, "rewrite", CannedRequest.get("/")).rpcError());
     }
 
     @Test
     void anAccessEventRunsThePluginAndEndsWithItsExit() {
-        Exchange ex = kong.plugin("probe", "{\"mode\":\"echo\"}").access(CannedRequest.post("/orders").body("hi"));
-        assertEquals(List.of("kong.request.get_method", "kong.request.get_path", "kong.request.get_raw_body",
-                "kong.response.exit"), ex.methods());
+        Exchange ex = kong.plugin("probe", "{\"mode\":\"echo\"}")
+                .access(CannedRequest.post("/orders").body("hi"));
+        assertEquals(
+                List.of(
+                        "kong.request.get_method",
+                        "kong.request.get_path",
+                        "kong.request.get_raw_body",
+                        "kong.response.exit"),
+                ex.methods());
         assertEquals(List.of(0L), ex.calls().get(2).args(), "get_raw_body is always called with Args [0]");
         assertEquals("kong.response.exit", ex.exitMethod());
         assertEquals(200, ex.exitStatus());
@@ -117,13 +132,19 @@ class RpcMethodsIT {
     void aPdkCallReturningNilArrivesWithoutDataAndReadsAsNull() {
         FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"header\"}");
         assertEquals("<nil>", plugin.access(CannedRequest.get("/")).exitBodyText());
-        assertEquals("v1", plugin.access(CannedRequest.get("/").header("X-Probe", "v1").header("x-probe", "v2")).exitBodyText());
+        assertEquals(
+                "v1",
+                plugin.access(CannedRequest.get("/").header("X-Probe", "v1").header("x-probe", "v2"))
+                        .exitBodyText());
     }
 
     @Test
     void headersArriveAsACaseInsensitiveMultimapViaStepMultiMap() {
-        Exchange ex = kong.plugin("probe", "{\"mode\":\"headers\"}").access(CannedRequest.get("/")
-                .header("Accept", "a").header("X-Multi", "1").header("x-multi", "2"));
+        Exchange ex = kong.plugin("probe", "{\"mode\":\"headers\"}")
+                .access(CannedRequest.get("/")
+                        .header("Accept", "a")
+                        .header("X-Multi", "1")
+                        .header("x-multi", "2"));
         assertEquals("{\"accept\":[\"a\"],\"x-multi\":[\"1\",\"2\"]}", ex.exitBodyText());
     }
 
@@ -139,7 +160,8 @@ class RpcMethodsIT {
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) (i * 31);
         }
-        Exchange ex = kong.plugin("probe", "{\"mode\":\"body\"}").access(CannedRequest.post("/").body(body));
+        Exchange ex = kong.plugin("probe", "{\"mode\":\"body\"}")
+                .access(CannedRequest.post("/").body(body));
         assertArrayEquals(body, ex.exitBody());
         assertEquals(Map.of("X-Length", "70000"), ex.exitHeaders());
     }
@@ -155,15 +177,19 @@ class RpcMethodsIT {
     @Test
     void onKong2AFailingPdkCallArrivesAsStepErrorAndThrowsPdkExceptionNamingTheMethod() {
         kong.kongVersion(2);
-        Exchange ex = kong.plugin("probe", "{\"mode\":\"error\"}").access(CannedRequest.post("/").body("x").spooledBody());
+        Exchange ex = kong.plugin("probe", "{\"mode\":\"error\"}")
+                .access(CannedRequest.post("/").body("x").spooledBody());
         assertEquals(500, ex.exitStatus());
-        assertEquals("kong.request.get_raw_body failed: request body did not fit into client body buffer, "
-                + "consider raising 'client_body_buffer_size'", ex.exitBodyText());
+        assertEquals(
+                "kong.request.get_raw_body failed: request body did not fit into client body buffer, "
+                        + "consider raising 'client_body_buffer_size'",
+                ex.exitBodyText());
     }
 
     @Test
     void onKong3ABodyInATempFileIsReadBecauseArgsZeroIsSent() {
-        Exchange ex = kong.plugin("probe", "{\"mode\":\"body\"}").access(CannedRequest.post("/").body("big").spooledBody());
+        Exchange ex = kong.plugin("probe", "{\"mode\":\"body\"}")
+                .access(CannedRequest.post("/").body("big").spooledBody());
         assertEquals("big", ex.exitBodyText());
     }
 
@@ -174,11 +200,15 @@ class RpcMethodsIT {
 
     @Test
     void aStepForAnEventThatIsNotRunningIsAnErrorNotACrash() {
-        assertEquals("no running event 99 (it ended or timed out)",
+        assertEquals(
+                "no running event 99 (it ended or timed out)",
                 kong.call("plugin.Step", Map.of("EventId", 99, "Data", "x")).error());
-        assertEquals("no running event 98 (it ended or timed out)",
-                kong.call("plugin.StepError", Map.of("EventId", 98, "Data", "boom")).error());
-        assertEquals("no running event 97 (it ended or timed out)",
+        assertEquals(
+                "no running event 98 (it ended or timed out)",
+                kong.call("plugin.StepError", Map.of("EventId", 98, "Data", "boom"))
+                        .error());
+        assertEquals(
+                "no running event 97 (it ended or timed out)",
                 kong.call("plugin.StepRoute", Map.of("EventId", 97)).error());
     }
 
@@ -189,7 +219,9 @@ class RpcMethodsIT {
         assertEquals("1.2.3", info.get("Version"));
         assertEquals(1000L, info.get("Priority"));
         assertEquals(List.of("access", "log"), info.get("Phases"));
-        assertEquals("no plugin named x in this server; it has [probe]", kong.call("plugin.GetPluginInfo", "x").error());
+        assertEquals(
+                "no plugin named x in this server; it has [probe]",
+                kong.call("plugin.GetPluginInfo", "x").error());
         int id = kong.startInstance("probe", "{}");
         Map<?, ?> status = (Map<?, ?>) kong.call("plugin.GetStatus").result();
         assertEquals(ProcessHandle.current().pid(), status.get("Pid"));
@@ -197,7 +229,8 @@ class RpcMethodsIT {
         assertEquals(0L, status.get("Events"));
         Map<?, ?> instance = (Map<?, ?>) kong.call("plugin.InstanceStatus", id).result();
         assertEquals((long) id, instance.get("Id"));
-        assertEquals("No plugin instance 5", kong.call("plugin.InstanceStatus", 5).error());
+        assertEquals(
+                "No plugin instance 5", kong.call("plugin.InstanceStatus", 5).error());
     }
 
     @Test

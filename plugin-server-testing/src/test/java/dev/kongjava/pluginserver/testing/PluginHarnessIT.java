@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 class PluginHarnessIT {
     /** Logs at two levels around a serialize call (which writes no line), then sleeps if the path says so. */
     static final class LoggingPlugin implements AccessPhase {
-        static final PluginDefinition<?> DEFINITION = PluginDefinition.builder("logging").priority(10)
-                .handler(LoggingPlugin.class, ctx -> new LoggingPlugin()).build();
+        static final PluginDefinition<?> DEFINITION = PluginDefinition.builder("logging")
+                .priority(10)
+                .handler(LoggingPlugin.class, ctx -> new LoggingPlugin())
+                .build();
 
         @Override
         public void access(Kong kong) throws InterruptedException {
@@ -39,7 +41,8 @@ class PluginHarnessIT {
     void kongLogListsEachLevelCallAsTheLineKongWouldWriteAndSkipsSerialize() throws Exception {
         try (PluginHarness harness = PluginHarness.start(LoggingPlugin.DEFINITION)) {
             Exchange ex = harness.plugin("logging", "{}").access(CannedRequest.get("/"));
-            assertEquals(List.of("kong.log.warn", "kong.log.serialize", "kong.log.info", "kong.request.get_path"),
+            assertEquals(
+                    List.of("kong.log.warn", "kong.log.serialize", "kong.log.info", "kong.request.get_path"),
                     ex.methods());
             assertEquals(List.of("warn slow upstream: 250 ms", "info tagged nil"), PluginHarness.kongLog(ex));
         }
@@ -47,8 +50,8 @@ class PluginHarnessIT {
 
     @Test
     void serverOptionsReachTheServerItStarts() throws Exception {
-        try (PluginHarness harness = PluginHarness.start(o -> o.eventTimeout(Duration.ofMillis(200)),
-                LoggingPlugin.DEFINITION)) {
+        try (PluginHarness harness =
+                PluginHarness.start(o -> o.eventTimeout(Duration.ofMillis(200)), LoggingPlugin.DEFINITION)) {
             Exchange ex = harness.plugin("logging", "{}").access(CannedRequest.get("/sleep"));
             assertEquals("kong.response.error", ex.exitMethod(), "the 200 ms event timeout ended the sleeping event");
             assertEquals(500, ex.exitStatus());

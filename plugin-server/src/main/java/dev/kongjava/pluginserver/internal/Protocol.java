@@ -30,18 +30,25 @@ public final class Protocol {
 
     /** Every Step variant Kong's get_step_method can pick; all carry {EventId, Data} (§5.3). */
     public static final String STEP = "plugin.Step";
+
     public static final String STEP_ERROR = "plugin.StepError";
     public static final String STEP_MULTI_MAP = "plugin.StepMultiMap";
     public static final List<String> STEP_METHODS = List.of(
-            STEP, STEP_ERROR, STEP_MULTI_MAP,
-            "plugin.StepCredential", "plugin.StepConsumer", "plugin.StepMemoryStats",
-            "plugin.StepRoute", "plugin.StepService");
+            STEP,
+            STEP_ERROR,
+            STEP_MULTI_MAP,
+            "plugin.StepCredential",
+            "plugin.StepConsumer",
+            "plugin.StepMemoryStats",
+            "plugin.StepRoute",
+            "plugin.StepService");
 
     /** Data value meaning "the handler finished"; Kong stops the Step loop on it. */
     public static final String RET = "ret";
 
     /** Map keys of the request and result maps. */
     public static final String KEY_NAME = "Name";
+
     public static final String KEY_CONFIG = "Config";
     public static final String KEY_ID = "Id";
     public static final String KEY_START_TIME = "StartTime";

@@ -16,5 +16,6 @@ public interface Bridge {
      * @return Kong's value as decoded by the codec ({@code null} when Kong returned nil)
      * @throws PdkException when Kong reports an error or the event can no longer reach Kong
      */
-    @Nullable Object call(String method, @Nullable Object... args);
+    @Nullable
+    Object call(String method, @Nullable Object... args);
 }

@@ -39,7 +39,9 @@ public final class MultiMap {
         }
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
-            String name = ignoreCase ? e.getKey().toString().toLowerCase(Locale.ROOT) : e.getKey().toString();
+            String name = ignoreCase
+                    ? e.getKey().toString().toLowerCase(Locale.ROOT)
+                    : e.getKey().toString();
             List<String> values = out.computeIfAbsent(name, k -> new ArrayList<>(1));
             if (e.getValue() instanceof List<?> list) {
                 // a nil inside the array (cjson.null, ngx.null) is no value, as a hole in a Lua sequence

@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
 public final class PluginDefinition<C> {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,2}");
-    private static final Set<String> PROTOCOLS = Set.of(
-            "grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp", "ws", "wss");
+    private static final Set<String> PROTOCOLS =
+            Set.of("grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp", "ws", "wss");
 
     private final String name;
     private final String version;
@@ -98,7 +98,8 @@ public final class PluginDefinition<C> {
     }
 
     /** What the plugin does once at server start, or null. */
-    @Nullable ServerHook serverHook() {
+    @Nullable
+    ServerHook serverHook() {
         return serverHook;
     }
 
@@ -190,19 +191,22 @@ public final class PluginDefinition<C> {
             }
             for (String protocol : protocols) {
                 if (!PROTOCOLS.contains(protocol)) {
-                    problems.add("unknown protocol '" + protocol + "', Kong knows " + new java.util.TreeSet<>(PROTOCOLS));
+                    problems.add(
+                            "unknown protocol '" + protocol + "', Kong knows " + new java.util.TreeSet<>(PROTOCOLS));
                 }
             }
             if (handlerType == null) {
                 problems.add("no handler: call handler(type, factory)");
             } else if (Phase.implementedBy(handlerType).isEmpty()) {
-                problems.add("handler " + handlerType.getName() + " implements no phase interface (AccessPhase, LogPhase, …)");
+                problems.add("handler " + handlerType.getName()
+                        + " implements no phase interface (AccessPhase, LogPhase, …)");
             }
             if (flags.stream().map(ServerFlag::name).distinct().count() != flags.size()) {
                 problems.add("duplicate server flag names");
             }
             if (!problems.isEmpty()) {
-                throw new IllegalStateException("invalid plugin definition " + name + ": " + String.join("; ", problems));
+                throw new IllegalStateException(
+                        "invalid plugin definition " + name + ": " + String.join("; ", problems));
             }
             return new PluginDefinition<>(this);
         }

@@ -15,6 +15,7 @@ public final class RateLimitedLog {
     private final long intervalNanos;
     /** When the last line was written; starts an interval in the past so the first one is logged. */
     private final AtomicLong lastLogged;
+
     private final AtomicLong suppressed = new AtomicLong();
 
     public RateLimitedLog(Logger log, Duration interval) {
@@ -29,8 +30,11 @@ public final class RateLimitedLog {
         long last = lastLogged.get();
         if (now - last >= intervalNanos && lastLogged.compareAndSet(last, now)) {
             long hidden = suppressed.getAndSet(0);
-            log.warn(hidden == 0 ? message
-                    : message + " (and " + hidden + " more in the last " + (now - last) / 1_000_000_000 + " s)");
+            log.warn(
+                    hidden == 0
+                            ? message
+                            : message + " (and " + hidden + " more in the last " + (now - last) / 1_000_000_000
+                                    + " s)");
         } else {
             suppressed.incrementAndGet();
         }

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class ConfigParser {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern UUID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final String plugin;
 
@@ -37,7 +37,8 @@ final class ConfigParser {
         return new ConfigValues(fields, values);
     }
 
-    @Nullable Object value(Field field, @Nullable JsonNode node, String path) {
+    @Nullable
+    Object value(Field field, @Nullable JsonNode node, String path) {
         if (node == null || node.isNull()) {
             return missing(field, path);
         }
@@ -84,14 +85,19 @@ final class ConfigParser {
         length(field, node, path, value.getBytes(StandardCharsets.UTF_8).length);
         String invalid = "invalid value: " + (field.secret ? ConfigValues.MASK : value);
         check(field.match == null || field.match.matches(value), field, node, path, invalid);
-        check(field.matchAny == null || field.matchAny.stream().anyMatch(p -> p.matches(value)), field, node, path,
+        check(
+                field.matchAny == null || field.matchAny.stream().anyMatch(p -> p.matches(value)),
+                field,
+                node,
+                path,
                 invalid);
         return value;
     }
 
     private Long integer(Field field, JsonNode node, String path) {
         boolean integral = (node.isIntegralNumber() && node.canConvertToLong())
-                || (node.isFloatingPointNumber() && node.doubleValue() == Math.rint(node.doubleValue())
+                || (node.isFloatingPointNumber()
+                        && node.doubleValue() == Math.rint(node.doubleValue())
                         && Math.abs(node.doubleValue()) < 0x1p53);
         expect(integral, field, node, path, "expected an integer");
         long value = node.asLong();
@@ -111,7 +117,11 @@ final class ConfigParser {
     private List<Object> collection(Field field, JsonNode node, String path) {
         // cjson encodes an empty Lua table as {}: accept it as the empty list.
         boolean emptyObject = node.isObject() && node.isEmpty();
-        expect(node.isArray() || emptyObject, field, node, path,
+        expect(
+                node.isArray() || emptyObject,
+                field,
+                node,
+                path,
                 "expected " + (field.type == FieldType.SET ? "a set" : "an array"));
         List<Object> items = new ArrayList<>(node.size());
         Field elements = Objects.requireNonNull(field.elements, "an array has elements");
@@ -143,16 +153,26 @@ final class ConfigParser {
 
     /** Kong's not_one_of, then one_of. */
     private void oneOf(Field field, JsonNode node, String path, Object value) {
-        check(field.notOneOf == null || !contains(field.notOneOf, value), field, node, path,
+        check(
+                field.notOneOf == null || !contains(field.notOneOf, value),
+                field,
+                node,
+                path,
                 "must not be one of: " + (field.notOneOf == null ? "" : join(field.notOneOf)));
-        check(field.oneOf == null || contains(field.oneOf, value), field, node, path,
+        check(
+                field.oneOf == null || contains(field.oneOf, value),
+                field,
+                node,
+                path,
                 "expected one of: " + (field.oneOf == null ? "" : join(field.oneOf)));
     }
 
     private static boolean contains(List<Object> values, Object value) {
         for (Object allowed : values) {
-            if (allowed.equals(value) || (allowed instanceof Number n && value instanceof Number v
-                    && n.doubleValue() == v.doubleValue())) {
+            if (allowed.equals(value)
+                    || (allowed instanceof Number n
+                            && value instanceof Number v
+                            && n.doubleValue() == v.doubleValue())) {
                 return true;
             }
         }
@@ -161,16 +181,35 @@ final class ConfigParser {
 
     /** Kong's gt, then between. */
     private void range(Field field, JsonNode node, String path, double value) {
-        check(field.gt == null || value > field.gt.doubleValue(), field, node, path,
+        check(
+                field.gt == null || value > field.gt.doubleValue(),
+                field,
+                node,
+                path,
                 "value must be greater than " + field.gt);
-        check(field.betweenMin == null || field.betweenMax == null
-                || (value >= field.betweenMin.doubleValue() && value <= field.betweenMax.doubleValue()),
-                field, node, path, "value should be between " + field.betweenMin + " and " + field.betweenMax);
+        check(
+                field.betweenMin == null
+                        || field.betweenMax == null
+                        || (value >= field.betweenMin.doubleValue() && value <= field.betweenMax.doubleValue()),
+                field,
+                node,
+                path,
+                "value should be between " + field.betweenMin + " and " + field.betweenMax);
     }
 
     private void length(Field field, JsonNode node, String path, int length) {
-        check(field.lenMin == null || length >= field.lenMin, field, node, path, "length must be at least " + field.lenMin);
-        check(field.lenMax == null || length <= field.lenMax, field, node, path, "length must be at most " + field.lenMax);
+        check(
+                field.lenMin == null || length >= field.lenMin,
+                field,
+                node,
+                path,
+                "length must be at least " + field.lenMin);
+        check(
+                field.lenMax == null || length <= field.lenMax,
+                field,
+                node,
+                path,
+                "length must be at most " + field.lenMax);
     }
 
     /** A failed type check: Kong's own text, whatever {@code err} says. */

@@ -40,9 +40,11 @@ public final class ConfigRule {
     public static ConfigRule atLeastOneTrue(String... paths) {
         List<String> names = Arrays.asList(paths);
         String text = "at least one of these attributes must be true: " + String.join(", ", names);
-        return of(text, config -> names.stream().anyMatch(config::bool)
-                ? Optional.empty()
-                : Optional.of(new Violation(null, text)));
+        return of(
+                text,
+                config -> names.stream().anyMatch(config::bool)
+                        ? Optional.empty()
+                        : Optional.of(new Violation(null, text)));
     }
 
     /** One line for the settings table. */

@@ -33,8 +33,8 @@ public final class ConfigSchema<C> {
     public record NoConfig() {}
 
     /** Keys Kong adds to every config (docs/protocol.md §2.3); never warned about. */
-    static final Set<String> KONG_INJECTED_KEYS = Set.of(
-            "route_id", "service_id", "consumer_id", "plugin_instance_name");
+    static final Set<String> KONG_INJECTED_KEYS =
+            Set.of("route_id", "service_id", "consumer_id", "plugin_instance_name");
 
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 

@@ -1,7 +1,6 @@
 package dev.kongjava.pluginserver.schema;
 
 import dev.kongjava.pluginserver.internal.LogText;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -148,7 +147,10 @@ public final class ConfigValues {
         }
         if (value instanceof List<?> list) {
             return list.size() > LogText.MAX_ITEMS
-                    ? List.of(list.subList(0, LogText.MAX_ITEMS).stream().map(ConfigValues::capped).toList(),
+                    ? List.of(
+                            list.subList(0, LogText.MAX_ITEMS).stream()
+                                    .map(ConfigValues::capped)
+                                    .toList(),
                             "... (" + list.size() + " items)")
                     : list.stream().map(ConfigValues::capped).toList();
         }

@@ -23,14 +23,26 @@ public final class EntityCheck {
     static final String CONFIG_PREFIX = "config.";
 
     private enum Kind {
-        AT_LEAST_ONE_OF("at_least_one_of", "at least one of these fields must be non-empty: %s",
-                "at least one of these must be set: %s", (set, all) -> set >= 1),
-        ONLY_ONE_OF("only_one_of", "exactly one of these fields must be non-empty: %s",
-                "exactly one of these must be set: %s", (set, all) -> set == 1),
-        MUTUALLY_REQUIRED("mutually_required", "all or none of these fields must be set: %s",
-                "all or none of these must be set: %s", (set, all) -> set == 0 || set == all),
-        MUTUALLY_EXCLUSIVE("mutually_exclusive", "only one or none of these fields must be set: %s",
-                "at most one of these may be set: %s", (set, all) -> set <= 1),
+        AT_LEAST_ONE_OF(
+                "at_least_one_of",
+                "at least one of these fields must be non-empty: %s",
+                "at least one of these must be set: %s",
+                (set, all) -> set >= 1),
+        ONLY_ONE_OF(
+                "only_one_of",
+                "exactly one of these fields must be non-empty: %s",
+                "exactly one of these must be set: %s",
+                (set, all) -> set == 1),
+        MUTUALLY_REQUIRED(
+                "mutually_required",
+                "all or none of these fields must be set: %s",
+                "all or none of these must be set: %s",
+                (set, all) -> set == 0 || set == all),
+        MUTUALLY_EXCLUSIVE(
+                "mutually_exclusive",
+                "only one or none of these fields must be set: %s",
+                "at most one of these may be set: %s",
+                (set, all) -> set <= 1),
         CONDITIONAL("conditional", "failed conditional validation given value of field '%s'", null, null);
 
         final String kongName;
@@ -89,8 +101,11 @@ public final class EntityCheck {
      * "authentication.user", Match.required())}.
      */
     public static EntityCheck conditional(String ifField, Match ifMatch, String thenField, Match thenMatch) {
-        return new EntityCheck(Kind.CONDITIONAL, List.of(ifField, thenField),
-                Objects.requireNonNull(ifMatch, "ifMatch"), Objects.requireNonNull(thenMatch, "thenMatch"));
+        return new EntityCheck(
+                Kind.CONDITIONAL,
+                List.of(ifField, thenField),
+                Objects.requireNonNull(ifMatch, "ifMatch"),
+                Objects.requireNonNull(thenMatch, "thenMatch"));
     }
 
     private Match ifMatch() {
@@ -114,7 +129,8 @@ public final class EntityCheck {
     /** {@code {"<kind>": <argument>}}, one element of the dump's {@code entity_checks}. */
     Map<String, Object> toKong() {
         if (kind != Kind.CONDITIONAL) {
-            return Map.of(kind.kongName, paths.stream().map(p -> CONFIG_PREFIX + p).toList());
+            return Map.of(
+                    kind.kongName, paths.stream().map(p -> CONFIG_PREFIX + p).toList());
         }
         Map<String, Object> arg = new LinkedHashMap<>();
         arg.put("if_field", CONFIG_PREFIX + paths.get(0));
@@ -132,7 +148,8 @@ public final class EntityCheck {
         if (kind != Kind.CONDITIONAL) {
             long set = paths.stream().filter(p -> nonEmpty(config.get(p))).count();
             Count passes = Objects.requireNonNull(kind.passes, "set for every kind but a conditional");
-            return passes.passes(set, paths.size()) ? Optional.empty()
+            return passes.passes(set, paths.size())
+                    ? Optional.empty()
                     : Optional.of(new ConfigRule.Violation(null, kind.kongMessage.formatted(quoted(paths))));
         }
         boolean allMissing = paths.stream().allMatch(p -> underNullRecord(config, p));
@@ -142,7 +159,8 @@ public final class EntityCheck {
         Object then = config.get(paths.get(1));
         // Kong answers a then_match with required=true and a null value before running its validators
         String err = fieldAt.apply(paths.get(1)).err;
-        Optional<String> error = thenMatch().isRequired() && then == null ? Optional.of("required field missing")
+        Optional<String> error = thenMatch().isRequired() && then == null
+                ? Optional.of("required field missing")
                 : thenMatch().error(then).map(e -> then != null && err != null ? err : e);
         String entity = kind.kongMessage.formatted(CONFIG_PREFIX + paths.get(0));
         return error.map(e -> new ConfigRule.Violation(paths.get(1), e + " (" + entity + ")"));
@@ -184,8 +202,8 @@ public final class EntityCheck {
             boolean holdsAll = paths.stream().allMatch(p -> p.startsWith(record + "."));
             Field holder = ConfigSchema.find(fields, record);
             if (holder != null && !holder.required && !(kind == Kind.CONDITIONAL && holdsAll)) {
-                problems.add(kind.kongName + " names " + path + " inside the optional record "
-                        + record + "; entity checks need required records");
+                problems.add(kind.kongName + " names " + path + " inside the optional record " + record
+                        + "; entity checks need required records");
             }
         }
         return found;
@@ -202,12 +220,15 @@ public final class EntityCheck {
     }
 
     private static boolean nonEmpty(@Nullable Object value) {
-        return value != null && !(value instanceof String s && s.isEmpty())
-                && !(value instanceof Collection<?> c && c.isEmpty()) && !(value instanceof Map<?, ?> m && m.isEmpty());
+        return value != null
+                && !(value instanceof String s && s.isEmpty())
+                && !(value instanceof Collection<?> c && c.isEmpty())
+                && !(value instanceof Map<?, ?> m && m.isEmpty());
     }
 
     private static String quoted(List<String> paths) {
-        return String.join(", ", paths.stream().map(p -> "'" + CONFIG_PREFIX + p + "'").toList());
+        return String.join(
+                ", ", paths.stream().map(p -> "'" + CONFIG_PREFIX + p + "'").toList());
     }
 
     @Override

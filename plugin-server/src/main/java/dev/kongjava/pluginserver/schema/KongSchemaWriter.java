@@ -12,8 +12,8 @@ import java.util.Map;
 final class KongSchemaWriter {
     private KongSchemaWriter() {}
 
-    static Map<String, Object> subSchema(String plugin, List<String> protocols, List<Field> fields,
-            List<EntityCheck> checks) {
+    static Map<String, Object> subSchema(
+            String plugin, List<String> protocols, List<Field> fields, List<EntityCheck> checks) {
         List<Object> top = new ArrayList<>();
         if (!protocols.isEmpty()) {
             Map<String, Object> elements = new LinkedHashMap<>();
@@ -78,7 +78,11 @@ final class KongSchemaWriter {
             a.put("match", field.match.source());
         }
         if (field.matchAny != null) {
-            a.put("match_any", Map.of("patterns", field.matchAny.stream().map(LuaPattern::source).toList()));
+            a.put(
+                    "match_any",
+                    Map.of(
+                            "patterns",
+                            field.matchAny.stream().map(LuaPattern::source).toList()));
         }
         if (field.uuid) {
             a.put("uuid", true);

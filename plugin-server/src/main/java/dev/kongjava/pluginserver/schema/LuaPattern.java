@@ -15,8 +15,24 @@ import java.util.regex.Pattern;
  */
 final class LuaPattern {
     private static final Map<Character, String> CLASSES = Map.of(
-            'a', "\\p{Alpha}", 'c', "\\p{Cntrl}", 'd', "\\p{Digit}", 'l', "\\p{Lower}", 'p', "\\p{Punct}",
-            's', "\\s", 'u', "\\p{Upper}", 'w', "\\p{Alnum}", 'x', "\\p{XDigit}");
+            'a',
+            "\\p{Alpha}",
+            'c',
+            "\\p{Cntrl}",
+            'd',
+            "\\p{Digit}",
+            'l',
+            "\\p{Lower}",
+            'p',
+            "\\p{Punct}",
+            's',
+            "\\s",
+            'u',
+            "\\p{Upper}",
+            'w',
+            "\\p{Alnum}",
+            'x',
+            "\\p{XDigit}");
 
     private final String source;
     private final Pattern regex;
@@ -29,14 +45,16 @@ final class LuaPattern {
     /** @throws IllegalArgumentException naming the construct this translation does not cover */
     static LuaPattern compile(String lua) {
         if (!lua.chars().allMatch(c -> c < 0x80)) {
-            throw new IllegalArgumentException("Lua pattern '" + lua + "': only ASCII is supported (Lua matches bytes)");
+            throw new IllegalArgumentException(
+                    "Lua pattern '" + lua + "': only ASCII is supported (Lua matches bytes)");
         }
         return new LuaPattern(lua, Pattern.compile(new Translator(lua).translate(), Pattern.DOTALL));
     }
 
     /** True when the pattern matches anywhere in {@code value} (anchored only where it says so). */
     boolean matches(String value) {
-        return regex.matcher(new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)).find();
+        return regex.matcher(new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1))
+                .find();
     }
 
     /** The Lua pattern as declared, written to the dump. */
@@ -92,7 +110,7 @@ final class LuaPattern {
                     out.append("*?");
                     i++;
                 }
-                default -> { }
+                default -> {}
             }
         }
 

@@ -52,8 +52,11 @@ public final class Match {
 
     /** Both sets of validators. */
     public Match and(Match other) {
-        return new Match(required || other.required, other.eq != null ? other.eq : eq,
-                other.oneOf != null ? other.oneOf : oneOf, other.lenMin != null ? other.lenMin : lenMin);
+        return new Match(
+                required || other.required,
+                other.eq != null ? other.eq : eq,
+                other.oneOf != null ? other.oneOf : oneOf,
+                other.lenMin != null ? other.lenMin : lenMin);
     }
 
     boolean isRequired() {
@@ -63,7 +66,8 @@ public final class Match {
     /** Kong's message for the first validator {@code value} fails, or empty when it passes. */
     Optional<String> error(@Nullable Object value) {
         if (value == null) {
-            return eq != null ? Optional.of("value must be " + eq)
+            return eq != null
+                    ? Optional.of("value must be " + eq)
                     : required ? Optional.of("required field missing") : Optional.empty();
         }
         if (eq != null && !same(eq, value)) {
@@ -90,9 +94,10 @@ public final class Match {
             misfits.add("len_min");
         }
         Object sample = eq != null ? eq : oneOf != null && !oneOf.isEmpty() ? oneOf.get(0) : null;
-        if (sample != null && !((type == FieldType.STRING && sample instanceof String)
-                || (type == FieldType.BOOLEAN && sample instanceof Boolean)
-                || (type.isNumeric() && sample instanceof Number))) {
+        if (sample != null
+                && !((type == FieldType.STRING && sample instanceof String)
+                        || (type == FieldType.BOOLEAN && sample instanceof Boolean)
+                        || (type.isNumeric() && sample instanceof Number))) {
             misfits.add("a " + sample.getClass().getSimpleName() + " value");
         }
         return misfits;
@@ -135,8 +140,8 @@ public final class Match {
     }
 
     private static boolean same(Object expected, Object value) {
-        return expected.equals(value) || (expected instanceof Number n && value instanceof Number v
-                && n.doubleValue() == v.doubleValue());
+        return expected.equals(value)
+                || (expected instanceof Number n && value instanceof Number v && n.doubleValue() == v.doubleValue());
     }
 
     private static int length(Object value) {

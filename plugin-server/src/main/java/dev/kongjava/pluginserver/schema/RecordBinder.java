@@ -57,7 +57,8 @@ final class RecordBinder {
             Type element = RecordFields.arguments(type)[0];
             List<Object> items = new ArrayList<>();
             ((List<?>) value).forEach(v -> items.add(convert(v, element)));
-            return raw == List.class ? Collections.unmodifiableList(items)
+            return raw == List.class
+                    ? Collections.unmodifiableList(items)
                     : Collections.unmodifiableSet(new LinkedHashSet<>(items));
         }
         if (raw == Map.class) {

@@ -79,12 +79,16 @@ final class RecordFields {
     private static Field.Builder field(String name, AnnotatedType type, String where) {
         Class<?> raw = raw(type.getType());
         Field.Builder field = typed(name, type, raw, where);
-        if ((raw == int.class || raw == Integer.class) && type.getAnnotation(Between.class) == null
+        if ((raw == int.class || raw == Integer.class)
+                && type.getAnnotation(Between.class) == null
                 && !intOneOf(type.getAnnotation(OneOf.class), where)) {
             field.between(Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
-        if (raw.isPrimitive() && type.getAnnotation(Default.class) == null && type.getAnnotation(Required.class) == null) {
-            throw new IllegalArgumentException(where + " is a " + raw + ", which cannot be null: give it @Default or @Required");
+        if (raw.isPrimitive()
+                && type.getAnnotation(Default.class) == null
+                && type.getAnnotation(Required.class) == null) {
+            throw new IllegalArgumentException(
+                    where + " is a " + raw + ", which cannot be null: give it @Default or @Required");
         }
         annotations(field, type, raw, where);
         return field;
@@ -123,12 +127,15 @@ final class RecordFields {
             if (raw(argument(type, 0, where).getType()) != String.class) {
                 throw new IllegalArgumentException(where + ": a map's keys must be strings");
             }
-            return Field.map(name, field("key", argument(type, 0, where), where + " key"),
+            return Field.map(
+                    name,
+                    field("key", argument(type, 0, where), where + " key"),
                     field("value", argument(type, 1, where), where + " value"));
         } else if (raw.isRecord()) {
             return Field.record(name, of(raw).toArray(Field.Builder[]::new));
         }
-        throw new IllegalArgumentException(where + ": a config field cannot be a " + type.getType().getTypeName());
+        throw new IllegalArgumentException(
+                where + ": a config field cannot be a " + type.getType().getTypeName());
     }
 
     private static void annotations(Field.Builder f, AnnotatedType t, Class<?> raw, String where) {
@@ -226,7 +233,9 @@ final class RecordFields {
     }
 
     private static Object[] enumValues(Class<?> type) {
-        return java.util.Arrays.stream(type.getEnumConstants()).map(c -> enumValue((Enum<?>) c)).toArray();
+        return java.util.Arrays.stream(type.getEnumConstants())
+                .map(c -> enumValue((Enum<?>) c))
+                .toArray();
     }
 
     private static AnnotatedType argument(AnnotatedType type, int index, String where) {

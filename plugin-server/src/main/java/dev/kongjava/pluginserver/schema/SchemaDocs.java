@@ -11,12 +11,15 @@ final class SchemaDocs {
     static String table(List<Field> fields, List<EntityCheck> checks, List<ConfigRule> rules) {
         boolean mapped = hasMapping(fields);
         StringBuilder out = new StringBuilder();
-        out.append("| Field | Type | Default | Rule | Description |").append(mapped ? " Maps to |" : "").append('\n');
+        out.append("| Field | Type | Default | Rule | Description |")
+                .append(mapped ? " Maps to |" : "")
+                .append('\n');
         out.append("|---|---|---|---|---|").append(mapped ? "---|" : "").append('\n');
         rows(fields, "", mapped, out);
         if (!checks.isEmpty()) {
-            out.append("\nChecks across fields, in the schema Kong loads: Kong refuses a config that fails one when it is "
-                    + "written (Admin API, decK, `kong.yml`), and the server checks them again when an instance starts:\n\n");
+            out.append(
+                    "\nChecks across fields, in the schema Kong loads: Kong refuses a config that fails one when it is "
+                            + "written (Admin API, decK, `kong.yml`), and the server checks them again when an instance starts:\n\n");
             checks.forEach(c -> out.append("- ").append(c.description()).append('\n'));
         }
         if (!rules.isEmpty()) {
@@ -39,9 +42,17 @@ final class SchemaDocs {
     private static void rows(List<Field> fields, String prefix, boolean mapped, StringBuilder out) {
         for (Field f : fields) {
             String path = prefix + f.name;
-            out.append("| `").append(path).append("` | ").append(typeName(f)).append(" | ")
-                    .append(defaultText(f)).append(" | ").append(cell(rule(f))).append(" | ")
-                    .append(cell(f.doc == null ? "" : f.doc)).append(" |");
+            out.append("| `")
+                    .append(path)
+                    .append("` | ")
+                    .append(typeName(f))
+                    .append(" | ")
+                    .append(defaultText(f))
+                    .append(" | ")
+                    .append(cell(rule(f)))
+                    .append(" | ")
+                    .append(cell(f.doc == null ? "" : f.doc))
+                    .append(" |");
             if (mapped) {
                 out.append(' ').append(cell(f.mapsTo == null ? "" : f.mapsTo)).append(" |");
             }
@@ -56,10 +67,11 @@ final class SchemaDocs {
 
     private static String typeName(Field f) {
         return switch (f.type) {
-            case ARRAY, SET -> f.type.kongName() + " of "
-                    + typeName(Objects.requireNonNull(f.elements, "an array has elements"));
-            case MAP -> "map of " + typeName(Objects.requireNonNull(f.keys, "a map has keys")) + " to "
-                    + typeName(Objects.requireNonNull(f.values, "a map has values"));
+            case ARRAY, SET ->
+                f.type.kongName() + " of " + typeName(Objects.requireNonNull(f.elements, "an array has elements"));
+            case MAP ->
+                "map of " + typeName(Objects.requireNonNull(f.keys, "a map has keys")) + " to "
+                        + typeName(Objects.requireNonNull(f.values, "a map has values"));
             default -> f.type.kongName();
         };
     }
@@ -87,7 +99,9 @@ final class SchemaDocs {
         if (f.secret) {
             parts.add("secret, never logged");
         }
-        if (f.elements != null && f.elements.type != FieldType.RECORD && !rule(f.elements).isEmpty()) {
+        if (f.elements != null
+                && f.elements.type != FieldType.RECORD
+                && !rule(f.elements).isEmpty()) {
             parts.add("each " + rule(f.elements));
         }
         return String.join("; ", parts);
@@ -98,11 +112,16 @@ final class SchemaDocs {
             parts.add("one of " + ConfigParser.join(f.oneOf));
         }
         if (f.notOneOf != null) {
-            parts.add("not " + String.join(" or ", f.notOneOf.stream().map(v -> "`" + v + "`").toList()));
+            parts.add("not "
+                    + String.join(
+                            " or ", f.notOneOf.stream().map(v -> "`" + v + "`").toList()));
         }
         if (f.betweenMin != null && f.betweenMax != null) {
             // an upper bound of Integer.MAX_VALUE only says "fits an int": not worth a reader's time
-            parts.add(f.betweenMax.longValue() == Integer.MAX_VALUE ? "≥ " + f.betweenMin : f.betweenMin + " to " + f.betweenMax);
+            parts.add(
+                    f.betweenMax.longValue() == Integer.MAX_VALUE
+                            ? "≥ " + f.betweenMin
+                            : f.betweenMin + " to " + f.betweenMax);
         }
         if (f.gt != null) {
             parts.add("> " + f.gt);
@@ -117,8 +136,10 @@ final class SchemaDocs {
             parts.add("matches the Lua pattern `" + f.match.source() + "`");
         }
         if (f.matchAny != null) {
-            parts.add("matches one of the Lua patterns " + String.join(", ",
-                    f.matchAny.stream().map(p -> "`" + p.source() + "`").toList()));
+            parts.add("matches one of the Lua patterns "
+                    + String.join(
+                            ", ",
+                            f.matchAny.stream().map(p -> "`" + p.source() + "`").toList()));
         }
         if (f.uuid) {
             parts.add("UUID");

@@ -22,9 +22,21 @@ import org.jspecify.annotations.Nullable;
 final class CommandLine {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
-    private static final Set<String> VALUE_OPTIONS = Set.of("kong-prefix", "p", "socket", "socket-mode",
-            "allow-uid", "instance-idle-timeout", "event-timeout", "shutdown-timeout", "max-message-size",
-            "max-bytes-in-flight", "max-events", "max-instances", "max-connections", "plugin");
+    private static final Set<String> VALUE_OPTIONS = Set.of(
+            "kong-prefix",
+            "p",
+            "socket",
+            "socket-mode",
+            "allow-uid",
+            "instance-idle-timeout",
+            "event-timeout",
+            "shutdown-timeout",
+            "max-message-size",
+            "max-bytes-in-flight",
+            "max-events",
+            "max-instances",
+            "max-connections",
+            "plugin");
 
     /** Thrown for unusable input; the message is shown above the usage text. */
     static final class UsageException extends Exception {
@@ -40,9 +52,14 @@ final class CommandLine {
     boolean version;
     boolean verbose;
     /** The one plugin to serve and dump ({@code --plugin}); null for all of them. */
-    @Nullable String plugin;
+    @Nullable
+    String plugin;
+
     String kongPrefix = ServerOptions.DEFAULT_KONG_PREFIX;
-    @Nullable Path socket;
+
+    @Nullable
+    Path socket;
+
     Set<PosixFilePermission> socketMode = ServerOptions.DEFAULT_SOCKET_MODE;
     Set<Integer> allowedUids = Set.of();
     Duration instanceIdleTimeout = ServerOptions.DEFAULT_INSTANCE_IDLE_TIMEOUT;
@@ -50,13 +67,16 @@ final class CommandLine {
     Duration shutdownTimeout = ServerOptions.DEFAULT_SHUTDOWN_TIMEOUT;
     long maxMessageBytes = ServerOptions.DEFAULT_MAX_MESSAGE_BYTES;
     /** Null unless given: then the default grows with --max-message-size (see ServerOptions.Builder). */
-    @Nullable Long maxBytesInFlight;
+    @Nullable
+    Long maxBytesInFlight;
+
     int maxEvents = ServerOptions.DEFAULT_MAX_EVENTS;
     int maxInstances = ServerOptions.DEFAULT_MAX_INSTANCES;
     int maxConnections = ServerOptions.DEFAULT_MAX_CONNECTIONS;
     boolean exitWithParent;
     /** The pid given as {@code --exit-with-parent=<pid>}; 0 when the flag has no value. */
     long parentPid;
+
     final Map<String, String> flags = new HashMap<>();
 
     static CommandLine parse(String[] args, List<ServerFlag> pluginFlags) throws UsageException {

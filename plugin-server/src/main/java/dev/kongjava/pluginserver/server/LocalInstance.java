@@ -56,10 +56,10 @@ public final class LocalInstance<C> implements AutoCloseable {
      * server hook would have made: {@link dev.kongjava.pluginserver.plugin.InstanceContext#service}
      * finds it. The test owns it and closes it.
      */
-    public static <C> LocalInstance<C> start(PluginDefinition<C> definition, String configJson, @Nullable Object service)
-            throws Exception {
-        C config = ApiAccess.bind(definition.schema(),
-                ApiAccess.parse(definition.schema(), definition.name(), configJson));
+    public static <C> LocalInstance<C> start(
+            PluginDefinition<C> definition, String configJson, @Nullable Object service) throws Exception {
+        C config = ApiAccess.bind(
+                definition.schema(), ApiAccess.parse(definition.schema(), definition.name(), configJson));
         Object handler = ApiAccess.factory(definition)
                 .create(new StartContext<>(1, definition.name(), config, Map.of(), service));
         try {
@@ -92,8 +92,8 @@ public final class LocalInstance<C> implements AutoCloseable {
      */
     public void run(Phase phase, Bridge kong) throws Exception {
         if (!definition.phases().contains(phase)) {
-            throw new IllegalArgumentException("plugin " + definition.name() + " does not handle event "
-                    + phase.wireName());
+            throw new IllegalArgumentException(
+                    "plugin " + definition.name() + " does not handle event " + phase.wireName());
         }
         Phases.run(phase, handler, Kong.over(kong));
     }

@@ -31,7 +31,8 @@ public final class Main {
      * died while the JVM started is already replaced by a reaper here, so the launcher passes the
      * Kong worker's pid ({@code --exit-with-parent=<pid>}) and that wins.
      */
-    private static final long PARENT_AT_START = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
+    private static final long PARENT_AT_START =
+            ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
 
     private Main() {}
 
@@ -96,7 +97,8 @@ public final class Main {
     }
 
     private static String names(PluginDefinition<?>[] plugins) {
-        return String.join(", ", Arrays.stream(plugins).map(PluginDefinition::name).toList());
+        return String.join(
+                ", ", Arrays.stream(plugins).map(PluginDefinition::name).toList());
     }
 
     private static List<ServerFlag> flags(PluginDefinition<?>[] plugins) {
@@ -136,7 +138,8 @@ public final class Main {
         CompletableFuture<PluginServer> started = new CompletableFuture<>();
         Signals.onTermination(() -> {
             // the shutdown thread reports its own failures; the callback's future has nothing to tell
-            CompletableFuture<Void> unused = started.thenAccept(s -> Thread.ofPlatform().name("shutdown").start(s::close));
+            CompletableFuture<Void> unused =
+                    started.thenAccept(s -> Thread.ofPlatform().name("shutdown").start(s::close));
         });
         PluginServer server;
         try {
@@ -170,8 +173,10 @@ public final class Main {
         u.append("Usage: ").append(name).append(" [options]\n\n");
         u.append("Kong external plugin server (MessagePack-RPC over a Unix socket).\n\n");
         line(u, "--dump, -dump", "print the plugin info JSON for Kong's query_cmd and exit");
-        line(u, "--plugin <name>", "serve and dump only this plugin (" + names(plugins)
-                + "); Kong 3.9+ needs one server per plugin");
+        line(
+                u,
+                "--plugin <name>",
+                "serve and dump only this plugin (" + names(plugins) + "); Kong 3.9+ needs one server per plugin");
         line(u, "--kong-prefix, -kong-prefix <dir>", "Kong prefix (default " + ServerOptions.DEFAULT_KONG_PREFIX + ")");
         line(u, "--socket <path>", "socket path (default <kong-prefix>/" + socketName + ".socket)");
         line(u, "--socket-mode <octal>", "socket file mode (default 600)");
@@ -179,11 +184,17 @@ public final class Main {
         line(u, "--instance-idle-timeout <d>", "close instances idle this long (default 60s)");
         line(u, "--event-timeout <d>", "end an event when Kong or the plugin is silent this long (default 30s)");
         line(u, "--max-message-size <n>", "largest RPC message, e.g. a request body (default 16m)");
-        line(u, "--max-bytes-in-flight <n>", "requests held until answered, all connections (default 64m or 4x the above)");
+        line(
+                u,
+                "--max-bytes-in-flight <n>",
+                "requests held until answered, all connections (default 64m or 4x the above)");
         line(u, "--max-events <n>", "events running at once; more end with Kong's 503 (default 10000)");
         line(u, "--max-instances <n>", "live plugin instances; more are refused (default 20000)");
-        line(u, "--max-connections <n>", "most connections open at once; further ones are closed (default "
-                + ServerOptions.DEFAULT_MAX_CONNECTIONS + ")");
+        line(
+                u,
+                "--max-connections <n>",
+                "most connections open at once; further ones are closed (default "
+                        + ServerOptions.DEFAULT_MAX_CONNECTIONS + ")");
         line(u, "--shutdown-timeout <d>", "on SIGTERM, wait this long for events, then for flushes (default 10s)");
         line(u, "--exit-with-parent[=<pid>]", "exit when the process that started the server (or <pid>) exits");
         line(u, "-v, --verbose", "log every RPC (debug)");
@@ -201,6 +212,10 @@ public final class Main {
     }
 
     private static void line(StringBuilder u, String option, String text) {
-        u.append("  ").append(String.format("%-36s", option)).append(' ').append(text).append('\n');
+        u.append("  ")
+                .append(String.format("%-36s", option))
+                .append(' ')
+                .append(text)
+                .append('\n');
     }
 }

@@ -51,10 +51,12 @@ public final class PluginServer implements AutoCloseable {
     private final InFlightBudget budget;
     /** What each plugin's server hook returned, by plugin name, in start order; closed last. */
     private final Map<String, AutoCloseable> pluginResources = new LinkedHashMap<>();
+
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** False once a shutdown left work undone: events still running, closes unfinished, a plugin's loss. */
     private volatile boolean closedCleanly = true;
+
     private volatile @Nullable String failure;
     private @Nullable Thread housekeeper;
 
@@ -70,11 +72,21 @@ public final class PluginServer implements AutoCloseable {
         this.instances = new InstanceRegistry(options.flags(), options.maxInstances(), pluginResources::get);
         this.budget = new InFlightBudget(options.maxBytesInFlight());
         this.events = new EventRegistry(options.eventTimeout(), options.maxEvents());
-        this.dispatcher = new RpcDispatcher(plugins, instances, events,
-                name -> Optional.ofNullable(plugins.get(name)).map(PluginInfoDump::info).orElse(null),
+        this.dispatcher = new RpcDispatcher(
+                plugins,
+                instances,
+                events,
+                name -> Optional.ofNullable(plugins.get(name))
+                        .map(PluginInfoDump::info)
+                        .orElse(null),
                 this::statusMap);
-        this.listener = new UnixSocketListener(options.socketPath(), options.socketMode(), options.allowedUids(),
-                options.maxConnections(), options.eventTimeout(), new MsgpackCodec(options.maxMessageBytes(), budget),
+        this.listener = new UnixSocketListener(
+                options.socketPath(),
+                options.socketMode(),
+                options.allowedUids(),
+                options.maxConnections(),
+                options.eventTimeout(),
+                new MsgpackCodec(options.maxMessageBytes(), budget),
                 dispatcher);
     }
 
@@ -85,9 +97,10 @@ public final class PluginServer implements AutoCloseable {
      */
     public static PluginServer start(ServerOptions options, PluginDefinition<?>... plugins) throws IOException {
         if (options.parentPid() != 0 && !parentAlive(options.parentPid())) {
-            throw new IllegalStateException(options.parentPid() == 1
-                    ? "the process that started the server is already gone (its parent is now pid 1)"
-                    : "the process that started the server (pid " + options.parentPid() + ") is already gone");
+            throw new IllegalStateException(
+                    options.parentPid() == 1
+                            ? "the process that started the server is already gone (its parent is now pid 1)"
+                            : "the process that started the server (pid " + options.parentPid() + ") is already gone");
         }
         PluginServer server = new PluginServer(options, List.of(plugins));
         server.startPlugins();
@@ -101,7 +114,10 @@ public final class PluginServer implements AutoCloseable {
         // new thread can be made (it is what decides to stop then), and the virtual-thread
         // scheduler may then be unable to run anything.
         server.housekeeper = Thread.ofPlatform().daemon().name("housekeeper").start(server::housekeep);
-        LOG.info("serving {} (pid {})", server.plugins.keySet(), ProcessHandle.current().pid());
+        LOG.info(
+                "serving {} (pid {})",
+                server.plugins.keySet(),
+                ProcessHandle.current().pid());
         return server;
     }
 
@@ -178,7 +194,8 @@ public final class PluginServer implements AutoCloseable {
      */
     private void housekeep() {
         Duration shortest = options.eventTimeout().compareTo(options.instanceIdleTimeout()) < 0
-                ? options.eventTimeout() : options.instanceIdleTimeout();
+                ? options.eventTimeout()
+                : options.instanceIdleTimeout();
         long tickMillis = Math.clamp(shortest.toMillis() / 10, 10, 1000);
         try {
             while (!closing.get()) {
@@ -207,8 +224,10 @@ public final class PluginServer implements AutoCloseable {
     /** A server that cannot serve stops (gracefully, bounded) and exits non-zero, so Kong starts a new one. */
     private void stopFailing(String reason) {
         failure = reason;
-        LOG.error("cannot serve any more: {}; stopping with exit status {} so that Kong starts a new server",
-                reason, EXIT_CANNOT_SERVE);
+        LOG.error(
+                "cannot serve any more: {}; stopping with exit status {} so that Kong starts a new server",
+                reason,
+                EXIT_CANNOT_SERVE);
         close();
     }
 
@@ -218,7 +237,11 @@ public final class PluginServer implements AutoCloseable {
      * be read, and that must not stop the server for the wrong reason.
      */
     private static boolean parentAlive(long parentPid) {
-        return parentPid > 1 && ProcessHandle.current().parent().map(p -> p.pid() == parentPid).orElse(true);
+        return parentPid > 1
+                && ProcessHandle.current()
+                        .parent()
+                        .map(p -> p.pid() == parentPid)
+                        .orElse(true);
     }
 
     /**
@@ -238,13 +261,17 @@ public final class PluginServer implements AutoCloseable {
             dispatcher.refuseNewInstances();
             List<PluginInstance> closingInstances = instances.closeAll();
             if (!events.awaitIdle(options.shutdownTimeout())) {
-                LOG.warn("{} events still running after {} ms; closing anyway", events.size(),
+                LOG.warn(
+                        "{} events still running after {} ms; closing anyway",
+                        events.size(),
                         options.shutdownTimeout().toMillis());
                 closedCleanly = false;
             }
             int unfinished = instances.awaitClosed(closingInstances, options.shutdownTimeout());
             if (unfinished > 0) {
-                LOG.warn("{} instances had not finished closing after {} ms; exiting anyway", unfinished,
+                LOG.warn(
+                        "{} instances had not finished closing after {} ms; exiting anyway",
+                        unfinished,
                         options.shutdownTimeout().toMillis());
                 closedCleanly = false;
             }

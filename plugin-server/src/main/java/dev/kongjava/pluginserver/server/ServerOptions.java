@@ -58,6 +58,7 @@ public record ServerOptions(
     public static final int DEFAULT_MAX_INSTANCES = 20_000;
     /** Kong pools up to 256 connections per worker (Kong 3.5+): room for 16 workers. */
     public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     public ServerOptions {
@@ -74,7 +75,8 @@ public record ServerOptions(
                     + "), or the largest message could never be taken");
         }
         if (maxEvents < 1 || maxInstances < 1 || maxConnections < 1) {
-            throw new IllegalArgumentException("--max-events, --max-instances and --max-connections must be at least 1");
+            throw new IllegalArgumentException(
+                    "--max-events, --max-instances and --max-connections must be at least 1");
         }
         if (parentPid < 0) {
             throw new IllegalArgumentException("parentPid must be a pid or 0, got " + parentPid);
@@ -193,10 +195,22 @@ public record ServerOptions(
 
         /** The options; throws {@link IllegalArgumentException} naming a setting out of its range. */
         public ServerOptions build() {
-            long inFlight = maxBytesInFlight != null ? maxBytesInFlight
+            long inFlight = maxBytesInFlight != null
+                    ? maxBytesInFlight
                     : Math.max(DEFAULT_MAX_BYTES_IN_FLIGHT, 4 * maxMessageBytes);
-            return new ServerOptions(socketPath, socketMode, allowedUids, instanceIdleTimeout, eventTimeout,
-                    maxMessageBytes, inFlight, maxEvents, maxInstances, maxConnections, shutdownTimeout, parentPid,
+            return new ServerOptions(
+                    socketPath,
+                    socketMode,
+                    allowedUids,
+                    instanceIdleTimeout,
+                    eventTimeout,
+                    maxMessageBytes,
+                    inFlight,
+                    maxEvents,
+                    maxInstances,
+                    maxConnections,
+                    shutdownTimeout,
+                    parentPid,
                     flags);
         }
     }

@@ -30,11 +30,13 @@ class ArchitectureTest {
     private static final String ROOT = "dev.kongjava.pluginserver";
     /** The exported packages (module-info.java). */
     private static final String[] API = {ROOT + ".plugin..", ROOT + ".pdk..", ROOT + ".schema..", ROOT + ".server.."};
+
     private static final JavaClasses MAIN = new ClassFileImporter().importPath(mainClasses());
 
     @Test
     void noPackageDependsOnItselfThroughAnother() {
-        assertTrue(MAIN.contain(Phase.class) && MAIN.contain("dev.kongjava.pluginserver.internal.rpc.RpcDispatcher"),
+        assertTrue(
+                MAIN.contain(Phase.class) && MAIN.contain("dev.kongjava.pluginserver.internal.rpc.RpcDispatcher"),
                 "main classes imported from " + mainClasses());
         slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(MAIN);
     }
@@ -46,14 +48,22 @@ class ArchitectureTest {
      */
     @Test
     void pluginPdkAndSchemaUseNoPartOfTheEngine() {
-        noClasses().that().resideInAnyPackage(ROOT + ".plugin..", ROOT + ".pdk..", ROOT + ".schema..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".internal.*..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(ROOT + ".plugin..", ROOT + ".pdk..", ROOT + ".schema..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".internal.*..")
                 .check(MAIN);
     }
 
     @Test
     void noPublicMemberOfTheApiNamesAnInternalType() {
-        ArchRuleDefinition.classes().that().resideInAnyPackage(API).and().arePublic()
+        ArchRuleDefinition.classes()
+                .that()
+                .resideInAnyPackage(API)
+                .and()
+                .arePublic()
                 .should(notShowInternalTypes())
                 .check(MAIN);
     }
@@ -64,21 +74,27 @@ class ArchitectureTest {
             @Override
             public void check(JavaClass type, ConditionEvents events) {
                 List<String> shown = new ArrayList<>();
-                type.getRawSuperclass().filter(ArchitectureTest::internal).ifPresent(s -> shown.add("extends " + s.getName()));
-                type.getRawInterfaces().stream().filter(ArchitectureTest::internal)
+                type.getRawSuperclass()
+                        .filter(ArchitectureTest::internal)
+                        .ifPresent(s -> shown.add("extends " + s.getName()));
+                type.getRawInterfaces().stream()
+                        .filter(ArchitectureTest::internal)
                         .forEach(i -> shown.add("implements " + i.getName()));
                 for (JavaCodeUnit unit : type.getCodeUnits()) {
                     if (unit.getModifiers().contains(JavaModifier.PUBLIC)) {
-                        unit.getRawParameterTypes().stream().filter(ArchitectureTest::internal)
+                        unit.getRawParameterTypes().stream()
+                                .filter(ArchitectureTest::internal)
                                 .forEach(p -> shown.add(unit.getFullName() + " takes " + p.getName()));
                         if (internal(unit.getRawReturnType())) {
-                            shown.add(unit.getFullName() + " returns " + unit.getRawReturnType().getName());
+                            shown.add(unit.getFullName() + " returns "
+                                    + unit.getRawReturnType().getName());
                         }
                     }
                 }
                 for (JavaField field : type.getFields()) {
                     if (field.getModifiers().contains(JavaModifier.PUBLIC) && internal(field.getRawType())) {
-                        shown.add(field.getFullName() + " is a " + field.getRawType().getName());
+                        shown.add(field.getFullName() + " is a "
+                                + field.getRawType().getName());
                     }
                 }
                 shown.forEach(s -> events.add(SimpleConditionEvent.violated(type, s)));
@@ -92,7 +108,11 @@ class ArchitectureTest {
 
     private static Path mainClasses() {
         try {
-            return Path.of(Phase.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(Phase.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

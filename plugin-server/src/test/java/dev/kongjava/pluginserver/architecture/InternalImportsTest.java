@@ -40,7 +40,9 @@ class InternalImportsTest {
                 offenders.add(repo.relativize(file).toString());
             }
         }
-        assertEquals(List.of(), offenders.stream().sorted().toList(),
+        assertEquals(
+                List.of(),
+                offenders.stream().sorted().toList(),
                 "these files use plugin-server's internal packages instead of its exported API");
     }
 
@@ -63,7 +65,8 @@ class InternalImportsTest {
         Files.walkFileTree(repo, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-                return SKIPPED.contains(dir.getFileName().toString()) ? FileVisitResult.SKIP_SUBTREE
+                return SKIPPED.contains(dir.getFileName().toString())
+                        ? FileVisitResult.SKIP_SUBTREE
                         : FileVisitResult.CONTINUE;
             }
 

@@ -27,6 +27,7 @@ import java.util.Map;
 final class LuaPeerHarness implements AutoCloseable {
     /** Kong's own timeout (60 s) would turn a hang into a very slow failure. */
     private static final Duration RPC_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
     private final Path dir;
@@ -100,8 +101,7 @@ final class LuaPeerHarness implements AutoCloseable {
     static String route(String path, String pluginId, String plugin, String pluginConfig) {
         String name = path.replaceAll("[^a-z0-9]", "");
         return """
-                {"name":"%s","paths":["%s"],"plugins":[{"id":"%s","name":"%s","config":%s}]}"""
-                .formatted(name, path, pluginId, plugin, pluginConfig);
+                {"name":"%s","paths":["%s"],"plugins":[{"id":"%s","name":"%s","config":%s}]}""".formatted(name, path, pluginId, plugin, pluginConfig);
     }
 
     HttpResponse<byte[]> get(String pathAndQuery, String... headerPairs) {
@@ -113,7 +113,8 @@ final class LuaPeerHarness implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String pathAndQuery, String... headerPairs) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(peer.baseUri().resolve(pathAndQuery)).timeout(REQUEST_TIMEOUT);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(peer.baseUri().resolve(pathAndQuery)).timeout(REQUEST_TIMEOUT);
         for (int i = 0; i < headerPairs.length; i += 2) {
             b.header(headerPairs[i], headerPairs[i + 1]);
         }

@@ -51,8 +51,8 @@ class LuaPeerIT {
             rig.startProbeServer();
             Path rawSocket = rig.probeSocket().resolveSibling("raw-body.socket");
             rig.startServer(LuaPeerRawBodyPlugin.class, rawSocket);
-            rig.startPeer(rig.peerFor(CONFIG).addPluginServer("raw-body", rawSocket,
-                    JavaProcess.command(LuaPeerRawBodyPlugin.class, "--dump")));
+            rig.startPeer(rig.peerFor(CONFIG)
+                    .addPluginServer("raw-body", rawSocket, JavaProcess.command(LuaPeerRawBodyPlugin.class, "--dump")));
         } catch (Exception | Error e) {
             rig.close();
             rig = null;
@@ -94,16 +94,18 @@ class LuaPeerIT {
 
     @Test
     void repeatedRequestHeadersReachThePluginWithEveryValueInOrder() throws Exception {
-        HttpResponse<byte[]> r = rig.get("/headers", "User-Agent", "kpeer-it",
-                "X-Multi", "a", "X-Multi", "b", "X-Single", "one");
+        HttpResponse<byte[]> r =
+                rig.get("/headers", "User-Agent", "kpeer-it", "X-Multi", "a", "X-Multi", "b", "X-Single", "one");
 
         assertEquals(200, r.statusCode());
         assertEquals(Optional.of("application/json; charset=utf-8"), r.headers().firstValue("Content-Type"));
-        assertEquals(Map.of(
-                "host", List.of("127.0.0.1:" + rig.peer().port()),
-                "user-agent", List.of("kpeer-it"),
-                "x-multi", List.of("a", "b"),
-                "x-single", List.of("one")), JSON.readValue(r.body(), Map.class));
+        assertEquals(
+                Map.of(
+                        "host", List.of("127.0.0.1:" + rig.peer().port()),
+                        "user-agent", List.of("kpeer-it"),
+                        "x-multi", List.of("a", "b"),
+                        "x-single", List.of("one")),
+                JSON.readValue(r.body(), Map.class));
     }
 
     @Test
@@ -113,11 +115,13 @@ class LuaPeerIT {
         assertEquals(200, r.statusCode());
         // ?flag reaches the plugin as an empty list; Kong JSON-encodes the exit body from a Lua table,
         // and an empty Lua table is written as {} (an empty string value would have been [""], like e)
-        assertEquals(Map.of(
-                "a", List.of("1", "2"),
-                "e", List.of(""),
-                "flag", Map.of(),
-                "sp", List.of("x y")), JSON.readValue(r.body(), Map.class));
+        assertEquals(
+                Map.of(
+                        "a", List.of("1", "2"),
+                        "e", List.of(""),
+                        "flag", Map.of(),
+                        "sp", List.of("x y")),
+                JSON.readValue(r.body(), Map.class));
     }
 
     @Test
@@ -145,7 +149,10 @@ class LuaPeerIT {
         assertEquals(200, r.statusCode());
         assertArrayEquals(body, r.body());
         assertEquals(Optional.of(String.valueOf(SPOOLED_BODY_SIZE)), r.headers().firstValue("X-Length"));
-        assertFalse(rig.peer().errorLogLines("a client request body is buffered to a temporary file").isEmpty(),
+        assertFalse(
+                rig.peer()
+                        .errorLogLines("a client request body is buffered to a temporary file")
+                        .isEmpty(),
                 "nginx must have spooled the body, or this test proves nothing");
     }
 
@@ -166,9 +173,13 @@ class LuaPeerIT {
 
         assertEquals(500, big.statusCode());
         assertEquals("{\"message\":\"An unexpected error occurred\"}", text(big));
-        assertEquals(Optional.of("application/json; charset=utf-8"), big.headers().firstValue("Content-Type"));
+        assertEquals(
+                Optional.of("application/json; charset=utf-8"), big.headers().firstValue("Content-Type"));
         assertEquals(abortsBefore + 1, stat(rig.peer().stats(), "handler_aborts"));
-        assertFalse(rig.peer().errorLogLines("attempt to get length of local 'str' (a nil value)").isEmpty(),
+        assertFalse(
+                rig.peer()
+                        .errorLogLines("attempt to get length of local 'str' (a nil value)")
+                        .isEmpty(),
                 rig.peer().errorLog());
     }
 
@@ -180,7 +191,8 @@ class LuaPeerIT {
         // the server answers the exception with kong.response.error(500): Kong's error template,
         // which in 3.x carries the request id, not a handler abort (that would be the compact body)
         String requestId = r.headers().firstValue("X-Kong-Request-Id").orElseThrow();
-        assertEquals("{\n  \"message\":\"An unexpected error occurred\",\n  \"request_id\":\"" + requestId + "\"\n}",
+        assertEquals(
+                "{\n  \"message\":\"An unexpected error occurred\",\n  \"request_id\":\"" + requestId + "\"\n}",
                 text(r));
         assertEquals(Optional.of("application/json; charset=utf-8"), r.headers().firstValue("Content-Type"));
         assertEquals(Optional.of("1"), r.headers().firstValue("X-Kpeer-Pdk-Calls")); // only kong.response.error

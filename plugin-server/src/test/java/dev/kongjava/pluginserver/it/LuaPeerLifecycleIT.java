@@ -113,8 +113,9 @@ class LuaPeerLifecycleIT {
         assertEquals(Map.of("200", 3), stats.get("status"));
         List<Object> newIds = instanceIds(peer);
         assertEquals(2, newIds.size());
-        assertTrue(newIds.stream().noneMatch(oldIds::contains), "ids are never reused across restarts: " + oldIds
-                + " then " + newIds);
+        assertTrue(
+                newIds.stream().noneMatch(oldIds::contains),
+                "ids are never reused across restarts: " + oldIds + " then " + newIds);
         assertEquals(1, peer.errorLogLines("[kong] [probe] No plugin instance ").size(), peer.errorLog());
     }
 
@@ -181,7 +182,9 @@ class LuaPeerLifecycleIT {
 
     /** The instance cached for the plugin entity {@code pluginId}; there must be exactly one. */
     private static Map<?, ?> instanceOf(LuaPeer peer, String pluginId) {
-        List<Map<?, ?>> mine = cachedInstances(peer).stream().filter(i -> pluginId.equals(i.get("key"))).toList();
+        List<Map<?, ?>> mine = cachedInstances(peer).stream()
+                .filter(i -> pluginId.equals(i.get("key")))
+                .toList();
         assertEquals(1, mine.size(), mine.toString());
         return mine.get(0);
     }

@@ -47,9 +47,9 @@ class LuaPeerLoadIT {
         try {
             server = rig.startProbeServer();
             rig.startPeer(rig.peerFor(config(
-                    route("/pool", POOL_ID, "probe", "{\"mode\":\"echo\"}"),
-                    route("/seq", "00000000-0000-4000-8000-0000000000a2", "probe", "{\"mode\":\"echo\"}"),
-                    route("/conc", "00000000-0000-4000-8000-0000000000a3", "probe", "{\"mode\":\"echo\"}")))
+                            route("/pool", POOL_ID, "probe", "{\"mode\":\"echo\"}"),
+                            route("/seq", "00000000-0000-4000-8000-0000000000a2", "probe", "{\"mode\":\"echo\"}"),
+                            route("/conc", "00000000-0000-4000-8000-0000000000a3", "probe", "{\"mode\":\"echo\"}")))
                     .workers(WORKERS));
         } catch (Exception | Error e) {
             rig.close();
@@ -83,7 +83,10 @@ class LuaPeerLoadIT {
         assertEquals(workerPids, byWorker.keySet());
         List<Object> ids = new ArrayList<>();
         for (Object cached : byWorker.values()) {
-            List<?> mine = ((List<?>) cached).stream().filter(i -> POOL_ID.equals(((Map<?, ?>) i).get("key"))).toList();
+            List<?> mine = ((List<?>) cached)
+                    .stream()
+                            .filter(i -> POOL_ID.equals(((Map<?, ?>) i).get("key")))
+                            .toList();
             assertEquals(1, mine.size(), byWorker.toString());
             ids.add(((Map<?, ?>) mine.get(0)).get("id"));
         }
@@ -95,7 +98,8 @@ class LuaPeerLoadIT {
         // a connection is opened only when a worker's pool has no idle one (concurrent RPCs): the
         // other nine in ten calls take a pooled connection
         assertTrue(opened * 10 <= calls, "connections opened: " + opened + " for " + calls + " calls");
-        System.out.printf("LuaPeerLoadIT: %d requests over %d workers: %d RPCs, %d connections opened%n",
+        System.out.printf(
+                "LuaPeerLoadIT: %d requests over %d workers: %d RPCs, %d connections opened%n",
                 requests, WORKERS, calls, opened);
     }
 
@@ -135,8 +139,7 @@ class LuaPeerLoadIT {
      * {@code clients} virtual threads each POST {@code perClient} distinct bodies and check every answer
      * exactly; returns the number of requests, fails with every wrong answer.
      */
-    private static int concurrently(int clients, int perClient, String path, Set<String> workerPids)
-            throws Exception {
+    private static int concurrently(int clients, int perClient, String path, Set<String> workerPids) throws Exception {
         Queue<String> wrong = new ConcurrentLinkedQueue<>();
         AtomicInteger done = new AtomicInteger();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -168,8 +171,13 @@ class LuaPeerLoadIT {
     /** Every request 200, no error counted, and 6 RPCs each plus the route's first StartInstance per worker. */
     private static void assertNoErrors(Map<String, Object> stats, int requests, int workersUsed) {
         assertEquals(Map.of("200", requests), stats.get("status"), stats.toString());
-        for (String counter : List.of("rpc_errors", "event_errors", "handler_aborts", "connect_errors",
-                "no_plugin_instance_retries", "protocol_errors")) {
+        for (String counter : List.of(
+                "rpc_errors",
+                "event_errors",
+                "handler_aborts",
+                "connect_errors",
+                "no_plugin_instance_retries",
+                "protocol_errors")) {
             assertEquals(0, stat(stats, counter), counter + " in " + stats);
         }
         assertEquals(workersUsed, stat(stats, "start_instance"), stats.toString());
@@ -180,7 +188,7 @@ class LuaPeerLoadIT {
 
     private static void report(String what, int requests, long startNanos) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        System.out.printf("LuaPeerLoadIT: %d requests, %s: %.2f s, %.0f req/s%n", requests, what, seconds,
-                requests / seconds);
+        System.out.printf(
+                "LuaPeerLoadIT: %d requests, %s: %.2f s, %.0f req/s%n", requests, what, seconds, requests / seconds);
     }
 }

@@ -15,7 +15,8 @@ import java.util.Map;
  */
 public final class LuaPeerRawBodyPlugin implements AccessPhase {
     static final PluginDefinition<?> DEFINITION = PluginDefinition.builder("raw-body")
-            .version("1.0.0").priority(900)
+            .version("1.0.0")
+            .priority(900)
             .schema(ConfigSchema.EMPTY)
             .handler(LuaPeerRawBodyPlugin.class, ctx -> new LuaPeerRawBodyPlugin())
             .build();
@@ -23,7 +24,8 @@ public final class LuaPeerRawBodyPlugin implements AccessPhase {
     @Override
     public void access(Kong kong) {
         Object value = kong.call("kong.request.get_raw_body");
-        byte[] body = value instanceof byte[] bytes ? bytes
+        byte[] body = value instanceof byte[] bytes
+                ? bytes
                 : value == null ? new byte[0] : value.toString().getBytes(StandardCharsets.UTF_8);
         kong.response().exit(200, body, Map.of("X-Length", String.valueOf(body.length)));
     }

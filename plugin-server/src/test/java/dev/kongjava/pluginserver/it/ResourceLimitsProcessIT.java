@@ -36,10 +36,11 @@ import org.junit.jupiter.api.Test;
  */
 class ResourceLimitsProcessIT {
     /** The launcher's JVM flags (kong-config/kafka-upstream). */
-    private static final List<String> LAUNCHER_FLAGS = List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
-            "-Xlog:os+thread=error");
+    private static final List<String> LAUNCHER_FLAGS =
+            List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:os+thread=error");
     /** A JVM with the server idle runs about 16 threads: 250 leave room for about 230 connections. */
     private static final String THREAD_LIMIT = "--nproc=250";
+
     private static final int CONNECTIONS = 400;
     private static final String NO_THREAD = "closed a new connection at once, it could not be served";
 
@@ -61,9 +62,12 @@ class ResourceLimitsProcessIT {
 
     @Test
     void aConnectionThatGetsNoThreadIsClosedAtOnceAndTheServerKeepsAccepting() throws Exception {
-        try (SecondUid user = SecondUid.create(); ServerProcess server = limitedServer(user, "60s")) {
+        try (SecondUid user = SecondUid.create();
+                ServerProcess server = limitedServer(user, "60s")) {
             Outcomes outcomes = open(server.socket(), CONNECTIONS);
-            assertEquals(CONNECTIONS, outcomes.served + outcomes.closed,
+            assertEquals(
+                    CONNECTIONS,
+                    outcomes.served + outcomes.closed,
                     "every connection is served or closed at once, none is left hanging; log:\n" + server.log());
             assertTrue(outcomes.closed > 0, "the thread limit was reached: " + outcomes);
             for (SocketChannel c : held) {
@@ -78,7 +82,8 @@ class ResourceLimitsProcessIT {
             }
             assertTrue(server.isAlive());
             String log = server.log();
-            assertTrue(count(log, NO_THREAD + " (java.lang.OutOfMemoryError: unable to create native thread") <= 2,
+            assertTrue(
+                    count(log, NO_THREAD + " (java.lang.OutOfMemoryError: unable to create native thread") <= 2,
                     "one rate-limited line per 10 s for the whole burst; log:\n" + log);
             assertEquals(0, count(log, "Exception in thread"), log);
             System.out.printf("thread limit 250: %s, then served again%n", outcomes);
@@ -92,7 +97,8 @@ class ResourceLimitsProcessIT {
                 ServerProcess server = limitedServer(user, eventTimeout.toSeconds() + "s")) {
             Outcomes outcomes = open(server.socket(), CONNECTIONS);
             assertTrue(outcomes.closed > 0, "the thread limit was reached: " + outcomes);
-            long deadline = System.nanoTime() + eventTimeout.multipliedBy(5).plusSeconds(30).toNanos();
+            long deadline = System.nanoTime()
+                    + eventTimeout.multipliedBy(5).plusSeconds(30).toNanos();
             while (server.isAlive() && System.nanoTime() < deadline) {
                 try {
                     open(server.socket(), 1); // Kong keeps trying; each attempt is refused
@@ -101,13 +107,22 @@ class ResourceLimitsProcessIT {
                 }
                 Thread.sleep(100);
             }
-            assertEquals(1, server.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).get(), server.log());
+            assertEquals(
+                    1,
+                    server.onExit()
+                            .completeOnTimeout(null, 10, TimeUnit.SECONDS)
+                            .get(),
+                    server.log());
             List<String> lines = server.log().lines().toList();
             String last = lines.getLast();
-            assertTrue(last.matches(".* ERROR PluginServer - stopped: no new connection could be served for \\d+ ms "
-                    + "\\(java.lang.OutOfMemoryError: unable to create native thread.*\\); exit status 1"), last);
+            assertTrue(
+                    last.matches(".* ERROR PluginServer - stopped: no new connection could be served for \\d+ ms "
+                            + "\\(java.lang.OutOfMemoryError: unable to create native thread.*\\); exit status 1"),
+                    last);
             // measured with the server's own clock: it gave up no earlier than a whole event timeout
-            long gaveUpAfter = Duration.between(time(first(lines, NO_THREAD)), time(first(lines, "cannot serve any more"))).toMillis();
+            long gaveUpAfter = Duration.between(
+                            time(first(lines, NO_THREAD)), time(first(lines, "cannot serve any more")))
+                    .toMillis();
             assertTrue(gaveUpAfter >= eventTimeout.toMillis(), "gave up after " + gaveUpAfter + " ms");
             System.out.printf("no thread for any new connection: exit 1, %d ms after the first refusal%n", gaveUpAfter);
         }
@@ -134,11 +149,14 @@ class ResourceLimitsProcessIT {
             int failures = count(log, "accept failed: Too many open files");
 
             run("prlimit", "--pid", Long.toString(server.pid()), "--nofile=" + openFilesLimit(limits));
-            assertEquals(1, count(ready(List.of(queued), Duration.ofSeconds(10)), 'S'),
+            assertEquals(
+                    1,
+                    count(ready(List.of(queued), Duration.ofSeconds(10)), 'S'),
                     "the queued connection is served once descriptors are free");
             assertEquals(1, failures, "one rate-limited line; log:\n" + log);
             assertTrue(cpu.toMillis() < wallMillis / 4, "CPU " + cpu.toMillis() + " ms in " + wallMillis + " ms");
-            System.out.printf("out of descriptors for %d ms: %d log line, %d ms CPU%n", wallMillis, failures, cpu.toMillis());
+            System.out.printf(
+                    "out of descriptors for %d ms: %d log line, %d ms CPU%n", wallMillis, failures, cpu.toMillis());
         }
     }
 
@@ -146,8 +164,16 @@ class ResourceLimitsProcessIT {
     private ServerProcess limitedServer(SecondUid user, String eventTimeout) throws IOException, InterruptedException {
         user.own(dir);
         Path socket = dir.resolve("probe.socket");
-        List<String> command = user.command(user.javaCommand(ProbeServerMain.class, LAUNCHER_FLAGS,
-                "--socket", socket.toString(), "--exit-with-parent", "--event-timeout", eventTimeout), THREAD_LIMIT);
+        List<String> command = user.command(
+                user.javaCommand(
+                        ProbeServerMain.class,
+                        LAUNCHER_FLAGS,
+                        "--socket",
+                        socket.toString(),
+                        "--exit-with-parent",
+                        "--event-timeout",
+                        eventTimeout),
+                THREAD_LIMIT);
         return ServerProcess.start(command, Map.of(), socket, dir.resolve("server.log"));
     }
 
@@ -208,7 +234,9 @@ class ResourceLimitsProcessIT {
     }
 
     private static String first(List<String> lines, String marker) {
-        return lines.stream().filter(line -> line.contains(marker)).findFirst()
+        return lines.stream()
+                .filter(line -> line.contains(marker))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no line with '" + marker + "' in\n" + String.join("\n", lines)));
     }
 
@@ -219,8 +247,13 @@ class ResourceLimitsProcessIT {
 
     /** The soft open-files limit from /proc/<pid>/limits, as prlimit sets it (the hard limit unchanged). */
     private static String openFilesLimit(String limits) {
-        String[] columns = limits.lines().filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow()
-                .substring("Max open files".length()).strip().split("\\s+");
+        String[] columns = limits.lines()
+                .filter(l -> l.startsWith("Max open files"))
+                .findFirst()
+                .orElseThrow()
+                .substring("Max open files".length())
+                .strip()
+                .split("\\s+");
         return columns[0] + ":";
     }
 

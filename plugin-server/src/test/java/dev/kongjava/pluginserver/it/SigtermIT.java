@@ -42,22 +42,24 @@ class SigtermIT {
     void afterSigtermNewInstancesAndEventsAreRefusedWhileTheRunningEventFinishes() throws Exception {
         Path dir = TempDirs.create("kps");
         Path release = dir.resolve("release");
-        try (ServerProcess server = ServerProcess.startJava(ProbeServerMain.class, dir.resolve("probe.socket"),
-                dir.resolve("server.log"));
+        try (ServerProcess server = ServerProcess.startJava(
+                        ProbeServerMain.class, dir.resolve("probe.socket"), dir.resolve("server.log"));
                 FakeKong kong = FakeKong.connect(server.socket());
                 KongConnection pooled = new KongConnection(server.socket())) {
-            FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"wait\",\"release_file\":\"" + release + "\"}");
-            CompletableFuture<Exchange> running = CompletableFuture.supplyAsync(() -> plugin.access(CannedRequest.get("/")));
+            FakeKong.PluginConfig plugin =
+                    kong.plugin("probe", "{\"mode\":\"wait\",\"release_file\":\"" + release + "\"}");
+            CompletableFuture<Exchange> running =
+                    CompletableFuture.supplyAsync(() -> plugin.access(CannedRequest.get("/")));
             awaitRunningEvent(kong); // the event now waits for the release file inside the plugin
             server.sigterm();
             server.awaitRefusing(pooled);
             assertTrue(server.log().contains("shutting down: 1 events running, 1 instances"), server.log());
 
-            KongConnection.Reply start = pooled.call(1, "plugin.StartInstance",
-                    List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"ret\"}")));
+            KongConnection.Reply start = pooled.call(
+                    1, "plugin.StartInstance", List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"ret\"}")));
             assertEquals("the plugin server is shutting down", start.error());
-            KongConnection.Reply event = pooled.call(2, "plugin.HandleEvent",
-                    List.of(Map.of("InstanceId", plugin.instanceId(), "EventName", "access")));
+            KongConnection.Reply event = pooled.call(
+                    2, "plugin.HandleEvent", List.of(Map.of("InstanceId", plugin.instanceId(), "EventName", "access")));
             assertEquals("No plugin instance " + plugin.instanceId(), event.error());
             assertThrows(IOException.class, () -> new KongConnection(server.socket()), "no new connection");
 
@@ -72,11 +74,12 @@ class SigtermIT {
     @Test
     void sigtermLetsTheRunningEventFinishRemovesTheSocketAndExitsZero() throws Exception {
         Path dir = TempDirs.create("kps");
-        try (ServerProcess server = ServerProcess.startJava(ProbeServerMain.class, dir.resolve("probe.socket"),
-                dir.resolve("server.log"))) {
+        try (ServerProcess server = ServerProcess.startJava(
+                ProbeServerMain.class, dir.resolve("probe.socket"), dir.resolve("server.log"))) {
             try (FakeKong kong = FakeKong.connect(server.socket())) {
                 FakeKong.PluginConfig plugin = kong.plugin("probe", "{\"mode\":\"sleep\",\"sleep_ms\":700}");
-                CompletableFuture<Exchange> running = CompletableFuture.supplyAsync(() -> plugin.access(CannedRequest.get("/")));
+                CompletableFuture<Exchange> running =
+                        CompletableFuture.supplyAsync(() -> plugin.access(CannedRequest.get("/")));
                 awaitRunningEvent(kong); // the event is now sleeping inside the plugin
                 server.sigterm();
                 Exchange ex = running.get(30, TimeUnit.SECONDS);
@@ -96,8 +99,11 @@ class SigtermIT {
         Path dir = Files.createTempDirectory("kps");
         Path socket = dir.resolve("slow.socket");
         Path log = dir.resolve("server.log");
-        Process server = new ProcessBuilder(JavaProcess.command(SlowStartServerMain.class, "--socket", socket.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process server = new ProcessBuilder(
+                        JavaProcess.command(SlowStartServerMain.class, "--socket", socket.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             awaitLog(() -> read(log), SlowStartServerMain.STARTING, server::isAlive);
             server.destroy(); // SIGTERM during the start hook, before the socket exists
@@ -118,14 +124,16 @@ class SigtermIT {
         static final String STARTING = "slow start hook running";
 
         public static void main(String[] args) {
-            PluginDefinition<?> slow = PluginDefinition.builder("slow").priority(1)
+            PluginDefinition<?> slow = PluginDefinition.builder("slow")
+                    .priority(1)
                     .onServerStart(flags -> {
                         System.out.println(STARTING);
                         System.out.flush();
                         Thread.sleep(1000);
                         return null;
                     })
-                    .handler(ProbePlugin.class, ctx -> null).build();
+                    .handler(ProbePlugin.class, ctx -> null)
+                    .build();
             System.exit(Main.run(args, slow));
         }
     }
@@ -137,11 +145,16 @@ class SigtermIT {
         Path log = dir.resolve("server.log");
         // sh starts the server in the background and exits when told (its stdin ends), as a dying
         // Kong worker would
-        String java = String.join(" ", JavaProcess.command(ProbeServerMain.class, "--socket", socket.toString(),
-                "--exit-with-parent").stream().map(a -> "'" + a + "'").toList());
+        String java = String.join(
+                " ",
+                JavaProcess.command(ProbeServerMain.class, "--socket", socket.toString(), "--exit-with-parent").stream()
+                        .map(a -> "'" + a + "'")
+                        .toList());
         Process parent = new ProcessBuilder("sh", "-c", java + " >" + log + " 2>&1 & echo $!; read go").start();
-        long serverPid = Long.parseLong(new BufferedReader(new InputStreamReader(parent.getInputStream(),
-                StandardCharsets.UTF_8)).readLine().strip());
+        long serverPid = Long.parseLong(
+                new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine()
+                        .strip());
         ProcessHandle server = ProcessHandle.of(serverPid).orElseThrow();
         try {
             // logged once the server serves and watches its parent (the housekeeper has started)
@@ -166,14 +179,19 @@ class SigtermIT {
         // the launcher passes the Kong worker's pid; this worker died while the JVM was starting
         Process worker = new ProcessBuilder("true").start();
         assertTrue(worker.waitFor(10, TimeUnit.SECONDS));
-        Process server = new ProcessBuilder(JavaProcess.command(ProbeServerMain.class, "--socket", socket.toString(),
-                "--exit-with-parent=" + worker.pid())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process server = new ProcessBuilder(JavaProcess.command(
+                        ProbeServerMain.class, "--socket", socket.toString(), "--exit-with-parent=" + worker.pid()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             assertTrue(server.waitFor(30, TimeUnit.SECONDS), "exited");
             String text = Files.readString(log);
             assertEquals(1, server.exitValue(), text);
-            assertTrue(text.contains("ERROR Main - cannot start: the process that started the server (pid " + worker.pid()
-                    + ") is already gone\n"), text);
+            assertTrue(
+                    text.contains("ERROR Main - cannot start: the process that started the server (pid " + worker.pid()
+                            + ") is already gone\n"),
+                    text);
             assertFalse(text.contains("listening on"), text);
             assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "no socket: a new server may own the path");
         } finally {
@@ -185,7 +203,8 @@ class SigtermIT {
     /** Asks the server (GetStatus) until one event runs. */
     private static void awaitRunningEvent(FakeKong kong) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Long.valueOf(1).equals(((Map<?, ?>) kong.call("plugin.GetStatus").result()).get("Events"))) {
+        while (!Long.valueOf(1)
+                .equals(((Map<?, ?>) kong.call("plugin.GetStatus").result()).get("Events"))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no event started within " + WAIT.toSeconds() + " s");
             }

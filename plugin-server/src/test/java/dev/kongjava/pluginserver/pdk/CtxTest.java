@@ -24,6 +24,8 @@ class CtxTest {
         assertEquals("t-\u00e9", kong.ctx().getString("request_tag"));
         answer[0] = null; // Kong sends a Step without Data for nil
         assertNull(kong.ctx().getString("request_tag"));
-        assertEquals(List.of("kong.ctx.shared.get [request_tag]"), calls.stream().distinct().toList());
+        assertEquals(
+                List.of("kong.ctx.shared.get [request_tag]"),
+                calls.stream().distinct().toList());
     }
 }

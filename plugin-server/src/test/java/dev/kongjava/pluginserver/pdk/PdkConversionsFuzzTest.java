@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Test;
 import dev.kongjava.pluginserver.FuzzValues;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -19,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * Whatever Kong sends as a Step's {@code Data}, every typed PDK method converts it without an
@@ -37,8 +37,10 @@ class PdkConversionsFuzzTest {
             try {
                 method.invoke(module, arguments(method));
             } catch (InvocationTargetException e) {
-                fail(method.getDeclaringClass().getSimpleName() + "." + method.getName() + " threw on Step data "
-                        + describe(answer), e.getCause());
+                fail(
+                        method.getDeclaringClass().getSimpleName() + "." + method.getName() + " threw on Step data "
+                                + describe(answer),
+                        e.getCause());
             }
         }
     }
@@ -66,7 +68,8 @@ class PdkConversionsFuzzTest {
         }
         for (Map.Entry<?, ?> e : map.entrySet()) {
             List<String> kept = headers.all(e.getKey().toString());
-            List<?> values = e.getValue() instanceof List<?> list ? list : java.util.Collections.singletonList(e.getValue());
+            List<?> values =
+                    e.getValue() instanceof List<?> list ? list : java.util.Collections.singletonList(e.getValue());
             for (Object value : values) {
                 if (value instanceof String text) {
                     assertTrue(kept.contains(text), e.getKey() + " lost " + text);
@@ -77,7 +80,8 @@ class PdkConversionsFuzzTest {
 
     @Test
     void aNilInsideAHeaderValueListIsNoValue() {
-        MultiMap headers = MultiMap.fromKong(Map.of("X-A", Arrays.asList("1", null, "2"), "x-b", Arrays.asList((Object) null)), true);
+        MultiMap headers = MultiMap.fromKong(
+                Map.of("X-A", Arrays.asList("1", null, "2"), "x-b", Arrays.asList((Object) null)), true);
         assertEquals(List.of("1", "2"), headers.all("x-a"));
         assertEquals(List.of(), headers.all("x-b"));
         assertTrue(headers.contains("x-b"));
@@ -87,7 +91,8 @@ class PdkConversionsFuzzTest {
     private static List<Method> pdkMethods() {
         List<Method> methods = new ArrayList<>();
         for (Method accessor : Kong.class.getDeclaredMethods()) {
-            if (accessor.getParameterCount() == 0 && Modifier.isPublic(accessor.getModifiers())
+            if (accessor.getParameterCount() == 0
+                    && Modifier.isPublic(accessor.getModifiers())
                     && !Modifier.isStatic(accessor.getModifiers())) {
                 for (Method m : accessor.getReturnType().getDeclaredMethods()) {
                     if (Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())) {
@@ -115,23 +120,34 @@ class PdkConversionsFuzzTest {
         Object[] args = new Object[types.length];
         for (int i = 0; i < types.length; i++) {
             Class<?> t = types[i];
-            args[i] = t == String.class ? "x-name"
-                    : t == int.class || t == Integer.class ? 200
-                    : t == long.class || t == Long.class ? 1L
-                    : t == boolean.class || t == Boolean.class ? true
-                    : t == double.class || t == Double.class ? 1.0
-                    : t == byte[].class ? new byte[] {1}
-                    : t == Object[].class ? new Object[] {"a"}
-                    : t == Map.class ? Map.of("X-A", "b")
-                    : t == List.class ? List.of("a")
-                    : t == Object.class ? "value"
-                    : null;
+            args[i] = t == String.class
+                    ? "x-name"
+                    : t == int.class || t == Integer.class
+                            ? 200
+                            : t == long.class || t == Long.class
+                                    ? 1L
+                                    : t == boolean.class || t == Boolean.class
+                                            ? true
+                                            : t == double.class || t == Double.class
+                                                    ? 1.0
+                                                    : t == byte[].class
+                                                            ? new byte[] {1}
+                                                            : t == Object[].class
+                                                                    ? new Object[] {"a"}
+                                                                    : t == Map.class
+                                                                            ? Map.of("X-A", "b")
+                                                                            : t == List.class
+                                                                                    ? List.of("a")
+                                                                                    : t == Object.class
+                                                                                            ? "value"
+                                                                                            : null;
         }
         return args;
     }
 
     private static String describe(Object value) {
-        return value instanceof byte[] bytes ? "bin of " + bytes.length + " bytes"
+        return value instanceof byte[] bytes
+                ? "bin of " + bytes.length + " bytes"
                 : value == null ? "nil" : value.getClass().getSimpleName() + " " + value;
     }
 }

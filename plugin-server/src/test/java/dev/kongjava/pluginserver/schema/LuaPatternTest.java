@@ -19,12 +19,57 @@ import org.junit.jupiter.api.Test;
 class LuaPatternTest {
     private static final Path LUAJIT = Path.of("/usr/bin/luajit");
     private static final List<String> PATTERNS = List.of(
-            "^[%w%._%-]+$", "^%[?[%w%.%-_:%%]+%]?$", "[,%s]", "^a.c$", "^%d+%.%d*$", "^[^,]*$", "x-y", "^ab?c+$",
-            "^[]a]+$", "^[%a-]+$", "%$$", "a^b", "^%W*$", "^[a-c%-]+$", "^%u%l*$", "%p", "^%x+$", "^%S+$", "[%c]");
+            "^[%w%._%-]+$",
+            "^%[?[%w%.%-_:%%]+%]?$",
+            "[,%s]",
+            "^a.c$",
+            "^%d+%.%d*$",
+            "^[^,]*$",
+            "x-y",
+            "^ab?c+$",
+            "^[]a]+$",
+            "^[%a-]+$",
+            "%$$",
+            "a^b",
+            "^%W*$",
+            "^[a-c%-]+$",
+            "^%u%l*$",
+            "%p",
+            "^%x+$",
+            "^%S+$",
+            "[%c]");
     private static final List<String> VALUES = List.of(
-            "", "orders", "a/b", "..", "kafka-1.internal", "::1", "[::1]", "fe80::1%eth0", "a,b", "a b", "abc", "a\nc",
-            "12.5", "12.", "é", "aé", "x-y", "xy", "xyy", "ac", "abcc", "]a]", "a-b", "$", "a^b", "Hello", "DEAD",
-            "tab\there", "\u0001", "a]", "-");
+            "",
+            "orders",
+            "a/b",
+            "..",
+            "kafka-1.internal",
+            "::1",
+            "[::1]",
+            "fe80::1%eth0",
+            "a,b",
+            "a b",
+            "abc",
+            "a\nc",
+            "12.5",
+            "12.",
+            "é",
+            "aé",
+            "x-y",
+            "xy",
+            "xyy",
+            "ac",
+            "abcc",
+            "]a]",
+            "a-b",
+            "$",
+            "a^b",
+            "Hello",
+            "DEAD",
+            "tab\there",
+            "\u0001",
+            "a]",
+            "-");
 
     @Test
     void theTranslationAgreesWithLuaOnEveryListedPatternAndValue() throws Exception {
@@ -58,9 +103,11 @@ class LuaPatternTest {
 
     @Test
     void patternItemsOutsideTheSubsetAreRefusedWhenDeclared() {
-        assertEquals("Lua pattern '^(a)$': captures not supported (only anchors, '.', classes, sets and the "
-                + "quantifiers * + - ?)", assertThrows(IllegalArgumentException.class,
-                        () -> LuaPattern.compile("^(a)$")).getMessage());
+        assertEquals(
+                "Lua pattern '^(a)$': captures not supported (only anchors, '.', classes, sets and the "
+                        + "quantifiers * + - ?)",
+                assertThrows(IllegalArgumentException.class, () -> LuaPattern.compile("^(a)$"))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> LuaPattern.compile("%b()"));
         assertThrows(IllegalArgumentException.class, () -> LuaPattern.compile("%f[%w]"));
         assertThrows(IllegalArgumentException.class, () -> LuaPattern.compile("[abc"));
@@ -79,17 +126,24 @@ class LuaPatternTest {
 
     /** Runs {@code value:match(pattern)} in LuaJIT (what Kong runs) for each pair, in order. */
     private static List<Boolean> expectedByLuajit(List<String> patterns, List<String> values) throws Exception {
-        Prerequisites.require("luajit", Files.isExecutable(LUAJIT),
+        Prerequisites.require(
+                "luajit",
+                Files.isExecutable(LUAJIT),
                 () -> "needs " + LUAJIT + " (apt-get install luajit2; .ci/run does)");
         StringBuilder script = new StringBuilder("local out = {}\n");
         for (String p : patterns) {
             for (String v : values) {
-                script.append("out[#out + 1] = (").append(lua(v)).append("):match(").append(lua(p))
+                script.append("out[#out + 1] = (")
+                        .append(lua(v))
+                        .append("):match(")
+                        .append(lua(p))
                         .append(") and '1' or '0'\n");
             }
         }
         script.append("io.write(table.concat(out))\n");
-        Process lua = new ProcessBuilder(LUAJIT.toString(), "-").redirectErrorStream(true).start();
+        Process lua = new ProcessBuilder(LUAJIT.toString(), "-")
+                .redirectErrorStream(true)
+                .start();
         try (OutputStream in = lua.getOutputStream()) {
             in.write(script.toString().getBytes(StandardCharsets.UTF_8));
         }

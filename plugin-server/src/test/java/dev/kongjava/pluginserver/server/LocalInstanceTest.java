@@ -59,14 +59,15 @@ class LocalInstanceTest {
     @Test
     void aConfigStartInstanceRefusesIsRefusedWithTheSameMessage() {
         ConfigException e = assertThrows(ConfigException.class, () -> LocalInstance.start(HELLO, "{\"word\":\"\"}"));
-        assertEquals("Invalid value \"\" for configuration word of plugin hello: length must be at least 1", e.getMessage());
+        assertEquals(
+                "Invalid value \"\" for configuration word of plugin hello: length must be at least 1", e.getMessage());
     }
 
     @Test
     void aPhaseThePluginDoesNotHandleIsRefused() throws Exception {
         try (LocalInstance<Greeting> hello = LocalInstance.start(HELLO, "{}")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> hello.run(Phase.LOG, (method, args) -> null));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> hello.run(Phase.LOG, (method, args) -> null));
             assertEquals("plugin hello does not handle event log", e.getMessage());
         }
     }
@@ -74,7 +75,8 @@ class LocalInstanceTest {
     @Test
     void closingTheInstanceClosesItsHandler() throws Exception {
         LocalInstance.start(HELLO, "{\"word\":\"Bye\"}").close();
-        assertEquals(List.of("Bye"), Greeter.CLOSED.stream().filter("Bye"::equals).toList());
+        assertEquals(
+                List.of("Bye"), Greeter.CLOSED.stream().filter("Bye"::equals).toList());
     }
 
     /** Reads ahead a call that is not a getter, which StartInstance refuses. */
@@ -90,9 +92,12 @@ class LocalInstanceTest {
 
     @Test
     void aReadAheadThatIsNotOneFailsTheStartAsStartInstanceDoes() {
-        PluginDefinition<?> bad = PluginDefinition.builder("bad").handler(BadReadAhead.class, ctx -> new BadReadAhead()).build();
+        PluginDefinition<?> bad = PluginDefinition.builder("bad")
+                .handler(BadReadAhead.class, ctx -> new BadReadAhead())
+                .build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LocalInstance.start(bad, "{}"));
-        assertEquals("read-ahead of access calls kong.response.set_status, which is not a getter (kong.<module>.get_*)",
+        assertEquals(
+                "read-ahead of access calls kong.response.set_status, which is not a getter (kong.<module>.get_*)",
                 e.getMessage());
     }
 
@@ -100,7 +105,10 @@ class LocalInstanceTest {
 
     static final PluginDefinition<Greeting> SERVICED = PluginDefinition.builder("serviced")
             .config(Greeting.class)
-            .handler(Greeter.class, ctx -> new Greeter(new Greeting(ctx.service(Salutation.class).word())))
+            .handler(
+                    Greeter.class,
+                    ctx -> new Greeter(
+                            new Greeting(ctx.service(Salutation.class).word())))
             .build();
 
     @Test
@@ -109,7 +117,9 @@ class LocalInstanceTest {
             assertEquals("Howdy", ((Greeter) hello.handler()).config.word());
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> LocalInstance.start(SERVICED, "{}"));
-        assertEquals("plugin serviced has no server service of type " + Salutation.class.getName()
-                + " (its server hook returned none)", e.getMessage());
+        assertEquals(
+                "plugin serviced has no server service of type " + Salutation.class.getName()
+                        + " (its server hook returned none)",
+                e.getMessage());
     }
 }

@@ -22,22 +22,33 @@ class MainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), ProbePlugin.DEFINITION);
+        return Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                ProbePlugin.DEFINITION);
     }
 
     /** A server hosting two plugins, as a jar with several plugins passes them to {@code Main.run}. */
     private int runTwo(String... args) {
-        PluginDefinition<?> second = PluginDefinition.builder("second").version("2.0.0").priority(5)
-                .handler(ProbePlugin.class, ctx -> null).build();
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), ProbePlugin.DEFINITION, second);
+        PluginDefinition<?> second = PluginDefinition.builder("second")
+                .version("2.0.0")
+                .priority(5)
+                .handler(ProbePlugin.class, ctx -> null)
+                .build();
+        return Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                ProbePlugin.DEFINITION,
+                second);
     }
 
     @SuppressWarnings("unchecked")
     private List<Object> dumpedNames() throws IOException {
         Map<String, Object> dump = new ObjectMapper().readValue(out.toByteArray(), Map.class);
-        return ((List<Map<String, Object>>) dump.get("Plugins")).stream().map(p -> p.get("Name")).toList();
+        return ((List<Map<String, Object>>) dump.get("Plugins"))
+                .stream().map(p -> p.get("Name")).toList();
     }
 
     private static String golden(String name) throws IOException {
@@ -56,7 +67,8 @@ class MainTest {
     @Test
     void kongsSingleDashSpellingsWorkToo() {
         assertEquals(0, run("-kong-prefix", "/tmp", "-dump"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("{\"Protocol\":\"MsgPack:1\",\"Plugins\":[{\"Name\":\"probe\""));
+        assertTrue(out.toString(StandardCharsets.UTF_8)
+                .startsWith("{\"Protocol\":\"MsgPack:1\",\"Plugins\":[{\"Name\":\"probe\""));
     }
 
     @Test
@@ -84,24 +96,24 @@ class MainTest {
     @Test
     void badValuesAreNamedWithWhatIsExpected() {
         assertEquals(2, run("--event-timeout", "30"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
-                "probe: --event-timeout needs a duration like 500ms, 30s, 2m or 1h, got '30'\n"));
+        assertTrue(err.toString(StandardCharsets.UTF_8)
+                .startsWith("probe: --event-timeout needs a duration like 500ms, 30s, 2m or 1h, got '30'\n"));
         err.reset();
         assertEquals(2, run("--socket-mode=0400"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
-                "probe: --socket-mode must keep read and write for the owner, got '0400'\n"));
+        assertTrue(err.toString(StandardCharsets.UTF_8)
+                .startsWith("probe: --socket-mode must keep read and write for the owner, got '0400'\n"));
         err.reset();
         assertEquals(2, run("--allow-uid", "kong"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
-                "probe: --allow-uid needs numeric uids separated by commas, got 'kong'\n"));
+        assertTrue(err.toString(StandardCharsets.UTF_8)
+                .startsWith("probe: --allow-uid needs numeric uids separated by commas, got 'kong'\n"));
         err.reset();
         assertEquals(2, run("--max-connections", "0"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
-                "probe: --max-connections needs a whole number of at least 1, got '0'\n"));
+        assertTrue(err.toString(StandardCharsets.UTF_8)
+                .startsWith("probe: --max-connections needs a whole number of at least 1, got '0'\n"));
         err.reset();
         assertEquals(2, run("--exit-with-parent=kong"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
-                "probe: --exit-with-parent needs a process id, got 'kong'\n"));
+        assertTrue(err.toString(StandardCharsets.UTF_8)
+                .startsWith("probe: --exit-with-parent needs a process id, got 'kong'\n"));
         err.reset();
         assertEquals(2, run("--socket"));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("probe: missing value for --socket\n"));
@@ -109,10 +121,24 @@ class MainTest {
 
     @Test
     void parsedOptionsReachTheServerOptions() throws Exception {
-        CommandLine c = CommandLine.parse(new String[] {"--socket-mode", "660", "--allow-uid", "100,101",
-                "--max-message-size=8m", "--event-timeout", "500ms", "--instance-idle-timeout", "2m",
-                "--max-connections", "64", "--exit-with-parent=4321",
-                "--kong-admin-url", "http://x"}, List.of(new ServerFlag("kong-admin-url", "url", "Admin API")));
+        CommandLine c = CommandLine.parse(
+                new String[] {
+                    "--socket-mode",
+                    "660",
+                    "--allow-uid",
+                    "100,101",
+                    "--max-message-size=8m",
+                    "--event-timeout",
+                    "500ms",
+                    "--instance-idle-timeout",
+                    "2m",
+                    "--max-connections",
+                    "64",
+                    "--exit-with-parent=4321",
+                    "--kong-admin-url",
+                    "http://x"
+                },
+                List.of(new ServerFlag("kong-admin-url", "url", "Admin API")));
         assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(c.socketMode));
         assertEquals(java.util.Set.of(100, 101), c.allowedUids);
         assertEquals(8L << 20, c.maxMessageBytes);
@@ -140,8 +166,10 @@ class MainTest {
     @Test
     void anUnknownPluginNameIsAUsageErrorNamingTheServersPlugins() {
         assertEquals(2, runTwo("--plugin", "third", "--dump"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
-                "probe: --plugin needs one of probe, second, got 'third'\nUsage: probe [options]\n"),
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8)
+                        .startsWith(
+                                "probe: --plugin needs one of probe, second, got 'third'\nUsage: probe [options]\n"),
                 err.toString(StandardCharsets.UTF_8));
         assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
@@ -150,20 +178,30 @@ class MainTest {
     void theHelpOfASeveralPluginServerNamesThemAndTheSocketOfTheChosenOne() {
         assertEquals(0, runTwo("--help"));
         String help = out.toString(StandardCharsets.UTF_8);
-        assertTrue(help.contains("\n  --plugin <name>                      serve and dump only this plugin (probe, second);"
-                + " Kong 3.9+ needs one server per plugin\n"), help);
-        assertTrue(help.contains("\n  --socket <path>                      socket path (default"
-                + " <kong-prefix>/<--plugin or probe>.socket)\n"), help);
+        assertTrue(
+                help.contains(
+                        "\n  --plugin <name>                      serve and dump only this plugin (probe, second);"
+                                + " Kong 3.9+ needs one server per plugin\n"),
+                help);
+        assertTrue(
+                help.contains("\n  --socket <path>                      socket path (default"
+                        + " <kong-prefix>/<--plugin or probe>.socket)\n"),
+                help);
     }
 
     @Test
     void pluginFlagsAppearInTheHelp() {
-        PluginDefinition<?> withFlag = PluginDefinition.builder("flagged").priority(1)
+        PluginDefinition<?> withFlag = PluginDefinition.builder("flagged")
+                .priority(1)
                 .flag(new ServerFlag("kong-admin-url", "url", "where to resolve certificates"))
-                .handler(ProbePlugin.class, ctx -> null).build();
-        Main.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), withFlag);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains(
-                "\nPlugin options:\n  --kong-admin-url <url>               where to resolve certificates\n"));
+                .handler(ProbePlugin.class, ctx -> null)
+                .build();
+        Main.run(
+                new String[] {"--help"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                withFlag);
+        assertTrue(out.toString(StandardCharsets.UTF_8)
+                .contains("\nPlugin options:\n  --kong-admin-url <url>               where to resolve certificates\n"));
     }
 }

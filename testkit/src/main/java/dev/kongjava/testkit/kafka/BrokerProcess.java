@@ -41,8 +41,10 @@ public final class BrokerProcess implements AutoCloseable {
      */
     public static BrokerProcess start() throws IOException {
         Process process = new ProcessBuilder(JavaProcess.command(BrokerMain.class))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> ready = new CompletableFuture<>();
         // reads on after the address too: a full pipe would block the broker
         Thread.ofVirtual().name("broker-process-out").start(() -> {

@@ -12,8 +12,7 @@ final class ClientSettings {
      * for TLS listeners, the {@code kong-client} certificate for MTLS, and a PLAIN login as
      * {@code user} for SASL listeners.
      */
-    static Map<String, Object> forListener(Listener listener, String bootstrap, TlsMaterial tls,
-            Credential user) {
+    static Map<String, Object> forListener(Listener listener, String bootstrap, TlsMaterial tls, Credential user) {
         Map<String, Object> settings = new HashMap<>();
         settings.put("bootstrap.servers", bootstrap);
         settings.put("security.protocol", listener.securityProtocol().name);
@@ -39,7 +38,6 @@ final class ClientSettings {
                 ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                 : "org.apache.kafka.common.security.scram.ScramLoginModule";
         return Map.of(
-                "sasl.mechanism", mechanism,
-                "sasl.jaas.config", module + " required " + user.jaasOptions() + ";");
+                "sasl.mechanism", mechanism, "sasl.jaas.config", module + " required " + user.jaasOptions() + ";");
     }
 }

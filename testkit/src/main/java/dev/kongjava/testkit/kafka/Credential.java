@@ -14,8 +14,8 @@ record Credential(String name, String password) {
 
     Credential {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("Invalid SASL user name '" + name
-                    + "': use letters, digits and . _ @ + - only");
+            throw new IllegalArgumentException(
+                    "Invalid SASL user name '" + name + "': use letters, digits and . _ @ + - only");
         }
         if (password == null || !PASSWORD.matcher(password).matches()) {
             throw new IllegalArgumentException("Invalid password for SASL user " + name

@@ -136,8 +136,8 @@ public final class KafkaBroker implements AutoCloseable {
      * @return a new mutable map; add serializers and other client settings to it
      */
     public Map<String, Object> clientProperties(Listener listener) {
-        return ClientSettings.forListener(listener, bootstrap(listener), tls,
-                new Credential(ADMIN_USER, ADMIN_PASSWORD));
+        return ClientSettings.forListener(
+                listener, bootstrap(listener), tls, new Credential(ADMIN_USER, ADMIN_PASSWORD));
     }
 
     /**
@@ -159,8 +159,7 @@ public final class KafkaBroker implements AutoCloseable {
      * @return every record read, at least {@code expectedCount}, ordered per partition
      * @throws AssertionError if fewer arrive in time; the message says how many did
      */
-    public List<ConsumerRecord<byte[], byte[]>> readRecords(String topic, int expectedCount,
-            Duration timeout) {
+    public List<ConsumerRecord<byte[], byte[]>> readRecords(String topic, int expectedCount, Duration timeout) {
         return topics.readRecords(topic, expectedCount, timeout);
     }
 

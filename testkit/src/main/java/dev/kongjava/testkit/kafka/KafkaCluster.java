@@ -46,8 +46,7 @@ public final class KafkaCluster implements AutoCloseable {
             // controller fences it after broker.session.timeout.ms. A controlled shutdown would also
             // wait up to five minutes for a controller majority that is gone when the cluster closes.
             config.setProperty("controlled.shutdown.enable", "false");
-            NodeConfig.addListeners(config, Map.of(Listener.PLAINTEXT, clientPorts.get(id)),
-                    controllerPorts.get(id));
+            NodeConfig.addListeners(config, Map.of(Listener.PLAINTEXT, clientPorts.get(id)), controllerPorts.get(id));
             config.putAll(builder.brokerProperties);
             nodes.put(id, new KafkaNode(id, data.root(), config));
         }
@@ -124,7 +123,10 @@ public final class KafkaCluster implements AutoCloseable {
      * @param minInsyncReplicas in-sync replicas an {@code acks=all} write needs
      */
     public void createTopic(String name, int partitions, int replicationFactor, int minInsyncReplicas) {
-        topics.createTopic(name, partitions, replicationFactor,
+        topics.createTopic(
+                name,
+                partitions,
+                replicationFactor,
                 Map.of("min.insync.replicas", Integer.toString(minInsyncReplicas)));
     }
 
@@ -160,8 +162,7 @@ public final class KafkaCluster implements AutoCloseable {
      * @return every record read, at least {@code expectedCount}, ordered per partition
      * @throws AssertionError if fewer arrive in time; the message says how many did
      */
-    public List<ConsumerRecord<byte[], byte[]>> readRecords(String topic, int expectedCount,
-            Duration timeout) {
+    public List<ConsumerRecord<byte[], byte[]>> readRecords(String topic, int expectedCount, Duration timeout) {
         return topics.readRecords(topic, expectedCount, timeout);
     }
 
@@ -241,8 +242,8 @@ public final class KafkaCluster implements AutoCloseable {
     private KafkaNode node(int nodeId) {
         KafkaNode node = nodes.get(nodeId);
         if (node == null) {
-            throw new IllegalArgumentException("No Kafka node " + nodeId + " in this cluster; node ids are "
-                    + nodes.keySet());
+            throw new IllegalArgumentException(
+                    "No Kafka node " + nodeId + " in this cluster; node ids are " + nodes.keySet());
         }
         return node;
     }

@@ -86,8 +86,8 @@ final class KafkaNode {
             return readClusterId(meta);
         }
         writeConfigFile();
-        List<String> args = new ArrayList<>(List.of(
-                "format", "--cluster-id", clusterId, "--config", configFile.toString()));
+        List<String> args =
+                new ArrayList<>(List.of("format", "--cluster-id", clusterId, "--config", configFile.toString()));
         args.addAll(extraArgs);
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exitCode;
@@ -97,8 +97,8 @@ final class KafkaNode {
             throw new IllegalStateException("formatting Kafka log dir " + logDir + " failed: " + e, e);
         }
         if (exitCode != 0) {
-            throw new IllegalStateException("formatting Kafka log dir " + logDir + " failed with exit code "
-                    + exitCode + ": " + output.toString(StandardCharsets.UTF_8).strip());
+            throw new IllegalStateException("formatting Kafka log dir " + logDir + " failed with exit code " + exitCode
+                    + ": " + output.toString(StandardCharsets.UTF_8).strip());
         }
         return clusterId;
     }
@@ -145,18 +145,20 @@ final class KafkaNode {
     static void inParallel(Collection<KafkaNode> nodes, String action, Consumer<KafkaNode> task) {
         List<CompletableFuture<Void>> running = new ArrayList<>();
         for (KafkaNode node : nodes) {
-            running.add(CompletableFuture.runAsync(() -> task.accept(node),
-                    r -> Thread.ofPlatform().name("kafka-node-" + node.nodeId + "-" + action).start(r)));
+            running.add(CompletableFuture.runAsync(
+                    () -> task.accept(node),
+                    r -> Thread.ofPlatform()
+                            .name("kafka-node-" + node.nodeId + "-" + action)
+                            .start(r)));
         }
         try {
             CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
                     .get(PARALLEL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("could not " + action + " every Kafka node: " + e.getCause(),
-                    e.getCause());
+            throw new IllegalStateException("could not " + action + " every Kafka node: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka nodes did not " + action + " within "
-                    + PARALLEL_TIMEOUT.toSeconds() + " s", e);
+            throw new IllegalStateException(
+                    "Kafka nodes did not " + action + " within " + PARALLEL_TIMEOUT.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Kafka nodes to " + action, e);
@@ -176,11 +178,13 @@ final class KafkaNode {
 
     private static MethodHandle fromPropsHandle() {
         try {
-            return MethodHandles.publicLookup().findStatic(KafkaConfig.class, "fromProps",
-                    MethodType.methodType(KafkaConfig.class, Properties.class, boolean.class));
+            return MethodHandles.publicLookup()
+                    .findStatic(
+                            KafkaConfig.class,
+                            "fromProps",
+                            MethodType.methodType(KafkaConfig.class, Properties.class, boolean.class));
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(
-                    "this kafka_2.13 has no KafkaConfig.fromProps(Properties, boolean)", e);
+            throw new IllegalStateException("this kafka_2.13 has no KafkaConfig.fromProps(Properties, boolean)", e);
         }
     }
 

@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class Keytool {
     private static final long TIMEOUT_SECONDS = 60;
     // keytool is a short-lived JVM: C1 only and the serial collector halve its start-up time.
-    private static final List<String> FAST_JVM =
-            List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC");
+    private static final List<String> FAST_JVM = List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC");
 
     private final Path executable = Path.of(System.getProperty("java.home"), "bin", "keytool");
     private final Path workDir;
@@ -43,7 +42,10 @@ final class Keytool {
         command.addAll(FAST_JVM);
         command.addAll(args);
         try {
-            return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+            return new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + executable, e);
         }
@@ -53,8 +55,8 @@ final class Keytool {
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("keytool " + args.getFirst() + " did not finish in "
-                        + TIMEOUT_SECONDS + " s");
+                throw new IllegalStateException(
+                        "keytool " + args.getFirst() + " did not finish in " + TIMEOUT_SECONDS + " s");
             }
             if (process.exitValue() != 0) {
                 throw new IllegalStateException("keytool " + String.join(" ", args) + " failed with exit code "

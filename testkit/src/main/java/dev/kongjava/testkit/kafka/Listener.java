@@ -38,8 +38,7 @@ public enum Listener {
     }
 
     boolean usesSasl() {
-        return securityProtocol == SecurityProtocol.SASL_PLAINTEXT
-                || securityProtocol == SecurityProtocol.SASL_SSL;
+        return securityProtocol == SecurityProtocol.SASL_PLAINTEXT || securityProtocol == SecurityProtocol.SASL_SSL;
     }
 
     boolean usesTls() {

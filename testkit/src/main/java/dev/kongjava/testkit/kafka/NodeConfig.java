@@ -63,8 +63,7 @@ final class NodeConfig {
      * listeners plus the controller listener. A listener's name is the {@link Listener} constant, so
      * MTLS is its own listener with protocol SSL.
      */
-    static void addListeners(Properties p, Map<Listener, PortReservation> ports,
-            PortReservation controller) {
+    static void addListeners(Properties p, Map<Listener, PortReservation> ports, PortReservation controller) {
         StringJoiner advertised = new StringJoiner(",");
         StringJoiner protocols = new StringJoiner(",");
         ports.forEach((listener, port) -> {

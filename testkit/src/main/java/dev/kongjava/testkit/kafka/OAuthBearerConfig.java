@@ -35,9 +35,11 @@ final class OAuthBearerConfig {
                 String prefix = listener.configPrefix() + "oauthbearer.";
                 // The broker logs itself in with the JAAS entry too (Kafka's unsecured login handler,
                 // never used to connect here), which needs a subject once the entry has any option.
-                p.setProperty(prefix + "sasl.jaas.config", LOGIN_MODULE + " required"
-                        + " unsecuredLoginStringClaim_sub=\"broker\""
-                        + " " + RecordingOAuthValidator.BROKER_OPTION + "=\"" + brokerId + "\";");
+                p.setProperty(
+                        prefix + "sasl.jaas.config",
+                        LOGIN_MODULE + " required"
+                                + " unsecuredLoginStringClaim_sub=\"broker\""
+                                + " " + RecordingOAuthValidator.BROKER_OPTION + "=\"" + brokerId + "\";");
                 p.setProperty(prefix + "sasl.server.callback.handler.class", RecordingOAuthValidator.class.getName());
             }
         }

@@ -19,8 +19,10 @@ public final class QuietLogging {
     // line per start), followers failing to fetch from a stopped leader (a stack trace per try), and
     // OAuth tokens refused by the broker or not issued to the client (a stack trace each).
     private static final String[] EXPECTED_TROUBLE = {
-            "org.apache.kafka.controller.QuorumController", "kafka.server.ReplicaFetcherThread",
-            "org.apache.kafka.common.security.oauthbearer"};
+        "org.apache.kafka.controller.QuorumController",
+        "kafka.server.ReplicaFetcherThread",
+        "org.apache.kafka.common.security.oauthbearer"
+    };
     private static final String LOG4J_CONFIG_KEY = "log4j2.configurationFile";
     private static final String LOG4J_CONFIG_RESOURCE = "log4j2-kafka.xml";
 

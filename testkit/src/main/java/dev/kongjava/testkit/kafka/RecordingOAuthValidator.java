@@ -42,7 +42,8 @@ public final class RecordingOAuthValidator extends OAuthBearerValidatorCallbackH
         for (Callback callback : callbacks) {
             // Kafka asks about extensions only after the token itself was accepted.
             if (callback instanceof OAuthBearerExtensionsValidatorCallback extensions) {
-                logins.add(new OAuthLogin(extensions.token().principalName(),
+                logins.add(new OAuthLogin(
+                        extensions.token().principalName(),
                         Map.copyOf(extensions.inputExtensions().map())));
             }
         }

@@ -16,8 +16,8 @@ final class SecurityConfig {
     private SecurityConfig() {}
 
     /** Adds the security settings for every listener in {@code listeners} to {@code p}. */
-    static void apply(Properties p, Collection<Listener> listeners, Collection<Credential> plainUsers,
-            TlsMaterial tls) {
+    static void apply(
+            Properties p, Collection<Listener> listeners, Collection<Credential> plainUsers, TlsMaterial tls) {
         p.setProperty("sasl.enabled.mechanisms", MECHANISMS);
         // Random per broker; it stays in the broker's properties, so after restart() the broker still
         // accepts the delegation tokens it issued before.
@@ -34,7 +34,11 @@ final class SecurityConfig {
     private static void addSaslLogins(Properties p, String prefix, Collection<Credential> plainUsers) {
         StringBuilder plain = new StringBuilder(PLAIN_MODULE).append(" required");
         for (Credential user : plainUsers) {
-            plain.append(" user_").append(user.name()).append("=\"").append(user.password()).append('"');
+            plain.append(" user_")
+                    .append(user.name())
+                    .append("=\"")
+                    .append(user.password())
+                    .append('"');
         }
         p.setProperty(prefix + "plain.sasl.jaas.config", plain.append(';').toString());
         // SCRAM credentials live in the cluster metadata (added at format time), not in JAAS.

@@ -49,8 +49,13 @@ public final class TlsMaterial {
     private final String clientChainPem;
     private final String clientKeyPem;
 
-    private TlsMaterial(Path directory, Duration generationTime, String caPem, String wrongCaPem,
-            String clientChainPem, String clientKeyPem) {
+    private TlsMaterial(
+            Path directory,
+            Duration generationTime,
+            String caPem,
+            String wrongCaPem,
+            String clientChainPem,
+            String clientKeyPem) {
         this.directory = directory;
         this.generationTime = generationTime;
         this.caPem = caPem;
@@ -167,8 +172,8 @@ public final class TlsMaterial {
             Path dir = TempDirs.create("kongjava-tls-");
             TempDirs.deleteOnExit(dir);
             Keytool keytool = new Keytool(dir);
-            keytool.runAll(List.of(
-                    caKeyPair(CA, "CN=Kong Java Test CA"), caKeyPair(WRONG_CA, "CN=Kong Java Wrong CA")));
+            keytool.runAll(
+                    List.of(caKeyPair(CA, "CN=Kong Java Test CA"), caKeyPair(WRONG_CA, "CN=Kong Java Wrong CA")));
             // keytool signs only with a key in the same keystore, so each leaf gets its own copy of the CA.
             Files.copy(dir.resolve("ca.p12"), dir.resolve(BROKER + ".work.p12"));
             Files.copy(dir.resolve("ca.p12"), dir.resolve(CLIENT + ".work.p12"));
@@ -180,8 +185,11 @@ public final class TlsMaterial {
             moveKeyEntry(dir, BROKER, dir.resolve("broker.keystore.p12"));
             KeyStore client = moveKeyEntry(dir, CLIENT, dir.resolve("client.keystore.p12"));
             writeTruststore(ca, dir.resolve("truststore.p12"));
-            return new TlsMaterial(dir, Duration.ofNanos(System.nanoTime() - started),
-                    Pem.certificates(ca), Pem.certificates(wrongCa),
+            return new TlsMaterial(
+                    dir,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    Pem.certificates(ca),
+                    Pem.certificates(wrongCa),
                     Pem.certificates(client.getCertificateChain(CLIENT)),
                     Pem.privateKey(client.getKey(CLIENT, PASSWORD.toCharArray())));
         } catch (IOException e) {
@@ -197,14 +205,23 @@ public final class TlsMaterial {
 
     /** A key pair whose certificate the CA signs, in a work copy of the CA's keystore. */
     private static List<String> leafKeyPair(String alias, String dname, String extension) {
-        return keyPair(alias + ".work.p12", alias, dname, "-validity", LEAF_DAYS, "-signer", CA,
-                "-ext", extension);
+        return keyPair(alias + ".work.p12", alias, dname, "-validity", LEAF_DAYS, "-signer", CA, "-ext", extension);
     }
 
     /** A {@code keytool -genkeypair} invocation; {@code more} adds validity, signer and extensions. */
     private static List<String> keyPair(String file, String alias, String dname, String... more) {
-        List<String> args = new ArrayList<>(List.of("-genkeypair", "-keystore", file,
-                "-storetype", STORE_TYPE, "-storepass", PASSWORD, "-alias", alias, "-dname", dname));
+        List<String> args = new ArrayList<>(List.of(
+                "-genkeypair",
+                "-keystore",
+                file,
+                "-storetype",
+                STORE_TYPE,
+                "-storepass",
+                PASSWORD,
+                "-alias",
+                alias,
+                "-dname",
+                dname));
         args.addAll(KEY_ALGORITHM);
         args.addAll(List.of(more));
         return args;
@@ -214,21 +231,22 @@ public final class TlsMaterial {
      * Moves one key entry (key and chain) from its work keystore into a keystore of its own, leaving
      * the CA's private key behind, and deletes the work keystore.
      */
-    private static KeyStore moveKeyEntry(Path dir, String alias, Path to)
-            throws GeneralSecurityException, IOException {
+    private static KeyStore moveKeyEntry(Path dir, String alias, Path to) throws GeneralSecurityException, IOException {
         Path work = dir.resolve(alias + ".work.p12");
         KeyStore source = load(work);
         KeyStore target = KeyStore.getInstance(STORE_TYPE);
         target.load(null, null);
-        target.setKeyEntry(alias, source.getKey(alias, PASSWORD.toCharArray()), PASSWORD.toCharArray(),
+        target.setKeyEntry(
+                alias,
+                source.getKey(alias, PASSWORD.toCharArray()),
+                PASSWORD.toCharArray(),
                 source.getCertificateChain(alias));
         store(target, to);
         Files.delete(work);
         return target;
     }
 
-    private static void writeTruststore(Certificate ca, Path to)
-            throws GeneralSecurityException, IOException {
+    private static void writeTruststore(Certificate ca, Path to) throws GeneralSecurityException, IOException {
         KeyStore target = KeyStore.getInstance(STORE_TYPE);
         target.load(null, null);
         target.setCertificateEntry(CA, ca);
@@ -270,8 +288,7 @@ public final class TlsMaterial {
         }
 
         private static String block(String type, byte[] der) {
-            return "-----BEGIN " + type + "-----\n" + BASE64.encodeToString(der)
-                    + "\n-----END " + type + "-----\n";
+            return "-----BEGIN " + type + "-----\n" + BASE64.encodeToString(der) + "\n-----END " + type + "-----\n";
         }
     }
 }

@@ -43,10 +43,9 @@ final class TokenIssuer {
 
     private static boolean listed(Admin admin, String tokenId) throws InterruptedException {
         List<org.apache.kafka.common.security.token.delegation.DelegationToken> tokens =
-                await(admin.describeDelegationToken(new DescribeDelegationTokenOptions()).delegationTokens());
-        return tokens.stream()
-                .map(token -> token.tokenInfo().tokenId())
-                .anyMatch(tokenId::equals);
+                await(admin.describeDelegationToken(new DescribeDelegationTokenOptions())
+                        .delegationTokens());
+        return tokens.stream().map(token -> token.tokenInfo().tokenId()).anyMatch(tokenId::equals);
     }
 
     private static <T> T await(KafkaFuture<T> future) throws InterruptedException {
@@ -55,8 +54,8 @@ final class TokenIssuer {
         } catch (ExecutionException e) {
             throw new IllegalStateException("delegation token request failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("delegation token request timed out after " + TIMEOUT.toSeconds()
-                    + " s", e);
+            throw new IllegalStateException(
+                    "delegation token request timed out after " + TIMEOUT.toSeconds() + " s", e);
         }
     }
 }

@@ -51,9 +51,13 @@ final class TopicTool implements AutoCloseable {
     void createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, partitions, (short) replicationFactor).configs(configs);
         await(admin().createTopics(List.of(topic)).all(), "creating topic " + name);
-        awaitTopic(name, "every partition of topic " + name + " to have a leader and " + replicationFactor
-                + " in-sync replicas", d -> d.partitions().stream().allMatch(
-                        p -> p.leader() != null && !p.leader().isEmpty() && p.isr().size() == replicationFactor));
+        awaitTopic(
+                name,
+                "every partition of topic " + name + " to have a leader and " + replicationFactor + " in-sync replicas",
+                d -> d.partitions().stream()
+                        .allMatch(p -> p.leader() != null
+                                && !p.leader().isEmpty()
+                                && p.isr().size() == replicationFactor));
         List<TopicPartition> created = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             created.add(new TopicPartition(name, p));
@@ -74,8 +78,8 @@ final class TopicTool implements AutoCloseable {
                 return description;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("timed out after " + CALL_TIMEOUT.toSeconds() + " s waiting for "
-                        + what + "; last seen: " + description);
+                throw new IllegalStateException("timed out after " + CALL_TIMEOUT.toSeconds() + " s waiting for " + what
+                        + "; last seen: " + description);
             }
             pause();
         }
@@ -105,7 +109,9 @@ final class TopicTool implements AutoCloseable {
 
     private static int leaderIn(TopicDescription description, int partition) {
         TopicPartitionInfo info = description.partitions().get(partition);
-        return info.leader() == null || info.leader().isEmpty() ? -1 : info.leader().id();
+        return info.leader() == null || info.leader().isEmpty()
+                ? -1
+                : info.leader().id();
     }
 
     /** Waits until a partition is led by a node other than {@code formerLeader}; returns the leader. */
@@ -125,7 +131,8 @@ final class TopicTool implements AutoCloseable {
         Map<TopicPartition, ListOffsetsResultInfo> starts = offsets(partitions, OffsetSpec.earliest(), what);
         Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(partitions, OffsetSpec.latest(), what);
         return ends.entrySet().stream()
-                .mapToLong(end -> end.getValue().offset() - starts.get(end.getKey()).offset())
+                .mapToLong(end ->
+                        end.getValue().offset() - starts.get(end.getKey()).offset())
                 .sum();
     }
 
@@ -166,8 +173,8 @@ final class TopicTool implements AutoCloseable {
     }
 
     /** ListOffsets for every partition, answered by each partition's leader. */
-    private Map<TopicPartition, ListOffsetsResultInfo> offsets(List<TopicPartition> partitions, OffsetSpec spec,
-            String what) {
+    private Map<TopicPartition, ListOffsetsResultInfo> offsets(
+            List<TopicPartition> partitions, OffsetSpec spec, String what) {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(p -> request.put(p, spec));
         return await(admin().listOffsets(request).all(), what);
@@ -182,22 +189,32 @@ final class TopicTool implements AutoCloseable {
     private synchronized Admin admin() {
         if (admin == null) {
             admin = Admin.create(Map.of(
-                    "bootstrap.servers", bootstrap,
-                    "client.id", "test-harness-admin-" + CLIENTS.incrementAndGet(),
-                    "request.timeout.ms", 10_000,
-                    "default.api.timeout.ms", (int) CALL_TIMEOUT.toMillis()));
+                    "bootstrap.servers",
+                    bootstrap,
+                    "client.id",
+                    "test-harness-admin-" + CLIENTS.incrementAndGet(),
+                    "request.timeout.ms",
+                    10_000,
+                    "default.api.timeout.ms",
+                    (int) CALL_TIMEOUT.toMillis()));
         }
         return admin;
     }
 
     private Map<String, Object> consumerSettings() {
         return Map.of(
-                "bootstrap.servers", bootstrap,
-                "client.id", "test-harness-reader-" + CLIENTS.incrementAndGet(),
-                "key.deserializer", ByteArrayDeserializer.class.getName(),
-                "value.deserializer", ByteArrayDeserializer.class.getName(),
-                "enable.auto.commit", false,
-                "auto.offset.reset", "earliest");
+                "bootstrap.servers",
+                bootstrap,
+                "client.id",
+                "test-harness-reader-" + CLIENTS.incrementAndGet(),
+                "key.deserializer",
+                ByteArrayDeserializer.class.getName(),
+                "value.deserializer",
+                ByteArrayDeserializer.class.getName(),
+                "enable.auto.commit",
+                false,
+                "auto.offset.reset",
+                "earliest");
     }
 
     private static <T> T await(KafkaFuture<T> future, String what) {

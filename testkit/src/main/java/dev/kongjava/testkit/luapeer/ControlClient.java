@@ -2,7 +2,6 @@ package dev.kongjava.testkit.luapeer;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,14 +23,17 @@ final class ControlClient {
 
     ControlClient(URI baseUri) {
         this.baseUri = baseUri;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** True when {@code GET /__peer/health} answers 200; false while nginx is not listening yet. */
     boolean healthy() {
         try {
             HttpRequest req = HttpRequest.newBuilder(baseUri.resolve("/__peer/health"))
-                    .timeout(HEALTH_TIMEOUT).GET().build();
+                    .timeout(HEALTH_TIMEOUT)
+                    .GET()
+                    .build();
             return http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -72,7 +74,8 @@ final class ControlClient {
     /** Sends a request; {@code expect} > 0 makes any other status an IllegalStateException. */
     private HttpResponse<String> send(String method, String path, String body, int expect) {
         try {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(baseUri.resolve(path)).timeout(REQUEST_TIMEOUT);
+            HttpRequest.Builder rb =
+                    HttpRequest.newBuilder(baseUri.resolve(path)).timeout(REQUEST_TIMEOUT);
             if (body != null) {
                 rb.header("Content-Type", "application/json");
                 rb.method(method, HttpRequest.BodyPublishers.ofString(body));
@@ -94,7 +97,7 @@ final class ControlClient {
 
     private static Map<String, Object> parse(String json) {
         try {
-            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { });
+            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (IOException e) {
             throw new UncheckedIOException("not a JSON object: " + json, e);
         }

@@ -38,7 +38,8 @@ import java.util.Map;
 public final class LuaPeer implements AutoCloseable {
 
     /** Debian's nginx binary, or the one {@code KONGJAVA_NGINX} names. */
-    public static final Path DEFAULT_NGINX = Paths.get(System.getenv().getOrDefault("KONGJAVA_NGINX", "/usr/sbin/nginx"));
+    public static final Path DEFAULT_NGINX =
+            Paths.get(System.getenv().getOrDefault("KONGJAVA_NGINX", "/usr/sbin/nginx"));
     /** Debian's dynamic modules (ndk_http_module.so, ngx_http_lua_module.so). */
     public static final Path DEFAULT_MODULES_DIR = Paths.get("/usr/lib/nginx/modules");
 

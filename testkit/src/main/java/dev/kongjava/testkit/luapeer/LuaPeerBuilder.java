@@ -1,7 +1,6 @@
 package dev.kongjava.testkit.luapeer;
 
 import dev.kongjava.testkit.luapeer.PeerSettings.PluginServerSpec;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -44,8 +43,7 @@ public final class LuaPeerBuilder {
     private Path nginx = LuaPeer.DEFAULT_NGINX;
     private Path modulesDir = LuaPeer.DEFAULT_MODULES_DIR;
 
-    LuaPeerBuilder() {
-    }
+    LuaPeerBuilder() {}
 
     /** Unix socket of the plugin server ({@code pluginserver_<name>_socket}). */
     public LuaPeerBuilder socketPath(Path socket) {
@@ -235,9 +233,29 @@ public final class LuaPeerBuilder {
     }
 
     PeerSettings settings() {
-        return new PeerSettings(servers(), declarativeJson, declarativeFile, workers, poolSize, bodyBufferSize,
-                maxBodySize, kongVersion, port, socketTimeout, keepaliveTimeout, startTimeout, stopTimeout, logLevel,
-                accessLog, debugHeaders, keepPrefix, prefixDir, trustedIps, maxInstanceRetries, nodeId, nginx,
+        return new PeerSettings(
+                servers(),
+                declarativeJson,
+                declarativeFile,
+                workers,
+                poolSize,
+                bodyBufferSize,
+                maxBodySize,
+                kongVersion,
+                port,
+                socketTimeout,
+                keepaliveTimeout,
+                startTimeout,
+                stopTimeout,
+                logLevel,
+                accessLog,
+                debugHeaders,
+                keepPrefix,
+                prefixDir,
+                trustedIps,
+                maxInstanceRetries,
+                nodeId,
+                nginx,
                 modulesDir);
     }
 

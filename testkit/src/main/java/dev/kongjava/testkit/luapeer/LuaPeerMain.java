@@ -21,8 +21,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LuaPeerMain {
 
-    private LuaPeerMain() {
-    }
+    private LuaPeerMain() {}
 
     public static void main(String[] args) throws Exception {
         if (!LuaPeer.available()) {
@@ -70,8 +69,8 @@ public final class LuaPeerMain {
             peer.close();
             done.countDown();
         }));
-        System.out.println("kpeer listening on " + peer.baseUri() + " (prefix " + peer.prefix()
-                + ", nginx pid " + peer.pid() + ")");
+        System.out.println("kpeer listening on " + peer.baseUri() + " (prefix " + peer.prefix() + ", nginx pid "
+                + peer.pid() + ")");
         System.out.flush();
         done.await();
     }

@@ -61,7 +61,8 @@ final class NginxProcess {
     String failure(String headline) {
         return headline
                 + "\n--- nginx stderr ---\n" + stderr().strip()
-                + "\n--- error.log (tail) ---\n" + PeerFiles.tail(errorLog(), LOG_TAIL_LINES).strip();
+                + "\n--- error.log (tail) ---\n"
+                + PeerFiles.tail(errorLog(), LOG_TAIL_LINES).strip();
     }
 
     /**
@@ -93,7 +94,8 @@ final class NginxProcess {
     private void signal(String sig) {
         try {
             Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid()))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             k.getInputStream().readAllBytes();
             k.waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {

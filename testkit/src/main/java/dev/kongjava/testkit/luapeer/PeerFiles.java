@@ -8,8 +8,7 @@ import java.util.List;
 
 /** Best-effort file helpers for logs and prefixes: diagnostics must never hide the real failure. */
 final class PeerFiles {
-    private PeerFiles() {
-    }
+    private PeerFiles() {}
 
     /** The file's text, "" when it is missing or unreadable; non-UTF-8 bytes are kept as Latin-1. */
     static String readQuietly(Path p) {

@@ -17,8 +17,7 @@ final class PeerLauncher {
     private static final int FREE_PORT_ATTEMPTS = 3;
     private static final long POLL_MILLIS = 20;
 
-    private PeerLauncher() {
-    }
+    private PeerLauncher() {}
 
     /** Thrown when nginx could not bind the port we picked; only then is a retry worth it. */
     private static final class PortInUseException extends IOException {
@@ -81,8 +80,8 @@ final class PeerLauncher {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException(nginx.failure("nginx (Lua peer) did not answer on port " + port
-                        + " within " + s.startTimeout()));
+                throw new IOException(nginx.failure(
+                        "nginx (Lua peer) did not answer on port " + port + " within " + s.startTimeout()));
             }
             try {
                 Thread.sleep(POLL_MILLIS);

@@ -13,8 +13,7 @@ final class PeerPrerequisites {
     private static final Path LUA_SHARE = Paths.get("/usr/share/lua/5.1");
     private static final Path FALLBACK_CPATH = Paths.get("/usr/lib/x86_64-linux-gnu/lua/5.1");
 
-    private PeerPrerequisites() {
-    }
+    private PeerPrerequisites() {}
 
     /** Why the peer cannot run here, or {@code null} when it can. */
     static String unavailableReason() {

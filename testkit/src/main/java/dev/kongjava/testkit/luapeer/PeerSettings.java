@@ -43,8 +43,7 @@ record PeerSettings(
     }
 
     /** One {@code pluginserver_<name>_*} block of kong.conf: socket and query command line. */
-    record PluginServerSpec(String name, Path socket, String queryCommand) {
-    }
+    record PluginServerSpec(String name, Path socket, String queryCommand) {}
 
     /** True when the port is ours to choose, so a port taken in the meantime can be retried. */
     boolean freePort() {

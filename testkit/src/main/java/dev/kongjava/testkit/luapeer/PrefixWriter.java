@@ -2,7 +2,6 @@ package dev.kongjava.testkit.luapeer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.testkit.luapeer.PeerSettings.PluginServerSpec;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +19,23 @@ import java.util.Map;
 final class PrefixWriter {
     private static final String RESOURCE_BASE = "/dev/kongjava/testkit/luapeer/";
     private static final List<String> LUA_MODULES = List.of(
-            "init", "mp", "json", "schema", "dump", "declarative", "rpc", "instances",
-            "bridge", "pdk", "stats", "control", "entity", "errors");
+            "init",
+            "mp",
+            "json",
+            "schema",
+            "dump",
+            "declarative",
+            "rpc",
+            "instances",
+            "bridge",
+            "pdk",
+            "stats",
+            "control",
+            "entity",
+            "errors");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PrefixWriter() {
-    }
+    private PrefixWriter() {}
 
     /** Writes every file nginx needs under {@code prefix} to listen on {@code 127.0.0.1:port}. */
     static void write(PeerSettings s, Path prefix, int port) throws IOException {

@@ -45,8 +45,19 @@ final class JwtSigner {
     /** The JWKS document with the published key only. */
     String jwks() {
         RSAPublicKey key = (RSAPublicKey) published.getPublic();
-        Map<String, Object> jwk = Map.of("kty", "RSA", "use", "sig", "alg", "RS256", "kid", keyId,
-                "n", unsigned(key.getModulus()), "e", unsigned(key.getPublicExponent()));
+        Map<String, Object> jwk = Map.of(
+                "kty",
+                "RSA",
+                "use",
+                "sig",
+                "alg",
+                "RS256",
+                "kid",
+                keyId,
+                "n",
+                unsigned(key.getModulus()),
+                "e",
+                unsigned(key.getPublicExponent()));
         return toJson(Map.of("keys", List.of(jwk)));
     }
 

@@ -213,7 +213,8 @@ public final class OAuthServer implements AutoCloseable {
     private String tokenResponse(TokenForm form) {
         TokenMode current = mode;
         Instant issuedAt = current == TokenMode.EXPIRED
-                ? Instant.now().minus(tokenLifetime).minus(Duration.ofMinutes(5)) : Instant.now();
+                ? Instant.now().minus(tokenLifetime).minus(Duration.ofMinutes(5))
+                : Instant.now();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer());
         claims.put("sub", form.clientId());

@@ -20,8 +20,7 @@ record TokenForm(String clientId, String clientSecret, String grantType, String 
         if (client == null) {
             client = new String[] {form.getOrDefault("client_id", ""), form.getOrDefault("client_secret", "")};
         }
-        return new TokenForm(client[0], client[1], form.getOrDefault("grant_type", ""),
-                form.getOrDefault("scope", ""));
+        return new TokenForm(client[0], client[1], form.getOrDefault("grant_type", ""), form.getOrDefault("scope", ""));
     }
 
     /** Id and secret from a Basic authorization header, or null if there is none. */
@@ -31,12 +30,14 @@ record TokenForm(String clientId, String clientSecret, String grantType, String 
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return new String[] {"", ""};
         }
         int colon = decoded.indexOf(':');
-        return colon < 0 ? new String[] {decode(decoded), ""}
+        return colon < 0
+                ? new String[] {decode(decoded), ""}
                 : new String[] {decode(decoded.substring(0, colon)), decode(decoded.substring(colon + 1))};
     }
 
@@ -61,6 +62,7 @@ record TokenForm(String clientId, String clientSecret, String grantType, String 
 
     @Override
     public String toString() {
-        return "TokenForm[clientId=" + clientId + ", clientSecret=****, grantType=" + grantType + ", scope=" + scope + "]";
+        return "TokenForm[clientId=" + clientId + ", clientSecret=****, grantType=" + grantType + ", scope=" + scope
+                + "]";
     }
 }

@@ -21,7 +21,8 @@ final class ConfluentApi {
 
     private final String baseUrl;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     /** {@code authorization} is an Authorization header value for every call, or null for none. */
     ConfluentApi(String baseUrl, String authorization) {
@@ -35,13 +36,18 @@ final class ConfluentApi {
             body.put("schemaType", type.name());
         }
         HttpRequest request = request("/subjects/" + encode(subject) + "/versions")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
         return send(request).path("id").asInt();
     }
 
     SubjectVersion version(String subject, String version) {
-        JsonNode answer = send(request("/subjects/" + encode(subject) + "/versions/" + encode(version)).GET().build());
-        return new SubjectVersion(answer.path("subject").asText(), answer.path("version").asInt(),
+        JsonNode answer = send(request("/subjects/" + encode(subject) + "/versions/" + encode(version))
+                .GET()
+                .build());
+        return new SubjectVersion(
+                answer.path("subject").asText(),
+                answer.path("version").asInt(),
                 schema(answer.path("id").asInt(), answer));
     }
 
@@ -50,13 +56,17 @@ final class ConfluentApi {
     }
 
     private static RegisteredSchema schema(int id, JsonNode answer) {
-        return new RegisteredSchema(id, SchemaType.fromWire(answer.path("schemaType").asText()),
+        return new RegisteredSchema(
+                id,
+                SchemaType.fromWire(answer.path("schemaType").asText()),
                 answer.path("schema").asText());
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT)
-                .header("Accept", CONTENT_TYPE).header("Content-Type", CONTENT_TYPE);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(TIMEOUT)
+                .header("Accept", CONTENT_TYPE)
+                .header("Content-Type", CONTENT_TYPE);
         return authorization == null ? request : request.header("Authorization", authorization);
     }
 

@@ -29,7 +29,8 @@ final class RegistryProcess {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final int LOG_LINES_IN_ERRORS = 40;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final Path workDir;
@@ -129,7 +130,10 @@ final class RegistryProcess {
 
     private boolean ready() {
         try {
-            HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(readiness)
+                    .timeout(Duration.ofSeconds(2))
+                    .GET()
+                    .build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -155,8 +159,7 @@ final class RegistryProcess {
         return runner;
     }
 
-    private static List<String> command(Path home, Path runner, Path workDir, int[] ports,
-            Map<String, String> extra) {
+    private static List<String> command(Path home, Path runner, Path workDir, int[] ports, Map<String, String> extra) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("quarkus.http.host", "127.0.0.1");
         settings.put("quarkus.http.port", Integer.toString(ports[0]));
@@ -168,11 +171,15 @@ final class RegistryProcess {
         settings.put("apicurio.datasource.jdbc.min-size", "2");
         settings.put("apicurio.storage.snapshot.location", workDir.toString());
         settings.putAll(extra);
-        List<String> command = new ArrayList<>(List.of(JavaProcess.javaBinary(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(List.of(
+                JavaProcess.javaBinary(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 // A class-data archive next to the distribution, written when the first registry
                 // exits: later starts take about 2.5 s instead of 4.
-                "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + home.resolve("registry-cds.jsa")));
+                "-XX:+AutoCreateSharedArchive",
+                "-XX:SharedArchiveFile=" + home.resolve("registry-cds.jsa")));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", runner.toString()));
         return command;

@@ -52,8 +52,10 @@ class KafkaBrokerIT {
                 .plainUser(ALICE, ALICE_PASSWORD)
                 .start();
         tls = TlsMaterial.get();
-        System.out.printf("secured broker started in %d ms (TLS material generated in %d ms)%n",
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), tls.generationTime().toMillis());
+        System.out.printf(
+                "secured broker started in %d ms (TLS material generated in %d ms)%n",
+                Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                tls.generationTime().toMillis());
     }
 
     @AfterAll
@@ -99,7 +101,8 @@ class KafkaBrokerIT {
                     producer.send(new ProducerRecord<>(name, "r" + i)).get();
                 }
                 producer.flush();
-                assertEquals(30, broker.readRecords(name, 30, Duration.ofSeconds(15)).size(), "round " + round);
+                assertEquals(
+                        30, broker.readRecords(name, 30, Duration.ofSeconds(15)).size(), "round " + round);
             }
         }
     }
@@ -108,11 +111,10 @@ class KafkaBrokerIT {
     void readRecordsFailsSayingHowManyArrived() throws Exception {
         TestProducer.sendOnce(broker.clientProperties(Listener.PLAINTEXT), topic, "only");
 
-        AssertionError error = assertThrows(AssertionError.class,
-                () -> broker.readRecords(topic, 2, Duration.ofMillis(500)));
+        AssertionError error =
+                assertThrows(AssertionError.class, () -> broker.readRecords(topic, 2, Duration.ofMillis(500)));
 
-        assertEquals("expected 2 records in topic " + topic + " within 500 ms, but only 1 arrived",
-                error.getMessage());
+        assertEquals("expected 2 records in topic " + topic + " within 500 ms, but only 1 arrived", error.getMessage());
     }
 
     @Test
@@ -218,7 +220,8 @@ class KafkaBrokerIT {
             TestProducer.sendOnce(broker.clientProperties(listener), topic, listener.name());
         }
 
-        assertEquals(Set.of("PLAINTEXT", "SASL_PLAINTEXT", "SSL", "MTLS", "SASL_SSL"),
+        assertEquals(
+                Set.of("PLAINTEXT", "SASL_PLAINTEXT", "SSL", "MTLS", "SASL_SSL"),
                 values(broker.readRecords(topic, 5, Duration.ofSeconds(10))));
     }
 

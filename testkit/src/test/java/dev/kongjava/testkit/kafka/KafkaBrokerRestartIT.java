@@ -46,8 +46,8 @@ class KafkaBrokerRestartIT {
     @Test
     void sendToAStoppedBrokerFailsWithTimeoutExceptionWithinTheDeliveryTimeout() throws Exception {
         broker.createTopic("outage", 1);
-        try (TestProducer producer = new TestProducer(broker.clientProperties(Listener.PLAINTEXT),
-                Duration.ofSeconds(2))) {
+        try (TestProducer producer =
+                new TestProducer(broker.clientProperties(Listener.PLAINTEXT), Duration.ofSeconds(2))) {
             producer.send("outage", "k", "before");
             broker.stop();
 
@@ -84,7 +84,8 @@ class KafkaBrokerRestartIT {
             broker.stop();
             long restarting = System.nanoTime();
             broker.restart();
-            System.out.printf("stop took %d ms, restart took %d ms%n",
+            System.out.printf(
+                    "stop took %d ms, restart took %d ms%n",
                     Duration.ofNanos(restarting - stopping).toMillis(), millisSince(restarting));
 
             producer.send("restart", "k", "after");
@@ -92,13 +93,13 @@ class KafkaBrokerRestartIT {
 
         assertEquals(port, broker.port(Listener.PLAINTEXT));
         assertEquals(clusterId, broker.clusterId());
-        assertEquals(List.of("before", "after"),
+        assertEquals(
+                List.of("before", "after"),
                 TestRecords.values(broker.readRecords("restart", 2, Duration.ofSeconds(10))));
     }
 
     @Test
-    void chosenDataDirSurvivesCloseAndIsReusedWithItsClusterIdAndRecords(@TempDir Path dir)
-            throws Exception {
+    void chosenDataDirSurvivesCloseAndIsReusedWithItsClusterIdAndRecords(@TempDir Path dir) throws Exception {
         String clusterId;
         try (KafkaBroker first = KafkaBroker.builder().dataDir(dir).start()) {
             first.createTopic("kept", 1);
@@ -108,8 +109,8 @@ class KafkaBrokerRestartIT {
 
         try (KafkaBroker second = KafkaBroker.builder().dataDir(dir).start()) {
             assertEquals(clusterId, second.clusterId());
-            assertEquals(List.of("survivor"),
-                    TestRecords.values(second.readRecords("kept", 1, Duration.ofSeconds(10))));
+            assertEquals(
+                    List.of("survivor"), TestRecords.values(second.readRecords("kept", 1, Duration.ofSeconds(10))));
         }
     }
 

@@ -33,7 +33,8 @@ class KafkaClusterIT {
     @Test
     void bootstrapListsEveryNode() {
         assertEquals(List.of(1, 2, 3), cluster.nodeIds());
-        assertEquals(String.join(",", cluster.bootstrap(1), cluster.bootstrap(2), cluster.bootstrap(3)),
+        assertEquals(
+                String.join(",", cluster.bootstrap(1), cluster.bootstrap(2), cluster.bootstrap(3)),
                 cluster.bootstrap());
     }
 
@@ -61,13 +62,12 @@ class KafkaClusterIT {
             send(producer, written, "after-1");
         }
 
-        assertEquals(written,
-                TestRecords.values(cluster.readRecords("failover", written.size(), Duration.ofSeconds(10))));
+        assertEquals(
+                written, TestRecords.values(cluster.readRecords("failover", written.size(), Duration.ofSeconds(10))));
         assertEquals(written.size(), cluster.countRecords("failover"));
     }
 
-    private static void send(TestProducer producer, List<String> written, String... values)
-            throws Exception {
+    private static void send(TestProducer producer, List<String> written, String... values) throws Exception {
         for (String value : values) {
             producer.send("failover", "key", value);
             written.add(value);

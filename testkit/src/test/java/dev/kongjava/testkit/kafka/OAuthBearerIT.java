@@ -50,7 +50,10 @@ class OAuthBearerIT {
 
     @BeforeAll
     static void start() {
-        oauth = OAuthServer.builder().client(CLIENT, SECRET).client("intruder", "intruder-secret").start();
+        oauth = OAuthServer.builder()
+                .client(CLIENT, SECRET)
+                .client("intruder", "intruder-secret")
+                .start();
         broker = KafkaBroker.builder().security(true).oauthBearer(oauth).start();
         // What a plugin server has to do for its token endpoint (the broker allowed its JWKS URL).
         OAuthBearerConfig.allowUrl(oauth.tokenEndpointUrl());
@@ -58,7 +61,8 @@ class OAuthBearerIT {
 
     @AfterAll
     static void stop() {
-        try (OAuthServer o = oauth; KafkaBroker b = broker) {
+        try (OAuthServer o = oauth;
+                KafkaBroker b = broker) {
             // closes both, even if one fails
         }
     }
@@ -81,7 +85,8 @@ class OAuthBearerIT {
         TestProducer.sendOnce(oauthLogin(Listener.SASL_PLAINTEXT, CLIENT, SECRET), topic, "oauth");
 
         assertEquals(List.of("oauth"), TestRecords.values(broker.readRecords(topic, 1, Duration.ofSeconds(10))));
-        assertEquals(List.of(new TokenRequest(CLIENT, "client_credentials", "kafka.produce", 200)),
+        assertEquals(
+                List.of(new TokenRequest(CLIENT, "client_credentials", "kafka.produce", 200)),
                 oauth.requests().subList(before, oauth.requests().size()));
         assertEquals(new OAuthLogin(CLIENT, Map.of()), broker.oauthLogins().getLast());
     }
@@ -90,20 +95,22 @@ class OAuthBearerIT {
     void aClientCredentialsLoginOnSaslSslProduces() throws Exception {
         TestProducer.sendOnce(oauthLogin(Listener.SASL_SSL, CLIENT, SECRET), topic, "oauth over tls");
 
-        assertEquals(List.of("oauth over tls"),
-                TestRecords.values(broker.readRecords(topic, 1, Duration.ofSeconds(10))));
+        assertEquals(
+                List.of("oauth over tls"), TestRecords.values(broker.readRecords(topic, 1, Duration.ofSeconds(10))));
     }
 
     /** Confluent Cloud's logicalCluster and identityPoolId travel as SASL extensions (JAAS options). */
     @Test
     void saslExtensionsFromTheJaasOptionsReachTheBroker() throws Exception {
         Map<String, Object> settings = oauthLogin(Listener.SASL_PLAINTEXT, CLIENT, SECRET);
-        settings.put("sasl.jaas.config", LOGIN_MODULE
-                + " required extension_logicalCluster=\"lkc-42\" extension_identityPoolId=\"pool-7\";");
+        settings.put(
+                "sasl.jaas.config",
+                LOGIN_MODULE + " required extension_logicalCluster=\"lkc-42\" extension_identityPoolId=\"pool-7\";");
 
         TestProducer.sendOnce(settings, topic, "with extensions");
 
-        assertEquals(new OAuthLogin(CLIENT, Map.of("logicalCluster", "lkc-42", "identityPoolId", "pool-7")),
+        assertEquals(
+                new OAuthLogin(CLIENT, Map.of("logicalCluster", "lkc-42", "identityPoolId", "pool-7")),
                 broker.oauthLogins().getLast());
     }
 
@@ -116,8 +123,8 @@ class OAuthBearerIT {
             admin.createAcls(List.of(kongMayWrite)).all().get();
         }
 
-        Exception intruder = TestProducer.failOnce(
-                oauthLogin(Listener.SASL_PLAINTEXT, "intruder", "intruder-secret"), topic, "x");
+        Exception intruder =
+                TestProducer.failOnce(oauthLogin(Listener.SASL_PLAINTEXT, "intruder", "intruder-secret"), topic, "x");
 
         assertInstanceOf(TopicAuthorizationException.class, intruder);
         TestProducer.sendOnce(oauthLogin(Listener.SASL_PLAINTEXT, CLIENT, SECRET), topic, "kong may");
@@ -151,18 +158,24 @@ class OAuthBearerIT {
     void aWrongClientSecretFailsTheProducersConstructionWithoutShowingTheSecret() {
         String wrongSecret = "not-the-secret-0815";
 
-        KafkaException failure = assertThrows(KafkaException.class,
+        KafkaException failure = assertThrows(
+                KafkaException.class,
                 () -> new TestProducer(oauthLogin(Listener.SASL_PLAINTEXT, CLIENT, wrongSecret)).close());
 
         assertEquals("Failed to construct kafka producer", failure.getMessage());
-        LoginException login = assertInstanceOf(LoginException.class, failure.getCause().getCause().getCause());
+        LoginException login = assertInstanceOf(
+                LoginException.class, failure.getCause().getCause().getCause());
         // Kafka appends the cause's stack trace to this message; its first line is the reason.
-        assertEquals("org.apache.kafka.common.KafkaException: org.apache.kafka.common.security.oauthbearer.internals."
-                + "secured.UnretryableException: java.io.IOException: The response code 401 and error response "
-                + "{\"invalid_client\" - \"unknown client or wrong secret\"} was encountered reading the token "
-                + "endpoint response; will not attempt further retries", login.getMessage().lines().findFirst().orElseThrow());
+        assertEquals(
+                "org.apache.kafka.common.KafkaException: org.apache.kafka.common.security.oauthbearer.internals."
+                        + "secured.UnretryableException: java.io.IOException: The response code 401 and error response "
+                        + "{\"invalid_client\" - \"unknown client or wrong secret\"} was encountered reading the token "
+                        + "endpoint response; will not attempt further retries",
+                login.getMessage().lines().findFirst().orElseThrow());
         assertFalse(chain(failure).contains(wrongSecret), chain(failure));
-        assertEquals(new TokenRequest(CLIENT, "client_credentials", "kafka.produce", 401), oauth.requests().getLast());
+        assertEquals(
+                new TokenRequest(CLIENT, "client_credentials", "kafka.produce", 401),
+                oauth.requests().getLast());
     }
 
     @Test
@@ -170,16 +183,20 @@ class OAuthBearerIT {
         String allowed = System.getProperty(OAuthBearerConfig.ALLOWED_URLS);
         System.setProperty(OAuthBearerConfig.ALLOWED_URLS, oauth.jwksUrl());
         try {
-            KafkaException failure = assertThrows(KafkaException.class,
+            KafkaException failure = assertThrows(
+                    KafkaException.class,
                     () -> new TestProducer(oauthLogin(Listener.SASL_PLAINTEXT, CLIENT, SECRET)).close());
 
-            ConfigException config = assertInstanceOf(ConfigException.class, failure.getCause().getCause().getCause());
-            assertEquals("The class org.apache.kafka.common.security.oauthbearer.DefaultJwtRetriever defined in the "
-                    + "sasl.oauthbearer.jwt.retriever.class configuration encountered an error on configure(): "
-                    + "Invalid value " + oauth.tokenEndpointUrl() + " for configuration "
-                    + "sasl.oauthbearer.token.endpoint.url: The URL cannot be accessed due to restrictions. Update "
-                    + "the system property 'org.apache.kafka.sasl.oauthbearer.allowed.urls' to allow the URL to be "
-                    + "accessed.", config.getMessage());
+            ConfigException config = assertInstanceOf(
+                    ConfigException.class, failure.getCause().getCause().getCause());
+            assertEquals(
+                    "The class org.apache.kafka.common.security.oauthbearer.DefaultJwtRetriever defined in the "
+                            + "sasl.oauthbearer.jwt.retriever.class configuration encountered an error on configure(): "
+                            + "Invalid value " + oauth.tokenEndpointUrl() + " for configuration "
+                            + "sasl.oauthbearer.token.endpoint.url: The URL cannot be accessed due to restrictions. Update "
+                            + "the system property 'org.apache.kafka.sasl.oauthbearer.allowed.urls' to allow the URL to be "
+                            + "accessed.",
+                    config.getMessage());
         } finally {
             System.setProperty(OAuthBearerConfig.ALLOWED_URLS, allowed);
         }
@@ -205,7 +222,10 @@ class OAuthBearerIT {
     private static String chain(Throwable failure) {
         StringBuilder messages = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            messages.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+            messages.append(t.getClass().getName())
+                    .append(": ")
+                    .append(t.getMessage())
+                    .append('\n');
         }
         return messages.toString();
     }

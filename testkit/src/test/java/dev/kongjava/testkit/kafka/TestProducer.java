@@ -53,16 +53,14 @@ final class TestProducer implements AutoCloseable {
     }
 
     /** Sends a record with a fresh producer and closes it. */
-    static RecordMetadata sendOnce(Map<String, Object> connection, String topic, String value)
-            throws Exception {
+    static RecordMetadata sendOnce(Map<String, Object> connection, String topic, String value) throws Exception {
         try (TestProducer producer = new TestProducer(connection)) {
             return producer.send(topic, null, value);
         }
     }
 
     /** Sends a record that must fail with a fresh producer, and returns why it failed. */
-    static Exception failOnce(Map<String, Object> connection, String topic, String value)
-            throws Exception {
+    static Exception failOnce(Map<String, Object> connection, String topic, String value) throws Exception {
         try (TestProducer producer = new TestProducer(connection)) {
             return producer.sendFailure(topic, value);
         }

@@ -30,7 +30,8 @@ class TlsMaterialIT {
     @Test
     void materialIsGeneratedOncePerJvm() {
         assertSame(tls, TlsMaterial.get());
-        System.out.printf("TLS material generated in %d ms%n", tls.generationTime().toMillis());
+        System.out.printf(
+                "TLS material generated in %d ms%n", tls.generationTime().toMillis());
     }
 
     @Test
@@ -40,7 +41,8 @@ class TlsMaterialIT {
         X509Certificate wrongCa = certificates(tls.wrongCaCertificatePem()).getFirst();
 
         assertEquals(2, chain.size());
-        assertEquals("CN=kong-client", chain.getFirst().getSubjectX500Principal().getName());
+        assertEquals(
+                "CN=kong-client", chain.getFirst().getSubjectX500Principal().getName());
         assertEquals(ca, chain.get(1));
         chain.getFirst().verify(ca.getPublicKey());
         assertThrows(SignatureException.class, () -> chain.getFirst().verify(wrongCa.getPublicKey()));
@@ -63,8 +65,8 @@ class TlsMaterialIT {
         assertTrue(pem.endsWith("\n-----END PRIVATE KEY-----\n"), pem);
         X509Certificate client = certificates(tls.clientCertificateChainPem()).getFirst();
         PrivateKey key = KeyFactory.getInstance(client.getPublicKey().getAlgorithm())
-                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(
-                        pem.replaceAll("-----[A-Z ]+-----", ""))));
+                .generatePrivate(new PKCS8EncodedKeySpec(
+                        Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""))));
         byte[] message = "kong".getBytes(StandardCharsets.UTF_8);
 
         Signature signer = Signature.getInstance("SHA256withECDSA");
@@ -88,7 +90,8 @@ class TlsMaterialIT {
 
         assertEquals(List.of("broker"), Collections.list(keystore.aliases()));
         assertEquals("CN=localhost", broker.getSubjectX500Principal().getName());
-        assertEquals(List.of(List.of(2, "localhost"), List.of(7, "127.0.0.1")),
+        assertEquals(
+                List.of(List.of(2, "localhost"), List.of(7, "127.0.0.1")),
                 broker.getSubjectAlternativeNames().stream().toList());
         assertEquals(2, keystore.getCertificateChain("broker").length);
     }
@@ -100,7 +103,8 @@ class TlsMaterialIT {
             truststore.load(in, tls.password().toCharArray());
         }
 
-        assertArrayEquals(certificates(tls.caCertificatePem()).getFirst().getEncoded(),
+        assertArrayEquals(
+                certificates(tls.caCertificatePem()).getFirst().getEncoded(),
                 truststore.getCertificate("ca").getEncoded());
     }
 

@@ -1,13 +1,5 @@
 package dev.kongjava.testkit.luapeer;
 
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessageUnpacker;
-import org.msgpack.value.ArrayValue;
-import org.msgpack.value.MapValue;
-import org.msgpack.value.Value;
-import org.msgpack.value.ValueFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ArrayValue;
+import org.msgpack.value.MapValue;
+import org.msgpack.value.Value;
+import org.msgpack.value.ValueFactory;
 
 /**
  * A minimal MessagePack plugin server for testing the Lua peer without our real server:
@@ -60,6 +59,7 @@ final class FakePluginServer implements AutoCloseable {
     final List<Long> msgIds = Collections.synchronizedList(new ArrayList<>());
     /** The phase of every event an instance ran, in order. */
     final List<String> handledPhases = Collections.synchronizedList(new ArrayList<>());
+
     volatile long pid = 4242;
     private volatile boolean closed;
 
@@ -92,7 +92,9 @@ final class FakePluginServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel c) {
-        try (c; InputStream in = Channels.newInputStream(c); OutputStream out = Channels.newOutputStream(c)) {
+        try (c;
+                InputStream in = Channels.newInputStream(c);
+                OutputStream out = Channels.newOutputStream(c)) {
             // [2, "serverPid", pid] right after accept, like go-pluginserver
             MessageBufferPacker note = MessagePack.newDefaultBufferPacker();
             note.packArrayHeader(3).packInt(2).packString("serverPid").packLong(pid);
@@ -169,9 +171,15 @@ final class FakePluginServer implements AutoCloseable {
                 int id = nextInstance.getAndIncrement();
                 instances.put(id, config);
                 startConfigs.add(config);
-                return map("Name", get(m, "Name"), "Id", ValueFactory.newInteger(id),
-                        "Config", ValueFactory.newMap(Map.of()),
-                        "StartTime", ValueFactory.newFloat(System.currentTimeMillis() / 1000.0));
+                return map(
+                        "Name",
+                        get(m, "Name"),
+                        "Id",
+                        ValueFactory.newInteger(id),
+                        "Config",
+                        ValueFactory.newMap(Map.of()),
+                        "StartTime",
+                        ValueFactory.newFloat(System.currentTimeMillis() / 1000.0));
             }
             case "plugin.CloseInstance" -> {
                 long id = params.get(0).asIntegerValue().toLong();
@@ -215,11 +223,19 @@ final class FakePluginServer implements AutoCloseable {
                 }
                 events.remove(eid);
                 String summary = summary(replies);
-                Value exit = map("Method", ValueFactory.newString("kong.response.exit"),
-                        "Args", ValueFactory.newArray(ValueFactory.newInteger(200), ValueFactory.newString(summary),
-                                map("Content-Type", ValueFactory.newString("application/json"),
-                                        "X-Multi", ValueFactory.newArray(ValueFactory.newString("a"),
-                                                ValueFactory.newString("b")))));
+                Value exit = map(
+                        "Method",
+                        ValueFactory.newString("kong.response.exit"),
+                        "Args",
+                        ValueFactory.newArray(
+                                ValueFactory.newInteger(200),
+                                ValueFactory.newString(summary),
+                                map(
+                                        "Content-Type",
+                                        ValueFactory.newString("application/json"),
+                                        "X-Multi",
+                                        ValueFactory.newArray(
+                                                ValueFactory.newString("a"), ValueFactory.newString("b")))));
                 return map("EventId", ValueFactory.newInteger(eid), "Data", exit);
             }
         }
@@ -237,8 +253,11 @@ final class FakePluginServer implements AutoCloseable {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append("{\"type\":\"").append(v.getValueType()).append("\",\"step\":\"")
-                    .append(replies.get(i + 1).asStringValue().asString()).append("\",\"value\":")
+            sb.append("{\"type\":\"")
+                    .append(v.getValueType())
+                    .append("\",\"step\":\"")
+                    .append(replies.get(i + 1).asStringValue().asString())
+                    .append("\",\"value\":")
                     .append(v.isBinaryValue() ? "\"" + v.asBinaryValue().asByteArray().length + " bytes\"" : v.toJson())
                     .append('}');
         }

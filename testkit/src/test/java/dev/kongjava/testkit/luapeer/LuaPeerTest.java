@@ -1,32 +1,31 @@
 package dev.kongjava.testkit.luapeer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kongjava.testkit.Prerequisites;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Tests of the launcher and of the Lua peer against {@link FakePluginServer}. */
 class LuaPeerTest {
@@ -37,6 +36,7 @@ class LuaPeerTest {
 
     @TempDir
     Path tmp;
+
     private FakePluginServer server;
     private Path socket;
     private Path dump;
@@ -78,13 +78,16 @@ class LuaPeerTest {
     }
 
     private HttpResponse<String> get(LuaPeer peer, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(peer.baseUri().resolve(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(peer.baseUri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(LuaPeer peer, String path, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(peer.baseUri().resolve(path))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(peer.baseUri().resolve(path))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Waits (at most 20 s) until the plugin server has run an event of {@code phase}. */
@@ -106,7 +109,9 @@ class LuaPeerTest {
         try (LuaPeer peer = peer(config("{\"topic\":\"t\"}")).start()) {
             HttpResponse<String> miss = get(peer, "/nowhere");
             assertEquals(404, miss.statusCode());
-            assertEquals("no Route matched with those values", JSON.readTree(miss.body()).get("message").asText());
+            assertEquals(
+                    "no Route matched with those values",
+                    JSON.readTree(miss.body()).get("message").asText());
             assertTrue(miss.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
 
             HttpResponse<String> bare = get(peer, "/bare/x");
@@ -173,7 +178,8 @@ class LuaPeerTest {
         try (LuaPeer peer = peer(config("{\"topic\":\"t\"}")).workers(2).start()) {
             List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
-                all.add(http.sendAsync(HttpRequest.newBuilder(peer.baseUri().resolve("/fake")).build(),
+                all.add(http.sendAsync(
+                        HttpRequest.newBuilder(peer.baseUri().resolve("/fake")).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
             for (CompletableFuture<HttpResponse<String>> f : all) {
@@ -193,11 +199,12 @@ class LuaPeerTest {
             assertEquals(2, version);
             assertEquals(200, get(peer, "/fake").statusCode());
             assertEquals(2, server.startConfigs.size());
-            assertEquals("t2", JSON.readTree(server.startConfigs.get(1)).get("topic").asText());
+            assertEquals(
+                    "t2", JSON.readTree(server.startConfigs.get(1)).get("topic").asText());
             assertEquals(List.of(1000L), server.closedIds);
 
-            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                    () -> peer.reconfigure(config("{\"acks\":7}")));
+            IllegalArgumentException bad =
+                    assertThrows(IllegalArgumentException.class, () -> peer.reconfigure(config("{\"acks\":7}")));
             assertTrue(bad.getMessage().contains("config.topic: required field missing"), bad.getMessage());
             assertTrue(bad.getMessage().contains("config.acks: expected one of: -1, 0, 1"), bad.getMessage());
         }
@@ -227,7 +234,8 @@ class LuaPeerTest {
             // only new connections carry the new pid: fire a few concurrent requests
             List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                all.add(http.sendAsync(HttpRequest.newBuilder(peer.baseUri().resolve("/fake")).build(),
+                all.add(http.sendAsync(
+                        HttpRequest.newBuilder(peer.baseUri().resolve("/fake")).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
             for (CompletableFuture<HttpResponse<String>> f : all) {
@@ -242,7 +250,8 @@ class LuaPeerTest {
 
     @Test
     void invalidDeclarativeConfigRefusesToStart() {
-        IOException e = assertThrows(IOException.class, () -> peer(config("{\"acks\":2,\"nope\":1}")).start());
+        IOException e = assertThrows(
+                IOException.class, () -> peer(config("{\"acks\":2,\"nope\":1}")).start());
         assertTrue(e.getMessage().contains("schema violation"), e.getMessage());
         assertTrue(e.getMessage().contains("config.topic: required field missing"), e.getMessage());
         assertTrue(e.getMessage().contains("config.nope: unknown field"), e.getMessage());
@@ -250,11 +259,13 @@ class LuaPeerTest {
 
     @Test
     void failingQueryCommandRefusesToStart() {
-        IOException e = assertThrows(IOException.class, () -> LuaPeer.builder()
-                .socketPath(socket)
-                .queryCommand("sh", "-c", "echo oops >&2; exit 3")
-                .declarativeConfig("{}")
-                .start());
+        IOException e = assertThrows(
+                IOException.class,
+                () -> LuaPeer.builder()
+                        .socketPath(socket)
+                        .queryCommand("sh", "-c", "echo oops >&2; exit 3")
+                        .declarativeConfig("{}")
+                        .start());
         assertTrue(e.getMessage().contains("failed decoding plugin info"), e.getMessage());
         assertTrue(e.getMessage().contains("exited with 3"), e.getMessage());
         assertTrue(e.getMessage().contains("oops"), e.getMessage());
@@ -289,7 +300,8 @@ class LuaPeerTest {
 
     @Test
     void shellQuoting() {
-        assertEquals("java -jar '/tmp/a b.jar' 'it'\\''s'",
+        assertEquals(
+                "java -jar '/tmp/a b.jar' 'it'\\''s'",
                 LuaPeer.shellQuote(List.of("java", "-jar", "/tmp/a b.jar", "it's")));
         assertEquals("''", LuaPeer.shellQuote(List.of("")));
     }
@@ -303,7 +315,10 @@ class LuaPeerTest {
         peer.close();
         assertFalse(peer.isRunning());
         assertFalse(Files.exists(prefix));
-        assertThrows(IOException.class, () -> http.send(HttpRequest.newBuilder(base.resolve("/__peer/health")).build(),
-                HttpResponse.BodyHandlers.ofString()));
+        assertThrows(
+                IOException.class,
+                () -> http.send(
+                        HttpRequest.newBuilder(base.resolve("/__peer/health")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
     }
 }

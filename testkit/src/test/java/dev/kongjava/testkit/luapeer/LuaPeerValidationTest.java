@@ -55,10 +55,12 @@ class LuaPeerValidationTest {
                 {"conditional":{"if_field":"config.n","if_match":{"eq":7},
                                 "then_field":"config.name","then_match":{"one_of":["abc"]}}}]}}]
             """;
+
     private static final String VALID = "\"a\":\"1\",\"c\":\"1\"";
 
     @TempDir
     static Path tmp;
+
     private static FakePluginServer server;
     private static LuaPeer peer;
 
@@ -67,8 +69,11 @@ class LuaPeerValidationTest {
         Prerequisites.requireLuaPeer();
         Path dump = Files.writeString(tmp.resolve("dump.json"), DUMP);
         server = new FakePluginServer(tmp.resolve("v.socket"));
-        peer = LuaPeer.builder().socketPath(tmp.resolve("v.socket")).queryCommand("cat", dump.toString())
-                .declarativeConfig("{}").start();
+        peer = LuaPeer.builder()
+                .socketPath(tmp.resolve("v.socket"))
+                .queryCommand("cat", dump.toString())
+                .declarativeConfig("{}")
+                .start();
     }
 
     @AfterAll
@@ -89,8 +94,11 @@ class LuaPeerValidationTest {
     private static void assertRefused(String config, String message, String fields) throws IOException {
         HttpResponse<String> r = write(config);
         assertEquals(400, r.statusCode(), r.body());
-        assertEquals(JSON.readTree("{\"code\":2,\"name\":\"schema violation\",\"message\":" + JSON.writeValueAsString(message)
-                + ",\"fields\":" + fields + "}"), JSON.readTree(r.body()), r.body());
+        assertEquals(
+                JSON.readTree("{\"code\":2,\"name\":\"schema violation\",\"message\":"
+                        + JSON.writeValueAsString(message) + ",\"fields\":" + fields + "}"),
+                JSON.readTree(r.body()),
+                r.body());
     }
 
     private static void assertAccepted(String config) throws IOException {
@@ -101,52 +109,69 @@ class LuaPeerValidationTest {
 
     @Test
     void presenceChecksRefuseWithKongsEntityMessageAndPassWhenSatisfied() throws IOException {
-        assertRefused("\"c\":\"1\"", "schema violation (at least one of these fields must be non-empty: 'config.a', "
-                + "'config.b')", "{\"@entity\":[\"at least one of these fields must be non-empty: 'config.a', 'config.b'\"]}");
-        assertRefused(VALID + ",\"d\":\"2\"", "schema violation (exactly one of these fields must be non-empty: "
-                + "'config.c', 'config.d')", "{\"@entity\":[\"exactly one of these fields must be non-empty: 'config.c', "
-                + "'config.d'\"]}");
-        assertRefused(VALID + ",\"e\":\"s\",\"f\":\"s\"", "schema violation (values of these fields must be distinct: "
-                + "'config.e', 'config.f')", "{\"@entity\":[\"values of these fields must be distinct: 'config.e', "
-                + "'config.f'\"]}");
-        assertRefused(VALID + ",\"g\":\"1\"", "schema violation (all or none of these fields must be set: 'config.g', "
-                + "'config.h')", "{\"@entity\":[\"all or none of these fields must be set: 'config.g', 'config.h'\"]}");
-        assertRefused(VALID + ",\"i\":\"1\",\"j\":\"1\"", "schema violation (only one or none of these fields must be "
-                + "set: 'config.i', 'config.j')", "{\"@entity\":[\"only one or none of these fields must be set: "
-                + "'config.i', 'config.j'\"]}");
-        assertRefused(VALID + ",\"k\":\"1\",\"l\":\"1\"", "schema violation (these sets are mutually exclusive: "
-                + "('config.k'), ('config.l'))", "{\"@entity\":[\"these sets are mutually exclusive: ('config.k'), "
-                + "('config.l')\"]}");
+        assertRefused(
+                "\"c\":\"1\"",
+                "schema violation (at least one of these fields must be non-empty: 'config.a', " + "'config.b')",
+                "{\"@entity\":[\"at least one of these fields must be non-empty: 'config.a', 'config.b'\"]}");
+        assertRefused(
+                VALID + ",\"d\":\"2\"",
+                "schema violation (exactly one of these fields must be non-empty: " + "'config.c', 'config.d')",
+                "{\"@entity\":[\"exactly one of these fields must be non-empty: 'config.c', " + "'config.d'\"]}");
+        assertRefused(
+                VALID + ",\"e\":\"s\",\"f\":\"s\"",
+                "schema violation (values of these fields must be distinct: " + "'config.e', 'config.f')",
+                "{\"@entity\":[\"values of these fields must be distinct: 'config.e', " + "'config.f'\"]}");
+        assertRefused(
+                VALID + ",\"g\":\"1\"",
+                "schema violation (all or none of these fields must be set: 'config.g', " + "'config.h')",
+                "{\"@entity\":[\"all or none of these fields must be set: 'config.g', 'config.h'\"]}");
+        assertRefused(
+                VALID + ",\"i\":\"1\",\"j\":\"1\"",
+                "schema violation (only one or none of these fields must be " + "set: 'config.i', 'config.j')",
+                "{\"@entity\":[\"only one or none of these fields must be set: " + "'config.i', 'config.j'\"]}");
+        assertRefused(
+                VALID + ",\"k\":\"1\",\"l\":\"1\"",
+                "schema violation (these sets are mutually exclusive: " + "('config.k'), ('config.l'))",
+                "{\"@entity\":[\"these sets are mutually exclusive: ('config.k'), " + "('config.l')\"]}");
         assertAccepted(VALID + ",\"b\":\"2\",\"e\":\"s\",\"f\":\"t\",\"g\":\"1\",\"h\":\"1\",\"i\":\"1\",\"k\":\"1\"");
         assertAccepted("\"a\":\"1\",\"d\":\"1\",\"j\":\"1\",\"l\":\"1\"");
     }
 
     @Test
     void aConditionalBlamesItsThenFieldAndAddsKongsEntityMessageOrItsThenErr() throws IOException {
-        assertRefused(VALID + ",\"mode\":\"y\"", "2 schema violations (failed conditional validation given value of "
-                + "field 'config.mode'; config.tls: {\n  cert = \"required field missing\"\n})",
+        assertRefused(
+                VALID + ",\"mode\":\"y\"",
+                "2 schema violations (failed conditional validation given value of "
+                        + "field 'config.mode'; config.tls: {\n  cert = \"required field missing\"\n})",
                 "{\"@entity\":[\"failed conditional validation given value of field 'config.mode'\"],"
-                + "\"config\":{\"tls\":{\"cert\":\"required field missing\"}}}");
-        assertRefused(VALID + ",\"flag\":true", "2 schema violations (config.flag needs tls; config.tls: {\n"
-                + "  on = \"value must be true\"\n})",
+                        + "\"config\":{\"tls\":{\"cert\":\"required field missing\"}}}");
+        assertRefused(
+                VALID + ",\"flag\":true",
+                "2 schema violations (config.flag needs tls; config.tls: {\n" + "  on = \"value must be true\"\n})",
                 "{\"@entity\":[\"config.flag needs tls\"],\"config\":{\"tls\":{\"on\":\"value must be true\"}}}");
         assertAccepted(VALID + ",\"mode\":\"y\",\"flag\":true,\"tls\":{\"on\":true,\"cert\":\"c\",\"key\":\"k\"}");
     }
 
     @Test
     void aThenMatchInheritsTheThenFieldsAttributesSoItsErrNamesTheFailure() throws IOException {
-        assertRefused(VALID + ",\"n\":7,\"name\":\"abd\"", "2 schema violations (" + "failed conditional validation "
-                + "given value of field 'config.n'; config.name: a short word)",
+        assertRefused(
+                VALID + ",\"n\":7,\"name\":\"abd\"",
+                "2 schema violations (" + "failed conditional validation "
+                        + "given value of field 'config.n'; config.name: a short word)",
                 "{\"@entity\":[\"failed conditional validation given value of field 'config.n'\"],"
-                + "\"config\":{\"name\":\"a short word\"}}");
+                        + "\"config\":{\"name\":\"a short word\"}}");
         assertAccepted(VALID + ",\"n\":7,\"name\":\"abc\"");
     }
 
     @Test
     void conditionalAtLeastOneOfRunsItsThenOrElseBranch() throws IOException {
-        assertRefused(VALID + ",\"mode\":\"x\"", "schema violation (at least one of these fields must be non-empty: "
-                + "'config.e')", "{\"@entity\":[\"at least one of these fields must be non-empty: 'config.e'\"]}");
-        assertRefused(VALID + ",\"mode\":\"z\"", "schema violation (z needs 'config.f')",
+        assertRefused(
+                VALID + ",\"mode\":\"x\"",
+                "schema violation (at least one of these fields must be non-empty: " + "'config.e')",
+                "{\"@entity\":[\"at least one of these fields must be non-empty: 'config.e'\"]}");
+        assertRefused(
+                VALID + ",\"mode\":\"z\"",
+                "schema violation (z needs 'config.f')",
                 "{\"@entity\":[\"z needs 'config.f'\"]}");
         assertAccepted(VALID + ",\"mode\":\"x\",\"e\":\"1\"");
         assertAccepted(VALID + ",\"mode\":\"z\",\"f\":\"1\"");
@@ -154,16 +179,21 @@ class LuaPeerValidationTest {
 
     @Test
     void aRecordsOwnEntityChecksReportInsideTheRecord() throws IOException {
-        assertRefused(VALID + ",\"tls\":{\"cert\":\"c\"}", "schema violation (config.tls: {\n  [\"@entity\"] = {\n"
-                + "    \"all or none of these fields must be set: 'cert', 'key'\"\n  }\n})",
+        assertRefused(
+                VALID + ",\"tls\":{\"cert\":\"c\"}",
+                "schema violation (config.tls: {\n  [\"@entity\"] = {\n"
+                        + "    \"all or none of these fields must be set: 'cert', 'key'\"\n  }\n})",
                 "{\"config\":{\"tls\":{\"@entity\":[\"all or none of these fields must be set: 'cert', 'key'\"]}}}");
     }
 
     @Test
     void fieldRulesRunInKongsOrderWithKongsTextsAndErrReplacesTheirs() throws IOException {
-        assertRefused(VALID + ",\"name\":\"..\"", "schema violation (config.name: a short word)",
+        assertRefused(
+                VALID + ",\"name\":\"..\"",
+                "schema violation (config.name: a short word)",
                 "{\"config\":{\"name\":\"a short word\"}}");
-        assertRefused(VALID + ",\"n\":11,\"name\":7,\"zzz\":1,\"tags\":[\"ok\",\"Not\"],\"b\":\"\"",
+        assertRefused(
+                VALID + ",\"n\":11,\"name\":7,\"zzz\":1,\"tags\":[\"ok\",\"Not\"],\"b\":\"\"",
                 "5 schema violations (config.b: length must be at least 1; config.n: value should be between 0 and 10; "
                         + "config.name: expected a string; config.tags: {\n  [2] = \"invalid value: Not\"\n}; "
                         + "config.zzz: unknown field)",
@@ -174,10 +204,15 @@ class LuaPeerValidationTest {
 
     @Test
     void aDeclarativeConfigWithAPluginFailingAnEntityCheckIsRefusedWithKongsMessage() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> peer.reconfigure(
-                "{\"routes\":[{\"name\":\"r\",\"paths\":[\"/v\"],\"plugins\":[{\"name\":\"v\",\"config\":{\"c\":\"1\"}}]}]}"));
-        assertTrue(e.getMessage().endsWith("(v): schema violation (at least one of these fields must be non-empty: "
-                + "'config.a', 'config.b')"), e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> peer.reconfigure(
+                        "{\"routes\":[{\"name\":\"r\",\"paths\":[\"/v\"],\"plugins\":[{\"name\":\"v\",\"config\":{\"c\":\"1\"}}]}]}"));
+        assertTrue(
+                e.getMessage()
+                        .endsWith("(v): schema violation (at least one of these fields must be non-empty: "
+                                + "'config.a', 'config.b')"),
+                e.getMessage());
         peer.reconfigure("{\"routes\":[{\"name\":\"r\",\"paths\":[\"/v\"],\"plugins\":[{\"name\":\"v\",\"config\":{"
                 + VALID + "}}]}]}");
     }
@@ -187,21 +222,35 @@ class LuaPeerValidationTest {
         HttpResponse<String> r = peer.validatePlugin("{\"name\":\"nope\",\"config\":{}}");
         assertEquals(400, r.statusCode());
         JsonNode body = JSON.readTree(r.body());
-        assertEquals("schema violation (name: plugin 'nope' not enabled; add it to the 'plugins' configuration property)",
+        assertEquals(
+                "schema violation (name: plugin 'nope' not enabled; add it to the 'plugins' configuration property)",
                 body.get("message").asText());
-        assertEquals("required field missing",
-                JSON.readTree(peer.validatePlugin("{\"config\":{}}").body()).at("/fields/name").asText());
+        assertEquals(
+                "required field missing",
+                JSON.readTree(peer.validatePlugin("{\"config\":{}}").body())
+                        .at("/fields/name")
+                        .asText());
     }
 
     @Test
     void aDumpWithAnEntityCheckKongDoesNotKnowStopsThePeerAsItStopsKong() throws IOException {
-        Path bad = Files.writeString(tmp.resolve("bad.json"), DUMP.replace("\"distinct\"", "\"all_distinct\"")
-                .replace("\"if_match\":{\"eq\":true}", "\"if_match\":{\"eq\":true,\"type\":\"boolean\"}")
-                .replace("\"config.h\"", "\"config.nope\""));
-        IOException e = assertThrows(IOException.class, () -> LuaPeer.builder().socketPath(tmp.resolve("v.socket"))
-                .queryCommand("cat", bad.toString()).declarativeConfig("{}").start());
-        assertTrue(e.getMessage().contains("error loading plugin schemas: on plugin 'v': entity_checks.3.all_distinct: "
-                + "unknown field; entity_checks.4.mutually_required: 'config.nope' names no field of the schema; "
-                + "entity_checks.8.conditional.if_match.type: unknown field"), e.getMessage());
+        Path bad = Files.writeString(
+                tmp.resolve("bad.json"),
+                DUMP.replace("\"distinct\"", "\"all_distinct\"")
+                        .replace("\"if_match\":{\"eq\":true}", "\"if_match\":{\"eq\":true,\"type\":\"boolean\"}")
+                        .replace("\"config.h\"", "\"config.nope\""));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> LuaPeer.builder()
+                        .socketPath(tmp.resolve("v.socket"))
+                        .queryCommand("cat", bad.toString())
+                        .declarativeConfig("{}")
+                        .start());
+        assertTrue(
+                e.getMessage()
+                        .contains("error loading plugin schemas: on plugin 'v': entity_checks.3.all_distinct: "
+                                + "unknown field; entity_checks.4.mutually_required: 'config.nope' names no field of the schema; "
+                                + "entity_checks.8.conditional.if_match.type: unknown field"),
+                e.getMessage());
     }
 }

@@ -7,20 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kongjava.testkit.kafka.TlsMaterial;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import dev.kongjava.testkit.kafka.TlsMaterial;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyStore;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -41,14 +41,19 @@ class OAuthServerTest {
 
     private static OAuthServer oauth;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private int requestsBefore;
 
     /** One server for the class: generating its RSA keys is the slow part. */
     @BeforeAll
     static void start() {
-        oauth = OAuthServer.builder().client("kong", "s3cret").audience("kafka-test")
-                .tokenLifetime(Duration.ofMinutes(10)).https().start();
+        oauth = OAuthServer.builder()
+                .client("kong", "s3cret")
+                .audience("kafka-test")
+                .tokenLifetime(Duration.ofMinutes(10))
+                .https()
+                .start();
     }
 
     @AfterAll
@@ -68,7 +73,8 @@ class OAuthServerTest {
 
     @Test
     void aClientCredentialsGrantWithBasicAuthIssuesAnRs256JwtThatTheJwksVerifies() throws Exception {
-        HttpResponse<String> response = tokenRequest(basic("kong", "s3cret"), "grant_type=client_credentials&scope=a%20b");
+        HttpResponse<String> response =
+                tokenRequest(basic("kong", "s3cret"), "grant_type=client_credentials&scope=a%20b");
 
         assertEquals(200, response.statusCode());
         JsonNode body = JSON.readTree(response.body());
@@ -80,14 +86,16 @@ class OAuthServerTest {
         assertEquals(List.of("kafka-test"), claims.getAudience());
         assertEquals("kong", claims.getSubject());
         assertEquals("a b", claims.getStringClaimValue("scope"));
-        assertEquals(600, claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue());
+        assertEquals(
+                600,
+                claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue());
         assertEquals(List.of(new TokenRequest("kong", "client_credentials", "a b", 200)), newRequests());
     }
 
     @Test
     void clientCredentialsInTheFormAreAcceptedToo() throws Exception {
-        HttpResponse<String> response = tokenRequest(null,
-                "grant_type=client_credentials&client_id=kong&client_secret=s3cret");
+        HttpResponse<String> response =
+                tokenRequest(null, "grant_type=client_credentials&client_id=kong&client_secret=s3cret");
 
         assertEquals(200, response.statusCode());
         assertEquals("kong", verifier().processToClaims(accessToken(response)).getSubject());
@@ -98,7 +106,8 @@ class OAuthServerTest {
         HttpResponse<String> response = tokenRequest(basic("kong", "wrong"), "grant_type=client_credentials");
 
         assertEquals(401, response.statusCode());
-        assertEquals("{\"error\":\"invalid_client\",\"error_description\":\"unknown client or wrong secret\"}",
+        assertEquals(
+                "{\"error\":\"invalid_client\",\"error_description\":\"unknown client or wrong secret\"}",
                 response.body());
         assertEquals(List.of(new TokenRequest("kong", "client_credentials", "", 401)), newRequests());
     }
@@ -108,13 +117,19 @@ class OAuthServerTest {
         HttpResponse<String> response = tokenRequest(basic("kong", "s3cret"), "grant_type=password");
 
         assertEquals(400, response.statusCode());
-        assertEquals("unsupported_grant_type", JSON.readTree(response.body()).path("error").asText());
+        assertEquals(
+                "unsupported_grant_type",
+                JSON.readTree(response.body()).path("error").asText());
     }
 
     @Test
     void aGetOnTheTokenEndpointIsA405() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(oauth.tokenEndpointUrl()))
-                .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(oauth.tokenEndpointUrl()))
+                        .timeout(TIMEOUT)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertEquals(405, response.statusCode());
         assertEquals("POST", response.headers().firstValue("Allow").orElseThrow());
@@ -126,10 +141,12 @@ class OAuthServerTest {
 
         String token = accessToken(tokenRequest(basic("kong", "s3cret"), "grant_type=client_credentials"));
 
-        InvalidJwtException refused = assertThrows(InvalidJwtException.class, () -> verifier().processToClaims(token));
+        InvalidJwtException refused =
+                assertThrows(InvalidJwtException.class, () -> verifier().processToClaims(token));
         assertTrue(refused.hasExpired(), refused.getMessage());
         JwtClaims claims = refused.getJwtContext().getJwtClaims();
-        assertTrue(claims.getExpirationTime().getValue() <= Instant.now().minus(Duration.ofMinutes(5)).getEpochSecond());
+        assertTrue(claims.getExpirationTime().getValue()
+                <= Instant.now().minus(Duration.ofMinutes(5)).getEpochSecond());
     }
 
     @Test
@@ -138,7 +155,8 @@ class OAuthServerTest {
 
         String token = accessToken(tokenRequest(basic("kong", "s3cret"), "grant_type=client_credentials"));
 
-        assertInstanceOf(InvalidJwtSignatureException.class,
+        assertInstanceOf(
+                InvalidJwtSignatureException.class,
                 assertThrows(InvalidJwtException.class, () -> verifier().processToClaims(token)));
     }
 
@@ -157,8 +175,10 @@ class OAuthServerTest {
         HttpResponse<String> response = tokenRequest(basic("kong", "s3cret"), "grant_type=client_credentials");
 
         assertEquals(503, response.statusCode());
-        assertEquals("{\"error\":\"temporarily_unavailable\",\"error_description\":\"the authorization server is down "
-                + "for a while\"}", response.body());
+        assertEquals(
+                "{\"error\":\"temporarily_unavailable\",\"error_description\":\"the authorization server is down "
+                        + "for a while\"}",
+                response.body());
         assertEquals(List.of(new TokenRequest("kong", "client_credentials", "", 503)), newRequests());
     }
 
@@ -173,16 +193,24 @@ class OAuthServerTest {
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
-        HttpClient tls = HttpClient.newBuilder().sslContext(context).connectTimeout(TIMEOUT).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(oauth.httpsTokenEndpointUrl())).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic("kong", "s3cret"))
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
+        HttpClient tls = HttpClient.newBuilder()
+                .sslContext(context)
+                .connectTimeout(TIMEOUT)
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(oauth.httpsTokenEndpointUrl()))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", basic("kong", "s3cret"))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build();
 
         String token = accessToken(tls.send(request, HttpResponse.BodyHandlers.ofString()));
 
         assertEquals("kong", verifier().processToClaims(token).getSubject());
-        assertThrows(javax.net.ssl.SSLHandshakeException.class,
-                () -> http.send(request, HttpResponse.BodyHandlers.ofString()), "the JVM's trust store lacks the test CA");
+        assertThrows(
+                javax.net.ssl.SSLHandshakeException.class,
+                () -> http.send(request, HttpResponse.BodyHandlers.ofString()),
+                "the JVM's trust store lacks the test CA");
     }
 
     private List<TokenRequest> newRequests() {
@@ -191,10 +219,15 @@ class OAuthServerTest {
     }
 
     private JwtConsumer verifier() throws Exception {
-        HttpResponse<String> jwks = http.send(HttpRequest.newBuilder(URI.create(oauth.jwksUrl())).timeout(TIMEOUT)
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> jwks = http.send(
+                HttpRequest.newBuilder(URI.create(oauth.jwksUrl()))
+                        .timeout(TIMEOUT)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return new JwtConsumerBuilder()
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks.body()).getJsonWebKeys()))
+                .setVerificationKeyResolver(
+                        new JwksVerificationKeyResolver(new JsonWebKeySet(jwks.body()).getJsonWebKeys()))
                 .setExpectedIssuer(oauth.issuer())
                 .setExpectedAudience("kafka-test")
                 .setRequireExpirationTime()
@@ -202,7 +235,8 @@ class OAuthServerTest {
     }
 
     private HttpResponse<String> tokenRequest(String authorization, String form) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(oauth.tokenEndpointUrl())).timeout(TIMEOUT)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(oauth.tokenEndpointUrl()))
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form));
         if (authorization != null) {

@@ -36,19 +36,26 @@ class SchemaRegistryAuthIT {
     private static SchemaRegistryServer registry;
     private static int schemaId;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     @BeforeAll
     static void start() {
-        oauth = OAuthServer.builder().client(HARNESS, HARNESS_SECRET).client(PLUGIN, PLUGIN_SECRET)
-                .audience("schema-registry").start();
-        registry = SchemaRegistryServer.builder().oauth(oauth, HARNESS, HARNESS_SECRET).start();
+        oauth = OAuthServer.builder()
+                .client(HARNESS, HARNESS_SECRET)
+                .client(PLUGIN, PLUGIN_SECRET)
+                .audience("schema-registry")
+                .start();
+        registry = SchemaRegistryServer.builder()
+                .oauth(oauth, HARNESS, HARNESS_SECRET)
+                .start();
         schemaId = registry.register("secured-value", SchemaType.AVRO, "\"string\"");
     }
 
     @AfterAll
     static void stop() {
-        try (OAuthServer o = oauth; SchemaRegistryServer r = registry) {
+        try (OAuthServer o = oauth;
+                SchemaRegistryServer r = registry) {
             // closes both, even if one fails
         }
     }
@@ -111,14 +118,20 @@ class SchemaRegistryAuthIT {
     @Test
     void theDecoderLogsInToTheSecuredRegistry() {
         byte[] payload = {6, 'i', 'n', 'k'}; // Avro string: zig-zag length 3, then the bytes
-        byte[] framed = ByteBuffer.allocate(5 + payload.length).put((byte) 0).putInt(schemaId).put(payload).array();
+        byte[] framed = ByteBuffer.allocate(5 + payload.length)
+                .put((byte) 0)
+                .putInt(schemaId)
+                .put(payload)
+                .array();
 
         assertEquals("ink", registry.decoder().avro(framed).toString());
     }
 
     private HttpResponse<String> getSchema(String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(registry.confluentUrl() + "/schemas/ids/"
-                + schemaId)).timeout(TIMEOUT).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(registry.confluentUrl() + "/schemas/ids/" + schemaId))
+                .timeout(TIMEOUT)
+                .GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -126,7 +139,8 @@ class SchemaRegistryAuthIT {
     }
 
     private String token() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(oauth.tokenEndpointUrl())).timeout(TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(URI.create(oauth.tokenEndpointUrl()))
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "grant_type=client_credentials&client_id=" + PLUGIN + "&client_secret=" + PLUGIN_SECRET))
@@ -137,7 +151,10 @@ class SchemaRegistryAuthIT {
     }
 
     private static TokenRequest lastRequestOf(String clientId) {
-        return oauth.requests().stream().filter(r -> r.clientId().equals(clientId)).reduce((a, b) -> b).orElseThrow();
+        return oauth.requests().stream()
+                .filter(r -> r.clientId().equals(clientId))
+                .reduce((a, b) -> b)
+                .orElseThrow();
     }
 
     private static String basic(String id, String secret) {

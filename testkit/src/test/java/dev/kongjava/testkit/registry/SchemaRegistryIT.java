@@ -58,14 +58,16 @@ class SchemaRegistryIT {
     static void start() {
         long started = System.nanoTime();
         registry = SchemaRegistryServer.start();
-        System.out.printf("schema registry started in %d ms%n",
+        System.out.printf(
+                "schema registry started in %d ms%n",
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
         kafka = KafkaBroker.builder().start();
     }
 
     @AfterAll
     static void stop() {
-        try (SchemaRegistryServer r = registry; KafkaBroker k = kafka) {
+        try (SchemaRegistryServer r = registry;
+                KafkaBroker k = kafka) {
             // closes both, even if one fails
         }
     }
@@ -100,7 +102,8 @@ class SchemaRegistryIT {
         int second = registry.register(subject, SchemaType.AVRO, ORDER_AVRO_V2);
 
         assertNotEquals(first, second);
-        assertEquals(new SubjectVersion(subject, 2, new RegisteredSchema(second, SchemaType.AVRO, ORDER_AVRO_V2)),
+        assertEquals(
+                new SubjectVersion(subject, 2, new RegisteredSchema(second, SchemaType.AVRO, ORDER_AVRO_V2)),
                 registry.version(subject, "latest"));
         assertEquals(first, registry.version(subject, "1").schema().id());
     }
@@ -117,11 +120,13 @@ class SchemaRegistryIT {
 
     @Test
     void anUnknownSubjectIsA404WithConfluentsErrorCode() {
-        IllegalStateException error = assertThrows(IllegalStateException.class,
-                () -> registry.version(subject, "latest"));
+        IllegalStateException error =
+                assertThrows(IllegalStateException.class, () -> registry.version(subject, "latest"));
 
-        assertEquals("GET " + registry.confluentUrl() + "/subjects/" + subject + "/versions/latest answered 404: "
-                + "{\"message\":\"Subject '" + subject + "' not found.\",\"error_code\":40401}", error.getMessage());
+        assertEquals(
+                "GET " + registry.confluentUrl() + "/subjects/" + subject + "/versions/latest answered 404: "
+                        + "{\"message\":\"Subject '" + subject + "' not found.\",\"error_code\":40401}",
+                error.getMessage());
     }
 
     @Test
@@ -136,10 +141,12 @@ class SchemaRegistryIT {
         kafka.createTopic(topic, 1);
 
         send(topic, framed(id, avroBinary(schema, order)));
-        ConsumerRecord<byte[], byte[]> record = kafka.readRecords(topic, 1, Duration.ofSeconds(15)).getFirst();
+        ConsumerRecord<byte[], byte[]> record =
+                kafka.readRecords(topic, 1, Duration.ofSeconds(15)).getFirst();
 
         assertEquals(id, ConfluentDecoder.schemaId(record.value()));
-        GenericRecord decoded = assertInstanceOf(GenericRecord.class, registry.decoder().avro(record.value()));
+        GenericRecord decoded =
+                assertInstanceOf(GenericRecord.class, registry.decoder().avro(record.value()));
         assertEquals(order, decoded);
         assertEquals("{\"id\": 42, \"item\": \"pen\", \"note\": \"gift\"}", decoded.toString());
     }
@@ -157,30 +164,35 @@ class SchemaRegistryIT {
     void aJsonRecordThatBreaksItsSchemaFailsToDecodeNamingTheMismatch() {
         int id = registry.register(subject, SchemaType.JSON, ORDER_JSON_SCHEMA);
 
-        UncheckedIOException error = assertThrows(UncheckedIOException.class,
+        UncheckedIOException error = assertThrows(
+                UncheckedIOException.class,
                 () -> registry.decoder().json(framed(id, utf8("{\"id\":\"seven\",\"item\":\"ink\"}"))));
 
-        assertEquals("java.io.IOException: Error validating data against json schema with message: "
-                + "$.id: string found, integer expected ", error.getMessage());
+        assertEquals(
+                "java.io.IOException: Error validating data against json schema with message: "
+                        + "$.id: string found, integer expected ",
+                error.getMessage());
     }
 
     @Test
     void bytesWithoutTheMagicByteAreNotWireFormat() {
         byte[] plainJson = utf8("{\"id\":7}");
 
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> registry.decoder().json(plainJson));
+        IllegalArgumentException error = assertThrows(
+                IllegalArgumentException.class, () -> registry.decoder().json(plainJson));
 
-        assertEquals("not in the Confluent wire format (magic byte 0, 4-byte schema id): "
-                + "8 bytes starting with 7b22696422", error.getMessage());
+        assertEquals(
+                "not in the Confluent wire format (magic byte 0, 4-byte schema id): "
+                        + "8 bytes starting with 7b22696422",
+                error.getMessage());
     }
 
     @Test
     void aRecordWithAnIdTheRegistryDoesNotKnowFailsToDecode() {
         Schema schema = Schema.create(Schema.Type.LONG);
 
-        ContentNotFoundException error = assertThrows(ContentNotFoundException.class,
-                () -> registry.decoder().avro(framed(999_999, avroBinary(schema, 1L))));
+        ContentNotFoundException error = assertThrows(
+                ContentNotFoundException.class, () -> registry.decoder().avro(framed(999_999, avroBinary(schema, 1L))));
 
         assertEquals("No content with ID '999999' was found.", error.getMessage());
     }
@@ -196,7 +208,11 @@ class SchemaRegistryIT {
 
     /** The Confluent wire format, written by hand: magic byte 0, the id as 4 big-endian bytes, the payload. */
     private static byte[] framed(int schemaId, byte[] payload) {
-        return ByteBuffer.allocate(5 + payload.length).put((byte) 0).putInt(schemaId).put(payload).array();
+        return ByteBuffer.allocate(5 + payload.length)
+                .put((byte) 0)
+                .putInt(schemaId)
+                .put(payload)
+                .array();
     }
 
     private static byte[] avroBinary(Schema schema, Object value) {

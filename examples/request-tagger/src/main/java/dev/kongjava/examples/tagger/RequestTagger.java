@@ -25,16 +25,20 @@ public final class RequestTagger implements AccessPhase, LogPhase {
     public static final String CTX_KEY = "request_tag";
     /** A client's tag is kept only when it is this plain: it goes into log lines and upstream headers. */
     private static final Pattern PLAIN_TAG = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The config: one field, its Kong rules and its default, declared once as a record component. */
     public record Config(
             @Doc("Header carrying the tag: read from the client, set on the request to the upstream service.")
-            @Default("x-request-tag") @Matches("^[%w-]+$") @Err("must be a header name: letters, digits and '-'")
+            @Default("x-request-tag")
+            @Matches("^[%w-]+$")
+            @Err("must be a header name: letters, digits and '-'")
             String header) {}
 
     public static final PluginDefinition<Config> DEFINITION = PluginDefinition.builder("request-tagger")
-            .version("1.0.0").priority(1000) // higher runs earlier: before tag-echo (900)
+            .version("1.0.0")
+            .priority(1000) // higher runs earlier: before tag-echo (900)
             .config(Config.class)
             .handler(RequestTagger.class, ctx -> new RequestTagger(ctx.config().header()))
             .build();
@@ -62,8 +66,18 @@ public final class RequestTagger implements AccessPhase, LogPhase {
         // kong.request.get_method fail (docs/protocol.md §5.5).
         String tag = kong.ctx().getString(CTX_KEY); // null when a plugin before this one ended the request
         JsonNode entry = JSON.readTree(kong.log().serialize());
-        kong.log().notice("tag ", tag == null ? "-" : tag, ": ", entry.at("/request/method").asText(), " ",
-                entry.at("/request/uri").asText(), " -> ", entry.at("/response/status").asInt(), " in ",
-                entry.at("/latencies/request").asLong(), " ms");
+        kong.log()
+                .notice(
+                        "tag ",
+                        tag == null ? "-" : tag,
+                        ": ",
+                        entry.at("/request/method").asText(),
+                        " ",
+                        entry.at("/request/uri").asText(),
+                        " -> ",
+                        entry.at("/response/status").asInt(),
+                        " in ",
+                        entry.at("/latencies/request").asLong(),
+                        " ms");
     }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public final class TagEcho implements AccessPhase {
     public static final PluginDefinition<?> DEFINITION = PluginDefinition.builder("tag-echo")
-            .version("1.0.0").priority(900) // lower than request-tagger's 1000: Kong runs it afterwards
+            .version("1.0.0")
+            .priority(900) // lower than request-tagger's 1000: Kong runs it afterwards
             .handler(TagEcho.class, ctx -> new TagEcho())
             .build();
 

@@ -42,10 +42,13 @@ class RequestTaggerIT {
                 .access(CannedRequest.get("/orders").header("X-Correlation-Id", "order-42.a_b"));
 
         assertTrue(access.returned()); // the request goes on to the upstream service
-        assertEquals(List.of(
-                new Exchange.Call("kong.request.get_header", List.of("x-correlation-id")),
-                new Exchange.Call("kong.service.request.set_header", List.of("x-correlation-id", "order-42.a_b")),
-                new Exchange.Call("kong.ctx.shared.set", List.of("request_tag", "order-42.a_b"))), access.calls());
+        assertEquals(
+                List.of(
+                        new Exchange.Call("kong.request.get_header", List.of("x-correlation-id")),
+                        new Exchange.Call(
+                                "kong.service.request.set_header", List.of("x-correlation-id", "order-42.a_b")),
+                        new Exchange.Call("kong.ctx.shared.set", List.of("request_tag", "order-42.a_b"))),
+                access.calls());
         assertEquals(5, access.rpcCount(), "StartInstance, HandleEvent and one Step per PDK call");
     }
 
@@ -61,13 +64,16 @@ class RequestTaggerIT {
             assertTrue(tag.matches(UUID), tag);
         }
         assertNotEquals(first, second);
-        assertEquals("a".repeat(64), upstreamTag(tagger.access(CannedRequest.get("/").header("X-Request-Tag", "a".repeat(64)))));
+        assertEquals(
+                "a".repeat(64),
+                upstreamTag(tagger.access(CannedRequest.get("/").header("X-Request-Tag", "a".repeat(64)))));
     }
 
     @Test
     void theLogPhaseWritesTheTagRequestStatusAndLatencyToKongsLog() {
         FakeKong.PluginConfig tagger = harness.plugin("request-tagger", "{}");
-        CannedRequest request = CannedRequest.get("/orders?id=1").header("X-Request-Tag", "t-1").responseStatus(404);
+        CannedRequest request =
+                CannedRequest.get("/orders?id=1").header("X-Request-Tag", "t-1").responseStatus(404);
         tagger.access(request);
 
         Exchange log = tagger.run("log", request);
@@ -79,7 +85,8 @@ class RequestTaggerIT {
 
     @Test
     void theLogLineOfARequestEndedBeforeTheTaggerRanHasNoTag() {
-        Exchange log = harness.plugin("request-tagger", "{}").run("log", CannedRequest.get("/").responseStatus(401));
+        Exchange log = harness.plugin("request-tagger", "{}")
+                .run("log", CannedRequest.get("/").responseStatus(401));
 
         assertEquals(List.of("notice tag -: GET / -> 401 in 0 ms"), PluginHarness.kongLog(log));
     }
@@ -103,17 +110,21 @@ class RequestTaggerIT {
 
         assertEquals("kong.response.error", echo.exitMethod());
         assertEquals(500, echo.exitStatus());
-        assertEquals("{\"message\":\"no request tag: request-tagger must run on this route before tag-echo\"}",
+        assertEquals(
+                "{\"message\":\"no request tag: request-tagger must run on this route before tag-echo\"}",
                 echo.exitBodyText());
     }
 
     @Test
     void aHeaderSettingThatIsNoHeaderNameIsRefusedWhenTheInstanceStarts() {
-        FakeKong.KongRpcException e = assertThrows(FakeKong.KongRpcException.class,
+        FakeKong.KongRpcException e = assertThrows(
+                FakeKong.KongRpcException.class,
                 () -> harness.kong().startInstance("request-tagger", "{\"header\":\"x tag\"}"));
 
-        assertEquals("Invalid value \"x tag\" for configuration header of plugin request-tagger: "
-                + "must be a header name: letters, digits and '-'", e.getMessage());
+        assertEquals(
+                "Invalid value \"x tag\" for configuration header of plugin request-tagger: "
+                        + "must be a header name: letters, digits and '-'",
+                e.getMessage());
     }
 
     /** The tag request-tagger set on the request to the upstream service. */

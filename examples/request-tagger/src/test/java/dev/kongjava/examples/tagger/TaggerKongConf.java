@@ -33,7 +33,11 @@ final class TaggerKongConf {
                     continue;
                 }
                 int eq = content.indexOf('=');
-                if (eq < 0 || settings.put(content.substring(0, eq).strip(), content.substring(eq + 1).strip()) != null) {
+                if (eq < 0
+                        || settings.put(
+                                        content.substring(0, eq).strip(),
+                                        content.substring(eq + 1).strip())
+                                != null) {
                     throw new IllegalStateException(FILE + ": not a key = value line, or a key set twice: " + line);
                 }
             }
@@ -70,7 +74,8 @@ final class TaggerKongConf {
         List<String> words = new ArrayList<>(words(server, command));
         String installedJar = words.get(words.indexOf("-jar") + 1);
         String installedSocket = server(server, "socket");
-        words.replaceAll(w -> w.equals(installedJar) ? jar.toString() : w.equals(installedSocket) ? socket.toString() : w);
+        words.replaceAll(
+                w -> w.equals(installedJar) ? jar.toString() : w.equals(installedSocket) ? socket.toString() : w);
         words.set(0, java);
         return words;
     }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  * entry's own socket. TaggerLuaPeerIT runs these very commands.
  */
 class TaggerKongConfTest {
-    private static final List<String> PLUGINS =
-            Stream.of(RequestTagger.DEFINITION, TagEcho.DEFINITION).map(PluginDefinition::name).toList();
+    private static final List<String> PLUGINS = Stream.of(RequestTagger.DEFINITION, TagEcho.DEFINITION)
+            .map(PluginDefinition::name)
+            .toList();
 
     private final TaggerKongConf conf = TaggerKongConf.read();
 
@@ -37,7 +38,17 @@ class TaggerKongConfTest {
         for (String plugin : PLUGINS) {
             String socket = conf.server(plugin, "socket");
             assertEquals("/usr/local/kong/" + plugin + ".socket", socket);
-            assertEquals(List.of(java, "-Xmx128m", "-jar", jar, "--plugin", plugin, "--socket", socket, "--exit-with-parent"),
+            assertEquals(
+                    List.of(
+                            java,
+                            "-Xmx128m",
+                            "-jar",
+                            jar,
+                            "--plugin",
+                            plugin,
+                            "--socket",
+                            socket,
+                            "--exit-with-parent"),
                     conf.words(plugin, "start_cmd"));
             assertEquals(List.of(java, "-jar", jar, "--plugin", plugin, "--dump"), conf.words(plugin, "query_cmd"));
         }

@@ -10,7 +10,6 @@ import dev.kongjava.testkit.ServerProcess;
 import dev.kongjava.testkit.TempDirs;
 import dev.kongjava.testkit.luapeer.LuaPeer;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -53,15 +52,18 @@ class TaggerLuaPeerIT {
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: run mvn verify, which packages it before the ITs");
         dir = Files.createTempDirectory("tagger-it-");
         try {
-            http = started(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build());
+            http = started(HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build());
             upstream = started(Upstream.start());
             for (String server : SERVERS) {
-                started(ServerProcess.start(command(server, "start_cmd"), Map.of(), socket(server),
-                        dir.resolve(server + ".log")));
+                started(ServerProcess.start(
+                        command(server, "start_cmd"), Map.of(), socket(server), dir.resolve(server + ".log")));
             }
             peer = started(LuaPeer.builder()
-                    .socketPath(socket("request-tagger")).queryCommand(command("request-tagger", "query_cmd"))
+                    .socketPath(socket("request-tagger"))
+                    .queryCommand(command("request-tagger", "query_cmd"))
                     .addPluginServer("tag-echo", socket("tag-echo"), command("tag-echo", "query_cmd"))
                     .declarativeConfig(routes(upstream.port()))
                     .socketTimeout(RPC_TIMEOUT)
@@ -108,9 +110,14 @@ class TaggerLuaPeerIT {
         // request-tagger (priority 1000) stored the tag in kong.ctx.shared, tag-echo (900) answered with it
         assertEquals(200, echo.statusCode());
         assertEquals("{\"tag\":\"it-2\"}", echo.body());
-        assertEquals(Optional.of("application/json; charset=utf-8"), echo.headers().firstValue("Content-Type"));
+        assertEquals(
+                Optional.of("application/json; charset=utf-8"), echo.headers().firstValue("Content-Type"));
         for (String plugin : SERVERS) {
-            assertEquals(200, peer.validatePlugin("{\"name\":\"" + plugin + "\",\"config\":{}}").statusCode(), plugin);
+            assertEquals(
+                    200,
+                    peer.validatePlugin("{\"name\":\"" + plugin + "\",\"config\":{}}")
+                            .statusCode(),
+                    plugin);
         }
         awaitLogLine("\\[kong\\] \\[request-tagger\\] tag it-2: GET /echo -> 200 in \\d+ ms");
     }
@@ -120,13 +127,20 @@ class TaggerLuaPeerIT {
         List<String> wholeJar = new ArrayList<>(command("request-tagger", "query_cmd"));
         int plugin = wholeJar.indexOf("--plugin");
         wholeJar.subList(plugin, plugin + 2).clear();
-        try (LuaPeer kong39 = LuaPeer.builder().socketPath(socket("request-tagger")).queryCommand(wholeJar)
-                .declarativeConfig("{\"routes\":[]}").start()) {
-            assertEquals(200, kong39.validatePlugin("{\"name\":\"request-tagger\",\"config\":{}}").statusCode());
+        try (LuaPeer kong39 = LuaPeer.builder()
+                .socketPath(socket("request-tagger"))
+                .queryCommand(wholeJar)
+                .declarativeConfig("{\"routes\":[]}")
+                .start()) {
+            assertEquals(
+                    200,
+                    kong39.validatePlugin("{\"name\":\"request-tagger\",\"config\":{}}")
+                            .statusCode());
 
             HttpResponse<String> echo = kong39.validatePlugin("{\"name\":\"tag-echo\",\"config\":{}}");
             assertEquals(400, echo.statusCode());
-            assertEquals("plugin 'tag-echo' not enabled; add it to the 'plugins' configuration property",
+            assertEquals(
+                    "plugin 'tag-echo' not enabled; add it to the 'plugins' configuration property",
                     JSON.readTree(echo.body()).at("/fields/name").asText());
         }
     }
@@ -156,9 +170,12 @@ class TaggerLuaPeerIT {
         return resource;
     }
 
-    private static HttpResponse<String> get(String path, String header, String value) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(peer.baseUri().resolve(path)).header(header, value)
-                .timeout(Duration.ofSeconds(20)).build();
+    private static HttpResponse<String> get(String path, String header, String value)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(peer.baseUri().resolve(path))
+                .header(header, value)
+                .timeout(Duration.ofSeconds(20))
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -168,7 +185,8 @@ class TaggerLuaPeerIT {
         long deadline = System.nanoTime() + LOG_TIMEOUT.toNanos();
         while (peer.errorLog().lines().noneMatch(l -> line.matcher(l).find())) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no log line matching " + regex + " within " + LOG_TIMEOUT + ":\n" + peer.errorLog());
+                throw new AssertionError(
+                        "no log line matching " + regex + " within " + LOG_TIMEOUT + ":\n" + peer.errorLog());
             }
             Thread.sleep(50);
         }

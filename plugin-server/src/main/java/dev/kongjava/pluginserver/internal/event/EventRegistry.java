@@ -46,8 +46,12 @@ public final class EventRegistry {
             // (or abandons them) meets this bound, and the request fails closed instead.
             instance.endEvent();
             if (overloaded.getAndIncrement() % 1000 == 0) {
-                LOG.warn("{} events are running, the limit (--max-events); {}.{} ended with 503 ({} so far)",
-                        maxEvents, instance.definition().name(), phase.wireName(), overloaded.get());
+                LOG.warn(
+                        "{} events are running, the limit (--max-events); {}.{} ended with 503 ({} so far)",
+                        maxEvents,
+                        instance.definition().name(),
+                        phase.wireName(),
+                        overloaded.get());
             }
             reply.result(Map.of(Protocol.KEY_EVENT_ID, id, Protocol.KEY_DATA, RunningEvent.failClosed(phase, 503)));
             return;
@@ -59,9 +63,7 @@ public final class EventRegistry {
 
     /** Runs the event's handler on a new virtual thread. */
     void launch(RunningEvent event) {
-        Thread.ofVirtual()
-                .name(event.instanceName() + "#" + event.id)
-                .start(event::run);
+        Thread.ofVirtual().name(event.instanceName() + "#" + event.id).start(event::run);
     }
 
     /** Delivers a Step result (or a StepError text) to the event waiting for it. */

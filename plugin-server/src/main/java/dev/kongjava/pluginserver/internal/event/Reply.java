@@ -13,6 +13,6 @@ public interface Reply {
      * action runs (a read-ahead answer is still in memory after the next call was sent).
      */
     default Runnable retain() {
-        return () -> { };
+        return () -> {};
     }
 }

@@ -34,7 +34,11 @@ final class RunningEvent implements Bridge {
     private static final Logger LOG = LoggerFactory.getLogger(RunningEvent.class);
     private static final Object ABANDONED = new Object();
 
-    enum State { RUNNING_PLUGIN, WAITING_FOR_KONG, ENDED }
+    enum State {
+        RUNNING_PLUGIN,
+        WAITING_FOR_KONG,
+        ENDED
+    }
 
     final int id;
     private final PluginInstance instance;
@@ -46,11 +50,17 @@ final class RunningEvent implements Bridge {
     private final LinkedTransferQueue<Object> inbox = new LinkedTransferQueue<>();
     /** Null when the handler reads nothing ahead. */
     private final @Nullable ReadAheadAnswers readAhead;
+
     private volatile long sinceNanos = System.nanoTime();
     private volatile @Nullable String endReason;
     private volatile @Nullable Thread thread;
 
-    RunningEvent(int id, PluginInstance instance, Phase phase, EventRegistry registry, Reply firstReply,
+    RunningEvent(
+            int id,
+            PluginInstance instance,
+            Phase phase,
+            EventRegistry registry,
+            Reply firstReply,
             List<PdkCall> readAhead) {
         this.id = id;
         this.instance = instance;
@@ -85,8 +95,12 @@ final class RunningEvent implements Bridge {
             finish(Protocol.RET);
         } catch (Throwable t) {
             if (state.get() != State.ENDED) {
-                LOG.error("unhandled exception in {}.{} on instance #{}", instance.definition().name(),
-                        phase.wireName(), instance.id(), t);
+                LOG.error(
+                        "unhandled exception in {}.{} on instance #{}",
+                        instance.definition().name(),
+                        phase.wireName(),
+                        instance.id(),
+                        t);
             }
             finish(failClosed());
         }
@@ -145,7 +159,8 @@ final class RunningEvent implements Bridge {
 
     private static @Nullable Object outcome(String method, Delivery delivery) {
         if (delivery.error() != null) {
-            throw delivery.busy() ? new ServerBusyException(method, delivery.error())
+            throw delivery.busy()
+                    ? new ServerBusyException(method, delivery.error())
                     : new PdkException(method, delivery.error());
         }
         return delivery.data();
@@ -193,7 +208,10 @@ final class RunningEvent implements Bridge {
             Reply reply = pendingReply.getAndSet(null);
             if (reply != null) {
                 release("the plugin did not answer Kong within " + timeoutNanos / 1_000_000 + " ms");
-                LOG.warn("event {} of {} timed out: the plugin did not answer within {} ms", id, who,
+                LOG.warn(
+                        "event {} of {} timed out: the plugin did not answer within {} ms",
+                        id,
+                        who,
                         timeoutNanos / 1_000_000);
                 // Not on the caller's (the housekeeper's) thread: a peer that stops reading would stall it.
                 Object answer = eventData(failClosed());

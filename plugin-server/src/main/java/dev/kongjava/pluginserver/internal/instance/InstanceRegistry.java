@@ -30,8 +30,12 @@ public final class InstanceRegistry {
         private static final long serialVersionUID = 1L;
 
         LimitReached(int limit) {
-            super("the plugin server holds " + limit + " instances, its limit (--max-instances); "
-                    + "idle ones close after --instance-idle-timeout", null, false, false);
+            super(
+                    "the plugin server holds " + limit + " instances, its limit (--max-instances); "
+                            + "idle ones close after --instance-idle-timeout",
+                    null,
+                    false,
+                    false);
         }
     }
 
@@ -67,8 +71,13 @@ public final class InstanceRegistry {
             LOG.warn("config of {} has unknown keys {}; they are ignored", definition.name(), LogText.cap(unknown));
         }
         int id = ids.next();
-        Object handler = ApiAccess.factory(definition).create(new StartContext<>(id, definition.name(),
-                ApiAccess.bind(definition.schema(), config), flags, services.apply(definition.name())));
+        Object handler = ApiAccess.factory(definition)
+                .create(new StartContext<>(
+                        id,
+                        definition.name(),
+                        ApiAccess.bind(definition.schema(), config),
+                        flags,
+                        services.apply(definition.name())));
         PluginInstance instance;
         try {
             instance = new PluginInstance(id, definition, config, handler);
@@ -102,10 +111,14 @@ public final class InstanceRegistry {
         long now = System.nanoTime();
         int expired = 0;
         for (PluginInstance instance : List.copyOf(instances.values())) {
-            if (instance.activeEvents() == 0 && now - instance.lastUsedNanos() > idle.toNanos()
+            if (instance.activeEvents() == 0
+                    && now - instance.lastUsedNanos() > idle.toNanos()
                     && instances.remove(instance.id(), instance)) {
-                LOG.info("instance #{} of {} expired after {} s idle",
-                        instance.id(), instance.definition().name(), idle.toSeconds());
+                LOG.info(
+                        "instance #{} of {} expired after {} s idle",
+                        instance.id(),
+                        instance.definition().name(),
+                        idle.toSeconds());
                 instance.close(false);
                 expired++;
             }

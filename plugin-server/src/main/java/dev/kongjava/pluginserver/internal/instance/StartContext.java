@@ -10,7 +10,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @param resource what the plugin's server hook returned, or null
  */
-public record StartContext<C>(int instanceId, String pluginName, C config, Map<String, String> flags,
+public record StartContext<C>(
+        int instanceId,
+        String pluginName,
+        C config,
+        Map<String, String> flags,
         @Nullable Object resource) implements InstanceContext<C> {
     @Override
     public Optional<String> flag(String name) {
@@ -20,8 +24,8 @@ public record StartContext<C>(int instanceId, String pluginName, C config, Map<S
     @Override
     public <T> T service(Class<T> type) {
         if (!type.isInstance(resource)) {
-            throw new IllegalStateException("plugin " + pluginName + " has no server service of type "
-                    + type.getName() + (resource == null ? " (its server hook returned none)" : ""));
+            throw new IllegalStateException("plugin " + pluginName + " has no server service of type " + type.getName()
+                    + (resource == null ? " (its server hook returned none)" : ""));
         }
         return type.cast(resource);
     }

@@ -49,7 +49,8 @@ final class Frame {
     }
 
     /** Why the message was refused, for the answer to Kong; null when it was not. */
-    @Nullable String refusal() {
+    @Nullable
+    String refusal() {
         return refusal;
     }
 
@@ -68,13 +69,17 @@ final class Frame {
             return false;
         }
         if (decoded + bytes > maxDecodedBytes) {
-            refuse("the message decodes to more than " + maxDecodedBytes
-                    + " bytes of memory (twice --max-message-size)", false);
+            refuse(
+                    "the message decodes to more than " + maxDecodedBytes
+                            + " bytes of memory (twice --max-message-size)",
+                    false);
             return false;
         }
         if (!budget.tryReserve(bytes, large)) {
-            refuse("the plugin server holds " + budget.used() + " bytes of requests not yet answered, its limit is "
-                    + budget.total() + " bytes (--max-bytes-in-flight); try again later", true);
+            refuse(
+                    "the plugin server holds " + budget.used() + " bytes of requests not yet answered, its limit is "
+                            + budget.total() + " bytes (--max-bytes-in-flight); try again later",
+                    true);
             return false;
         }
         decoded += bytes;

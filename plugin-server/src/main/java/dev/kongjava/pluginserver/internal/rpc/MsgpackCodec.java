@@ -49,9 +49,11 @@ public final class MsgpackCodec {
     static final int CHUNK = 64 * 1024;
     /** What a refused message still keeps, so its answer can name the event and the request. */
     private static final int KEPT_WHEN_REFUSED = 8;
+
     private static final int KEPT_TEXT_WHEN_REFUSED = 256;
     /** Estimated heap bytes: a boxed number, a container, a list slot, a map entry, an object header. */
     private static final int SCALAR_COST = 16;
+
     private static final int CONTAINER_COST = 64;
     private static final int ELEMENT_COST = 16;
     private static final int ENTRY_COST = 48;
@@ -89,7 +91,8 @@ public final class MsgpackCodec {
     }
 
     /** Reads one value of the message {@code frame}; once the frame is refused, values are dropped. */
-    @Nullable Object read(MessageUnpacker in, Frame frame) throws IOException {
+    @Nullable
+    Object read(MessageUnpacker in, Frame frame) throws IOException {
         try {
             return read(in, frame, 0);
         } catch (MessagePackException e) {
@@ -114,7 +117,9 @@ public final class MsgpackCodec {
                 return in.unpackBoolean();
             case INTEGER:
                 frame.take(SCALAR_COST, false);
-                return format == MessageFormat.UINT64 ? toLongOrDouble(in.unpackBigInteger()) : (Object) in.unpackLong();
+                return format == MessageFormat.UINT64
+                        ? toLongOrDouble(in.unpackBigInteger())
+                        : (Object) in.unpackLong();
             case FLOAT:
                 frame.take(SCALAR_COST, false);
                 return in.unpackDouble();
@@ -252,7 +257,8 @@ public final class MsgpackCodec {
             return new String(bytes, StandardCharsets.ISO_8859_1);
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
@@ -298,8 +304,9 @@ public final class MsgpackCodec {
                 }
             }
             case Enum<?> e -> out.packString(e.name());
-            default -> throw new IllegalArgumentException(
-                    "cannot send a " + value.getClass().getName() + " over MessagePack");
+            default ->
+                throw new IllegalArgumentException(
+                        "cannot send a " + value.getClass().getName() + " over MessagePack");
         }
     }
 }

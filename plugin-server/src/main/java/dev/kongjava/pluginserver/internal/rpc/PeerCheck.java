@@ -48,15 +48,15 @@ final class PeerCheck {
         UnixDomainPrincipal peer = socket.getOption(ExtendedSocketOptions.SO_PEERCRED);
         boolean ok = allowedUsers.isEmpty() ? modeAdmits(peer) : allowedUsers.contains(peer.user());
         if (!ok && refusedUsersLogged.add(peer.user().getName())) {
-            LOG.warn("refused a connection from user {}; further refusals of this user are not logged",
+            LOG.warn(
+                    "refused a connection from user {}; further refusals of this user are not logged",
                     peer.user().getName());
         }
         return ok;
     }
 
     private boolean modeAdmits(UnixDomainPrincipal peer) {
-        if (peer.user().equals(owner) || peer.user().equals(root)
-                || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+        if (peer.user().equals(owner) || peer.user().equals(root) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
             return true;
         }
         return peer.group().equals(ownerGroup) && mode.contains(PosixFilePermission.GROUP_WRITE);

@@ -135,8 +135,11 @@ final class RpcConnection implements Runnable {
             }
         }
         long msgid = size > 1 && parts[1] instanceof Long id ? id : 0;
-        if (size != 4 || !(parts[0] instanceof Long type) || type != Protocol.TYPE_REQUEST
-                || !(parts[1] instanceof Long) || !(parts[2] instanceof String method)) {
+        if (size != 4
+                || !(parts[0] instanceof Long type)
+                || type != Protocol.TYPE_REQUEST
+                || !(parts[1] instanceof Long)
+                || !(parts[2] instanceof String method)) {
             frame.release();
             reply(msgid, "malformed request: expected [0, msgid, method, params]", null);
             return;
@@ -259,6 +262,7 @@ final class RpcConnection implements Runnable {
         private final long msgid;
         /** What the request holds of the in-flight budget until it is answered. */
         private final Frame frame;
+
         private final AtomicBoolean sent = new AtomicBoolean();
         /** Set by {@link #retain()}: the charge outlives the answer. */
         private volatile boolean retained;

@@ -7,8 +7,8 @@ import dev.kongjava.pluginserver.internal.instance.InstanceRegistry;
 import dev.kongjava.pluginserver.internal.instance.Phases;
 import dev.kongjava.pluginserver.internal.instance.PluginInstance;
 import dev.kongjava.pluginserver.plugin.Phase;
-import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import dev.kongjava.pluginserver.plugin.PluginDefinition;
+import dev.kongjava.pluginserver.plugin.RateLimitedLog;
 import dev.kongjava.pluginserver.schema.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,8 +38,12 @@ public final class RpcDispatcher {
     private final Supplier<Map<String, Object>> status;
     private volatile boolean refusingInstances;
 
-    public RpcDispatcher(Map<String, PluginDefinition<?>> plugins, InstanceRegistry instances, EventRegistry events,
-            Function<String, Map<String, Object>> pluginInfo, Supplier<Map<String, Object>> status) {
+    public RpcDispatcher(
+            Map<String, PluginDefinition<?>> plugins,
+            InstanceRegistry instances,
+            EventRegistry events,
+            Function<String, Map<String, Object>> pluginInfo,
+            Supplier<Map<String, Object>> status) {
         this.plugins = plugins;
         this.instances = instances;
         this.events = events;
@@ -59,7 +63,8 @@ public final class RpcDispatcher {
      */
     void refuse(String method, List<?> params, String reason, boolean busy, Reply reply) {
         Object first = params.isEmpty() ? null : params.get(0);
-        if (Protocol.isStep(method) && first instanceof Map<?, ?> map
+        if (Protocol.isStep(method)
+                && first instanceof Map<?, ?> map
                 && map.get(Protocol.KEY_EVENT_ID) instanceof Long eventId) {
             events.refuse(eventId, reason, busy, reply);
         } else {
@@ -125,7 +130,10 @@ public final class RpcDispatcher {
         if (instance == null) {
             reply.error(Protocol.noPluginInstance(id));
         } else {
-            LOG.info("instance #{} of {} closed by Kong", id, instance.definition().name());
+            LOG.info(
+                    "instance #{} of {} closed by Kong",
+                    id,
+                    instance.definition().name());
             reply.result(describe(instance, false));
         }
     }
@@ -204,7 +212,9 @@ public final class RpcDispatcher {
     }
 
     private static @Nullable String text(@Nullable Object value) {
-        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : value == null ? null : value.toString();
+        return value instanceof byte[] bytes
+                ? new String(bytes, StandardCharsets.UTF_8)
+                : value == null ? null : value.toString();
     }
 
     private static final class BadParams extends RuntimeException {

@@ -35,13 +35,14 @@ final class ThreadFailures {
         }
         log.warn("closed a new connection at once, it could not be served (" + cause + ")");
         if (now - failingSince >= windowNanos && verdict == null) {
-            verdict = "no new connection could be served for " + (now - failingSince) / 1_000_000 + " ms ("
-                    + cause + ")";
+            verdict =
+                    "no new connection could be served for " + (now - failingSince) / 1_000_000 + " ms (" + cause + ")";
         }
     }
 
     /** Null while the server can serve. */
-    @Nullable String verdict() {
+    @Nullable
+    String verdict() {
         return verdict;
     }
 }

@@ -53,6 +53,7 @@ public final class UnixSocketListener implements AutoCloseable {
     private static final long READER_STACK_BYTES = 256 * 1024;
     /** sun_path holds 108 bytes on Linux, including the terminating NUL. */
     private static final int MAX_SOCKET_PATH_BYTES = 107;
+
     private static final long MIN_BACKOFF_MILLIS = 10;
     private static final long MAX_BACKOFF_MILLIS = 1000;
     private static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
@@ -66,6 +67,7 @@ public final class UnixSocketListener implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     /** Accepted and not yet ended, including those still being set up; at most {@link #maxConnections}. */
     private final AtomicInteger open = new AtomicInteger();
+
     private final int maxConnections;
     private final Duration stallTimeout;
     private final ThreadFailures threadFailures;
@@ -85,8 +87,14 @@ public final class UnixSocketListener implements AutoCloseable {
      * @param stallTimeout how long a reply may make no progress before its connection is closed, and
      *     how long every new connection may fail to be served before {@link #failure()} gives up
      */
-    public UnixSocketListener(Path path, Set<PosixFilePermission> mode, Set<Integer> allowedUids,
-            int maxConnections, Duration stallTimeout, MsgpackCodec codec, RpcDispatcher dispatcher) {
+    public UnixSocketListener(
+            Path path,
+            Set<PosixFilePermission> mode,
+            Set<Integer> allowedUids,
+            int maxConnections,
+            Duration stallTimeout,
+            MsgpackCodec codec,
+            RpcDispatcher dispatcher) {
         this.path = path;
         this.mode = Set.copyOf(mode);
         this.allowedUids = Set.copyOf(allowedUids);
@@ -114,7 +122,10 @@ public final class UnixSocketListener implements AutoCloseable {
         }
         inode = Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
         peerCheck = new PeerCheck(path, mode, allowedUids);
-        LOG.info("listening on {} (mode {}, at most {} connections)", path, PosixFilePermissions.toString(mode),
+        LOG.info(
+                "listening on {} (mode {}, at most {} connections)",
+                path,
+                PosixFilePermissions.toString(mode),
                 maxConnections);
         acceptor = Thread.ofPlatform().daemon().name("accept").start(this::acceptLoop);
     }
@@ -139,7 +150,8 @@ public final class UnixSocketListener implements AutoCloseable {
 
     /** A sibling name for binding before the rename, or the path itself when that would not fit. */
     private Path temporaryPath() {
-        Path temporary = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid());
+        Path temporary = path.resolveSibling(
+                "." + path.getFileName() + "." + ProcessHandle.current().pid());
         return temporary.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH_BYTES ? temporary : path;
     }
 
@@ -188,7 +200,10 @@ public final class UnixSocketListener implements AutoCloseable {
             return;
         }
         try {
-            Thread.ofPlatform().daemon().stackSize(READER_STACK_BYTES).name("conn-" + accepted.incrementAndGet())
+            Thread.ofPlatform()
+                    .daemon()
+                    .stackSize(READER_STACK_BYTES)
+                    .name("conn-" + accepted.incrementAndGet())
                     .start(() -> serve(socket));
         } catch (Throwable t) {
             open.decrementAndGet();
@@ -233,7 +248,8 @@ public final class UnixSocketListener implements AutoCloseable {
         long now = System.nanoTime();
         for (RpcConnection c : connections) {
             if (c.closeIfWriteStalled(now, stallTimeout.toNanos())) {
-                stalledWrites.warn("closed a connection whose peer read no reply for " + stallTimeout.toMillis() + " ms");
+                stalledWrites.warn(
+                        "closed a connection whose peer read no reply for " + stallTimeout.toMillis() + " ms");
             }
         }
     }
@@ -254,7 +270,8 @@ public final class UnixSocketListener implements AutoCloseable {
                 return; // never started: nothing bound, no socket file of ours
             }
             server.close();
-            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && inode != null
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                    && inode != null
                     && inode.equals(Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS))) {
                 Files.delete(path);
             }

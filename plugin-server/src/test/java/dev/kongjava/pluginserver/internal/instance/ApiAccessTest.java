@@ -31,7 +31,7 @@ class ApiAccessTest {
         public void access(Kong kong) {}
     }
 
-    private static final ServerHook HOOK = flags -> () -> { };
+    private static final ServerHook HOOK = flags -> () -> {};
     private static final PluginDefinition<Greeting> HELLO = PluginDefinition.builder("hello")
             .config(Greeting.class)
             .onServerStart(HOOK)
@@ -40,7 +40,8 @@ class ApiAccessTest {
 
     @Test
     void theFactoryMakesTheDeclaredHandler() throws Exception {
-        Object handler = ApiAccess.factory(HELLO).create(new StartContext<>(7, "hello", new Greeting("Hi"), Map.of(), null));
+        Object handler =
+                ApiAccess.factory(HELLO).create(new StartContext<>(7, "hello", new Greeting("Hi"), Map.of(), null));
         assertEquals(new Greeting("Hi"), ((Handler) handler).config);
     }
 
@@ -48,31 +49,47 @@ class ApiAccessTest {
     void theServerHookIsTheDeclaredOneOrNull() {
         assertSame(HOOK, ApiAccess.serverHook(HELLO));
         assertNull(ApiAccess.serverHook(PluginDefinition.builder("plain")
-                .handler(Handler.class, ctx -> new Handler(null)).build()));
+                .handler(Handler.class, ctx -> new Handler(null))
+                .build()));
     }
 
     @Test
     void parseAppliesDefaultsAndBindMakesTheRecord() {
-        assertEquals(new Greeting("Hello"), ApiAccess.bind(HELLO.schema(), ApiAccess.parse(HELLO.schema(), "hello", "{}")));
+        assertEquals(
+                new Greeting("Hello"), ApiAccess.bind(HELLO.schema(), ApiAccess.parse(HELLO.schema(), "hello", "{}")));
     }
 
     @Test
     void anInvalidConfigThrowsTheSchemasOwnConfigException() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> ApiAccess.parse(HELLO.schema(), "hello", "{\"word\":\"\"}"));
-        assertEquals("Invalid value \"\" for configuration word of plugin hello: length must be at least 1", e.getMessage());
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> ApiAccess.parse(HELLO.schema(), "hello", "{\"word\":\"\"}"));
+        assertEquals(
+                "Invalid value \"\" for configuration word of plugin hello: length must be at least 1", e.getMessage());
     }
 
     @Test
     void unknownKeysAreThoseThatAreNeitherFieldsNorAddedByKong() {
-        assertEquals(List.of("extra"), ApiAccess.unknownKeys(HELLO.schema(), "hello",
-                "{\"word\":\"Hi\",\"extra\":1,\"route_id\":\"r\"}"));
+        assertEquals(
+                List.of("extra"),
+                ApiAccess.unknownKeys(HELLO.schema(), "hello", "{\"word\":\"Hi\",\"extra\":1,\"route_id\":\"r\"}"));
     }
 
     @Test
     void theKongSchemaIsTheDumpsSubSchema() {
-        assertEquals(Map.of("name", "hello", "fields", List.of(Map.of("config", Map.of("type", "record", "fields",
-                List.of(Map.of("word", Map.of("type", "string", "default", "Hello", "len_min", 1))))))),
+        assertEquals(
+                Map.of(
+                        "name",
+                        "hello",
+                        "fields",
+                        List.of(Map.of(
+                                "config",
+                                Map.of(
+                                        "type",
+                                        "record",
+                                        "fields",
+                                        List.of(Map.of(
+                                                "word",
+                                                Map.of("type", "string", "default", "Hello", "len_min", 1))))))),
                 ApiAccess.kongSchema(HELLO.schema(), "hello", List.of()));
     }
 }

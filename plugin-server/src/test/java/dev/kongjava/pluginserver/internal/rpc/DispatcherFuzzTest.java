@@ -39,16 +39,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class DispatcherFuzzTest {
     private static final List<String> METHODS = List.of(
-            Protocol.START_INSTANCE, Protocol.CLOSE_INSTANCE, Protocol.HANDLE_EVENT, Protocol.GET_PLUGIN_INFO,
-            Protocol.GET_STATUS, Protocol.INSTANCE_STATUS, Protocol.STEP, Protocol.STEP_ERROR,
-            Protocol.STEP_MULTI_MAP, "plugin.StepCredential", "plugin.Stepped", "plugin.Unknown");
+            Protocol.START_INSTANCE,
+            Protocol.CLOSE_INSTANCE,
+            Protocol.HANDLE_EVENT,
+            Protocol.GET_PLUGIN_INFO,
+            Protocol.GET_STATUS,
+            Protocol.INSTANCE_STATUS,
+            Protocol.STEP,
+            Protocol.STEP_ERROR,
+            Protocol.STEP_MULTI_MAP,
+            "plugin.StepCredential",
+            "plugin.Stepped",
+            "plugin.Unknown");
     private static final List<String> CONFIGS = List.of(
-            "{}", "{\"calls\":0,\"end\":\"ret\"}", "{\"calls\":3,\"end\":\"exit\"}", "{\"calls\":2,\"end\":\"throw\"}",
-            "{\"calls\":9}", "{\"end\":\"nope\"}", "[]", "not json", "{\"calls\":1,\"end\":\"exit\",\"x\":{}}");
+            "{}",
+            "{\"calls\":0,\"end\":\"ret\"}",
+            "{\"calls\":3,\"end\":\"exit\"}",
+            "{\"calls\":2,\"end\":\"throw\"}",
+            "{\"calls\":9}",
+            "{\"end\":\"nope\"}",
+            "[]",
+            "not json",
+            "{\"calls\":1,\"end\":\"exit\",\"x\":{}}");
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(2);
 
     static final PluginDefinition<?> FUZZ = PluginDefinition.builder("fuzz")
-            .version("1.0.0").priority(1)
+            .version("1.0.0")
+            .priority(1)
             .schema(ConfigSchema.builder()
                     .add(Field.integer("calls").defaultValue(1).between(0, 5))
                     .add(Field.string("end").defaultValue("exit").oneOf("exit", "ret", "throw"))
@@ -72,7 +89,7 @@ class DispatcherFuzzTest {
             switch (config.string("end")) {
                 case "exit" -> kong.response().exit(200, "ok");
                 case "throw" -> throw new IllegalStateException("fuzz handler failure");
-                default -> { }
+                default -> {}
             }
         }
 
@@ -89,8 +106,12 @@ class DispatcherFuzzTest {
         EventRegistry events = new EventRegistry(Duration.ZERO, 10_000); // expires whatever is left when asked
         Map<String, PluginDefinition<?>> plugins = new LinkedHashMap<>(); // as PluginServer indexes them
         plugins.put("fuzz", FUZZ);
-        RpcDispatcher dispatcher = new RpcDispatcher(plugins, instances, events,
-                name -> "fuzz".equals(name) ? Map.of("Name", "fuzz") : null, () -> Map.of("Pid", 1L));
+        RpcDispatcher dispatcher = new RpcDispatcher(
+                plugins,
+                instances,
+                events,
+                name -> "fuzz".equals(name) ? Map.of("Name", "fuzz") : null,
+                () -> Map.of("Pid", 1L));
         Ids ids = new Ids();
         List<CountingReply> replies = new ArrayList<>();
         try {

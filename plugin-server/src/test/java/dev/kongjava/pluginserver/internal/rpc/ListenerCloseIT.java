@@ -40,10 +40,20 @@ class ListenerCloseIT {
     void start() throws IOException {
         dir = Files.createTempDirectory("kps");
         events = new EventRegistry(Duration.ofMinutes(1), 10_000);
-        RpcDispatcher dispatcher = new RpcDispatcher(Map.of("probe", ProbePlugin.DEFINITION),
-                new InstanceRegistry(Map.of(), 20_000, name -> null), events, name -> null, Map::of);
-        listener = new UnixSocketListener(dir.resolve("probe.socket"), PosixFilePermissions.fromString("rw-------"),
-                Set.of(), 64, Duration.ofMinutes(1), new MsgpackCodec(1 << 20), dispatcher);
+        RpcDispatcher dispatcher = new RpcDispatcher(
+                Map.of("probe", ProbePlugin.DEFINITION),
+                new InstanceRegistry(Map.of(), 20_000, name -> null),
+                events,
+                name -> null,
+                Map::of);
+        listener = new UnixSocketListener(
+                dir.resolve("probe.socket"),
+                PosixFilePermissions.fromString("rw-------"),
+                Set.of(),
+                64,
+                Duration.ofMinutes(1),
+                new MsgpackCodec(1 << 20),
+                dispatcher);
         listener.start();
     }
 
@@ -76,7 +86,8 @@ class ListenerCloseIT {
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         // it waited the grace for a reply, and not for the 60 s event
-        assertTrue(tookMs >= GRACE.toMillis() && tookMs < GRACE.plus(MARGIN).toMillis(),
+        assertTrue(
+                tookMs >= GRACE.toMillis() && tookMs < GRACE.plus(MARGIN).toMillis(),
                 "close took " + tookMs + " ms with a grace of " + GRACE.toMillis() + " ms");
         assertInstanceOf(IOException.class, handleEvent.get(5, TimeUnit.SECONDS), "the connection was closed");
     }
@@ -84,13 +95,17 @@ class ListenerCloseIT {
     /** StartInstance, then a HandleEvent whose plugin sleeps; completes with its reply or the IOException. */
     private CompletableFuture<Object> sleepingEvent(int sleepMs) throws IOException {
         KongConnection kong = new KongConnection(listener.path());
-        Map<?, ?> started = (Map<?, ?>) kong.call(1, "plugin.StartInstance", List.of(Map.of("Name", "probe",
-                "Config", "{\"mode\":\"sleep\",\"sleep_ms\":" + sleepMs + "}"))).result();
+        Map<?, ?> started = (Map<?, ?>) kong.call(
+                        1,
+                        "plugin.StartInstance",
+                        List.of(Map.of("Name", "probe", "Config", "{\"mode\":\"sleep\",\"sleep_ms\":" + sleepMs + "}")))
+                .result();
         Object id = started.get("Id");
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try (kong) {
-                outcome.complete(kong.call(2, "plugin.HandleEvent", List.of(Map.of("InstanceId", id, "EventName", "access"))));
+                outcome.complete(
+                        kong.call(2, "plugin.HandleEvent", List.of(Map.of("InstanceId", id, "EventName", "access"))));
             } catch (IOException e) {
                 outcome.complete(e);
             }

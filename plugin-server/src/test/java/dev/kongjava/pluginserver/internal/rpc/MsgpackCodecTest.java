@@ -103,7 +103,8 @@ class MsgpackCodecTest {
         packer.packBinaryHeader(100 * 1024 * 1024);
         packer.flush();
         MessageTooLargeException e = assertThrows(MessageTooLargeException.class, () -> unpack(out.toByteArray()));
-        assertEquals("message of at least 104857605 bytes exceeds the limit of 1048576 bytes (--max-message-size)",
+        assertEquals(
+                "message of at least 104857605 bytes exceeds the limit of 1048576 bytes (--max-message-size)",
                 e.getMessage());
     }
 
@@ -131,7 +132,8 @@ class MsgpackCodecTest {
 
     @Test
     void theNeverUsedTypeByteIsAMalformedMessage() {
-        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> unpack(new byte[] {(byte) 0xc1}));
+        MalformedMessageException e =
+                assertThrows(MalformedMessageException.class, () -> unpack(new byte[] {(byte) 0xc1}));
         assertEquals("not MessagePack: byte 0xc1 is never used", e.getMessage());
     }
 

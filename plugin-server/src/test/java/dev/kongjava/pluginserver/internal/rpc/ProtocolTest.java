@@ -28,8 +28,16 @@ class ProtocolTest {
         assertEquals("plugin.GetPluginInfo", Protocol.GET_PLUGIN_INFO);
         assertEquals("plugin.GetStatus", Protocol.GET_STATUS);
         assertEquals("plugin.InstanceStatus", Protocol.INSTANCE_STATUS);
-        assertEquals(List.of("plugin.Step", "plugin.StepError", "plugin.StepMultiMap", "plugin.StepCredential",
-                "plugin.StepConsumer", "plugin.StepMemoryStats", "plugin.StepRoute", "plugin.StepService"),
+        assertEquals(
+                List.of(
+                        "plugin.Step",
+                        "plugin.StepError",
+                        "plugin.StepMultiMap",
+                        "plugin.StepCredential",
+                        "plugin.StepConsumer",
+                        "plugin.StepMemoryStats",
+                        "plugin.StepRoute",
+                        "plugin.StepService"),
                 Protocol.STEP_METHODS);
     }
 
@@ -44,11 +52,29 @@ class ProtocolTest {
     @Test
     void mapKeysAndTheRetSentinelMatchKongsBridge() {
         assertEquals("ret", Protocol.RET);
-        assertEquals(List.of("Name", "Config", "Id", "StartTime", "InstanceId", "EventName", "EventId", "Data",
-                "Method", "Args"),
-                List.of(Protocol.KEY_NAME, Protocol.KEY_CONFIG, Protocol.KEY_ID, Protocol.KEY_START_TIME,
-                        Protocol.KEY_INSTANCE_ID, Protocol.KEY_EVENT_NAME, Protocol.KEY_EVENT_ID, Protocol.KEY_DATA,
-                        Protocol.KEY_METHOD, Protocol.KEY_ARGS));
+        assertEquals(
+                List.of(
+                        "Name",
+                        "Config",
+                        "Id",
+                        "StartTime",
+                        "InstanceId",
+                        "EventName",
+                        "EventId",
+                        "Data",
+                        "Method",
+                        "Args"),
+                List.of(
+                        Protocol.KEY_NAME,
+                        Protocol.KEY_CONFIG,
+                        Protocol.KEY_ID,
+                        Protocol.KEY_START_TIME,
+                        Protocol.KEY_INSTANCE_ID,
+                        Protocol.KEY_EVENT_NAME,
+                        Protocol.KEY_EVENT_ID,
+                        Protocol.KEY_DATA,
+                        Protocol.KEY_METHOD,
+                        Protocol.KEY_ARGS));
         assertEquals(List.of("kong.response.exit", "kong.response.error"), Protocol.TERMINAL_METHODS);
     }
 

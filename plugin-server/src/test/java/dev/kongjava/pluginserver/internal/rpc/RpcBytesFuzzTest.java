@@ -44,6 +44,7 @@ import org.msgpack.core.MessageUnpacker;
 class RpcBytesFuzzTest {
     /** Small, so that length fields the fuzzer inflates hit the limit instead of the heap. */
     private static final long LIMIT = 64 * 1024;
+
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(5);
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fuzz-watchdog");
@@ -52,6 +53,7 @@ class RpcBytesFuzzTest {
     });
     /** One server for all inputs; started directly, as plugin-server cannot use its harness (plugin-server-testing). */
     private static PluginServer server;
+
     private static Path dir;
     private static long nextMsgid = 1;
 
@@ -85,8 +87,7 @@ class RpcBytesFuzzTest {
     }
 
     @FuzzTest(maxDuration = "5m")
-    void anyBytesOnAConnectionGetWellFormedAnswersOrACloseAndTheServerKeepsServing(byte[] input)
-            throws IOException {
+    void anyBytesOnAConnectionGetWellFormedAnswersOrACloseAndTheServerKeepsServing(byte[] input) throws IOException {
         Path socket = server().socketPath();
         byte[] received = exchange(socket, input);
         assertWellFormed(received);
@@ -101,8 +102,12 @@ class RpcBytesFuzzTest {
     private static PluginServer server() throws IOException {
         if (server == null) {
             dir = Files.createTempDirectory("kps");
-            server = PluginServer.start(ServerOptions.builder(dir.resolve("probe.socket"))
-                    .maxMessageBytes(LIMIT).eventTimeout(Duration.ofMillis(200)).build(), ProbePlugin.DEFINITION);
+            server = PluginServer.start(
+                    ServerOptions.builder(dir.resolve("probe.socket"))
+                            .maxMessageBytes(LIMIT)
+                            .eventTimeout(Duration.ofMillis(200))
+                            .build(),
+                    ProbePlugin.DEFINITION);
         }
         return server;
     }
@@ -112,10 +117,13 @@ class RpcBytesFuzzTest {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         AtomicBoolean timedOut = new AtomicBoolean();
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
-                timedOut.set(true);
-                closeQuietly(channel);
-            }, ANSWER_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> watchdog = WATCHDOG.schedule(
+                    () -> {
+                        timedOut.set(true);
+                        closeQuietly(channel);
+                    },
+                    ANSWER_BOUND.toMillis(),
+                    TimeUnit.MILLISECONDS);
             try {
                 ByteBuffer out = ByteBuffer.wrap(input);
                 while (out.hasRemaining()) {
