@@ -38,6 +38,8 @@ public final class ProducerSettings {
     }
 
     /**
+     * The producer properties of an instance's config.
+     *
      * @param caBundlePem trusted CA certificates (PEM) for TLS, or null for the JVM's trust store
      * @param clientCert the client certificate for mTLS, or null
      */
