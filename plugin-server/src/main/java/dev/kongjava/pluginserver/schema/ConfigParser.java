@@ -128,7 +128,12 @@ final class ConfigParser {
         int i = 0;
         for (JsonNode element : node) {
             i++;
-            items.add(value(elements, element, path + "[" + i + "]"));
+            String at = path + "[" + i + "]";
+            Object item = value(elements, element, at);
+            if (item == null) { // a null element (cjson's null in a JSON array) is no value to hold
+                throw new ConfigException(plugin, at, "null", "required field missing");
+            }
+            items.add(item);
         }
         if (field.type == FieldType.SET) {
             items = new ArrayList<>(new LinkedHashSet<>(items));

@@ -93,6 +93,16 @@ class ConfigSchemaTest {
     }
 
     @Test
+    void aNullElementOfAnArrayOrSetIsRefusedNamingTheElement() {
+        assertEquals(
+                "Invalid value null for configuration tags[2] of plugin probe: required field missing",
+                error(with("\"tags\":[\"a\",null]")));
+        assertEquals(
+                "Invalid value null for configuration servers[1] of plugin probe: required field missing",
+                error("{\"topic\":\"t\",\"servers\":[null]}"));
+    }
+
+    @Test
     void setsDropDuplicatesKeepingTheFirst() {
         ConfigValues c = parse(
                 "{\"topic\":\"t\",\"servers\":[{\"host\":\"a\",\"port\":1},{\"host\":\"a\",\"port\":1},{\"host\":\"b\",\"port\":2}]}");
