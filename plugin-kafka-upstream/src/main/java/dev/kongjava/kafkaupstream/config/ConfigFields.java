@@ -1,6 +1,5 @@
 package dev.kongjava.kafkaupstream.config;
 
-import static dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema.ABSOLUTE_PATH;
 import static dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema.HOST_RULE;
 import static dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema.TOPIC;
 import static dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema.TOPIC_RULE;
@@ -15,16 +14,11 @@ import dev.kongjava.pluginserver.schema.LenMax;
 import dev.kongjava.pluginserver.schema.LenMin;
 import dev.kongjava.pluginserver.schema.MapsTo;
 import dev.kongjava.pluginserver.schema.Matches;
-import dev.kongjava.pluginserver.schema.Name;
 import dev.kongjava.pluginserver.schema.NotOneOf;
 import dev.kongjava.pluginserver.schema.OneOf;
-import dev.kongjava.pluginserver.schema.Referenceable;
 import dev.kongjava.pluginserver.schema.Required;
-import dev.kongjava.pluginserver.schema.Secret;
-import dev.kongjava.pluginserver.schema.Uuid;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -229,111 +223,6 @@ public record ConfigFields(
             @Required @Between(min = 0, max = 65535) @Doc("Broker port.")
             int port) {}
 
-    /** How the producer logs in to the brokers. {@link #toString()} masks the password. */
-    public record Authentication(
-            @Doc("Authentication strategy; the only one is `sasl`.")
-            Strategy strategy,
-
-            @Doc("SASL mechanism.") @MapsTo("`sasl.mechanism`")
-            Mechanism mechanism,
-
-            @Default("false")
-            @Doc("Delegation-token login: token id in `user`, token HMAC in `password`.")
-            @MapsTo("`tokenauth=\"true\"` in `sasl.jaas.config`")
-            boolean tokenauth,
-
-            @Referenceable @Doc("SASL user name (or delegation token id).") @MapsTo("`sasl.jaas.config` username")
-            String user,
-
-            @Secret
-            @Referenceable
-            @Doc("SASL password (or delegation token HMAC).")
-            @MapsTo("`sasl.jaas.config` password")
-            String password,
-
-            @Required OAuthBearerFields oauthbearer) {
-        @Override
-        public String toString() {
-            return "Authentication[strategy=" + strategy + ", mechanism=" + mechanism + ", tokenauth=" + tokenauth
-                    + ", user=" + user + ", password=" + masked(password) + ", oauthbearer=" + oauthbearer + "]";
-        }
-    }
-
-    /**
-     * SASL OAUTHBEARER with the client_credentials grant, with Kong Enterprise 3.15's names (see
-     * {@link OAuthBearer}). {@link #toString()} masks the secret.
-     */
-    record OAuthBearerFields(
-            @Matches("^https?://[^%s]+$")
-            @Err("must be an http:// or https:// URL")
-            @Doc("OAuth 2.0 token endpoint (client_credentials grant); the server must allow it with "
-                    + "--oauth-allowed-urls.")
-            @MapsTo("`sasl.oauthbearer.token.endpoint.url`")
-            String tokenEndpointUrl,
-
-            @LenMin(1) @Doc("OAuth client id.") @MapsTo("`sasl.oauthbearer.client.credentials.client.id`")
-            String clientId,
-
-            @LenMin(1)
-            @Secret
-            @Referenceable
-            @Doc("OAuth client secret.")
-            @MapsTo("`sasl.oauthbearer.client.credentials.client.secret`")
-            String clientSecret,
-
-            @Default("[]")
-            @Doc("Scopes to request; none by default.")
-            @MapsTo("`sasl.oauthbearer.scope`, space-separated")
-            List<
-                            @Matches("^[!#-[%]^-~]+$")
-                            @Err("must be an OAuth scope: printable ASCII without spaces, '\"' or '\\'") String>
-                    scopes,
-
-            @Default("{}")
-            @Doc("SASL extensions sent with the token (names: ASCII letters; values: printable ASCII), "
-                    + "e.g. Confluent Cloud's logicalCluster and identityPoolId.")
-            @MapsTo("`extension_<name>` options in `sasl.jaas.config`")
-            Map<
-                            @Matches("^%a+$") @NotOneOf("auth")
-                            @Err("must be a SASL extension name: ASCII letters, not 'auth'") String,
-                            @Matches("^[ -~\t\r\n]+$")
-                            @Err("must be a SASL extension value: printable ASCII, tabs and line breaks") String>
-                    extensions,
-
-            @Default("true")
-            @Doc("Verify the token endpoint's certificate and host name (against the JVM's trust "
-                    + "store); false trusts any certificate.")
-            @MapsTo("`ssl.engine.factory.class` option in `sasl.jaas.config` when false")
-            boolean tokenEndpointTlsVerify) {
-        @Override
-        public String toString() {
-            return "OAuthBearerFields[tokenEndpointUrl=" + tokenEndpointUrl + ", clientId=" + clientId
-                    + ", clientSecret=" + masked(clientSecret) + ", scopes=" + scopes + ", extensions="
-                    + extensions.keySet() + ", tokenEndpointTlsVerify=" + tokenEndpointTlsVerify + "]";
-        }
-    }
-
-    enum Strategy {
-        SASL
-    }
-
-    /** A SASL mechanism under Kafka's name. */
-    enum Mechanism {
-        @Name("PLAIN")
-        PLAIN,
-        @Name("SCRAM-SHA-256")
-        SCRAM_SHA_256,
-        @Name("SCRAM-SHA-512")
-        SCRAM_SHA_512,
-        @Name("OAUTHBEARER")
-        OAUTHBEARER;
-
-        /** The value of {@code sasl.mechanism}. */
-        String kafkaName() {
-            return name().replace('_', '-');
-        }
-    }
-
     /** A {@code compression.type} of kafka-clients. */
     enum Compression {
         NONE,
@@ -345,99 +234,6 @@ public record ConfigFields(
         String kafkaName() {
             return name().toLowerCase(Locale.ROOT);
         }
-    }
-
-    /** TLS to the brokers and where its certificates come from. {@link #toString()} masks the key. */
-    public record Security(
-            @Default("false")
-            @Doc("TLS to the brokers; the broker certificate is verified.")
-            @MapsTo("`security.protocol` SSL / SASL_SSL")
-            boolean ssl,
-
-            @Uuid
-            @Doc("Kong Certificate entity used as the client certificate (mTLS); needs `ssl`.")
-            @MapsTo("`ssl.keystore.type=PEM`, `ssl.keystore.certificate.chain`, `ssl.keystore.key`")
-            String certificateId,
-
-            @Default("true")
-            @Doc("Verify the broker certificate and host name; false trusts any certificate.")
-            @MapsTo("`ssl.endpoint.identification.algorithm=https` and a verifying trust manager")
-            boolean sslVerify,
-
-            @Default("[]")
-            @Doc("Kong CA Certificate entities trusted for the brokers, instead of the server's CA bundle.")
-            @MapsTo("`ssl.truststore.type=PEM`, `ssl.truststore.certificates`")
-            List<@Uuid String> caCertificates,
-            // no Admin API on hybrid and DB-less data planes: PEM in the config (vault references
-            // resolved by Kong) or files on the data plane
-            @Referenceable
-            @Doc("Client certificate for mTLS as PEM, the leaf first; needs `ssl` and `client_key_pem`.")
-            @MapsTo("`ssl.keystore.certificate.chain`")
-            String clientCertificatePem,
-
-            @Referenceable
-            @Secret
-            @Doc("Private key of client_certificate_pem as PEM: PKCS#8, RSA or EC, unencrypted.")
-            @MapsTo("`ssl.keystore.key` (as PKCS#8)")
-            String clientKeyPem,
-
-            @Matches("^/")
-            @Err(ABSOLUTE_PATH)
-            @Doc("PEM file of the client certificate on the data plane; needs `ssl` and `client_key_file`.")
-            @MapsTo("`ssl.keystore.certificate.chain`")
-            String clientCertificateFile,
-
-            @Matches("^/")
-            @Err(ABSOLUTE_PATH)
-            @Doc("PEM file of client_certificate_file's private key on the data plane.")
-            @MapsTo("`ssl.keystore.key` (as PKCS#8)")
-            String clientKeyFile,
-
-            @Referenceable
-            @Doc("CA certificates (PEM) trusted for the brokers, instead of the server's CA bundle.")
-            @MapsTo("`ssl.truststore.certificates`")
-            String caCertificatesPem,
-
-            @Matches("^/")
-            @Err(ABSOLUTE_PATH)
-            @Doc("PEM file of CA certificates on the data plane, trusted instead of the server's CA bundle.")
-            @MapsTo("`ssl.truststore.certificates`")
-            String caCertificatesFile) {
-        @Override
-        public String toString() {
-            return "Security[ssl=" + ssl + ", certificateId=" + certificateId + ", sslVerify=" + sslVerify
-                    + ", caCertificates=" + caCertificates + ", clientKeyPem=" + masked(clientKeyPem)
-                    + ", clientCertificateFile=" + clientCertificateFile + ", clientKeyFile=" + clientKeyFile
-                    + ", caCertificatesFile=" + caCertificatesFile + "]";
-        }
-    }
-
-    /** Which HTTP request headers become record headers (see {@link HeaderRules}). */
-    record HeaderFields(
-            @Default("true") @Doc("Copy selected HTTP request headers into Kafka record headers.")
-            boolean forwardHttpHeadersAsRecordHeaders,
-
-            @Default("false") @Doc("false: only include_headers are copied; true: all but exclude_headers.")
-            boolean forwardAllByDefault,
-
-            @Default("[]") @Doc("Header names copied in allowlist mode (case-insensitive).")
-            List<@LenMin(1) String> includeHeaders,
-
-            @Default("[]") @Doc("Header names never copied in blocklist mode (case-insensitive).")
-            List<@LenMin(1) String> excludeHeaders,
-
-            @Default("{}") @Doc("HTTP header name to record header name; unmapped names keep their lower-case name.")
-            Map<String, @LenMin(1) String> nameMappings,
-
-            @Default("retain_duplicates")
-            @Doc("A repeated HTTP header: one record header per value, the first only, " + "or values joined by ', '.")
-            Repeated repeatedHeadersBehavior) {}
-
-    /** What becomes of an HTTP header that repeats. */
-    enum Repeated {
-        RETAIN_DUPLICATES,
-        TAKE_FIRST,
-        CONCATENATE_BY_COMMA
     }
 
     record ErrorHandling(

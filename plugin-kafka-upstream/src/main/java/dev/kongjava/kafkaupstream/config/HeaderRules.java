@@ -19,9 +19,9 @@ public record HeaderRules(
         Set<String> include,
         Set<String> exclude,
         Map<String, String> mappings,
-        ConfigFields.Repeated repeated) {
+        HeaderFields.Repeated repeated) {
 
-    static HeaderRules from(ConfigFields.HeaderFields h) {
+    static HeaderRules from(HeaderFields h) {
         Map<String, String> mappings = new HashMap<>();
         h.nameMappings().forEach((k, v) -> mappings.put(k.toLowerCase(Locale.ROOT), v));
         return new HeaderRules(

@@ -80,12 +80,12 @@ public record KafkaUpstreamConfig(
         List<String> servers = c.bootstrapServers().stream()
                 .map(s -> hostPort(s.host(), s.port()))
                 .toList();
-        ConfigFields.Authentication a = c.authentication();
-        Sasl sasl = a.strategy() == ConfigFields.Strategy.SASL
+        Authentication a = c.authentication();
+        Sasl sasl = a.strategy() == Authentication.Strategy.SASL
                 ? new Sasl(
                         a.mechanism() == null ? null : a.mechanism().kafkaName(), a.user(), a.password(), a.tokenauth())
                 : null;
-        ConfigFields.Security s = c.security();
+        Security s = c.security();
         return new KafkaUpstreamConfig(
                 servers,
                 c.topic(),

@@ -65,11 +65,11 @@ public final class OAuthBearer {
     }
 
     /** The settings of an OAUTHBEARER login, or null when the config has another (or no) mechanism. */
-    static Settings from(ConfigFields.Authentication a) {
-        if (a.strategy() != ConfigFields.Strategy.SASL || a.mechanism() != ConfigFields.Mechanism.OAUTHBEARER) {
+    static Settings from(Authentication a) {
+        if (a.strategy() != Authentication.Strategy.SASL || a.mechanism() != Authentication.Mechanism.OAUTHBEARER) {
             return null;
         }
-        ConfigFields.OAuthBearerFields o = a.oauthbearer();
+        Authentication.OAuthBearerFields o = a.oauthbearer();
         return new Settings(
                 o.tokenEndpointUrl(),
                 o.clientId(),
