@@ -2,11 +2,11 @@ package dev.kongjava.kafkaupstream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kongjava.kafkaupstream.json.Json;
 import dev.kongjava.kafkaupstream.produce.SendResult;
 import dev.kongjava.kafkaupstream.record.BadRequestBody;
 import dev.kongjava.kafkaupstream.record.BoundedOutput;
 import dev.kongjava.kafkaupstream.record.BuildBudget;
-import dev.kongjava.kafkaupstream.record.Json;
 import dev.kongjava.kafkaupstream.record.MessageTooLarge;
 import dev.kongjava.kafkaupstream.registry.RegistryFailure;
 import dev.kongjava.kafkaupstream.registry.RegistryFields;

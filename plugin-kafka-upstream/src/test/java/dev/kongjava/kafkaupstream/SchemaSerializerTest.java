@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kongjava.kafkaupstream.config.KafkaUpstreamSchema;
+import dev.kongjava.kafkaupstream.json.Json;
 import dev.kongjava.kafkaupstream.produce.SendResult;
 import dev.kongjava.kafkaupstream.record.BuildBudget;
-import dev.kongjava.kafkaupstream.record.Json;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
 import java.net.InetAddress;

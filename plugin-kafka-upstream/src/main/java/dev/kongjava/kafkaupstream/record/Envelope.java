@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.kongjava.kafkaupstream.config.Forward;
+import dev.kongjava.kafkaupstream.json.Json;
 import dev.kongjava.pluginserver.pdk.MultiMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.filter.JsonPointerBasedFilter;
 import com.fasterxml.jackson.core.filter.TokenFilter;
 import dev.kongjava.kafkaupstream.config.KafkaUpstreamConfig;
 import dev.kongjava.kafkaupstream.config.RecordOptions;
+import dev.kongjava.kafkaupstream.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.kongjava.kafkaupstream.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kongjava.kafkaupstream.record.Json;
+import dev.kongjava.kafkaupstream.json.Json;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -2,7 +2,7 @@ package dev.kongjava.kafkaupstream.tls;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kongjava.kafkaupstream.record.Json;
+import dev.kongjava.kafkaupstream.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;

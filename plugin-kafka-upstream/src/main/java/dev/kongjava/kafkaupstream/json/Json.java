@@ -1,4 +1,4 @@
-package dev.kongjava.kafkaupstream.record;
+package dev.kongjava.kafkaupstream.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
