@@ -42,7 +42,7 @@ record Env(
             "--enable-native-access=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow",
             "-Xms64m",
-            "-Xmx512m",
+            "-Xmx768m",
             "-XX:+ExitOnOutOfMemoryError");
 
     /**
