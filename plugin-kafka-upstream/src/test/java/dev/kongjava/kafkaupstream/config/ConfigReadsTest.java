@@ -6,18 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.kongjava.pluginserver.schema.ConfigSchema;
 import dev.kongjava.pluginserver.schema.EntityCheck;
 import dev.kongjava.pluginserver.schema.Match;
-import java.net.URI;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.kongjava.pluginserver.testing.CompileCheck;
 import java.util.List;
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kafka-upstream reads its config through {@link ConfigFields}' accessors, so a misspelt or
@@ -26,9 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * that names no field stops the schema when it is defined.
  */
 class ConfigReadsTest {
-    @TempDir
-    static Path classes;
-
     @Test
     void aNestedReadCompiles() {
         assertEquals(List.of(), errors("String read(ConfigFields c) { return c.security().clientKeyPem(); }"));
@@ -76,32 +64,7 @@ class ConfigReadsTest {
                 e.getMessage());
     }
 
-    /** The diagnostic codes of compiling {@code method} in a class beside ConfigFields. */
     private static List<String> errors(String method) {
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        String source = "package " + ConfigFields.class.getPackageName() + ";\nclass Reads {\n    " + method + "\n}\n";
-        JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///Reads.java"), JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return source;
-            }
-        };
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        compiler.getTask(
-                        null,
-                        null,
-                        diagnostics,
-                        List.of("-proc:none", "-d", classes.toString(), "-classpath", classPath),
-                        null,
-                        List.of(file))
-                .call();
-        List<String> codes = new ArrayList<>();
-        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-            if (d.getKind() == Diagnostic.Kind.ERROR) {
-                codes.add(d.getCode());
-            }
-        }
-        return codes;
+        return CompileCheck.errors(ConfigFields.class.getPackageName(), method);
     }
 }
