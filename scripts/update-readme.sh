@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME=$(scripts/java-home.sh)
 export JAVA_HOME
-mvn -B -q -ntp -pl plugin-server,testkit install -DskipTests
+mvn -B -q -ntp -pl plugin-server,testkit,plugin-server-testing install -DskipTests
 mvn -B -q -ntp -pl plugin-kafka-upstream test-compile exec:java \
     -Dexec.mainClass=dev.kongjava.kafkaupstream.ReadmeSections -Dexec.classpathScope=test

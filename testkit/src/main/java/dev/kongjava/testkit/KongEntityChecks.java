@@ -55,31 +55,8 @@ final class KongEntityChecks {
             "conditional_at_least_one_of", List.of("if_field", "if_match", "then_at_least_one_of"),
             "mutually_exclusive_sets", List.of("set1", "set2"));
     /** {@code conditional_validators}: required, elements, keys, values and every validator but custom_validator. */
-    private static final Set<String> MATCH_ATTRIBUTES = Set.of(
-            "required",
-            "elements",
-            "keys",
-            "values",
-            "between",
-            "eq",
-            "ne",
-            "gt",
-            "len_eq",
-            "len_min",
-            "len_max",
-            "match",
-            "not_match",
-            "match_all",
-            "match_none",
-            "match_any",
-            "starts_with",
-            "one_of",
-            "not_one_of",
-            "contains",
-            "is_regex",
-            "timestamp",
-            "uuid",
-            "mutually_exclusive_subsets");
+    private static final Set<String> MATCH_ATTRIBUTES =
+            KongMetaschema.union(KongMetaschema.VALIDATORS, Set.of("required", "elements", "keys", "values"));
 
     private enum Role {
         PATH,

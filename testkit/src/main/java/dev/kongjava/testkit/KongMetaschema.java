@@ -2,6 +2,7 @@ package dev.kongjava.testkit;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,22 +17,8 @@ import java.util.regex.Pattern;
 public final class KongMetaschema {
     private static final Set<String> TYPES = Set.of(
             "array", "set", "string", "number", "boolean", "integer", "foreign", "map", "record", "function", "json");
-    /** Field attributes of Kong's metaschema (field_schema + validators), plus 2.8+'s referenceable. */
-    private static final Set<String> ATTRIBUTES = Set.of(
-            "type",
-            "required",
-            "reference",
-            "auto",
-            "unique",
-            "unique_across_ws",
-            "on_delete",
-            "default",
-            "abstract",
-            "generate_admin_api",
-            "legacy",
-            "immutable",
-            "err",
-            "encrypted",
+    /** Kong's field validators (its metaschema's validators list, but custom_validator). */
+    static final Set<String> VALIDATORS = Set.of(
             "between",
             "eq",
             "ne",
@@ -51,13 +38,31 @@ public final class KongMetaschema {
             "is_regex",
             "timestamp",
             "uuid",
-            "mutually_exclusive_subsets",
-            "elements",
-            "keys",
-            "values",
-            "fields",
-            "entity_checks",
-            "referenceable");
+            "mutually_exclusive_subsets");
+    /** Field attributes of Kong's metaschema (field_schema + validators), plus 2.8+'s referenceable. */
+    private static final Set<String> ATTRIBUTES = union(
+            VALIDATORS,
+            Set.of(
+                    "type",
+                    "required",
+                    "reference",
+                    "auto",
+                    "unique",
+                    "unique_across_ws",
+                    "on_delete",
+                    "default",
+                    "abstract",
+                    "generate_admin_api",
+                    "legacy",
+                    "immutable",
+                    "err",
+                    "encrypted",
+                    "elements",
+                    "keys",
+                    "values",
+                    "fields",
+                    "entity_checks",
+                    "referenceable"));
 
     private static final Map<String, Set<String>> ONLY_ON = Map.of(
             "between", Set.of("integer", "number"),
@@ -250,5 +255,11 @@ public final class KongMetaschema {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(Object o) {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 }
