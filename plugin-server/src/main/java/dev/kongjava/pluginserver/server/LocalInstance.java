@@ -1,9 +1,9 @@
 package dev.kongjava.pluginserver.server;
 
 import dev.kongjava.pluginserver.internal.instance.ApiAccess;
-import dev.kongjava.pluginserver.internal.instance.PdkCall;
 import dev.kongjava.pluginserver.internal.instance.Phases;
 import dev.kongjava.pluginserver.internal.instance.StartContext;
+import dev.kongjava.pluginserver.internal.instance.StartedHandler;
 import dev.kongjava.pluginserver.pdk.Bridge;
 import dev.kongjava.pluginserver.pdk.Kong;
 import dev.kongjava.pluginserver.plugin.Phase;
@@ -60,16 +60,9 @@ public final class LocalInstance<C> implements AutoCloseable {
             PluginDefinition<C> definition, String configJson, @Nullable Object service) throws Exception {
         C config = ApiAccess.bind(
                 definition.schema(), ApiAccess.parse(definition.schema(), definition.name(), configJson));
-        Object handler = ApiAccess.factory(definition)
-                .create(new StartContext<>(1, definition.name(), config, Map.of(), service));
-        try {
-            PdkCall.recordReadAhead(handler, definition.phases());
-        } catch (RuntimeException e) { // as StartInstance: a read-ahead that is not one fails the start
-            if (handler instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
-            throw e;
-        }
+        Object handler = StartedHandler.make(
+                        definition, new StartContext<>(1, definition.name(), config, Map.of(), service))
+                .handler();
         return new LocalInstance<>(definition, config, handler);
     }
 

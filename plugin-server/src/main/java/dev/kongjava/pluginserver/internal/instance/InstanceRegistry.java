@@ -71,22 +71,18 @@ public final class InstanceRegistry {
             LOG.warn("config of {} has unknown keys {}; they are ignored", definition.name(), LogText.cap(unknown));
         }
         int id = ids.next();
-        Object handler = ApiAccess.factory(definition)
-                .create(new StartContext<>(
-                        id,
-                        definition.name(),
-                        ApiAccess.bind(definition.schema(), config),
-                        flags,
-                        services.apply(definition.name())));
-        PluginInstance instance;
-        try {
-            instance = new PluginInstance(id, definition, config, handler);
-        } catch (RuntimeException e) { // recording the handler's read-ahead failed: a bug in the plugin
-            if (handler instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
-            throw e;
-        }
+        PluginInstance instance = new PluginInstance(
+                id,
+                definition,
+                config,
+                StartedHandler.make(
+                        definition,
+                        new StartContext<>(
+                                id,
+                                definition.name(),
+                                ApiAccess.bind(definition.schema(), config),
+                                flags,
+                                services.apply(definition.name()))));
         instances.put(id, instance);
         LOG.info("instance #{} of {} started with config {}", id, definition.name(), config);
         return instance;

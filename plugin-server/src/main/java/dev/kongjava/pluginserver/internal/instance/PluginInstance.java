@@ -31,12 +31,12 @@ public final class PluginInstance {
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile @Nullable Thread closer;
 
-    PluginInstance(int id, PluginDefinition<?> definition, ConfigValues config, Object handler) {
+    PluginInstance(int id, PluginDefinition<?> definition, ConfigValues config, StartedHandler started) {
         this.id = id;
         this.definition = definition;
         this.config = config;
-        this.handler = handler;
-        this.readAhead = PdkCall.recordReadAhead(handler, definition.phases());
+        this.handler = started.handler();
+        this.readAhead = started.readAhead();
         this.startTime = System.currentTimeMillis() / 1000.0;
     }
 
