@@ -95,14 +95,7 @@ final class Compare {
                 + "]}";
         LuaPeer peer = LuaPeer.builder()
                 .socketPath(socket)
-                .queryCommand(
-                        env.java(),
-                        "-Xshare:auto",
-                        "-XX:TieredStopAtLevel=1",
-                        "-Xmx64m",
-                        "-jar",
-                        jar.toString(),
-                        "--dump")
+                .queryCommand(env.dumpCommand(jar))
                 .declarativeConfig(routes)
                 .workers(env.nginxWorkers())
                 .logLevel("warn")

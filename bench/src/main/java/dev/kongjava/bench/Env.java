@@ -124,6 +124,11 @@ record Env(
         return cmd;
     }
 
+    /** Kong's {@code query_cmd} for a kafka-upstream jar: its --dump on a small, quick JVM, as the launcher runs it. */
+    List<String> dumpCommand(Path jar) {
+        return List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-jar", jar.toString(), "--dump");
+    }
+
     /** Kong's JS plugin server (kong-pdk) serving one plugin directory. */
     List<String> jsServer(String pluginDir, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(

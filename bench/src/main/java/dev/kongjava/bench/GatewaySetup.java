@@ -78,14 +78,7 @@ final class GatewaySetup implements AutoCloseable {
         String node = Machine.which("node");
         return LuaPeer.builder()
                 .socketPath(env.work().resolve("ku.sock"))
-                .queryCommand(
-                        env.java(),
-                        "-Xshare:auto",
-                        "-XX:TieredStopAtLevel=1",
-                        "-Xmx64m",
-                        "-jar",
-                        env.kafkaUpstreamJar().toString(),
-                        "--dump")
+                .queryCommand(env.dumpCommand(env.kafkaUpstreamJar()))
                 .addPluginServer(
                         "noop",
                         env.work().resolve("noop.sock"),
